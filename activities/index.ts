@@ -1,0 +1,11 @@
+import { createConnectionActivities } from './connections/activities.js';
+import type { ActivityDeps } from './deps.js';
+
+export type { ActivityDeps } from './deps.js';
+
+/** Every activity the worker registers, one factory per concern. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createConnectionActivities(deps),
+  };
+}

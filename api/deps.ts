@@ -1,0 +1,18 @@
+import type { Client } from '@temporalio/client';
+import type { Logger } from '../lib/logger.js';
+import type { PrismaClient } from '../prisma/generated/client.js';
+import type { ConsentSchedule } from '../workflows/consent-renewal/contract.js';
+
+export interface AppDeps {
+  temporal: Client;
+  prisma: PrismaClient;
+  logger: Logger;
+  taskQueue: string;
+  /** Longest wait for one Temporal call before answering 503. */
+  temporalTimeoutMs: number;
+  consentSchedule: ConsentSchedule;
+}
+
+/** Runs one Temporal call with the API's deadline, so a slow server gives a 503 instead of a hang. */
+export const withTemporalDeadline = <R>(deps: AppDeps, fn: () => Promise<R>): Promise<R> =>
+  deps.temporal.withDeadline(Date.now() + deps.temporalTimeoutMs, fn);

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import type { ConsentSchedule } from '../workflows/consent-renewal/contract.js';
+import { databaseEnvSchema } from '../lib/config/database-env.js';
+import { envPort, logLevel, parseEnv } from '../lib/config/env.js';
+import { temporalEnvSchema } from '../lib/config/temporal-env.js';
+
+export const apiEnvSchema = temporalEnvSchema.extend(databaseEnvSchema.shape).extend({
+  LOG_LEVEL: logLevel,
+  PORT: envPort(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Longest wait for one Temporal call before the API answers 503 with Retry-After. */
+  TEMPORAL_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** How long SIGTERM waits for in-flight requests before closing the remaining sockets. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  CONSENT_REMINDER_DAYS: z
+    .string()
+    .regex(/^\d{1,3}(,\d{1,3})*$/, 'must be a comma-separated list of whole days, e.g. 15,3,1')
+    .default('15,3,1')
+    .transform((s) => s.split(',').map(Number)),
+  CONSENT_REMINDER_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM').default('09:00'),
+  CONSENT_TIME_ZONE: z
+    .string()
+    .default('Europe/Brussels')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Brussels'),
+});
+export type ApiEnv = z.infer<typeof apiEnvSchema>;
+
+export const loadApiEnv = (env: NodeJS.ProcessEnv = process.env): ApiEnv => parseEnv(apiEnvSchema, env);
+
+export const consentScheduleFromEnv = (env: Pick<ApiEnv, 'CONSENT_REMINDER_DAYS' | 'CONSENT_REMINDER_TIME' | 'CONSENT_TIME_ZONE'>): ConsentSchedule => ({
+  reminderDaysBefore: env.CONSENT_REMINDER_DAYS,
+  localTime: env.CONSENT_REMINDER_TIME,
+  timeZone: env.CONSENT_TIME_ZONE,
+});

@@ -1,0 +1,73 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createApp } from '../../api/app.js';
+import { listen, type RunningServer } from '../../api/server.js';
+import { createLogger } from '../../lib/logger.js';
+import { createTemporalClient } from '../../lib/temporal/client.js';
+import { createWorker, workflowsPath } from '../../workers/create-worker.js';
+import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
+import { createTestDatabase, type TestDatabase } from './db.js';
+
+// TEST_LOG_LEVEL=debug shows the API and worker logs of a test run.
+export const silentLogger = createLogger({ service: 'test', level: (process.env.TEST_LOG_LEVEL as 'debug' | undefined) ?? 'silent' });
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** The product's workflow bundle, built once per test file. */
+export const productBundle = () =>
+  (bundle ??= bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } }));
+
+export interface TestStack {
+  db: TestDatabase;
+  api: RunningServer;
+  worker: Worker;
+  /** fetch() against the API, JSON in and out. */
+  http(method: string, path: string, body?: unknown): Promise<{ status: number; headers: Headers; body: any }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real worker and the real API (its own Temporal client, as in production) against a
+ * real Temporal server and a fresh migrated database.
+ */
+export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { namespace?: string } = {}): Promise<TestStack> {
+  const namespace = opts.namespace ?? 'default';
+  const taskQueue = `stack-${Math.random().toString(36).slice(2)}`;
+  const db = await createTestDatabase();
+  const worker = await createWorker({
+    connection: temporal.nativeConnection,
+    namespace,
+    taskQueue,
+    deps: { prisma: db.prisma, logger: silentLogger },
+    workflowBundle: await productBundle(),
+  });
+  const running = worker.run();
+  const client = createTemporalClient({
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: namespace,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    TEMPORAL_TLS: false,
+  });
+  const app = createApp({ temporal: client, prisma: db.prisma, logger: silentLogger, taskQueue, temporalTimeoutMs: 5_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE });
+  const api = await listen(app, { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 1_000 });
+  return {
+    db,
+    api,
+    worker,
+    async http(method, path, body) {
+      const res = await fetch(`${api.url}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+    },
+    async stop() {
+      await api.close();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await client.connection.close();
+      await db.stop();
+    },
+  };
+}

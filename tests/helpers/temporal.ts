@@ -1,0 +1,84 @@
+/**
+ * Temporal servers for tests: local binaries when they resolve (see lib/temporal-binaries.ts),
+ * else the SDK's default download (which needs internet access).
+ */
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { resolveTemporalCli, resolveTestServer } from '../../lib/temporal-binaries.js';
+
+const existing = (path: string | undefined) =>
+  path ? { executable: { type: 'existing-path' as const, path } } : {};
+
+/** Time-skipping test server (Java SDK's): fast timers, but no reset, listing or schedules. */
+export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({ server: existing(resolveTestServer()) });
+}
+
+export interface DevServer {
+  address: string;
+  namespace: string;
+  uiUrl?: string;
+  /** Client, connection and nativeConnection (for Workers) bound to this server. */
+  env: TestWorkflowEnvironment;
+  stop(): Promise<void>;
+}
+
+export interface DevServerOptions {
+  namespace?: string;
+  /** Serve the Web UI on a free port. */
+  ui?: boolean;
+  /** SQLite file to persist to; in-memory by default. */
+  dbFilename?: string;
+}
+
+/**
+ * `temporal server start-dev` on free ports (via the SDK, which picks the port, waits for the
+ * frontend and kills the process on teardown).
+ */
+export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
+  const namespace = opts.namespace ?? 'default';
+  const uiPort = opts.ui ? await freePort() : undefined;
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      ...existing(resolveTemporalCli()),
+      namespace,
+      ip: '127.0.0.1',
+      ...(uiPort ? { ui: true, uiPort } : {}),
+      ...(opts.dbFilename ? { dbFilename: opts.dbFilename } : {}),
+      log: { format: 'pretty', level: 'error' },
+    },
+  });
+  let stopped: Promise<void> | undefined;
+  return {
+    address: env.address,
+    namespace,
+    ...(uiPort ? { uiUrl: `http://127.0.0.1:${uiPort}` } : {}),
+    env,
+    stop: () => (stopped ??= env.teardown()),
+  };
+}
+
+/** A TCP port the OS just handed out (the UI port must be chosen by us, the gRPC one the SDK picks). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Command lines of this process's live child processes (POSIX `ps`), to assert that servers were cleaned up. */
+export async function childProcesses(): Promise<string[]> {
+  const { stdout } = await promisify(execFile)('ps', ['-A', '-o', 'ppid=,stat=,args=']);
+  return stdout
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([ppid, stat]) => Number(ppid) === process.pid && !stat?.startsWith('Z'))
+    .map((fields) => fields.slice(2).join(' '))
+    .filter((args) => !args.startsWith('ps -A'));
+}

@@ -1,0 +1,131 @@
+import { Context } from '@temporalio/activity';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { createActivities } from '../../activities/index.js';
+import { workflowsPath } from '../../workers/create-worker.js';
+import {
+  consentRenewalWorkflowId,
+  consentRenewedSignal,
+  consentStateQuery,
+  DEFAULT_CONSENT_SCHEDULE,
+} from '../../workflows/consent-renewal/contract.js';
+import type { consentRenewalWorkflow } from '../../workflows/consent-renewal/workflow.js';
+import { createTimeSkippingEnv } from '../helpers/temporal.js';
+
+type Activities = ReturnType<typeof createActivities>;
+type Call = { activity: keyof Activities; at: string; args: Record<string, unknown> };
+
+const DAY = 86_400_000;
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  bundle = await bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+/** Activity mocks that record the server-time instant (to the second: task processing adds a few ms) at which each was scheduled. */
+function recordingActivities(calls: Call[]): Activities {
+  const record = (activity: keyof Activities, args: object) => {
+    const scheduledMs = Context.current().info.currentAttemptScheduledTimestampMs;
+    calls.push({ activity, at: new Date(Math.floor(scheduledMs / 1000) * 1000).toISOString(), args: { ...args } });
+  };
+  return {
+    async sendConsentReminder(req) {
+      record('sendConsentReminder', req);
+      return { sent: true };
+    },
+    async markConsentExpired(req) {
+      record('markConsentExpired', req);
+      return { expired: true };
+    },
+  };
+}
+
+async function withWorker<R>(calls: Call[], fn: (taskQueue: string) => Promise<R>): Promise<R> {
+  const taskQueue = `consent-${Math.random().toString(36).slice(2)}`;
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: recordingActivities(calls) });
+  return worker.runUntil(fn(taskQueue));
+}
+
+const nowMs = async () => (await env.currentTimeMs()) as number;
+const reminders = (calls: Call[]) => calls.filter((c) => c.activity === 'sendConsentReminder').map((c) => [c.args.daysBefore, c.at]);
+
+describe('consent renewal workflow (time-skipping)', () => {
+  it('reminds 15, 3 and 1 days before at 09:00 Brussels, then expires at the deadline', async () => {
+    const calls: Call[] = [];
+    // A deadline on the far side of the March 2027 clock change.
+    const validUntil = '2027-04-10T12:00:00.000Z';
+    const result = await withWorker(calls, (taskQueue) =>
+      env.client.workflow.execute<typeof consentRenewalWorkflow>('consentRenewalWorkflow', {
+        workflowId: consentRenewalWorkflowId('c-schedule'),
+        taskQueue,
+        args: [{ connectionId: 'c-schedule', validUntil, schedule: DEFAULT_CONSENT_SCHEDULE }],
+      }),
+    );
+    expect(reminders(calls)).toEqual([
+      [15, '2027-03-26T08:00:00.000Z'],
+      [3, '2027-04-07T07:00:00.000Z'],
+      [1, '2027-04-09T07:00:00.000Z'],
+    ]);
+    const expiry = calls.filter((c) => c.activity === 'markConsentExpired');
+    expect(expiry).toHaveLength(1);
+    expect(expiry[0]!.at).toBe(validUntil);
+    expect(expiry[0]!.args.idempotencyKey).toBe(`connection:c-schedule/${validUntil}/expired`);
+    expect(result).toEqual({ connectionId: 'c-schedule', status: 'expired', validUntil, renewals: 0 });
+  });
+
+  it('sends nothing before the first reminder, and re-plans from a renewal (continue-as-new)', async () => {
+    const calls: Call[] = [];
+    const start = await nowMs();
+    const validUntil = new Date(start + 30 * DAY).toISOString();
+    await withWorker(calls, async (taskQueue) => {
+      const handle = await env.client.workflow.start<typeof consentRenewalWorkflow>('consentRenewalWorkflow', {
+        workflowId: consentRenewalWorkflowId('c-renew'),
+        taskQueue,
+        args: [{ connectionId: 'c-renew', validUntil, schedule: DEFAULT_CONSENT_SCHEDULE }],
+      });
+      await env.sleep(13 * DAY);
+      expect(calls).toEqual([]);
+      await env.sleep(3 * DAY); // past the 15-day reminder
+      expect(reminders(calls).map(([days]) => days)).toEqual([15]);
+
+      const renewedUntil = new Date(start + 120 * DAY).toISOString();
+      await handle.signal(consentRenewedSignal, { validUntil: renewedUntil });
+      await env.sleep(20 * DAY); // past the old deadline: nothing for it
+      expect(reminders(calls).map(([days]) => days)).toEqual([15]);
+      expect(calls.some((c) => c.activity === 'markConsentExpired')).toBe(false);
+      const state = await handle.query(consentStateQuery);
+      expect(state).toMatchObject({ validUntil: renewedUntil, renewals: 1, phase: 'waiting', remindersSent: [] });
+      expect(state.nextStep).toMatchObject({ kind: 'reminder', daysBefore: 15 });
+
+      const result = await handle.result();
+      expect(result).toMatchObject({ status: 'expired', validUntil: renewedUntil, renewals: 1 });
+    });
+    const after = calls.filter((c) => c.args.validUntil !== validUntil);
+    expect(after.map((c) => c.activity)).toEqual(['sendConsentReminder', 'sendConsentReminder', 'sendConsentReminder', 'markConsentExpired']);
+  });
+
+  it('ignores a repeated or earlier deadline', async () => {
+    const calls: Call[] = [];
+    const start = await nowMs();
+    const validUntil = new Date(start + 10 * DAY).toISOString();
+    await withWorker(calls, async (taskQueue) => {
+      const handle = await env.client.workflow.start<typeof consentRenewalWorkflow>('consentRenewalWorkflow', {
+        workflowId: consentRenewalWorkflowId('c-stale'),
+        taskQueue,
+        args: [{ connectionId: 'c-stale', validUntil, schedule: DEFAULT_CONSENT_SCHEDULE }],
+      });
+      await handle.signal(consentRenewedSignal, { validUntil });
+      await handle.signal(consentRenewedSignal, { validUntil: new Date(start + 5 * DAY).toISOString() });
+      const result = await handle.result();
+      expect(result).toMatchObject({ status: 'expired', validUntil, renewals: 0 });
+    });
+    // Registered with 10 days left: only the 3- and 1-day reminders were still ahead.
+    expect(reminders(calls).map(([days]) => days)).toEqual([3, 1]);
+  });
+});

@@ -1,0 +1,45 @@
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { exitOnEnvError } from '../lib/config/env.js';
+import { temporalConnectionSettings } from '../lib/config/temporal-env.js';
+import { createPrisma } from '../lib/db/client.js';
+import { migrate } from '../lib/db/migrate-on-start.js';
+import { createLogger } from '../lib/logger.js';
+import { temporalLogger } from '../lib/temporal/sdk-logger.js';
+import { createWorker } from './create-worker.js';
+import { loadWorkerEnv, type WorkerEnv } from './env.js';
+
+async function main(env: WorkerEnv): Promise<void> {
+  const logger = createLogger({ service: 'worker', level: env.LOG_LEVEL });
+  // SIGINT/SIGTERM make the worker stop polling and let running activities finish.
+  Runtime.install({ logger: temporalLogger(logger), shutdownSignals: ['SIGINT', 'SIGTERM'] });
+
+  if (env.MIGRATE_ON_START) await migrate(env.DATABASE_URL, logger);
+  const prisma = createPrisma(env.DATABASE_URL, { maxConnections: env.DATABASE_POOL_MAX });
+  const connection = await NativeConnection.connect(temporalConnectionSettings(env));
+  try {
+    const worker = await createWorker({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      deps: { prisma, logger },
+      shutdownGraceTime: `${env.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
+    });
+    logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE, address: env.TEMPORAL_ADDRESS }, 'worker started');
+    await worker.run();
+    logger.info('worker stopped cleanly');
+  } finally {
+    await connection.close();
+    await prisma.$disconnect();
+  }
+}
+
+let env: WorkerEnv;
+try {
+  env = loadWorkerEnv();
+} catch (error) {
+  exitOnEnvError(error);
+}
+main(env).catch((error: unknown) => {
+  process.stderr.write(`worker failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,80 @@
+import { condition, continueAsNew, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { createActivities } from '../../activities/index.js';
+import {
+  consentRenewedSignal,
+  consentStateQuery,
+  type ConsentRenewalInput,
+  type ConsentRenewalResult,
+  type ConsentRenewalState,
+} from './contract.js';
+import { planConsentReminders } from './plan.js';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const { markConsentExpired } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
+});
+// E-mail gets its own proxy: few attempts, the provider's own idempotency does the rest.
+const { sendConsentReminder } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '30 seconds', maximumAttempts: 5 },
+});
+
+/**
+ * One run per consent period of a connection: reminds the owner before `validUntil`,
+ * marks the connection expired at the deadline, and starts afresh (continue-as-new)
+ * whenever the aggregator reports a renewal, so history stays small for years.
+ */
+export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promise<ConsentRenewalResult> {
+  const { connectionId, schedule } = input;
+  const renewals = input.renewals ?? 0;
+  const validUntilMs = Date.parse(input.validUntil);
+  let renewedUntil: string | undefined;
+  const state: ConsentRenewalState = {
+    connectionId,
+    validUntil: input.validUntil,
+    renewals,
+    phase: 'waiting',
+    remindersSent: [],
+    nextStep: null,
+  };
+
+  setHandler(consentRenewedSignal, ({ validUntil }) => {
+    // Only a later deadline is a renewal; a stale or repeated report changes nothing.
+    if (Date.parse(validUntil) > Date.parse(renewedUntil ?? input.validUntil)) renewedUntil = validUntil;
+  });
+  setHandler(consentStateQuery, () => state);
+
+  const renewed = (untilMs: number) => condition(() => renewedUntil !== undefined, Math.max(untilMs - Date.now(), 0));
+
+  for (const reminder of planConsentReminders(validUntilMs, Date.now(), schedule)) {
+    state.nextStep = { kind: 'reminder', ...reminder };
+    if (await renewed(Date.parse(reminder.at))) break;
+    await sendConsentReminder({
+      connectionId,
+      validUntil: input.validUntil,
+      daysBefore: reminder.daysBefore,
+      idempotencyKey: `${workflowInfo().workflowId}/${input.validUntil}/reminder/${reminder.daysBefore}`,
+    });
+    state.remindersSent.push(reminder.daysBefore);
+  }
+
+  if (renewedUntil === undefined) {
+    state.nextStep = { kind: 'expiry', at: input.validUntil };
+    await renewed(validUntilMs);
+  }
+  if (renewedUntil !== undefined) {
+    log.info('Consent renewed: planning anew', { connectionId, renewals: renewals + 1 });
+    return continueAsNew<typeof consentRenewalWorkflow>({ ...input, validUntil: renewedUntil, renewals: renewals + 1 });
+  }
+
+  await markConsentExpired({
+    connectionId,
+    validUntil: input.validUntil,
+    idempotencyKey: `${workflowInfo().workflowId}/${input.validUntil}/expired`,
+  });
+  state.phase = 'expired';
+  state.nextStep = null;
+  return { connectionId, status: 'expired', validUntil: input.validUntil, renewals };
+}

@@ -1,0 +1,1 @@
+export { consentRenewalWorkflow } from './consent-renewal/workflow.js';
