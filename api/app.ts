@@ -1,10 +1,12 @@
 import express from 'express';
 import type { AppDeps } from './deps.js';
+import { mountRoutes } from './http/mount.js';
+import { RateLimiter } from './http/rate-limit.js';
 import { notFoundHandler, problemHandler } from './middleware/problem.js';
 import { requestContext } from './middleware/request-context.js';
-import { connectionRoutes } from './routes/connections.js';
+import { docsRoutes } from './openapi/routes.js';
 import { healthRoutes } from './routes/health.js';
-import { officeRoutes } from './routes/offices.js';
+import { apiRoutes } from './routes/index.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -16,8 +18,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestContext(deps.logger));
   app.use(express.json({ limit: '100kb', strict: true }));
   app.use(healthRoutes(deps));
-  app.use('/v1/offices', officeRoutes(deps));
-  app.use('/v1/connections', connectionRoutes(deps));
+  app.use(docsRoutes(apiRoutes));
+  app.use(mountRoutes(apiRoutes, deps, new RateLimiter(deps.rateLimitPerMinute ?? 600)));
   app.use(notFoundHandler);
   app.use(problemHandler);
   return app;

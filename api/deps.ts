@@ -11,6 +11,8 @@ export interface AppDeps {
   /** Longest wait for one Temporal call before answering 503. */
   temporalTimeoutMs: number;
   consentSchedule: ConsentSchedule;
+  /** Requests per minute per API key (default 600). */
+  rateLimitPerMinute?: number;
 }
 
 /** Runs one Temporal call with the API's deadline, so a slow server gives a 503 instead of a hang. */

@@ -5,6 +5,7 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -13,3 +14,6 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
 export const conflict = (message: string, extra?: Record<string, unknown>) => new ApiError(409, 'conflict', message, extra);
+export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  new ApiError(429, 'rate_limited', `too many requests for this API key; retry in ${retryAfterSeconds} s`, {}, { 'Retry-After': String(retryAfterSeconds) });

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { createApp } from '../api/app.js';
 import { consentScheduleFromEnv, loadApiEnv } from '../api/env.js';
 import { listen } from '../api/server.js';
+import { createApiKey } from '../lib/auth/key-store.js';
 import { envPort, exitOnEnvError, parseEnv } from '../lib/config/env.js';
 import { temporalConnectionSettings } from '../lib/config/temporal-env.js';
 import { createPrisma } from '../lib/db/client.js';
@@ -23,6 +24,12 @@ import { temporalLogger } from '../lib/temporal/sdk-logger.js';
 import { provisionTemporalBinaries } from '../lib/temporal-binaries.js';
 import { createWorker } from '../workers/create-worker.js';
 import { startTemporalDevServer } from './start/temporal-dev-server.js';
+
+/** A fresh embedded database has no API key yet: the local stack creates one operator key and prints it once. */
+async function bootstrapOperatorKey(prisma: ReturnType<typeof createPrisma>): Promise<string | undefined> {
+  if ((await prisma.apiKey.count()) > 0) return undefined;
+  return (await createApiKey(prisma, { name: 'local operator (npm start)', role: 'operator' })).key;
+}
 
 const stackEnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('data'),
@@ -76,6 +83,7 @@ async function main(): Promise<void> {
   const apiLogger = createLogger({ service: 'api', level: env.LOG_LEVEL });
   const prisma = createPrisma(databaseUrl, { maxConnections: env.DATABASE_POOL_MAX });
   stops.unshift(() => prisma.$disconnect());
+  const firstKey = stack.DATABASE_URL ? undefined : await bootstrapOperatorKey(prisma);
 
   Runtime.install({ logger: temporalLogger(workerLogger), shutdownSignals: [] });
   step('starting worker');
@@ -111,6 +119,10 @@ async function main(): Promise<void> {
       `  Temporal UI  ${uiUrl}`,
       `  Temporal     ${temporalAddress} (namespace ${env.TEMPORAL_NAMESPACE}, task queue ${env.TEMPORAL_TASK_QUEUE})`,
       `  Database     ${stack.DATABASE_URL ? 'DATABASE_URL' : `embedded, ${join(stack.DATA_DIR, 'pg')} (port ${stack.EMBEDDED_DB_PORT})`}`,
+      '',
+      ...(firstKey
+        ? ['', '  First start: an operator API key was created. It is shown this once; keep it:', `    ${firstKey}`, `  (more with: npm run keys -- create --role operator, while the stack is stopped)`]
+        : []),
       '',
       '  Ctrl-C stops everything.',
       '',

@@ -2,6 +2,7 @@ import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
 import { ApiError } from '../errors.js';
+import { RequestValidationError } from '../http/validate.js';
 
 /** RFC 9457 problem details: the one error shape of the API. */
 interface Problem {
@@ -10,7 +11,7 @@ interface Problem {
   status: number;
   detail?: string;
   code: string;
-  errors?: { path: string; message: string }[];
+  errors?: { in?: string; path: string; message: string }[];
   [extra: string]: unknown;
 }
 
@@ -39,18 +40,19 @@ export const notFoundHandler: RequestHandler = (req, res) =>
   sendProblem(res, { status: 404, code: 'route_not_found', title: 'Not Found', detail: `no route for ${req.method} ${req.path}` });
 
 export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
-  if (error instanceof ZodError) {
-    const errors = error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+  if (error instanceof RequestValidationError || error instanceof ZodError) {
+    const location = error instanceof RequestValidationError ? error.location : 'body';
+    const errors = error.issues.map((i) => ({ in: location, path: i.path.join('.') || '(root)', message: i.message }));
     return sendProblem(res, {
       status: 400,
       code: 'validation_failed',
       title: 'Invalid request',
-      detail: errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+      detail: errors.map((e) => `${e.in} ${e.path}: ${e.message}`).join('; '),
       errors,
     });
   }
   if (error instanceof ApiError) {
-    return sendProblem(res, { status: error.status, code: error.code, title: error.code.replace(/_/g, ' '), detail: error.message, ...error.extra });
+    return sendProblem(res, { status: error.status, code: error.code, title: error.code.replace(/_/g, ' '), detail: error.message, ...error.extra }, error.headers);
   }
   const parserStatus = bodyParserStatus(error);
   if (parserStatus !== undefined) {

@@ -1,21 +1,60 @@
-import { Router } from 'express';
+import { page, pageArgs, pageSchema } from '../http/pagination.js';
+import { ALL_ROLES, defineRoute } from '../http/route.js';
+import { officeScope } from '../http/scope.js';
 import { notFound } from '../errors.js';
-import type { AppDeps } from '../deps.js';
 import { idParams } from '../schemas/common.js';
-import { createOfficeBody } from '../schemas/offices.js';
+import { problemResponses } from '../schemas/problem.js';
+import { createOfficeBody, listOfficesQuery, officeSchema } from '../schemas/offices.js';
 
-export function officeRoutes({ prisma }: AppDeps): Router {
-  const router = Router();
-  router.post('/', async (req, res) => {
-    const body = createOfficeBody.parse(req.body);
-    const office = await prisma.office.create({ data: { name: body.name, language: body.language, contactEmail: body.contactEmail } });
-    res.status(201).location(`/v1/offices/${office.id}`).json(office);
-  });
-  router.get('/:id', async (req, res) => {
-    const { id } = idParams.parse(req.params);
-    const office = await prisma.office.findUnique({ where: { id } });
-    if (!office) throw notFound('office');
-    res.json(office);
-  });
-  return router;
-}
+const officeScopeById = (actor: Parameters<typeof officeScope>[0]) => {
+  const scope = officeScope(actor);
+  return scope.officeId === undefined ? {} : { id: scope.officeId };
+};
+
+export const officeRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/v1/offices',
+    operationId: 'createOffice',
+    summary: 'Create an office',
+    tag: 'offices',
+    roles: ['operator'],
+    body: createOfficeBody,
+    action: 'office.create',
+    responses: { 201: { description: 'Created', schema: officeSchema }, ...problemResponses(400, 401, 403, 422) },
+    async handler({ body, deps }) {
+      const office = await deps.prisma.office.create({ data: body });
+      return { status: 201, body: office, headers: { Location: `/v1/offices/${office.id}` }, audited: { resourceType: 'office', resourceId: office.id } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/offices',
+    operationId: 'listOffices',
+    summary: 'List offices',
+    tag: 'offices',
+    roles: ALL_ROLES,
+    query: listOfficesQuery,
+    responses: { 200: { description: 'A page of offices', schema: pageSchema(officeSchema) }, ...problemResponses(400, 401) },
+    async handler({ query, actor, deps }) {
+      const { after, ...args } = pageArgs(query);
+      const rows = await deps.prisma.office.findMany({ ...args, where: { ...after, ...officeScopeById(actor) } });
+      return { status: 200, body: page(rows, query.limit) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/offices/:id',
+    operationId: 'getOffice',
+    summary: 'Read an office',
+    tag: 'offices',
+    roles: ALL_ROLES,
+    params: idParams,
+    responses: { 200: { description: 'The office', schema: officeSchema }, ...problemResponses(400, 401, 404) },
+    async handler({ params, actor, deps }) {
+      const office = await deps.prisma.office.findFirst({ where: { AND: [{ id: params.id }, officeScopeById(actor)] } });
+      if (!office) throw notFound('office');
+      return { status: 200, body: office };
+    },
+  }),
+];

@@ -13,3 +13,6 @@ export const ibanSchema = z
   .refine(isValidIban, 'must be a valid IBAN (check digits do not match)');
 /** An absolute instant with an explicit offset, e.g. 2027-02-20T23:00:00Z. */
 export const instantSchema = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset' });
+
+/** Dates leave the API as ISO strings. */
+export const timestamps = { createdAt: z.iso.datetime(), updatedAt: z.iso.datetime() };

@@ -1,9 +1,15 @@
 import { z } from 'zod';
-import { emailSchema, ibanSchema, idSchema, instantSchema, languageSchema } from './common.js';
+import { CONNECTION_STATUSES, type ConnectionStatus } from '../../workflows/consent-renewal/contract.js';
+import { pageQuery } from '../http/pagination.js';
+import { emailSchema, ibanSchema, idSchema, instantSchema, languageSchema, timestamps } from './common.js';
+
+const statuses = Object.keys(CONNECTION_STATUSES) as [ConnectionStatus, ...ConnectionStatus[]];
+export const connectionStatusSchema = z.enum(statuses);
 
 export const createConnectionBody = z
   .object({
-    officeId: idSchema,
+    /** Accountants may leave it out: their own office. */
+    officeId: idSchema.optional(),
     clientId: idSchema.optional(),
     provider: z.string().trim().min(1).max(100),
     ownerEmail: emailSchema.optional(),
@@ -14,3 +20,49 @@ export const createConnectionBody = z
   .strict();
 
 export const renewConnectionBody = z.object({ validUntil: instantSchema }).strict();
+
+export const listConnectionsQuery = z
+  .object({
+    ...pageQuery,
+    status: connectionStatusSchema.optional(),
+    officeId: idSchema.optional(),
+    expiresWithinDays: z.coerce.number().int().min(0).max(3650).optional(),
+  })
+  .strict();
+
+export const connectionSchema = z.object({
+  id: z.string(),
+  officeId: z.string(),
+  clientId: z.string().nullable(),
+  provider: z.string(),
+  bankName: z.string().nullable(),
+  ownerEmail: z.string().nullable(),
+  ownerLanguage: languageSchema,
+  ibans: z.array(z.string()),
+  validUntil: z.iso.datetime(),
+  status: connectionStatusSchema,
+  fetchFrom: z.iso.datetime().nullable(),
+  usedByUser: z.string().nullable(),
+  workflowId: z.string(),
+  ...timestamps,
+  /** What the office should do about this status (seed 003). */
+  action: z.string(),
+});
+
+const nextStep = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('reminder'), daysBefore: z.number(), at: z.string() }),
+    z.object({ kind: z.literal('expiry'), at: z.string() }),
+  ])
+  .nullable();
+
+export const connectionDetailSchema = connectionSchema.extend({
+  workflow: z.object({
+    workflowId: z.string(),
+    status: z.string(),
+    /** Live state from the workflow; null when it has ended or no worker answered. */
+    state: z
+      .object({ connectionId: z.string(), validUntil: z.string(), renewals: z.number(), phase: z.enum(['waiting', 'expired']), remindersSent: z.array(z.number()), nextStep })
+      .nullable(),
+  }),
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { emailSchema, languageSchema } from './common.js';
+import { pageQuery } from '../http/pagination.js';
+import { emailSchema, languageSchema, timestamps } from './common.js';
 
 export const createOfficeBody = z
   .object({
@@ -8,3 +9,13 @@ export const createOfficeBody = z
     contactEmail: emailSchema,
   })
   .strict();
+
+export const listOfficesQuery = z.object({ ...pageQuery }).strict();
+
+export const officeSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  language: languageSchema,
+  contactEmail: z.string(),
+  ...timestamps,
+});

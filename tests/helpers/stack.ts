@@ -1,6 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createApp } from '../../api/app.js';
+import type { Role } from '../../lib/auth/api-keys.js';
+import { createApiKey } from '../../lib/auth/key-store.js';
 import { listen, type RunningServer } from '../../api/server.js';
 import { createLogger } from '../../lib/logger.js';
 import { createTemporalClient } from '../../lib/temporal/client.js';
@@ -16,12 +18,22 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export const productBundle = () =>
   (bundle ??= bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } }));
 
+export interface HttpOptions {
+  /** API key to send; the stack's operator key by default, null for none. */
+  key?: string | null;
+  headers?: Record<string, string>;
+}
+
 export interface TestStack {
   db: TestDatabase;
   api: RunningServer;
   worker: Worker;
+  /** An operator key, used by `http` unless told otherwise. */
+  operatorKey: string;
+  /** A new API key of that role (accountants need an office). */
+  key(role: Role, officeId?: string): Promise<string>;
   /** fetch() against the API, JSON in and out. */
-  http(method: string, path: string, body?: unknown): Promise<{ status: number; headers: Headers; body: any }>;
+  http(method: string, path: string, body?: unknown, opts?: HttpOptions): Promise<{ status: number; headers: Headers; body: any }>;
   stop(): Promise<void>;
 }
 
@@ -29,7 +41,7 @@ export interface TestStack {
  * The real worker and the real API (its own Temporal client, as in production) against a
  * real Temporal server and a fresh migrated database.
  */
-export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { namespace?: string } = {}): Promise<TestStack> {
+export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { namespace?: string; rateLimitPerMinute?: number } = {}): Promise<TestStack> {
   const namespace = opts.namespace ?? 'default';
   const taskQueue = `stack-${Math.random().toString(36).slice(2)}`;
   const db = await createTestDatabase();
@@ -47,16 +59,25 @@ export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { 
     TEMPORAL_TASK_QUEUE: taskQueue,
     TEMPORAL_TLS: false,
   });
-  const app = createApp({ temporal: client, prisma: db.prisma, logger: silentLogger, taskQueue, temporalTimeoutMs: 5_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE });
+  const app = createApp({ temporal: client, prisma: db.prisma, logger: silentLogger, taskQueue, temporalTimeoutMs: 5_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}) });
   const api = await listen(app, { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 1_000 });
+  const key = async (role: Role, officeId?: string) => (await createApiKey(db.prisma, { name: `test ${role}`, role, officeId })).key;
+  const operatorKey = await key('operator');
   return {
     db,
     api,
     worker,
-    async http(method, path, body) {
+    operatorKey,
+    key,
+    async http(method, path, body, opts = {}) {
+      const apiKey = opts.key === undefined ? operatorKey : opts.key;
       const res = await fetch(`${api.url}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+          ...opts.headers,
+        },
         ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
       });
       const text = await res.text();

@@ -1,0 +1,56 @@
+import { Router, type Request, type Response } from 'express';
+import type { AppDeps } from '../deps.js';
+import { forbidden, tooManyRequests } from '../errors.js';
+import { authenticate } from './authenticate.js';
+import { idempotencyScope, remember, replay } from './idempotency.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { Actor, Reply, RouteDef } from './route.js';
+import { parseIn } from './validate.js';
+
+function send(res: Response, reply: Reply): void {
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  if (reply.body === undefined) res.status(reply.status).end();
+  else res.status(reply.status).json(reply.body);
+}
+
+async function audit(deps: AppDeps, actor: Actor, route: RouteDef, reply: Reply): Promise<void> {
+  if (!reply.audited || reply.status >= 400) return;
+  await deps.prisma.auditEvent.create({
+    data: {
+      actorKeyId: actor.keyId,
+      actorRole: actor.role,
+      action: route.action ?? route.operationId,
+      resourceType: reply.audited.resourceType,
+      resourceId: reply.audited.resourceId,
+      ...(reply.audited.details ? { details: reply.audited.details as object } : {}),
+    },
+  });
+}
+
+/**
+ * One Express route per definition: authenticate, rate-limit, check the role, validate path,
+ * query and body, replay idempotent POSTs, run the handler, audit what changed.
+ */
+export function mountRoutes(routes: readonly RouteDef[], deps: AppDeps, limiter: RateLimiter): Router {
+  const router = Router();
+  const auth = authenticate(deps);
+  for (const route of routes) {
+    router[route.method](route.path, auth, async (req: Request, res: Response) => {
+      const actor = req.actor!;
+      const wait = limiter.take(actor.keyId);
+      if (wait > 0) throw tooManyRequests(wait);
+      if (!route.roles.includes(actor.role)) throw forbidden(`the ${actor.role} role may not ${route.summary.toLowerCase()}`);
+      const params = route.params ? parseIn(route.params, req.params, 'path') : undefined;
+      const query = route.query ? parseIn(route.query, req.query, 'query') : undefined;
+      const body = route.body ? parseIn(route.body, req.body, 'body') : undefined;
+      const scope = route.method === 'post' ? idempotencyScope(req.header('idempotency-key'), route.method, req.path, req.body) : undefined;
+      const replayed = scope && (await replay(deps, actor, scope));
+      if (replayed) return send(res, replayed);
+      const reply = await route.handler({ params, query, body, actor, deps, req, res });
+      await audit(deps, actor, route, reply);
+      if (scope) await remember(deps, actor, scope, reply);
+      send(res, reply);
+    });
+  }
+  return router;
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** Cursor pagination in id order (ids are UUIDv7: creation order, stable under inserts). */
+export const pageQuery = {
+  cursor: z.uuid({ message: 'must be the nextCursor of a previous page' }).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+};
+
+/** `take`/`orderBy` for Prisma, plus the `id > cursor` condition to merge into `where`. */
+export const pageArgs = ({ cursor, limit }: { cursor?: string | undefined; limit: number }) => ({
+  take: limit + 1,
+  orderBy: { id: 'asc' as const },
+  after: cursor ? { id: { gt: cursor } } : {},
+});
+
+export function page<T extends { id: string }>(rows: T[], limit: number): { data: T[]; nextCursor: string | null } {
+  const data = rows.slice(0, limit);
+  return { data, nextCursor: rows.length > limit ? (data.at(-1)?.id ?? null) : null };
+}
+
+export const pageSchema = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });

@@ -1,0 +1,63 @@
+import type { Request, Response } from 'express';
+import type { z } from 'zod';
+import type { Role } from '../../lib/auth/api-keys.js';
+import type { AppDeps } from '../deps.js';
+
+/** Who is calling: the key's id (never the key), its role, and for accountants their office. */
+export interface Actor {
+  keyId: string;
+  prefix: string;
+  role: Role;
+  officeId: string | null;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** The resource a state-changing call acted on: recorded in the audit trail. */
+  audited?: { resourceType: string; resourceId: string; details?: Record<string, unknown> };
+}
+
+export interface HandlerContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  actor: Actor;
+  deps: AppDeps;
+  req: Request;
+  res: Response;
+}
+
+type AnySchema = z.ZodType;
+type Out<S> = S extends AnySchema ? z.output<S> : undefined;
+
+export interface RouteDef<P extends AnySchema | undefined = AnySchema | undefined, Q extends AnySchema | undefined = AnySchema | undefined, B extends AnySchema | undefined = AnySchema | undefined> {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  /** Express-style path: `/v1/clients/:id`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  /** Roles allowed to call it. Everything under /v1 is authenticated. */
+  roles: readonly Role[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  responses: Record<number, { description: string; schema?: AnySchema }>;
+  /** The action name recorded in the audit trail for a successful state-changing call. */
+  action?: string;
+  handler(ctx: HandlerContext<Out<P>, Out<Q>, Out<B>>): Promise<Reply>;
+}
+
+/** Keeps the schemas' types flowing into the handler. */
+export function defineRoute<P extends AnySchema | undefined = undefined, Q extends AnySchema | undefined = undefined, B extends AnySchema | undefined = undefined>(
+  route: RouteDef<P, Q, B>,
+): RouteDef {
+  return route as unknown as RouteDef;
+}
+
+export const ALL_ROLES = ['accountant', 'operator', 'support'] as const satisfies readonly Role[];
+/** Who may change data: support reads and replays, never edits. */
+export const EDITORS = ['accountant', 'operator'] as const satisfies readonly Role[];
+export const BACK_OFFICE = ['operator', 'support'] as const satisfies readonly Role[];

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { RouteDef } from '../http/route.js';
+import { problemSchema } from '../schemas/problem.js';
+
+type JsonSchema = Record<string, unknown>;
+
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+};
+
+const openApiPath = (path: string) => path.replace(/:([A-Za-z_]+)/g, '{$1}');
+
+function parameters(schema: z.ZodType | undefined, location: 'path' | 'query') {
+  if (!(schema instanceof z.ZodObject)) return [];
+  return Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, field]) => ({
+    name,
+    in: location,
+    required: location === 'path' || !field.safeParse(undefined).success,
+    ...(field.description ? { description: field.description } : {}),
+    schema: jsonSchema(field, 'input'),
+  }));
+}
+
+function operation(route: RouteDef) {
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    tags: [route.tag],
+    'x-roles': route.roles,
+    security: [{ apiKey: [] }],
+    parameters: [
+      ...parameters(route.params, 'path'),
+      ...parameters(route.query, 'query'),
+      ...(route.method === 'post' ? [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'Replays the first answer for 24 h; reused with another body: 422', schema: { type: 'string', maxLength: 255 } }] : []),
+    ],
+    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+    responses: Object.fromEntries(
+      Object.entries(route.responses).map(([status, { description, schema }]) => {
+        const mediaType = Number(status) >= 400 ? 'application/problem+json' : 'application/json';
+        return [status, { description, ...(schema ? { content: { [mediaType]: { schema: jsonSchema(schema, 'output') } } } : {}) }];
+      }),
+    ),
+  };
+}
+
+/** OpenAPI 3.1 of the API, generated from the same route definitions and zod schemas that serve it. */
+export function buildOpenApi(routes: readonly RouteDef[]) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) (paths[openApiPath(route.path)] ??= {})[route.method] = operation(route);
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Bank-feed onboarding API',
+      version: '1',
+      description: 'Mandate signing, CARO activation and PSD2 consent renewal, as durable workflows. Errors are RFC 9457 problem details.',
+    },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key `bfk_…` created with `npm run keys -- create`' } },
+      schemas: { Problem: jsonSchema(problemSchema, 'output') },
+    },
+    paths,
+  };
+}

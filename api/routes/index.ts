@@ -1,0 +1,6 @@
+import type { RouteDef } from '../http/route.js';
+import { connectionRoutes } from './connections.js';
+import { officeRoutes } from './offices.js';
+
+/** Every authenticated route of the API, in documentation order. */
+export const apiRoutes: readonly RouteDef[] = [...officeRoutes, ...connectionRoutes];

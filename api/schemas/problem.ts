@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/** RFC 9457 problem details, as every error leaves the API. */
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  code: z.string(),
+  errors: z.array(z.object({ in: z.string().optional(), path: z.string(), message: z.string() })).optional(),
+});
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid request: `errors` lists the failing fields',
+  401: 'Missing, unknown or revoked API key',
+  403: 'The key’s role may not do this',
+  404: 'Not found (or not yours)',
+  409: 'The current state does not allow it',
+  422: 'Well-formed but refused (e.g. an Idempotency-Key reused with another body)',
+  429: 'Rate limit reached: see Retry-After',
+  503: 'Temporal is not answering: see Retry-After',
+};
+
+export const problemResponses = (...statuses: number[]) =>
+  Object.fromEntries([...statuses, 429, 503].map((status) => [status, { description: DESCRIPTIONS[status] ?? 'Error', schema: problemSchema }]));
