@@ -1,6 +1,8 @@
 import type { RouteDef } from '../http/route.js';
+import { apiKeyRoutes } from './api-keys.js';
+import { auditRoutes } from './audit.js';
 import { connectionRoutes } from './connections.js';
 import { officeRoutes } from './offices.js';
 
 /** Every authenticated route of the API, in documentation order. */
-export const apiRoutes: readonly RouteDef[] = [...officeRoutes, ...connectionRoutes];
+export const apiRoutes: readonly RouteDef[] = [...officeRoutes, ...connectionRoutes, ...auditRoutes, ...apiKeyRoutes];
