@@ -1,0 +1,185 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiRoutes } from '../../api/routes/index.js';
+import type { Role } from '../../lib/auth/api-keys.js';
+import { expectDeclaredResponse } from '../helpers/schemas.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { createTimeSkippingEnv } from '../helpers/temporal.js';
+
+let temporal: TestWorkflowEnvironment;
+let stack: TestStack;
+let officeId: string;
+let connectionId: string;
+const keys = {} as Record<Role, string>;
+const DAY = 86_400_000;
+
+beforeAll(async () => {
+  temporal = await createTimeSkippingEnv();
+  stack = await startTestStack(temporal);
+  officeId = (await stack.http('POST', '/v1/offices', { name: 'Office A', language: 'fr', contactEmail: 'a@example.be' })).body.id;
+  const connection = await stack.http('POST', '/v1/connections', { officeId, provider: 'ponto', ownerLanguage: 'fr', ibans: ['BE68539007547034'], validUntil: new Date(Date.now() + 60 * DAY).toISOString() });
+  connectionId = connection.body.id;
+  keys.operator = stack.operatorKey;
+  keys.support = await stack.key('support');
+  keys.accountant = await stack.key('accountant', officeId);
+});
+afterAll(async () => {
+  await stack?.stop();
+  await temporal?.teardown();
+});
+
+type Call = { path: string; body?: unknown };
+/**
+ * A valid request for every route. A route added without an entry here fails the matrix:
+ * every route is checked against every role.
+ */
+const calls: Record<string, () => Promise<Call> | Call> = {
+  createOffice: () => ({ path: '/v1/offices', body: { name: 'Office M', language: 'nl', contactEmail: 'm@example.be' } }),
+  listOffices: () => ({ path: '/v1/offices' }),
+  getOffice: () => ({ path: `/v1/offices/${officeId}` }),
+  createConnection: () => ({ path: '/v1/connections', body: { officeId, provider: 'ponto', ownerLanguage: 'nl', ibans: ['BE68539007547034'], validUntil: new Date(Date.now() + 90 * DAY).toISOString() } }),
+  listConnections: () => ({ path: '/v1/connections?expiresWithinDays=120' }),
+  getConnection: () => ({ path: `/v1/connections/${connectionId}` }),
+  renewConnection: () => ({ path: `/v1/connections/${connectionId}/renewal`, body: { validUntil: new Date(Date.now() + 80 * DAY).toISOString() } }),
+  listAuditEvents: () => ({ path: `/v1/audit?resourceType=connection&resourceId=${connectionId}` }),
+  createApiKey: () => ({ path: '/v1/api-keys', body: { name: 'matrix', role: 'support' } }),
+  listApiKeys: () => ({ path: '/v1/api-keys' }),
+  revokeApiKey: async () => {
+    const created = await stack.http('POST', '/v1/api-keys', { name: 'to revoke', role: 'support' });
+    return { path: `/v1/api-keys/${created.body.id}` };
+  },
+};
+
+describe('role × route matrix', () => {
+  it('has a request for every route', () => {
+    expect(apiRoutes.map((r) => r.operationId).filter((id) => !calls[id])).toEqual([]);
+  });
+
+  for (const route of apiRoutes) {
+    it(`${route.method.toUpperCase()} ${route.path}: 401 without a key, 403 for roles not in [${route.roles.join(', ')}], served otherwise`, async () => {
+      const build = calls[route.operationId];
+      if (!build) throw new Error(`no matrix entry for ${route.operationId}`);
+      const anonymous = await build();
+      const unauthenticated = await stack.http(route.method.toUpperCase(), anonymous.path, anonymous.body, { key: null });
+      expect(unauthenticated.status).toBe(401);
+      expect(unauthenticated.headers.get('www-authenticate')).toMatch(/^Bearer/);
+
+      for (const role of ['accountant', 'operator', 'support'] as const) {
+        const call = await build();
+        const res = await stack.http(route.method.toUpperCase(), call.path, call.body, { key: keys[role] });
+        if (route.roles.includes(role)) {
+          expect(res.status, `${role}: ${JSON.stringify(res.body)}`).toBeLessThan(400);
+          expectDeclaredResponse(route.operationId, res.status, res.body);
+        } else {
+          expect(res.status, role).toBe(403);
+          expect(res.body).toMatchObject({ code: 'forbidden' });
+        }
+      }
+    });
+  }
+});
+
+describe('authentication', () => {
+  it.each([
+    ['a malformed header', 'Token abc'],
+    ['a key of the wrong shape', 'Bearer not-a-key'],
+    ['an unknown key', `Bearer bfk_000000000000_${'A'.repeat(43)}`],
+  ])('refuses %s with 401 problem+json', async (_what, authorization) => {
+    const res = await stack.http('GET', '/v1/offices', undefined, { key: null, headers: { authorization } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'unauthorized', status: 401 });
+  });
+
+  it('refuses a revoked key, and never answers with the key again', async () => {
+    const created = await stack.http('POST', '/v1/api-keys', { name: 'short-lived', role: 'support' });
+    expect(created.status).toBe(201);
+    expect((await stack.http('GET', '/v1/offices', undefined, { key: created.body.key })).status).toBe(200);
+    expect((await stack.http('DELETE', `/v1/api-keys/${created.body.id}`)).status).toBe(204);
+    expect((await stack.http('GET', '/v1/offices', undefined, { key: created.body.key })).status).toBe(401);
+    const listed = await stack.http('GET', '/v1/api-keys');
+    expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
+    const row = await stack.db.prisma.apiKey.findUniqueOrThrow({ where: { id: created.body.id } });
+    expect(row.hash).not.toContain(created.body.key.split('_')[2]);
+  });
+});
+
+describe('office scoping', () => {
+  it('an accountant of another office gets 404 and empty lists, never the data', async () => {
+    const otherOffice = (await stack.http('POST', '/v1/offices', { name: 'Office B', language: 'nl', contactEmail: 'b@example.be' })).body.id;
+    const outsider = await stack.key('accountant', otherOffice);
+    const read = await stack.http('GET', `/v1/connections/${connectionId}`, undefined, { key: outsider });
+    expect(read.status).toBe(404);
+    expect(JSON.stringify(read.body)).not.toContain(connectionId);
+    expect((await stack.http('GET', `/v1/offices/${officeId}`, undefined, { key: outsider })).status).toBe(404);
+    const list = await stack.http('GET', '/v1/connections', undefined, { key: outsider });
+    expect(list.body.data).toEqual([]);
+    const offices = await stack.http('GET', '/v1/offices', undefined, { key: outsider });
+    expect(offices.body.data.map((o: { id: string }) => o.id)).toEqual([otherOffice]);
+    const create = await stack.http('POST', '/v1/connections', { officeId, provider: 'ponto', ownerLanguage: 'nl', ibans: ['BE68539007547034'], validUntil: new Date(Date.now() + 90 * DAY).toISOString() }, { key: outsider });
+    expect(create.status).toBe(404);
+  });
+
+  it('an accountant writes to their own office without naming it', async () => {
+    const created = await stack.http('POST', '/v1/connections', { provider: 'ponto', ownerLanguage: 'fr', ibans: ['BE68539007547034'], validUntil: new Date(Date.now() + 90 * DAY).toISOString() }, { key: keys.accountant });
+    expect(created.status).toBe(202);
+    expect(created.body.officeId).toBe(officeId);
+  });
+});
+
+describe('idempotency', () => {
+  const body = { name: 'Office I', language: 'en', contactEmail: 'i@example.be' };
+
+  it('replays the first answer for the same key and body, and creates once', async () => {
+    const headers = { 'idempotency-key': 'create-office-i-1' };
+    const first = await stack.http('POST', '/v1/offices', body, { headers });
+    const second = await stack.http('POST', '/v1/offices', body, { headers });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(await stack.db.prisma.office.count({ where: { name: 'Office I' } })).toBe(1);
+  });
+
+  it('answers 422 when the same key comes with another body', async () => {
+    const headers = { 'idempotency-key': 'create-office-i-2' };
+    expect((await stack.http('POST', '/v1/offices', body, { headers })).status).toBe(201);
+    const reused = await stack.http('POST', '/v1/offices', { ...body, name: 'Office J' }, { headers });
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({ code: 'idempotency_key_reused' });
+    expect(await stack.db.prisma.office.count({ where: { name: 'Office J' } })).toBe(0);
+  });
+
+  it('keeps keys apart per API key', async () => {
+    const headers = { 'idempotency-key': 'shared-key' };
+    const otherOperator = await stack.key('operator');
+    const a = await stack.http('POST', '/v1/offices', { ...body, name: 'Office K' }, { headers });
+    const b = await stack.http('POST', '/v1/offices', { ...body, name: 'Office K' }, { headers, key: otherOperator });
+    expect(a.body.id).not.toBe(b.body.id);
+  });
+
+  it('refuses an unusable key with 400', async () => {
+    const res = await stack.http('POST', '/v1/offices', body, { headers: { 'idempotency-key': 'ä'.repeat(3) } });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('audit', () => {
+  it('records who changed what, readable by operators and support only', async () => {
+    const created = await stack.http('POST', '/v1/offices', { name: 'Office Audit', language: 'fr', contactEmail: 'audit@example.be' });
+    const path = `/v1/audit?resourceType=office&resourceId=${created.body.id}`;
+    const trail = await stack.http('GET', path, undefined, { key: keys.support });
+    expect(trail.status).toBe(200);
+    const operatorKey = await stack.db.prisma.apiKey.findFirstOrThrow({ where: { prefix: stack.operatorKey.split('_')[1] } });
+    expect(trail.body.data).toEqual([expect.objectContaining({ action: 'office.create', actorRole: 'operator', actorKeyId: operatorKey.id, resourceType: 'office' })]);
+    expect((await stack.http('GET', path, undefined, { key: keys.accountant })).status).toBe(403);
+  });
+
+  it('records nothing for reads and refused writes', async () => {
+    const before = await stack.db.prisma.auditEvent.count();
+    await stack.http('GET', '/v1/offices');
+    await stack.http('POST', '/v1/offices', { name: '' });
+    await stack.http('POST', '/v1/offices', { name: 'Office S', language: 'fr', contactEmail: 's@example.be' }, { key: keys.support });
+    expect(await stack.db.prisma.auditEvent.count()).toBe(before);
+  });
+});

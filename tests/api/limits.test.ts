@@ -1,0 +1,82 @@
+import { createServer } from 'node:net';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app.js';
+import { listen, type RunningServer } from '../../api/server.js';
+import { createApiKey } from '../../lib/auth/key-store.js';
+import { createTemporalClient } from '../../lib/temporal/client.js';
+import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { silentLogger, startTestStack, type TestStack } from '../helpers/stack.js';
+import { createTimeSkippingEnv } from '../helpers/temporal.js';
+
+let temporal: TestWorkflowEnvironment;
+let stack: TestStack;
+
+beforeAll(async () => {
+  temporal = await createTimeSkippingEnv();
+  stack = await startTestStack(temporal, { rateLimitPerMinute: 5 });
+});
+afterAll(async () => {
+  await stack?.stop();
+  await temporal?.teardown();
+});
+
+describe('limits', () => {
+  it('answers 429 with Retry-After once a key has used its budget, other keys unaffected', async () => {
+    const key = await stack.key('support');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await stack.http('GET', '/v1/offices', undefined, { key })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const limited = await stack.http('GET', '/v1/offices', undefined, { key });
+    expect(limited.body).toMatchObject({ code: 'rate_limited' });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await stack.http('GET', '/v1/offices', undefined, { key: await stack.key('support') })).status).toBe(200);
+  });
+
+  it('refuses a body over 100 kB with 413 problem+json', async () => {
+    const res = await stack.http('POST', '/v1/offices', { name: 'x'.repeat(200_000), language: 'fr', contactEmail: 'a@example.be' }, { key: await stack.key('operator') });
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ code: 'body_too_large' });
+  });
+});
+
+describe('Temporal down', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let key: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    // Left open to the end of the file: closing under the SDK's queued retries throws from a timer.
+    const client = createTemporalClient({ TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'q', TEMPORAL_TLS: false });
+    server = await listen(createApp({ temporal: client, prisma: db.prisma, logger: silentLogger, taskQueue: 'q', temporalTimeoutMs: 500, consentSchedule: DEFAULT_CONSENT_SCHEDULE }), { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 100 });
+    key = (await createApiKey(db.prisma, { name: 'op', role: 'operator' })).key;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await db?.stop();
+  });
+
+  it('answers 503 with Retry-After instead of hanging, and writes nothing', async () => {
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const office = await (await fetch(`${server.url}/v1/offices`, { method: 'POST', headers, body: JSON.stringify({ name: 'O', language: 'fr', contactEmail: 'o@example.be' }) })).json();
+    const started = Date.now();
+    const res = await fetch(`${server.url}/v1/connections`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ officeId: office.id, provider: 'ponto', ownerLanguage: 'fr', ibans: ['BE68539007547034'], validUntil: new Date(Date.now() + 86_400_000 * 30).toISOString() }),
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(await res.json()).toMatchObject({ code: 'temporal_unavailable' });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await db.prisma.connection.count()).toBe(0);
+  });
+});
