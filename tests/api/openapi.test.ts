@@ -1,0 +1,78 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileErrors, validate } from '@readme/openapi-parser';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiRoutes } from '../../api/routes/index.js';
+import { browserSkipReason, launchChromium } from '../helpers/browser.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { createTimeSkippingEnv } from '../helpers/temporal.js';
+
+let temporal: TestWorkflowEnvironment;
+let stack: TestStack;
+let document: any;
+
+beforeAll(async () => {
+  temporal = await createTimeSkippingEnv();
+  stack = await startTestStack(temporal);
+  const res = await stack.http('GET', '/openapi.json', undefined, { key: null });
+  expect(res.status).toBe(200);
+  document = res.body;
+});
+afterAll(async () => {
+  await stack?.stop();
+  await temporal?.teardown();
+});
+
+describe('/openapi.json', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    expect(document.openapi).toBe('3.1.0');
+    const result = await validate(structuredClone(document));
+    expect(result.valid ? '' : compileErrors(result)).toBe('');
+  });
+
+  it('lists every route with its method, roles, parameters and responses', () => {
+    for (const route of apiRoutes) {
+      const op = document.paths[route.path.replace(/:([A-Za-z_]+)/g, '{$1}')]?.[route.method];
+      expect(op, `${route.method} ${route.path}`).toBeDefined();
+      expect(op.operationId).toBe(route.operationId);
+      expect(op['x-roles']).toEqual([...route.roles]);
+      expect(Object.keys(op.responses).map(Number).sort()).toEqual(Object.keys(route.responses).map(Number).sort());
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['429', '503']));
+      for (const name of route.path.match(/:([A-Za-z_]+)/g) ?? []) {
+        expect(op.parameters.map((p: { name: string }) => p.name)).toContain(name.slice(1));
+      }
+      if (route.body) expect(op.requestBody.content['application/json'].schema).toBeDefined();
+    }
+    const documented = Object.values(document.paths).flatMap((methods) => Object.keys(methods as object));
+    expect(documented).toHaveLength(apiRoutes.length);
+  });
+
+  it('describes request bodies from the same zod schemas that validate them', () => {
+    const schema = document.paths['/v1/connections'].post.requestBody.content['application/json'].schema;
+    expect(schema.required).toEqual(expect.arrayContaining(['provider', 'ownerLanguage', 'ibans', 'validUntil']));
+    expect(schema.properties.ownerLanguage.enum).toEqual(['fr', 'nl', 'en', 'de']);
+    expect(schema.additionalProperties).toBe(false);
+  });
+});
+
+describe.skipIf(browserSkipReason !== undefined)(`/docs in a real browser${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`, () => {
+  it('renders every operation, readable without scripts', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ javaScriptEnabled: false });
+      const res = await page.goto(`${stack.api.url}/docs`);
+      expect(res?.status()).toBe(200);
+      expect(await page.locator('h1').innerText()).toBe('Bank-feed onboarding API');
+      for (const route of apiRoutes) {
+        const section = page.locator(`section#${route.operationId}`);
+        expect(await section.count(), route.operationId).toBe(1);
+        expect(await section.locator('h3').innerText()).toContain(route.method.toUpperCase());
+      }
+      await page.screenshot({ path: join(mkdtempSync(join(tmpdir(), 'docs-')), 'docs.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+});
