@@ -6,14 +6,37 @@ export type Location = 'path' | 'query' | 'body';
 export class RequestValidationError extends Error {
   constructor(
     readonly location: Location,
-    readonly issues: z.core.$ZodIssue[],
+    readonly issues: { path: PropertyKey[]; message: string }[],
   ) {
     super(`invalid ${location}`);
     this.name = 'RequestValidationError';
   }
 }
 
+// NUL cannot be stored in PostgreSQL text; a lone surrogate is not Unicode at all.
+const UNSAFE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The path of the first string (or key) that PostgreSQL or any client would choke on. */
+function findUnsafeString(value: unknown, path: PropertyKey[] = []): PropertyKey[] | undefined {
+  if (typeof value === 'string') return UNSAFE.test(value) ? path : undefined;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = findUnsafeString(item, [...path, i]);
+      if (found) return found;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (UNSAFE.test(key)) return [...path, key];
+      const found = findUnsafeString(item, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 export function parseIn<S extends z.ZodType>(schema: S, value: unknown, location: Location): z.output<S> {
+  const unsafe = findUnsafeString(value);
+  if (unsafe) throw new RequestValidationError(location, [{ path: unsafe, message: 'contains a NUL character or broken Unicode (lone surrogate)' }]);
   try {
     return schema.parse(value);
   } catch (error) {

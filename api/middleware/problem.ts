@@ -42,7 +42,7 @@ export const notFoundHandler: RequestHandler = (req, res) =>
 export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
   if (error instanceof RequestValidationError || error instanceof ZodError) {
     const location = error instanceof RequestValidationError ? error.location : 'body';
-    const errors = error.issues.map((i) => ({ in: location, path: i.path.join('.') || '(root)', message: i.message }));
+    const errors = error.issues.map((i) => ({ in: location, path: i.path.map(String).join('.') || '(root)', message: i.message }));
     return sendProblem(res, {
       status: 400,
       code: 'validation_failed',

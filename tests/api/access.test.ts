@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../api/routes/index.js';
 import type { Role } from '../../lib/auth/api-keys.js';
+import { seedRequestContext, validRequests } from '../helpers/requests.js';
 import { expectDeclaredResponse } from '../helpers/schemas.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
@@ -10,15 +11,16 @@ let temporal: TestWorkflowEnvironment;
 let stack: TestStack;
 let officeId: string;
 let connectionId: string;
+let calls: ReturnType<typeof validRequests>;
 const keys = {} as Record<Role, string>;
 const DAY = 86_400_000;
 
 beforeAll(async () => {
   temporal = await createTimeSkippingEnv();
   stack = await startTestStack(temporal);
-  officeId = (await stack.http('POST', '/v1/offices', { name: 'Office A', language: 'fr', contactEmail: 'a@example.be' })).body.id;
-  const connection = await stack.http('POST', '/v1/connections', { officeId, provider: 'ponto', ownerLanguage: 'fr', ibans: ['BE68539007547034'], validUntil: new Date(Date.now() + 60 * DAY).toISOString() });
-  connectionId = connection.body.id;
+  const context = await seedRequestContext(stack);
+  ({ officeId, connectionId } = context);
+  calls = validRequests(context);
   keys.operator = stack.operatorKey;
   keys.support = await stack.key('support');
   keys.accountant = await stack.key('accountant', officeId);
@@ -27,28 +29,6 @@ afterAll(async () => {
   await stack?.stop();
   await temporal?.teardown();
 });
-
-type Call = { path: string; body?: unknown };
-/**
- * A valid request for every route. A route added without an entry here fails the matrix:
- * every route is checked against every role.
- */
-const calls: Record<string, () => Promise<Call> | Call> = {
-  createOffice: () => ({ path: '/v1/offices', body: { name: 'Office M', language: 'nl', contactEmail: 'm@example.be' } }),
-  listOffices: () => ({ path: '/v1/offices' }),
-  getOffice: () => ({ path: `/v1/offices/${officeId}` }),
-  createConnection: () => ({ path: '/v1/connections', body: { officeId, provider: 'ponto', ownerLanguage: 'nl', ibans: ['BE68539007547034'], validUntil: new Date(Date.now() + 90 * DAY).toISOString() } }),
-  listConnections: () => ({ path: '/v1/connections?expiresWithinDays=120' }),
-  getConnection: () => ({ path: `/v1/connections/${connectionId}` }),
-  renewConnection: () => ({ path: `/v1/connections/${connectionId}/renewal`, body: { validUntil: new Date(Date.now() + 80 * DAY).toISOString() } }),
-  listAuditEvents: () => ({ path: `/v1/audit?resourceType=connection&resourceId=${connectionId}` }),
-  createApiKey: () => ({ path: '/v1/api-keys', body: { name: 'matrix', role: 'support' } }),
-  listApiKeys: () => ({ path: '/v1/api-keys' }),
-  revokeApiKey: async () => {
-    const created = await stack.http('POST', '/v1/api-keys', { name: 'to revoke', role: 'support' });
-    return { path: `/v1/api-keys/${created.body.id}` };
-  },
-};
 
 describe('role × route matrix', () => {
   it('has a request for every route', () => {

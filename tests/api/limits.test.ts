@@ -66,7 +66,7 @@ describe('Temporal down', () => {
 
   it('answers 503 with Retry-After instead of hanging, and writes nothing', async () => {
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-    const office = await (await fetch(`${server.url}/v1/offices`, { method: 'POST', headers, body: JSON.stringify({ name: 'O', language: 'fr', contactEmail: 'o@example.be' }) })).json();
+    const office = (await (await fetch(`${server.url}/v1/offices`, { method: 'POST', headers, body: JSON.stringify({ name: 'O', language: 'fr', contactEmail: 'o@example.be' }) })).json()) as { id: string };
     const started = Date.now();
     const res = await fetch(`${server.url}/v1/connections`, {
       method: 'POST',

@@ -1,0 +1,41 @@
+import type { TestStack } from './stack.js';
+
+const DAY = 86_400_000;
+
+export interface RequestContext {
+  stack: TestStack;
+  officeId: string;
+  connectionId: string;
+}
+
+export type ValidRequest = { path: string; body?: unknown };
+
+/**
+ * One valid request for every route of the API, by operationId. The role × route matrix and
+ * the bad-input suite both start from these: a route without an entry fails both.
+ */
+export function validRequests({ stack, officeId, connectionId }: RequestContext): Record<string, () => Promise<ValidRequest> | ValidRequest> {
+  return {
+    createOffice: () => ({ path: '/v1/offices', body: { name: 'Office M', language: 'nl', contactEmail: 'm@example.be' } }),
+    listOffices: () => ({ path: '/v1/offices' }),
+    getOffice: () => ({ path: `/v1/offices/${officeId}` }),
+    createConnection: () => ({ path: '/v1/connections', body: { officeId, provider: 'ponto', ownerLanguage: 'nl', ibans: ['BE68539007547034'], validUntil: new Date(Date.now() + 90 * DAY).toISOString() } }),
+    listConnections: () => ({ path: '/v1/connections?expiresWithinDays=120' }),
+    getConnection: () => ({ path: `/v1/connections/${connectionId}` }),
+    renewConnection: () => ({ path: `/v1/connections/${connectionId}/renewal`, body: { validUntil: new Date(Date.now() + 80 * DAY).toISOString() } }),
+    listAuditEvents: () => ({ path: `/v1/audit?resourceType=connection&resourceId=${connectionId}` }),
+    createApiKey: () => ({ path: '/v1/api-keys', body: { name: 'matrix', role: 'support' } }),
+    listApiKeys: () => ({ path: '/v1/api-keys' }),
+    revokeApiKey: async () => {
+      const created = await stack.http('POST', '/v1/api-keys', { name: 'to revoke', role: 'support' });
+      return { path: `/v1/api-keys/${created.body.id}` };
+    },
+  };
+}
+
+/** An office with one connection, the fixtures every request above refers to. */
+export async function seedRequestContext(stack: TestStack): Promise<RequestContext> {
+  const officeId = (await stack.http('POST', '/v1/offices', { name: 'Office A', language: 'fr', contactEmail: 'a@example.be' })).body.id as string;
+  const connection = await stack.http('POST', '/v1/connections', { officeId, provider: 'ponto', ownerLanguage: 'fr', ibans: ['BE68539007547034'], validUntil: new Date(Date.now() + 60 * DAY).toISOString() });
+  return { stack, officeId, connectionId: connection.body.id as string };
+}
