@@ -14,11 +14,12 @@ export class RequestValidationError extends Error {
 }
 
 // NUL cannot be stored in PostgreSQL text; a lone surrogate is not Unicode at all.
-const UNSAFE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const isUnsafe = (s: string) => s.includes('\u0000') || LONE_SURROGATE.test(s);
 
 /** The path of the first string (or key) that PostgreSQL or any client would choke on. */
 function findUnsafeString(value: unknown, path: PropertyKey[] = []): PropertyKey[] | undefined {
-  if (typeof value === 'string') return UNSAFE.test(value) ? path : undefined;
+  if (typeof value === 'string') return isUnsafe(value) ? path : undefined;
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) {
       const found = findUnsafeString(item, [...path, i]);
@@ -26,7 +27,7 @@ function findUnsafeString(value: unknown, path: PropertyKey[] = []): PropertyKey
     }
   } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      if (UNSAFE.test(key)) return [...path, key];
+      if (isUnsafe(key)) return [...path, key];
       const found = findUnsafeString(item, [...path, key]);
       if (found) return found;
     }
