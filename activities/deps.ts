@@ -1,8 +1,11 @@
 import type { Logger } from '../lib/logger.js';
 import type { PrismaClient } from '../prisma/generated/client.js';
+import type { EmailSender } from './email/sender.js';
 
 /** Everything activities need from the outside world, injected so tests can pass real or fake clients. */
 export interface ActivityDeps {
   prisma: PrismaClient;
   logger: Logger;
+  /** Resend or the development outbox (createEmailSender picks from the environment). */
+  email: EmailSender;
 }

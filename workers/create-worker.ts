@@ -1,6 +1,8 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { loadEmailEnv } from '../activities/email/env.js';
+import { createEmailSender } from '../activities/email/transport.js';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 
 /** `workflows/index.ts` under tsx, `dist/workflows/index.js` once compiled. */
@@ -12,7 +14,8 @@ export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  deps: ActivityDeps;
+  /** Without `email`, the sender comes from the environment (createEmailSender(loadEmailEnv())). */
+  deps: Omit<ActivityDeps, 'email'> & Partial<Pick<ActivityDeps, 'email'>>;
   /** A pre-built bundle (tests build it once per file); otherwise `workflowsPath` is bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
@@ -24,7 +27,7 @@ export function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: createActivities(opts.deps),
+    activities: createActivities({ ...opts.deps, email: opts.deps.email ?? createEmailSender(loadEmailEnv(), opts.deps.logger) }),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
     ...(opts.shutdownGraceTime !== undefined ? { shutdownGraceTime: opts.shutdownGraceTime } : {}),
   });

@@ -1,7 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDeps } from '../deps.js';
-import { createEmailOutbox } from '../email/outbox.js';
-import { consentExpiredMessage, consentReminderMessage } from './messages.js';
+import { createSendEmail, isEmailRejected } from '../email/send-email.js';
 
 export interface ConsentReminderRequest {
   connectionId: string;
@@ -10,22 +9,35 @@ export interface ConsentReminderRequest {
   idempotencyKey: string;
 }
 
-export type ConsentReminderOutcome = { sent: true } | { sent: false; reason: 'renewed' | 'missing_recipient' | 'duplicate' };
+export type ConsentReminderOutcome = { sent: true } | { sent: false; reason: 'renewed' | 'missing_recipient' };
+
+/** "ponto" → "Ponto": aggregators are stored by id, shown by name. */
+const providerName = (provider: string) => provider.charAt(0).toUpperCase() + provider.slice(1);
 
 export function createConnectionActivities(deps: ActivityDeps) {
   const { prisma, logger } = deps;
-  const enqueueEmail = createEmailOutbox(deps);
+  const sendEmail = createSendEmail(deps);
 
   async function loadConnection(connectionId: string) {
-    const connection = await prisma.connection.findUnique({ where: { id: connectionId }, include: { office: true } });
+    const connection = await prisma.connection.findUnique({ where: { id: connectionId }, include: { office: true, client: true } });
     if (!connection) {
       throw ApplicationFailure.create({ type: 'ConnectionNotFound', message: `connection ${connectionId} not found`, nonRetryable: true });
     }
     return connection;
   }
 
+  const facts = (connection: Awaited<ReturnType<typeof loadConnection>>) => ({
+    provider: providerName(connection.provider),
+    bankName: connection.bankName,
+    ibans: connection.ibans,
+    validUntil: connection.validUntil.toISOString(),
+  });
+
   return {
-    /** Reminds the owner, unless the consent was renewed meanwhile: the database holds the current deadline. */
+    /**
+     * Reminds the owner, unless the consent was renewed meanwhile: the database holds the current
+     * deadline. A provider rejection fails it with EmailRejected (non-retryable), recorded on the case.
+     */
     async sendConsentReminder(req: ConsentReminderRequest): Promise<ConsentReminderOutcome> {
       const connection = await loadConnection(req.connectionId);
       const log = logger.child({ connectionId: req.connectionId, daysBefore: req.daysBefore });
@@ -33,57 +45,56 @@ export function createConnectionActivities(deps: ActivityDeps) {
         log.info('consent renewed since this reminder was planned: not sending');
         return { sent: false, reason: 'renewed' };
       }
-      if (!connection.ownerEmail) {
-        log.warn('connection owner has no e-mail address: reminder not sent');
-        return { sent: false, reason: 'missing_recipient' };
-      }
-      const message = consentReminderMessage(connection.ownerLanguage, connection.validUntil, req.daysBefore);
-      const queued = await prisma.$transaction(async (tx) => {
-        const isNew = await createEmailOutbox({ prisma: tx as typeof prisma })({
-          idempotencyKey: req.idempotencyKey,
-          template: `consent.reminder.${req.daysBefore}`,
-          language: connection.ownerLanguage,
-          to: connection.ownerEmail as string,
-          ...message,
-          caseType: 'connection',
-          caseId: connection.id,
-        });
-        await tx.reminderSent.createMany({
-          data: [{ caseType: 'connection', caseId: connection.id, kind: `consent:${req.validUntil}`, sequence: req.daysBefore, toAddress: connection.ownerEmail }],
-          skipDuplicates: true,
-        });
-        await tx.connection.updateMany({ where: { id: connection.id, status: 'connected' }, data: { status: 'expires_soon' } });
-        return isNew;
+      await prisma.connection.updateMany({ where: { id: connection.id, status: 'connected' }, data: { status: 'expires_soon' } });
+      const outcome = await sendEmail({
+        template: 'consent.reminder',
+        vars: { ...facts(connection), daysBefore: req.daysBefore, officeName: connection.office.name },
+        to: connection.ownerEmail,
+        language: connection.ownerLanguage,
+        idempotencyKey: req.idempotencyKey,
+        case: { type: 'connection', id: connection.id },
       });
-      log.info({ queued }, 'consent reminder recorded');
-      return queued ? { sent: true } : { sent: false, reason: 'duplicate' };
+      if (outcome.status === 'missing_recipient') return { sent: false, reason: 'missing_recipient' };
+      await prisma.reminderSent.createMany({
+        data: [{ caseType: 'connection', caseId: connection.id, kind: `consent:${req.validUntil}`, sequence: req.daysBefore, toAddress: connection.ownerEmail }],
+        skipDuplicates: true,
+      });
+      log.info({ duplicate: outcome.duplicate }, 'consent reminder sent');
+      return { sent: true };
     },
 
-    /** Marks the connection expired, if its deadline is still the one this run waited for, and tells owner and office. */
+    /**
+     * Marks the connection expired, if its deadline is still the one this run waited for, and tells
+     * owner and office. A rejected e-mail to one of them is recorded and does not stop the other.
+     */
     async markConsentExpired(req: { connectionId: string; validUntil: string; idempotencyKey: string }): Promise<{ expired: boolean }> {
       const connection = await loadConnection(req.connectionId);
-      const validUntil = new Date(req.validUntil);
       const { count } = await prisma.connection.updateMany({
-        where: { id: connection.id, validUntil, status: { not: 'expired' } },
+        where: { id: connection.id, validUntil: new Date(req.validUntil), status: { not: 'expired' } },
         data: { status: 'expired' },
       });
-      const recipients = [
-        { to: connection.ownerEmail, language: connection.ownerLanguage, who: 'owner' },
-        { to: connection.office.contactEmail, language: connection.office.language, who: 'office' },
-      ];
-      for (const { to, language, who } of recipients) {
-        if (!to) continue;
-        await enqueueEmail({
-          idempotencyKey: `${req.idempotencyKey}/${who}`,
-          template: `consent.expired.${who}`,
-          language,
-          to,
-          ...consentExpiredMessage(language, validUntil),
-          caseType: 'connection',
-          caseId: connection.id,
-        });
-      }
-      logger.info({ connectionId: connection.id, changed: count === 1 }, 'consent expired');
+      const base = { idempotencyKey: req.idempotencyKey, case: { type: 'connection', id: connection.id } } as const;
+      const tolerateRejection = (error: unknown) => {
+        if (isEmailRejected(error)) return { status: 'rejected' as const };
+        throw error;
+      };
+      const owner = await sendEmail({
+        ...base,
+        template: 'consent.expired.owner',
+        vars: { ...facts(connection), officeName: connection.office.name },
+        to: connection.ownerEmail,
+        language: connection.ownerLanguage,
+        idempotencyKey: `${req.idempotencyKey}/owner`,
+      }).catch(tolerateRejection);
+      const office = await sendEmail({
+        ...base,
+        template: 'consent.expired.office',
+        vars: { ...facts(connection), companyName: connection.client?.companyName ?? null, ownerNotified: owner.status === 'sent' },
+        to: connection.office.contactEmail,
+        language: connection.office.language,
+        idempotencyKey: `${req.idempotencyKey}/office`,
+      }).catch(tolerateRejection);
+      logger.info({ connectionId: connection.id, changed: count === 1, owner: owner.status, office: office.status }, 'consent expired');
       return { expired: count === 1 };
     },
   };

@@ -1,30 +1,100 @@
-import type { Language } from '../../workflows/shared/language.js';
-import type { ActivityDeps } from '../deps.js';
+/**
+ * The email_outbox table: one row per idempotency key, for every message in both transports.
+ * With Resend it is the case's record of what went out (queued → sent / failed / rejected); in
+ * development it is the delivery itself, listed for operators.
+ */
+import type { CaseType, EmailOutbox, EmailStatus, Language, PrismaClient } from '../../prisma/generated/client.js';
 
-export interface OutgoingEmail {
+type Db = Pick<PrismaClient, 'emailOutbox'>;
+
+export interface OutboxDraft {
   /** Derived from workflow id + step, never from the attempt: a retry finds the same row. */
   idempotencyKey: string;
   template: string;
   language: Language;
-  to: string;
+  /** null: no address known; the row is recorded as rejected with `missing_recipient`. */
+  to: string | null;
   subject: string;
-  text: string;
   html: string;
-  caseType?: 'mandate' | 'caro' | 'connection';
+  text: string;
+  caseType?: CaseType;
   caseId?: string;
 }
 
+export const MISSING_RECIPIENT = 'missing_recipient';
+
 /**
- * Records a message in the outbox exactly once per idempotency key. Returns false
- * when the key was already there (a retried activity): nothing new is queued.
+ * The row for `draft.idempotencyKey`: created now, or the one an earlier attempt created, whose
+ * recipient and content then win, so a retry re-sends exactly what the first attempt sent.
  */
-export function createEmailOutbox({ prisma }: Pick<ActivityDeps, 'prisma'>) {
-  return async function enqueueEmail(email: OutgoingEmail): Promise<boolean> {
-    const { to, ...rest } = email;
-    const created = await prisma.emailOutbox.createMany({
-      data: [{ ...rest, toAddress: to, status: 'queued' }],
-      skipDuplicates: true,
-    });
-    return created.count === 1;
-  };
+export async function claimOutboxRow(db: Db, draft: OutboxDraft): Promise<EmailOutbox> {
+  const { to, ...rest } = draft;
+  await db.emailOutbox.createMany({
+    data: [{ ...rest, toAddress: to, ...(to ? { status: 'queued' } : { status: 'rejected', error: MISSING_RECIPIENT }) }],
+    skipDuplicates: true,
+  });
+  return db.emailOutbox.findUniqueOrThrow({ where: { idempotencyKey: draft.idempotencyKey } });
 }
+
+// A row that reached `sent` or `rejected` never changes again.
+const OPEN: EmailStatus[] = ['queued', 'failed'];
+
+export const markSent = (db: Db, id: string, providerMessageId: string | null) =>
+  db.emailOutbox.updateMany({ where: { id, status: { in: OPEN } }, data: { status: 'sent', providerMessageId, error: null, sentAt: new Date() } });
+
+/** A transient failure: the activity is retried and the row may still become `sent`. */
+export const markFailed = (db: Db, id: string, error: string) => db.emailOutbox.updateMany({ where: { id, status: { in: OPEN } }, data: { status: 'failed', error } });
+
+/** The provider refused the message: the case shows "e-mail rejected" with this reason. */
+export const markRejected = (db: Db, id: string, error: string) => db.emailOutbox.updateMany({ where: { id, status: { in: OPEN } }, data: { status: 'rejected', error } });
+
+export interface OutboxQuery {
+  status?: EmailStatus;
+  caseType?: CaseType;
+  caseId?: string;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+  /** 1–200. */
+  limit: number;
+}
+
+const LISTED = {
+  id: true,
+  idempotencyKey: true,
+  template: true,
+  language: true,
+  toAddress: true,
+  subject: true,
+  text: true,
+  status: true,
+  providerMessageId: true,
+  error: true,
+  caseType: true,
+  caseId: true,
+  createdAt: true,
+  updatedAt: true,
+  sentAt: true,
+} as const;
+
+export type OutboxListItem = Omit<EmailOutbox, 'html'>;
+
+/** Outbox rows, newest first, without the HTML part (findOutboxMessage has it), for operators. */
+export async function listOutbox(db: Db, query: OutboxQuery): Promise<{ items: OutboxListItem[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(Math.trunc(query.limit), 1), 200);
+  const items = await db.emailOutbox.findMany({
+    where: {
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.caseType ? { caseType: query.caseType } : {}),
+      ...(query.caseId ? { caseId: query.caseId } : {}),
+    },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
+    take: limit + 1,
+    select: LISTED,
+  });
+  const page = items.slice(0, limit);
+  return { items: page, nextCursor: items.length > limit ? (page.at(-1)?.id ?? null) : null };
+}
+
+/** One outbox row with its HTML part (for an operator viewing a development message). */
+export const findOutboxMessage = (db: Db, id: string): Promise<EmailOutbox | null> => db.emailOutbox.findUnique({ where: { id } });

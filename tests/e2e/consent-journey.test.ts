@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listOutbox } from '../../activities/email/outbox.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait.js';
@@ -49,9 +50,11 @@ describe('consent journey through the HTTP API, the real worker and a real Tempo
       const rows = await stack.db.prisma.emailOutbox.findMany({ where: { caseId: connection.id } });
       return rows.length === 1 ? rows[0] : undefined;
     }, 'the 15-day reminder');
-    expect(first).toMatchObject({ template: 'consent.reminder.15', language: 'nl', toAddress: 'owner@example.be', status: 'queued' });
+    // No RESEND_API_KEY in tests: the development outbox is the delivery.
+    expect(first).toMatchObject({ template: 'consent.reminder', language: 'nl', toAddress: 'owner@example.be', status: 'sent', providerMessageId: null });
     expect(first!.idempotencyKey).toMatch(new RegExp(`^connection:${connection.id}/.+/reminder/15$`));
-    expect(first!.subject).toContain('15 dagen');
+    expect(first!.subject).toBe('Uw bankkoppeling verloopt over 15 dagen');
+    expect(first!.text).toMatch(/geldig tot \d{1,2} \p{L}+ \d{4}/u);
     const soon = await stack.http('GET', `/v1/connections/${connection.id}`);
     expect(soon.body).toMatchObject({ status: 'expires_soon', action: 'renew the consent' });
 
@@ -62,8 +65,18 @@ describe('consent journey through the HTTP API, the real worker and a real Tempo
     }, 'the workflow to complete');
     expect(done.body).toMatchObject({ status: 'expired', action: 'renew the consent at the bank', workflow: { state: null } });
 
-    const mails = await stack.db.prisma.emailOutbox.findMany({ where: { caseId: connection.id }, orderBy: { createdAt: 'asc' } });
-    expect(mails.map((m) => m.template)).toEqual(['consent.reminder.15', 'consent.reminder.3', 'consent.reminder.1', 'consent.expired.owner', 'consent.expired.office']);
+    // What an operator lists for this case: newest first, every message of the run, no HTML.
+    const { items } = await listOutbox(stack.db.prisma, { caseType: 'connection', caseId: connection.id, limit: 50 });
+    expect(items.map((m) => [m.template, m.language, m.status]).reverse()).toEqual([
+      ['consent.reminder', 'nl', 'sent'],
+      ['consent.reminder', 'nl', 'sent'],
+      ['consent.reminder', 'nl', 'sent'],
+      ['consent.expired.owner', 'nl', 'sent'],
+      ['consent.expired.office', 'fr', 'sent'],
+    ]);
+    expect(items.map((m) => m.idempotencyKey.replace(/^.*\//, '')).reverse()).toEqual(['15', '3', '1', 'owner', 'office']);
+    expect(items[0]).not.toHaveProperty('html');
+    expect(items[0]!.subject).toBe('Connexion bancaire expirée : BE68 •••• •••• 7034');
     const reminders = await stack.db.prisma.reminderSent.findMany({ where: { caseId: connection.id }, orderBy: { sentAt: 'asc' } });
     expect(reminders.map((r) => r.sequence)).toEqual([15, 3, 1]);
   });

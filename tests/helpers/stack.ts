@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { OutboxSender, type EmailSender } from '../../activities/email/sender.js';
 import { createApp } from '../../api/app.js';
 import type { Role } from '../../lib/auth/api-keys.js';
 import { createApiKey } from '../../lib/auth/key-store.js';
@@ -39,9 +40,10 @@ export interface TestStack {
 
 /**
  * The real worker and the real API (its own Temporal client, as in production) against a
- * real Temporal server and a fresh migrated database.
+ * real Temporal server and a fresh migrated database. E-mail goes to the development outbox
+ * unless `email` is given (e.g. a ResendSender pointed at tests/email/fake-resend.ts).
  */
-export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { namespace?: string; rateLimitPerMinute?: number } = {}): Promise<TestStack> {
+export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { namespace?: string; rateLimitPerMinute?: number; email?: EmailSender } = {}): Promise<TestStack> {
   const namespace = opts.namespace ?? 'default';
   const taskQueue = `stack-${Math.random().toString(36).slice(2)}`;
   const db = await createTestDatabase();
@@ -49,7 +51,7 @@ export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { 
     connection: temporal.nativeConnection,
     namespace,
     taskQueue,
-    deps: { prisma: db.prisma, logger: silentLogger },
+    deps: { prisma: db.prisma, logger: silentLogger, email: opts.email ?? new OutboxSender() },
     workflowBundle: await productBundle(),
   });
   const running = worker.run();

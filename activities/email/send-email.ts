@@ -1,0 +1,97 @@
+/**
+ * Sends one templated message exactly once per idempotency key, through whichever EmailSender
+ * the worker was given. Journey activities call it after reading the recipient from the
+ * database: addresses and signed links never travel through workflow history.
+ *
+ * Outcomes:
+ * - sent (also when an earlier attempt already sent it: `duplicate`);
+ * - missing_recipient: recorded on the case, never thrown (a client without e-mail);
+ * - provider refused the message (4xx validation): recorded `rejected` with the reason, then
+ *   ApplicationFailure type `EmailRejected`, non-retryable;
+ * - throttled, provider down, network: recorded `failed`, then a retryable ApplicationFailure
+ *   (type `EmailDeliveryFailed`, honouring Retry-After) so Temporal retries with backoff.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { CaseType, Language } from '../../prisma/generated/client.js';
+import type { ActivityDeps } from '../deps.js';
+import { claimOutboxRow, markFailed, markRejected, markSent } from './outbox.js';
+import { redactPersonalData } from './redact.js';
+import { EmailDeliveryError } from './sender.js';
+import { renderTemplate, type TemplateId, type TemplateVars } from './templates/index.js';
+
+export interface SendEmailRequest<K extends TemplateId> {
+  template: K;
+  vars: TemplateVars<K>;
+  /** The recipient as the database holds it now; null or blank → missing_recipient. */
+  to: string | null | undefined;
+  /** The recipient's language; templates fall back (de → fr, unknown → en). */
+  language: Language;
+  /** Workflow id + step, e.g. `caro:<id>/reminder/2`; never the attempt. Sent as Resend's Idempotency-Key. */
+  idempotencyKey: string;
+  case: { type: CaseType; id: string };
+}
+
+export type EmailOutcome = { status: 'sent'; providerMessageId: string | null; duplicate: boolean } | { status: 'missing_recipient' };
+
+export const EMAIL_REJECTED = 'EmailRejected';
+export const EMAIL_DELIVERY_FAILED = 'EmailDeliveryFailed';
+
+const rejected = (reason: string) => ApplicationFailure.create({ type: EMAIL_REJECTED, message: `e-mail rejected: ${reason}`, nonRetryable: true });
+
+/** True for the failure sendEmail throws when the provider refused a message. */
+export const isEmailRejected = (error: unknown): boolean => error instanceof ApplicationFailure && error.type === EMAIL_REJECTED;
+
+export function createSendEmail({ prisma, logger, email }: ActivityDeps) {
+  return async function sendEmail<K extends TemplateId>(req: SendEmailRequest<K>): Promise<EmailOutcome> {
+    const rendered = renderTemplate(req.template, req.vars, req.language);
+    const to = req.to?.trim() || null;
+    const row = await claimOutboxRow(prisma, {
+      idempotencyKey: req.idempotencyKey,
+      template: req.template,
+      language: rendered.language,
+      to,
+      subject: rendered.subject,
+      html: rendered.html,
+      text: rendered.text,
+      caseType: req.case.type,
+      caseId: req.case.id,
+    });
+    // Ids only: never the address, the link or the token.
+    const log = logger.child({ caseType: req.case.type, caseId: req.case.id, template: req.template, idempotencyKey: req.idempotencyKey, outboxId: row.id, transport: email.transport });
+
+    if (row.status === 'sent') {
+      log.info('e-mail already sent for this key: not sending again');
+      return { status: 'sent', providerMessageId: row.providerMessageId, duplicate: true };
+    }
+    if (row.toAddress === null) {
+      log.warn('no recipient address: e-mail not sent, case flagged');
+      return { status: 'missing_recipient' };
+    }
+    if (row.status === 'rejected') throw rejected(row.error ?? 'unknown reason');
+
+    let providerMessageId: string | null;
+    try {
+      ({ providerMessageId } = await email.send({ to: row.toAddress, subject: row.subject, html: row.html, text: row.text }, row.idempotencyKey));
+    } catch (error) {
+      const reason = redactPersonalData(error instanceof Error ? error.message : String(error));
+      if (error instanceof EmailDeliveryError && !error.details.retryable) {
+        await markRejected(prisma, row.id, reason);
+        log.warn({ statusCode: error.details.statusCode, code: error.details.code }, 'e-mail rejected by the provider');
+        throw rejected(reason);
+      }
+      await markFailed(prisma, row.id, reason);
+      const details = error instanceof EmailDeliveryError ? error.details : undefined;
+      log.warn({ statusCode: details?.statusCode ?? null, code: details?.code ?? 'unexpected' }, 'e-mail not delivered: will be retried');
+      throw ApplicationFailure.create({
+        type: EMAIL_DELIVERY_FAILED,
+        message: `e-mail not delivered: ${reason}`,
+        ...(details?.retryAfterMs !== undefined ? { nextRetryDelay: details.retryAfterMs } : {}),
+      });
+    }
+    await markSent(prisma, row.id, providerMessageId);
+    log.info({ providerMessageId }, row.status === 'failed' ? 'e-mail sent after a failed attempt' : 'e-mail sent');
+    return { status: 'sent', providerMessageId, duplicate: false };
+  };
+}
+
+export type SendEmail = ReturnType<typeof createSendEmail>;

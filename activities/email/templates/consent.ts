@@ -1,0 +1,174 @@
+/**
+ * Journey 3, PSD2 consent renewal (DOMAIN.md, seeds 002, 003): reminders to the connection owner
+ * 15, 3 and 1 days before the deadline, and the expiry notices to the owner and the office.
+ */
+import { defineTemplate, fromService, GREETING, onBehalfOf } from './define.js';
+import { facts, heading, paragraph, steps, type Block } from './layout.js';
+import { formatDate, maskIban, type IsoDate, type TemplateLanguage } from './language.js';
+
+interface ConnectionFacts {
+  /** The aggregator the owner connected through, as shown to users (e.g. "Ponto"). */
+  provider: string;
+  bankName: string | null;
+  ibans: string[];
+  /** The consent's deadline ("connected until"). */
+  validUntil: IsoDate;
+}
+
+const LABELS: Record<TemplateLanguage, { client: string; bank: string; accounts: string; until: string; expired: string; provider: string }> = {
+  fr: { client: 'Client', bank: 'Banque', accounts: 'Comptes', until: 'Connecté jusqu’au', expired: 'Expiré le', provider: 'Agrégateur' },
+  nl: { client: 'Klant', bank: 'Bank', accounts: 'Rekeningen', until: 'Verbonden tot', expired: 'Verlopen op', provider: 'Aggregator' },
+  en: { client: 'Client', bank: 'Bank', accounts: 'Accounts', until: 'Connected until', expired: 'Expired on', provider: 'Aggregator' },
+};
+
+function connectionFacts(l: TemplateLanguage, v: ConnectionFacts, opts: { expired: boolean; companyName?: string | null }): Block {
+  const t = LABELS[l];
+  const rows: [string, string][] = [];
+  if (opts.companyName) rows.push([t.client, opts.companyName]);
+  if (v.bankName) rows.push([t.bank, v.bankName]);
+  rows.push([t.accounts, v.ibans.map(maskIban).join(', ')]);
+  if (opts.expired) rows.push([t.provider, v.provider]);
+  rows.push([opts.expired ? t.expired : t.until, formatDate(v.validUntil, l)]);
+  return facts(...rows);
+}
+
+/** How the owner renews at the aggregator (seed 003: "Autorisatie vernieuwen"). */
+const renewSteps = (l: TemplateLanguage, provider: string, expired: boolean): Block[] =>
+  ({
+    fr: [
+      heading(expired ? 'Comment rétablir la connexion' : 'Comment renouveler'),
+      steps(`Connectez-vous à ${provider} et ouvrez vos comptes bancaires.`, 'Sélectionnez le compte et choisissez « Renouveler l’autorisation ».', 'Suivez les étapes de votre banque : identifiez-vous avec votre lecteur de carte ou itsme, puis confirmez les comptes.', expired ? 'C’est fait : votre comptable reçoit à nouveau vos transactions.' : 'C’est fait : votre comptable continue à recevoir vos transactions sans interruption.'),
+    ],
+    nl: [
+      heading(expired ? 'Hoe herstelt u de koppeling' : 'Hoe vernieuwt u'),
+      steps(`Meld u aan bij ${provider} en open uw bankrekeningen.`, 'Selecteer de rekening en kies "Autorisatie vernieuwen".', 'Volg de stappen van uw bank: meld u aan met uw kaartlezer of itsme en bevestig de rekeningen.', expired ? 'Klaar: uw boekhouder ontvangt uw transacties opnieuw.' : 'Klaar: uw boekhouder blijft uw transacties zonder onderbreking ontvangen.'),
+    ],
+    en: [
+      heading(expired ? 'How to restore the connection' : 'How to renew'),
+      steps(`Sign in to ${provider} and open your bank accounts.`, 'Select the account and choose "Renew authorisation".', 'Follow your bank’s steps: sign in with your card reader or itsme, then confirm the accounts.', expired ? 'Done: your accountant receives your transactions again.' : 'Done: your accountant keeps receiving your transactions without interruption.'),
+    ],
+  })[l];
+
+type ReminderVars = ConnectionFacts & { daysBefore: number; officeName: string };
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+export const consentReminder = defineTemplate<ReminderVars>({
+  audience: 'connection-owner',
+  content: {
+    fr: (v) => ({
+      subject: `Votre connexion bancaire expire dans ${plural(v.daysBefore, 'jour', 'jours')}`,
+      preview: `Renouvelez-la avant le ${formatDate(v.validUntil, 'fr')} pour que votre comptable continue à recevoir vos transactions.`,
+      greeting: GREETING.fr,
+      blocks: [
+        paragraph(`Votre consentement pour la connexion bancaire avec votre comptable, ${v.officeName}, est valable jusqu’au ${formatDate(v.validUntil, 'fr')}. Renouvelez-le avant cette date, sinon votre comptable ne recevra plus vos transactions.`),
+        connectionFacts('fr', v, { expired: false }),
+        ...renewSteps('fr', v.provider, false),
+        paragraph('Renouvelez quelques jours à l’avance : en cas de problème, il restera du temps pour le résoudre.'),
+      ],
+      signature: onBehalfOf.fr(v.officeName),
+    }),
+    nl: (v) => ({
+      subject: `Uw bankkoppeling verloopt over ${plural(v.daysBefore, 'dag', 'dagen')}`,
+      preview: `Vernieuw ze vóór ${formatDate(v.validUntil, 'nl')}, zodat uw boekhouder uw transacties blijft ontvangen.`,
+      greeting: GREETING.nl,
+      blocks: [
+        paragraph(`Uw toestemming voor de bankkoppeling met uw boekhouder, ${v.officeName}, is geldig tot ${formatDate(v.validUntil, 'nl')}. Vernieuw ze vóór die datum, anders ontvangt uw boekhouder uw transacties niet meer.`),
+        connectionFacts('nl', v, { expired: false }),
+        ...renewSteps('nl', v.provider, false),
+        paragraph('Vernieuw enkele dagen op voorhand: loopt er iets mis, dan blijft er tijd om het op te lossen.'),
+      ],
+      signature: onBehalfOf.nl(v.officeName),
+    }),
+    en: (v) => ({
+      subject: `Your bank connection expires in ${plural(v.daysBefore, 'day', 'days')}`,
+      preview: `Renew it before ${formatDate(v.validUntil, 'en')} so that your accountant keeps receiving your transactions.`,
+      greeting: GREETING.en,
+      blocks: [
+        paragraph(`Your consent for the bank connection with your accountant, ${v.officeName}, is valid until ${formatDate(v.validUntil, 'en')}. Renew it before then, or your accountant stops receiving your transactions.`),
+        connectionFacts('en', v, { expired: false }),
+        ...renewSteps('en', v.provider, false),
+        paragraph('Renew a few days ahead: if anything goes wrong, there is still time to fix it.'),
+      ],
+      signature: onBehalfOf.en(v.officeName),
+    }),
+  },
+});
+
+export const consentExpiredOwner = defineTemplate<ConnectionFacts & { officeName: string }>({
+  audience: 'connection-owner',
+  content: {
+    fr: (v) => ({
+      subject: 'Votre connexion bancaire a expiré',
+      preview: `Depuis le ${formatDate(v.validUntil, 'fr')}, votre comptable ne reçoit plus vos transactions.`,
+      greeting: GREETING.fr,
+      blocks: [paragraph(`Le consentement pour la connexion bancaire avec votre comptable, ${v.officeName}, a expiré le ${formatDate(v.validUntil, 'fr')}. Votre comptable ne reçoit plus vos transactions.`), connectionFacts('fr', v, { expired: true }), ...renewSteps('fr', v.provider, true)],
+      signature: onBehalfOf.fr(v.officeName),
+    }),
+    nl: (v) => ({
+      subject: 'Uw bankkoppeling is verlopen',
+      preview: `Sinds ${formatDate(v.validUntil, 'nl')} ontvangt uw boekhouder uw transacties niet meer.`,
+      greeting: GREETING.nl,
+      blocks: [paragraph(`De toestemming voor de bankkoppeling met uw boekhouder, ${v.officeName}, is verlopen op ${formatDate(v.validUntil, 'nl')}. Uw boekhouder ontvangt uw transacties niet meer.`), connectionFacts('nl', v, { expired: true }), ...renewSteps('nl', v.provider, true)],
+      signature: onBehalfOf.nl(v.officeName),
+    }),
+    en: (v) => ({
+      subject: 'Your bank connection has expired',
+      preview: `Since ${formatDate(v.validUntil, 'en')}, your accountant no longer receives your transactions.`,
+      greeting: GREETING.en,
+      blocks: [paragraph(`The consent for the bank connection with your accountant, ${v.officeName}, expired on ${formatDate(v.validUntil, 'en')}. Your accountant no longer receives your transactions.`), connectionFacts('en', v, { expired: true }), ...renewSteps('en', v.provider, true)],
+      signature: onBehalfOf.en(v.officeName),
+    }),
+  },
+});
+
+export interface ExpiredOfficeVars extends ConnectionFacts {
+  /** The client the connection belongs to, when known. */
+  companyName: string | null;
+  /** Whether the owner was e-mailed too (false: no address on file). */
+  ownerNotified: boolean;
+}
+
+const who = (v: ExpiredOfficeVars) => v.companyName ?? v.ibans.map(maskIban).join(', ');
+
+export const consentExpiredOffice = defineTemplate<ExpiredOfficeVars>({
+  audience: 'office',
+  content: {
+    fr: (v) => ({
+      subject: `Connexion bancaire expirée : ${who(v)}`,
+      preview: `Depuis le ${formatDate(v.validUntil, 'fr')}, plus aucune transaction n’est récupérée pour ces comptes.`,
+      greeting: GREETING.fr,
+      blocks: [
+        paragraph(`Le consentement pour la connexion bancaire ci-dessous a expiré le ${formatDate(v.validUntil, 'fr')} : plus aucune transaction n’est récupérée pour ces comptes.`),
+        connectionFacts('fr', v, { expired: true, companyName: v.companyName }),
+        paragraph(v.ownerNotified ? 'Nous avons expliqué au titulaire de la connexion comment la renouveler auprès de sa banque.' : 'Nous n’avons pas pu prévenir le titulaire de la connexion : aucune adresse e-mail n’est enregistrée. Merci de le contacter.'),
+        paragraph('Dès que le titulaire renouvelle son consentement, la connexion reprend avec la nouvelle échéance.'),
+      ],
+      signature: fromService.fr,
+    }),
+    nl: (v) => ({
+      subject: `Bankkoppeling verlopen: ${who(v)}`,
+      preview: `Sinds ${formatDate(v.validUntil, 'nl')} worden er voor deze rekeningen geen transacties meer opgehaald.`,
+      greeting: GREETING.nl,
+      blocks: [
+        paragraph(`De toestemming voor onderstaande bankkoppeling is verlopen op ${formatDate(v.validUntil, 'nl')}: voor deze rekeningen worden geen transacties meer opgehaald.`),
+        connectionFacts('nl', v, { expired: true, companyName: v.companyName }),
+        paragraph(v.ownerNotified ? 'We hebben de eigenaar van de koppeling uitgelegd hoe hij ze bij zijn bank vernieuwt.' : 'We konden de eigenaar van de koppeling niet verwittigen: er is geen e-mailadres geregistreerd. Neem contact met hem op.'),
+        paragraph('Zodra de eigenaar zijn toestemming vernieuwt, werkt de koppeling weer, met de nieuwe deadline.'),
+      ],
+      signature: fromService.nl,
+    }),
+    en: (v) => ({
+      subject: `Bank connection expired: ${who(v)}`,
+      preview: `Since ${formatDate(v.validUntil, 'en')}, no transactions are fetched for these accounts.`,
+      greeting: GREETING.en,
+      blocks: [
+        paragraph(`The consent for the bank connection below expired on ${formatDate(v.validUntil, 'en')}: no transactions are fetched for these accounts any more.`),
+        connectionFacts('en', v, { expired: true, companyName: v.companyName }),
+        paragraph(v.ownerNotified ? 'We told the connection owner how to renew it at their bank.' : 'We could not tell the connection owner: no e-mail address is on file. Please contact them.'),
+        paragraph('As soon as the owner renews the consent, the connection resumes with the new deadline.'),
+      ],
+      signature: fromService.en,
+    }),
+  },
+});
