@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../api/routes/index.js';
+import { problemSchema } from '../../api/schemas/problem.js';
 import { seedRequestContext, validRequests } from '../helpers/requests.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
@@ -57,6 +58,7 @@ async function expectRefusedOrServed(method: string, path: string, body: unknown
   if (res.status >= 400) {
     expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(res.body.detail, 'a useful message').toEqual(expect.any(String));
+    expect(problemSchema.safeParse(res.body).success, 'the RFC 9457 shape').toBe(true);
     expect(await rowCounts(), `${method} ${path} wrote something although refused`).toBe(before);
   }
   return res;

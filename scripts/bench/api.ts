@@ -1,0 +1,147 @@
+/**
+ * `npm run bench:api`: throughput, latency and memory of the API with the real worker and a
+ * real Temporal dev server, on the embedded database (PGlite) and, when BENCH_POSTGRES_URL (a
+ * superuser URL) is set, on a PostgreSQL server; prints figures and the ratio between them.
+ */
+import { randomUUID } from 'node:crypto';
+import { Runtime } from '@temporalio/worker';
+import pg from 'pg';
+import { createApp } from '../../api/app.js';
+import { listen } from '../../api/server.js';
+import { createApiKey } from '../../lib/auth/key-store.js';
+import { createPrisma } from '../../lib/db/client.js';
+import { startEmbeddedPostgres } from '../../lib/db/embedded.js';
+import { applyMigrations } from '../../lib/db/migrate.js';
+import { createLogger } from '../../lib/logger.js';
+import { createTemporalClient } from '../../lib/temporal/client.js';
+import { temporalLogger } from '../../lib/temporal/sdk-logger.js';
+import { provisionTemporalBinaries } from '../../lib/temporal-binaries.js';
+import { createWorker } from '../../workers/create-worker.js';
+import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
+import { startDevServer } from '../../tests/helpers/temporal.js';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const logger = createLogger({ service: 'bench', level: 'silent' });
+
+interface Figures {
+  name: string;
+  reqPerSec: number;
+  p50: number;
+  p95: number;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+
+async function measure(name: string, count: number, concurrency: number, request: (i: number) => Promise<Response>): Promise<Figures> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t = performance.now();
+        const res = await request(i);
+        await res.arrayBuffer();
+        if (res.status >= 400) throw new Error(`${name}: HTTP ${res.status}`);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { name, reqPerSec: count / seconds, p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95) };
+}
+
+async function runOn(label: string, databaseUrl: string, temporalAddress: string, env: Awaited<ReturnType<typeof startDevServer>>['env']) {
+  await applyMigrations(databaseUrl);
+  const prisma = createPrisma(databaseUrl);
+  const taskQueue = `bench-${randomUUID()}`;
+  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, deps: { prisma, logger } });
+  const running = worker.run();
+  const temporal = createTemporalClient({ TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_TLS: false });
+  const app = createApp({ temporal, prisma, logger, taskQueue, temporalTimeoutMs: 10_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, rateLimitPerMinute: 10_000_000 });
+  const server = await listen(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 1_000 });
+  const { key } = await createApiKey(prisma, { name: 'bench', role: 'operator' });
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const post = (path: string, body: unknown) => fetch(`${server.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const office = (await (await post('/v1/offices', { name: 'Bench office', language: 'fr', contactEmail: 'bench@example.be' })).json()) as { id: string };
+  const validUntil = new Date(Date.now() + 90 * 86_400_000).toISOString();
+  const first = (await (await post('/v1/connections', { officeId: office.id, provider: 'ponto', ownerLanguage: 'fr', ibans: ['BE68539007547034'], validUntil })).json()) as { id: string };
+
+  const results = [
+    await measure(`${label} GET /readyz`, REQUESTS, CONCURRENCY, () => fetch(`${server.url}/readyz`)),
+    await measure(`${label} POST /v1/offices`, REQUESTS, CONCURRENCY, (i) => post('/v1/offices', { name: `Office ${i}`, language: 'nl', contactEmail: `o${i}@example.be` })),
+    await measure(`${label} GET /v1/connections/:id`, REQUESTS, CONCURRENCY, () => fetch(`${server.url}/v1/connections/${first.id}`, { headers })),
+    await measure(`${label} POST /v1/connections (starts a workflow)`, Math.ceil(REQUESTS / 4), CONCURRENCY, () =>
+      post('/v1/connections', { officeId: office.id, provider: 'ponto', ownerLanguage: 'fr', ibans: ['BE68539007547034'], validUntil }),
+    ),
+  ];
+  const { rss, heapUsed } = process.memoryUsage();
+
+  await server.close();
+  worker.shutdown();
+  await running;
+  await temporal.connection.close();
+  await prisma.$disconnect();
+  return { results, rssMb: rss / 1e6, heapMb: heapUsed / 1e6 };
+}
+
+async function freshPostgresDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `bench_${randomUUID().replace(/-/g, '')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+async function main() {
+  Runtime.install({ logger: temporalLogger(logger) });
+  await provisionTemporalBinaries({ log: (line) => console.log(line) });
+  const temporal = await startDevServer();
+  console.log(`bench: ${REQUESTS} requests per case, concurrency ${CONCURRENCY}, Node ${process.version}`);
+  const runs: { results: Figures[]; rssMb: number; heapMb: number }[] = [];
+  try {
+    const embedded = await startEmbeddedPostgres();
+    runs.push(await runOn('pglite', embedded.url, temporal.address, temporal.env));
+    await embedded.stop();
+    if (process.env.BENCH_POSTGRES_URL) {
+      const db = await freshPostgresDatabase(process.env.BENCH_POSTGRES_URL);
+      runs.push(await runOn('postgres', db.url, temporal.address, temporal.env));
+      await db.drop();
+    }
+  } finally {
+    await temporal.stop();
+  }
+  console.log('\ncase                                                  req/s     p50 ms   p95 ms');
+  for (const run of runs) {
+    for (const r of run.results) console.log(`${r.name.padEnd(52)} ${r.reqPerSec.toFixed(0).padStart(7)} ${r.p50.toFixed(1).padStart(9)} ${r.p95.toFixed(1).padStart(8)}`);
+    console.log(`  memory after the run (API + worker + embedded database in one process): RSS ${run.rssMb.toFixed(0)} MB, JS heap ${run.heapMb.toFixed(0)} MB`);
+  }
+  if (runs.length === 2) {
+    console.log('\nratio postgres / pglite (req/s):');
+    runs[0]!.results.forEach((r, i) => {
+      const other = runs[1]!.results[i]!;
+      console.log(`  ${r.name.replace(/^pglite /, '').padEnd(44)} ${(other.reqPerSec / r.reqPerSec).toFixed(2)}×`);
+    });
+  } else {
+    console.log('\n(set BENCH_POSTGRES_URL to a PostgreSQL superuser URL to compare with a server)');
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
