@@ -1,8 +1,10 @@
 import type { RouteDef } from '../http/route.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { auditRoutes } from './audit.js';
+import { bankAccountRoutes } from './bank-accounts.js';
+import { clientRoutes } from './clients.js';
 import { connectionRoutes } from './connections.js';
 import { officeRoutes } from './offices.js';
 
 /** Every authenticated route of the API, in documentation order. */
-export const apiRoutes: readonly RouteDef[] = [...officeRoutes, ...connectionRoutes, ...auditRoutes, ...apiKeyRoutes];
+export const apiRoutes: readonly RouteDef[] = [...officeRoutes, ...clientRoutes, ...bankAccountRoutes, ...connectionRoutes, ...auditRoutes, ...apiKeyRoutes];

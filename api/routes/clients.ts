@@ -1,0 +1,152 @@
+import { Prisma, type Client } from '../../lib/db/client.js';
+import type { AppDeps } from '../deps.js';
+import { ApiError, notFound } from '../errors.js';
+import { page, pageArgs, pageSchema } from '../http/pagination.js';
+import { ALL_ROLES, defineRoute, EDITORS, type Actor } from '../http/route.js';
+import { officeScope, targetOffice } from '../http/scope.js';
+import { clientSchema, clientUpdateSchema, createClientBody, listClientsQuery, MANDATE_ACTIONS, UNSIGNED_MANDATE_STATUSES, updateClientBody } from '../schemas/clients.js';
+import { idParams } from '../schemas/common.js';
+import { problemResponses } from '../schemas/problem.js';
+
+type Editable = Partial<Pick<Client, 'companyName' | 'enterpriseNumber' | 'clientCode' | 'email' | 'language'>>;
+
+const refused = (status: number, code: string, path: string, message: string) => new ApiError(status, code, `${path}: ${message}`, { errors: [{ in: 'body', path, message }] });
+
+export async function findClient(deps: AppDeps, actor: Actor, id: string): Promise<Client> {
+  const client = await deps.prisma.client.findFirst({ where: { id, ...officeScope(actor) } });
+  if (!client) throw notFound('client');
+  return client;
+}
+
+/**
+ * Runs a write that may break the office's unique client code or enterprise number, and turns
+ * that into a 409 naming the field (the database decides, so two concurrent writes cannot both win).
+ */
+async function uniquePerOffice<T>(deps: AppDeps, officeId: string, fields: Editable, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') throw error;
+    const { clientCode, enterpriseNumber } = fields;
+    if (clientCode !== undefined && (await deps.prisma.client.count({ where: { officeId, clientCode } })) > 0) {
+      throw refused(409, 'client_code_taken', 'clientCode', 'another client of this office has this code');
+    }
+    if (enterpriseNumber && (await deps.prisma.client.count({ where: { officeId, enterpriseNumber } })) > 0) {
+      throw refused(409, 'enterprise_number_taken', 'enterpriseNumber', 'another client of this office has this enterprise number');
+    }
+    throw error;
+  }
+}
+
+/** Seed 004: the enterprise number is filled in once; the company name waits for it. */
+function checkEditRules(client: Client, body: Editable): void {
+  if (body.enterpriseNumber !== undefined && client.enterpriseNumber !== null && body.enterpriseNumber !== client.enterpriseNumber) {
+    throw refused(409, 'enterprise_number_locked', 'enterpriseNumber', 'is set and can no longer change');
+  }
+  if (body.companyName !== undefined && body.companyName !== client.companyName && client.enterpriseNumber === null && body.enterpriseNumber === undefined) {
+    throw refused(409, 'company_name_locked', 'companyName', 'is locked while the enterprise number is empty');
+  }
+}
+
+const changedFields = (client: Client, body: Editable): Editable =>
+  Object.fromEntries(Object.entries(body).filter(([field, value]) => value !== undefined && value !== client[field as keyof Editable]));
+
+/** Every unsigned mandate of the client's accounts: it must be presented again with the new data. */
+async function unsignedMandates(deps: AppDeps, clientId: string) {
+  const mandates = await deps.prisma.mandate.findMany({
+    where: { status: { in: [...UNSIGNED_MANDATE_STATUSES] }, bankAccount: { clientId } },
+    include: { bankAccount: { select: { iban: true } } },
+    orderBy: { id: 'asc' },
+  });
+  return mandates.map((m) => ({ id: m.id, bankAccountId: m.bankAccountId, iban: m.bankAccount.iban, status: m.status, actions: [...MANDATE_ACTIONS] }));
+}
+
+export const clientRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/v1/clients',
+    operationId: 'createClient',
+    summary: 'Create a client of an office',
+    tag: 'clients',
+    roles: EDITORS,
+    body: createClientBody,
+    action: 'client.create',
+    responses: { 201: { description: 'Created', schema: clientSchema }, ...problemResponses(400, 401, 403, 404, 409, 422) },
+    async handler({ body, actor, deps }) {
+      const officeId = targetOffice(actor, body.officeId);
+      if (officeId === undefined) {
+        if (actor.role === 'accountant') throw notFound('office');
+        throw refused(400, 'validation_failed', 'officeId', 'required');
+      }
+      if (!(await deps.prisma.office.findUnique({ where: { id: officeId }, select: { id: true } }))) {
+        throw refused(422, 'unknown_office', 'officeId', 'no such office');
+      }
+      const { officeId: _office, ...fields } = body;
+      const client = await uniquePerOffice(deps, officeId, fields, () => deps.prisma.client.create({ data: { ...fields, officeId } }));
+      return { status: 201, body: client, headers: { Location: `/v1/clients/${client.id}` }, audited: { resourceType: 'client', resourceId: client.id } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/clients',
+    operationId: 'listClients',
+    summary: 'List clients, e.g. those without an e-mail address',
+    tag: 'clients',
+    roles: ALL_ROLES,
+    query: listClientsQuery,
+    responses: { 200: { description: 'A page of clients', schema: pageSchema(clientSchema) }, ...problemResponses(400, 401) },
+    async handler({ query, actor, deps }) {
+      const { after, ...args } = pageArgs(query);
+      const filters: Prisma.ClientWhereInput[] = [after, officeScope(actor)];
+      if (query.officeId) filters.push({ officeId: query.officeId });
+      if (query.missingEmail !== undefined) filters.push({ email: query.missingEmail ? null : { not: null } });
+      if (query.q) filters.push({ companyName: { contains: query.q, mode: 'insensitive' } });
+      const rows = await deps.prisma.client.findMany({ ...args, where: { AND: filters } });
+      return { status: 200, body: page(rows, query.limit) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/clients/:id',
+    operationId: 'getClient',
+    summary: 'Read a client',
+    tag: 'clients',
+    roles: ALL_ROLES,
+    params: idParams,
+    responses: { 200: { description: 'The client', schema: clientSchema }, ...problemResponses(400, 401, 404) },
+    async handler({ params, actor, deps }) {
+      return { status: 200, body: await findClient(deps, actor, params.id) };
+    },
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/v1/clients/:id',
+    operationId: 'updateClient',
+    summary: 'Edit a client; the answer lists the unsigned mandates to present again',
+    tag: 'clients',
+    roles: EDITORS,
+    params: idParams,
+    body: updateClientBody,
+    action: 'client.update',
+    responses: { 200: { description: 'Saved, with warnings and the impact on mandates', schema: clientUpdateSchema }, ...problemResponses(400, 401, 403, 404, 409) },
+    async handler({ params, body, actor, deps }) {
+      const client = await findClient(deps, actor, params.id);
+      checkEditRules(client, body);
+      const changes = changedFields(client, body);
+      const changed = Object.keys(changes);
+      if (changed.length === 0) return { status: 200, body: { client, warnings: [], impact: { mandates: [] } } };
+      // Guarded: a concurrent PATCH that filled the enterprise number in first wins.
+      const guard = changes.enterpriseNumber !== undefined ? { enterpriseNumber: null } : {};
+      const { count } = await uniquePerOffice(deps, client.officeId, changes, () => deps.prisma.client.updateMany({ where: { id: client.id, ...guard }, data: changes }));
+      if (count === 0) throw refused(409, 'enterprise_number_locked', 'enterpriseNumber', 'is set and can no longer change');
+      const updated = await deps.prisma.client.findUniqueOrThrow({ where: { id: client.id } });
+      const warnings =
+        changes.clientCode === undefined ? [] : [{ code: 'client_code_changed', message: `future statements land in another delivery folder: ${client.clientCode} → ${updated.clientCode}` }];
+      return {
+        status: 200,
+        body: { client: updated, warnings, impact: { mandates: await unsignedMandates(deps, client.id) } },
+        audited: { resourceType: 'client', resourceId: client.id, details: { changed } },
+      };
+    },
+  }),
+];

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { isValidEnterpriseNumber, normalizeEnterpriseNumber } from '../../lib/banking/enterprise-number.js';
+import { pageQuery } from '../http/pagination.js';
+import { emailSchema, idSchema, languageSchema, timestamps } from './common.js';
+
+/** `0123.456.749`, `BE0123456749` or `0123456749`; kept as the 10 digits. */
+export const enterpriseNumberSchema = z
+  .string()
+  .max(20)
+  .refine(isValidEnterpriseNumber, 'must be a Belgian enterprise number (10 digits, first 0 or 1, mod-97 check digits)')
+  .transform((raw) => normalizeEnterpriseNumber(raw) ?? raw);
+
+const companyName = z.string().trim().min(1).max(200);
+const clientCode = z.string().trim().min(1).max(50);
+
+export const createClientBody = z
+  .object({
+    /** Accountants may leave it out: their own office. */
+    officeId: idSchema.optional(),
+    companyName,
+    enterpriseNumber: enterpriseNumberSchema.optional(),
+    clientCode,
+    email: emailSchema.optional(),
+    language: languageSchema,
+  })
+  .strict();
+
+/** Every field is optional; `email: null` removes the address. */
+export const updateClientBody = z
+  .object({
+    companyName: companyName.optional(),
+    enterpriseNumber: enterpriseNumberSchema.optional(),
+    clientCode: clientCode.optional(),
+    email: emailSchema.nullable().optional(),
+    language: languageSchema.optional(),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, 'send at least one field to change');
+
+const booleanFlag = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+export const listClientsQuery = z
+  .object({
+    ...pageQuery,
+    /** true: only clients without an e-mail address (no reminder can reach them); false: only those with one. */
+    missingEmail: booleanFlag.optional(),
+    officeId: idSchema.optional(),
+    /** Part of the company name, any case. */
+    q: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+
+export const clientSchema = z.object({
+  id: z.string(),
+  officeId: z.string(),
+  companyName: z.string(),
+  enterpriseNumber: z.string().nullable(),
+  clientCode: z.string(),
+  email: z.string().nullable(),
+  language: languageSchema,
+  ...timestamps,
+});
+
+export const UNSIGNED_MANDATE_STATUSES = ['available_online', 'in_preparation', 'sent_to_client', 'problem'] as const;
+export const MANDATE_ACTIONS = ['download', 'sign', 'archive', 'resend'] as const;
+
+export const clientUpdateSchema = z.object({
+  client: clientSchema,
+  warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+  impact: z.object({
+    /** Unsigned mandates to present again with the new data (empty when nothing changed). */
+    mandates: z.array(
+      z.object({
+        id: z.string(),
+        bankAccountId: z.string(),
+        iban: z.string(),
+        status: z.enum(UNSIGNED_MANDATE_STATUSES),
+        actions: z.array(z.enum(MANDATE_ACTIONS)),
+      }),
+    ),
+  }),
+});
