@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 /** Activity mocks that record the server-time instant (to the second: task processing adds a few ms) at which each was scheduled. */
-function recordingActivities(calls: Call[]): Activities {
+function recordingActivities(calls: Call[], opts: { rejectDaysBefore?: number } = {}): Activities {
   const record = (activity: keyof Activities, args: object) => {
     const scheduledMs = Context.current().info.currentAttemptScheduledTimestampMs;
     calls.push({ activity, at: new Date(Math.floor(scheduledMs / 1000) * 1000).toISOString(), args: { ...args } });
@@ -37,6 +37,7 @@ function recordingActivities(calls: Call[]): Activities {
   return {
     async sendConsentReminder(req) {
       record('sendConsentReminder', req);
+      if (req.daysBefore === opts.rejectDaysBefore) throw ApplicationFailure.nonRetryable('e-mail rejected: validation_error', 'EmailRejected');
       return { sent: true };
     },
     async markConsentExpired(req) {
@@ -46,9 +47,9 @@ function recordingActivities(calls: Call[]): Activities {
   };
 }
 
-async function withWorker<R>(calls: Call[], fn: (taskQueue: string) => Promise<R>): Promise<R> {
+async function withWorker<R>(calls: Call[], fn: (taskQueue: string) => Promise<R>, opts: { rejectDaysBefore?: number } = {}): Promise<R> {
   const taskQueue = `consent-${Math.random().toString(36).slice(2)}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: recordingActivities(calls) });
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: recordingActivities(calls, opts) });
   return worker.runUntil(fn(taskQueue));
 }
 
@@ -127,5 +128,27 @@ describe('consent renewal workflow (time-skipping)', () => {
     });
     // Registered with 10 days left: only the 3- and 1-day reminders were still ahead.
     expect(reminders(calls).map(([days]) => days)).toEqual([3, 1]);
+  });
+
+  it('goes on when a reminder e-mail is rejected: the later reminders and the expiry still happen', async () => {
+    const calls: Call[] = [];
+    const start = await nowMs();
+    const validUntil = new Date(start + 20 * DAY).toISOString();
+    await withWorker(
+      calls,
+      async (taskQueue) => {
+        const handle = await env.client.workflow.start<typeof consentRenewalWorkflow>('consentRenewalWorkflow', {
+          workflowId: consentRenewalWorkflowId('c-rejected'),
+          taskQueue,
+          args: [{ connectionId: 'c-rejected', validUntil, schedule: DEFAULT_CONSENT_SCHEDULE }],
+        });
+        await env.sleep(18 * DAY); // past the 15- and 3-day reminders
+        expect((await handle.query(consentStateQuery)).remindersSent).toEqual([3]);
+        expect(await handle.result()).toMatchObject({ status: 'expired', validUntil });
+      },
+      { rejectDaysBefore: 15 },
+    );
+    expect(reminders(calls).map(([days]) => days)).toEqual([15, 3, 1]);
+    expect(calls.filter((c) => c.activity === 'markConsentExpired')).toHaveLength(1);
   });
 });

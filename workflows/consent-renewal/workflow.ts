@@ -1,4 +1,4 @@
-import { condition, continueAsNew, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, continueAsNew, isCancellation, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
 import {
   consentRenewedSignal,
@@ -51,13 +51,21 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
   for (const reminder of planConsentReminders(validUntilMs, Date.now(), schedule)) {
     state.nextStep = { kind: 'reminder', ...reminder };
     if (await renewed(Date.parse(reminder.at))) break;
-    await sendConsentReminder({
-      connectionId,
-      validUntil: input.validUntil,
-      daysBefore: reminder.daysBefore,
-      idempotencyKey: `${workflowInfo().workflowId}/${input.validUntil}/reminder/${reminder.daysBefore}`,
-    });
-    state.remindersSent.push(reminder.daysBefore);
+    try {
+      const outcome = await sendConsentReminder({
+        connectionId,
+        validUntil: input.validUntil,
+        daysBefore: reminder.daysBefore,
+        idempotencyKey: `${workflowInfo().workflowId}/${input.validUntil}/reminder/${reminder.daysBefore}`,
+      });
+      if (outcome.sent) state.remindersSent.push(reminder.daysBefore);
+    } catch (error) {
+      // An undeliverable reminder (address rejected, provider down beyond the retries) is on the
+      // case's outbox; the deadline still counts, so the journey goes on.
+      if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
+      const failure = error.cause instanceof ApplicationFailure ? error.cause.type : error.cause?.name;
+      log.warn('Consent reminder not delivered: continuing', { connectionId, daysBefore: reminder.daysBefore, failure });
+    }
   }
 
   if (renewedUntil === undefined) {
