@@ -7,6 +7,7 @@ import { requestContext } from './middleware/request-context.js';
 import { docsRoutes } from './openapi/routes.js';
 import { healthRoutes } from './routes/health.js';
 import { apiRoutes } from './routes/index.js';
+import { webhookRoutes } from './webhooks/router.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -16,6 +17,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestContext(deps.logger));
+  // Signed over the raw body bytes: webhooks read the body themselves, before express.json.
+  app.use(webhookRoutes(deps));
   app.use(express.json({ limit: '100kb', strict: true }));
   app.use(healthRoutes(deps));
   app.use(docsRoutes(apiRoutes));

@@ -3,6 +3,7 @@ import type { ConsentSchedule } from '../workflows/consent-renewal/contract.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
 import { envPort, logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalEnvSchema } from '../lib/config/temporal-env.js';
+import { refuseDevWebhookSecretsInProduction, webhookEnvFields } from './webhooks/env.js';
 
 export const apiEnvSchema = temporalEnvSchema.extend(databaseEnvSchema.shape).extend({
   LOG_LEVEL: logLevel,
@@ -29,7 +30,8 @@ export const apiEnvSchema = temporalEnvSchema.extend(databaseEnvSchema.shape).ex
         return false;
       }
     }, 'must be an IANA time zone such as Europe/Brussels'),
-});
+  ...webhookEnvFields,
+}).superRefine(refuseDevWebhookSecretsInProduction);
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 
 export const loadApiEnv = (env: NodeJS.ProcessEnv = process.env): ApiEnv => parseEnv(apiEnvSchema, env);

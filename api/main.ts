@@ -7,6 +7,7 @@ import { createTemporalClient } from '../lib/temporal/client.js';
 import { createApp } from './app.js';
 import { consentScheduleFromEnv, loadApiEnv, type ApiEnv } from './env.js';
 import { listen } from './server.js';
+import { webhookSecretsFromEnv } from './webhooks/env.js';
 
 async function main(env: ApiEnv): Promise<void> {
   const logger = createLogger({ service: 'api', level: env.LOG_LEVEL });
@@ -20,6 +21,7 @@ async function main(env: ApiEnv): Promise<void> {
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS,
     consentSchedule: consentScheduleFromEnv(env),
+    webhookSecrets: webhookSecretsFromEnv(env, logger),
   });
   const server = await listen(app, { port: env.PORT, host: env.HOST, logger, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS });
   logger.info({ url: server.url, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE }, 'api listening');

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { createApp } from '../api/app.js';
 import { consentScheduleFromEnv, loadApiEnv } from '../api/env.js';
 import { listen } from '../api/server.js';
+import { webhookSecretsFromEnv } from '../api/webhooks/env.js';
 import { createApiKey } from '../lib/auth/key-store.js';
 import { envPort, exitOnEnvError, parseEnv } from '../lib/config/env.js';
 import { temporalConnectionSettings } from '../lib/config/temporal-env.js';
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
 
   const temporal = createTemporalClient(env);
   stops.unshift(() => temporal.connection.close());
-  const app = createApp({ temporal, prisma, logger: apiLogger, taskQueue: env.TEMPORAL_TASK_QUEUE, temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS, consentSchedule: consentScheduleFromEnv(env) });
+  const app = createApp({ temporal, prisma, logger: apiLogger, taskQueue: env.TEMPORAL_TASK_QUEUE, temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS, consentSchedule: consentScheduleFromEnv(env), webhookSecrets: webhookSecretsFromEnv(env, apiLogger) });
   const server = await listen(app, { port: env.PORT, host: env.HOST, logger: apiLogger, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS });
   stops.unshift(server.close);
 

@@ -8,6 +8,7 @@ import { Runtime } from '@temporalio/worker';
 import pg from 'pg';
 import { createApp } from '../../api/app.js';
 import { listen } from '../../api/server.js';
+import { DEV_WEBHOOK_SECRETS } from '../../api/webhooks/env.js';
 import { createApiKey } from '../../lib/auth/key-store.js';
 import { createPrisma } from '../../lib/db/client.js';
 import { startEmbeddedPostgres } from '../../lib/db/embedded.js';
@@ -61,7 +62,7 @@ async function runOn(label: string, databaseUrl: string, temporalAddress: string
   const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, deps: { prisma, logger } });
   const running = worker.run();
   const temporal = createTemporalClient({ TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_TLS: false });
-  const app = createApp({ temporal, prisma, logger, taskQueue, temporalTimeoutMs: 10_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, rateLimitPerMinute: 10_000_000 });
+  const app = createApp({ temporal, prisma, logger, taskQueue, temporalTimeoutMs: 10_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, webhookSecrets: DEV_WEBHOOK_SECRETS, rateLimitPerMinute: 10_000_000 });
   const server = await listen(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 1_000 });
   const { key } = await createApiKey(prisma, { name: 'bench', role: 'operator' });
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };

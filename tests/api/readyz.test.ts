@@ -7,7 +7,7 @@ import { createPrisma } from '../../lib/db/client.js';
 import { createTemporalClient } from '../../lib/temporal/client.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { silentLogger } from '../helpers/stack.js';
+import { silentLogger, TEST_WEBHOOK_SECRETS } from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 
 let temporal: TestWorkflowEnvironment;
@@ -33,7 +33,7 @@ const closedPort = () =>
 async function readyz(temporalAddress: string, databaseUrl?: string) {
   const client = createTemporalClient({ TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'q', TEMPORAL_TLS: false });
   const prisma = databaseUrl ? createPrisma(databaseUrl) : db.prisma;
-  const app = createApp({ temporal: client, prisma, logger: silentLogger, taskQueue: 'q', temporalTimeoutMs: 1_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE });
+  const app = createApp({ temporal: client, prisma, logger: silentLogger, taskQueue: 'q', temporalTimeoutMs: 1_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, webhookSecrets: TEST_WEBHOOK_SECRETS });
   const server = await listen(app, { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 100 });
   try {
     const res = await fetch(`${server.url}/readyz`);
@@ -71,7 +71,7 @@ describe('GET /readyz', () => {
 
   it('/healthz answers without asking anyone', async () => {
     const client = createTemporalClient({ TEMPORAL_ADDRESS: `127.0.0.1:${await closedPort()}`, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'q', TEMPORAL_TLS: false });
-    const app = createApp({ temporal: client, prisma: db.prisma, logger: silentLogger, taskQueue: 'q', temporalTimeoutMs: 1_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE });
+    const app = createApp({ temporal: client, prisma: db.prisma, logger: silentLogger, taskQueue: 'q', temporalTimeoutMs: 1_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, webhookSecrets: TEST_WEBHOOK_SECRETS });
     const server = await listen(app, { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 100 });
     const res = await fetch(`${server.url}/healthz`); // never touches Temporal: the lazy connection stays unopened
     await server.close();

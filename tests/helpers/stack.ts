@@ -5,6 +5,8 @@ import { createApp } from '../../api/app.js';
 import type { Role } from '../../lib/auth/api-keys.js';
 import { createApiKey } from '../../lib/auth/key-store.js';
 import { listen, type RunningServer } from '../../api/server.js';
+import { isProvider, type Provider } from '../../api/webhooks/providers.js';
+import { SIGNATURE_HEADER, signWebhook } from '../../api/webhooks/signature.js';
 import { createLogger } from '../../lib/logger.js';
 import { createTemporalClient } from '../../lib/temporal/client.js';
 import { createWorker, workflowsPath } from '../../workers/create-worker.js';
@@ -25,6 +27,25 @@ export interface HttpOptions {
   headers?: Record<string, string>;
 }
 
+/** The secrets the test stack's API checks webhook signatures with. */
+export const TEST_WEBHOOK_SECRETS: Record<Provider, string> = {
+  esign: 'test-webhook-secret-esign-00000000000000000',
+  caro: 'test-webhook-secret-caro-000000000000000000',
+  banklink: 'test-webhook-secret-banklink-00000000000000',
+  aggregator: 'test-webhook-secret-aggregator-000000000000',
+};
+
+export interface WebhookOptions {
+  /** Sign with this secret, or several (rotation); the provider's test secret by default. */
+  secret?: string | string[];
+  /** Unix seconds of the signature; now by default. */
+  timestamp?: number;
+  /** Sign these bytes instead of the ones sent (a tampered body). */
+  signedBody?: string;
+  /** Send this header value instead of a signature; null sends none. */
+  signature?: string | null;
+}
+
 export interface TestStack {
   db: TestDatabase;
   api: RunningServer;
@@ -35,6 +56,8 @@ export interface TestStack {
   key(role: Role, officeId?: string): Promise<string>;
   /** fetch() against the API, JSON in and out. */
   http(method: string, path: string, body?: unknown, opts?: HttpOptions): Promise<{ status: number; headers: Headers; body: any }>;
+  /** POST /v1/webhooks/:provider, signed: `event` goes as JSON (a string as is). */
+  webhook(provider: string, event: unknown, opts?: WebhookOptions): Promise<{ status: number; headers: Headers; body: any }>;
   stop(): Promise<void>;
 }
 
@@ -61,7 +84,7 @@ export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { 
     TEMPORAL_TASK_QUEUE: taskQueue,
     TEMPORAL_TLS: false,
   });
-  const app = createApp({ temporal: client, prisma: db.prisma, logger: silentLogger, taskQueue, temporalTimeoutMs: 5_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}) });
+  const app = createApp({ temporal: client, prisma: db.prisma, logger: silentLogger, taskQueue, temporalTimeoutMs: 5_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, webhookSecrets: TEST_WEBHOOK_SECRETS, ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}) });
   const api = await listen(app, { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 1_000 });
   const key = async (role: Role, officeId?: string) => (await createApiKey(db.prisma, { name: `test ${role}`, role, officeId })).key;
   const operatorKey = await key('operator');
@@ -81,6 +104,18 @@ export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { 
           ...opts.headers,
         },
         ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+    },
+    async webhook(provider, event, opts = {}) {
+      const body = typeof event === 'string' ? event : JSON.stringify(event);
+      const secret = opts.secret ?? (isProvider(provider) ? TEST_WEBHOOK_SECRETS[provider] : 'no such provider');
+      const signature = opts.signature === undefined ? signWebhook(secret, opts.signedBody ?? body, opts.timestamp ?? Math.floor(Date.now() / 1000)) : opts.signature;
+      const res = await fetch(`${api.url}/v1/webhooks/${provider}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(signature === null ? {} : { [SIGNATURE_HEADER]: signature }) },
+        body,
       });
       const text = await res.text();
       return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import type { PrismaClient } from '../../../lib/db/client.js';
+import { CONNECTION_STATUSES, type ConnectionStatus } from '../../../workflows/consent-renewal/contract.js';
+import { ApiError } from '../../errors.js';
+import { idSchema, instantSchema } from '../../schemas/common.js';
+import { renewConsent } from '../../services/consent.js';
+import { defineProvider, eventSchema } from '../define.js';
+
+const statuses = Object.keys(CONNECTION_STATUSES) as [ConnectionStatus, ...ConnectionStatus[]];
+/** `expires_soon` and `expired` follow from the deadline: only the consent workflow sets them. */
+const reportedStatus = z.enum(statuses).exclude(['expires_soon', 'expired']);
+
+async function findConnection(prisma: PrismaClient, id: string) {
+  const connection = await prisma.connection.findUnique({ where: { id } });
+  if (!connection) {
+    throw new ApiError(422, 'unknown_connection', 'no connection with this id', { errors: [{ in: 'body', path: 'data.connectionId', message: 'no such connection' }] });
+  }
+  return connection;
+}
+
+/** The PSD2 consent aggregator: renewed consents and connection status changes (seed 003). */
+export const aggregatorEvents = defineProvider({
+  events: [
+    eventSchema('consent.renewed', { connectionId: idSchema, validUntil: instantSchema }),
+    eventSchema('connection.status_changed', { connectionId: idSchema, status: reportedStatus }),
+  ],
+  resource: (event) => ({ type: 'connection', id: event.data.connectionId }),
+  async handle({ deps, log }, event) {
+    const connection = await findConnection(deps.prisma, event.data.connectionId);
+    if (event.type === 'consent.renewed') {
+      // An older deadline than the current one (out of order) changes nothing.
+      const outcome = await renewConsent(deps, connection, new Date(event.data.validUntil));
+      log.info({ outcome: outcome.kind }, 'consent renewal reported by the aggregator');
+      return { handled: true, details: { validUntil: event.data.validUntil, outcome: outcome.kind } };
+    }
+    // Only a renewal lifts `expired`, and "connected" does not hide an approaching deadline.
+    const keep: ConnectionStatus[] = event.data.status === 'connected' ? ['expired', 'expires_soon'] : ['expired'];
+    const { count } = await deps.prisma.connection.updateMany({ where: { id: connection.id, status: { notIn: keep } }, data: { status: event.data.status } });
+    log.info({ status: event.data.status, applied: count === 1 }, 'connection status reported by the aggregator');
+    return { handled: true, details: { status: event.data.status, previous: connection.status, applied: count === 1 } };
+  },
+});
