@@ -41,7 +41,7 @@ const linkBlocks = (l: TemplateLanguage, a: ActivationLink): Block[] => {
       paragraph(`Ce lien est personnel et valable jusqu’au ${until}. Seules les cartes de crédit peuvent être activées, pas les cartes de débit (VISA Debit).`),
     ],
     nl: [
-      heading('Hoe gaat het'),
+      heading('Zo werkt het'),
       steps('Klik op de knop hieronder en bevestig de klantreferentie.', 'Lees de voorwaarden en aanvaard ze.', 'Vul de gegevens van uw kaart in. Er wordt niets aangerekend.', 'Onderteken met uw kaart en kaartlezer op de beveiligde pagina van uw bank.'),
       button('Activeren', a.activationUrl),
       paragraph(`Deze link is persoonlijk en geldig tot ${until}. Alleen kredietkaarten kunnen geactiveerd worden, geen debetkaarten (VISA Debit).`),

@@ -40,7 +40,7 @@ const renewSteps = (l: TemplateLanguage, provider: string, expired: boolean): Bl
       steps(`Connectez-vous à ${provider} et ouvrez vos comptes bancaires.`, 'Sélectionnez le compte et choisissez « Renouveler l’autorisation ».', 'Suivez les étapes de votre banque : identifiez-vous avec votre lecteur de carte ou itsme, puis confirmez les comptes.', expired ? 'C’est fait : votre comptable reçoit à nouveau vos transactions.' : 'C’est fait : votre comptable continue à recevoir vos transactions sans interruption.'),
     ],
     nl: [
-      heading(expired ? 'Hoe herstelt u de koppeling' : 'Hoe vernieuwt u'),
+      heading(expired ? 'Zo herstelt u de koppeling' : 'Zo vernieuwt u de koppeling'),
       steps(`Meld u aan bij ${provider} en open uw bankrekeningen.`, 'Selecteer de rekening en kies "Autorisatie vernieuwen".', 'Volg de stappen van uw bank: meld u aan met uw kaartlezer of itsme en bevestig de rekeningen.', expired ? 'Klaar: uw boekhouder ontvangt uw transacties opnieuw.' : 'Klaar: uw boekhouder blijft uw transacties zonder onderbreking ontvangen.'),
     ],
     en: [
