@@ -11,6 +11,8 @@ export const apiEnvSchema = temporalEnvSchema.extend(databaseEnvSchema.shape).ex
   HOST: z.string().min(1).default('0.0.0.0'),
   /** Longest wait for one Temporal call before the API answers 503 with Retry-After. */
   TEMPORAL_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** Requests a minute per API key; beyond it, 429 with Retry-After. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** How long SIGTERM waits for in-flight requests before closing the remaining sockets. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   CONSENT_REMINDER_DAYS: z

@@ -21,6 +21,7 @@ async function main(env: ApiEnv): Promise<void> {
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS,
     consentSchedule: consentScheduleFromEnv(env),
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     webhookSecrets: webhookSecretsFromEnv(env, logger),
   });
   const server = await listen(app, { port: env.PORT, host: env.HOST, logger, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS });

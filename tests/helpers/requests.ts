@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TestStack } from './stack.js';
 
 const DAY = 86_400_000;
@@ -15,10 +16,23 @@ export type ValidRequest = { path: string; body?: unknown };
  * the bad-input suite both start from these: a route without an entry fails both.
  */
 export function validRequests({ stack, officeId, connectionId }: RequestContext): Record<string, () => Promise<ValidRequest> | ValidRequest> {
+  const clientBody = () => ({ officeId, companyName: 'Matrix SRL', clientCode: `M-${randomUUID()}`, language: 'fr' });
+  const newClient = async () => (await stack.http('POST', '/v1/clients', clientBody())).body.id as string;
+  const kbcIban = 'BE09 7341 2345 6757';
   return {
     createOffice: () => ({ path: '/v1/offices', body: { name: 'Office M', language: 'nl', contactEmail: 'm@example.be' } }),
     listOffices: () => ({ path: '/v1/offices' }),
     getOffice: () => ({ path: `/v1/offices/${officeId}` }),
+    createClient: () => ({ path: '/v1/clients', body: clientBody() }),
+    listClients: () => ({ path: '/v1/clients?missingEmail=true' }),
+    getClient: async () => ({ path: `/v1/clients/${await newClient()}` }),
+    updateClient: async () => ({ path: `/v1/clients/${await newClient()}`, body: { email: 'm@example.be' } }),
+    createBankAccount: async () => ({ path: `/v1/clients/${await newClient()}/bank-accounts`, body: { iban: kbcIban } }),
+    listBankAccounts: async () => ({ path: `/v1/clients/${await newClient()}/bank-accounts` }),
+    getBankAccount: async () => {
+      const account = await stack.http('POST', `/v1/clients/${await newClient()}/bank-accounts`, { iban: kbcIban });
+      return { path: `/v1/bank-accounts/${account.body.id}` };
+    },
     createConnection: () => ({ path: '/v1/connections', body: { officeId, provider: 'ponto', ownerLanguage: 'nl', ibans: ['BE68539007547034'], validUntil: new Date(Date.now() + 90 * DAY).toISOString() } }),
     listConnections: () => ({ path: '/v1/connections?expiresWithinDays=120' }),
     getConnection: () => ({ path: `/v1/connections/${connectionId}` }),
