@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
+import { createEmailSender } from '../activities/email/transport.js';
 import { createApp } from '../api/app.js';
 import { consentScheduleFromEnv, loadApiEnv } from '../api/env.js';
 import { listen } from '../api/server.js';
@@ -24,6 +25,7 @@ import { createTemporalClient } from '../lib/temporal/client.js';
 import { temporalLogger } from '../lib/temporal/sdk-logger.js';
 import { provisionTemporalBinaries } from '../lib/temporal-binaries.js';
 import { createWorker } from '../workers/create-worker.js';
+import { loadWorkerEnv } from '../workers/env.js';
 import { startTemporalDevServer } from './start/temporal-dev-server.js';
 
 /** A fresh embedded database has no API key yet: the local stack creates one operator key and prints it once. */
@@ -78,7 +80,9 @@ async function main(): Promise<void> {
   }
 
   // The embedded database is one session: worker and API share one client with one connection.
-  const env = loadApiEnv({ ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, ...(stack.DATABASE_URL ? {} : { DATABASE_POOL_MAX: String(EMBEDDED_POOL_MAX) }) });
+  const processEnv = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, ...(stack.DATABASE_URL ? {} : { DATABASE_POOL_MAX: String(EMBEDDED_POOL_MAX) }) };
+  const env = loadApiEnv(processEnv);
+  const workerEnv = loadWorkerEnv(processEnv);
   const logger = createLogger({ service: 'stack', level: env.LOG_LEVEL });
   const workerLogger = createLogger({ service: 'worker', level: env.LOG_LEVEL });
   const apiLogger = createLogger({ service: 'api', level: env.LOG_LEVEL });
@@ -89,7 +93,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: temporalLogger(workerLogger), shutdownSignals: [] });
   step('starting worker');
   const nativeConnection = await NativeConnection.connect(temporalConnectionSettings(env));
-  const worker = await createWorker({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, deps: { prisma, logger: workerLogger } });
+  const worker = await createWorker({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, deps: { prisma, logger: workerLogger, email: createEmailSender(workerEnv, workerLogger) } });
   const running = worker.run();
   stops.unshift(async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();

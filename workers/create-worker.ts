@@ -1,8 +1,6 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { loadEmailEnv } from '../activities/email/env.js';
-import { createEmailSender } from '../activities/email/transport.js';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 
 /** `workflows/index.ts` under tsx, `dist/workflows/index.js` once compiled. */
@@ -14,8 +12,7 @@ export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  /** Without `email`, the sender comes from the environment (createEmailSender(loadEmailEnv())). */
-  deps: Omit<ActivityDeps, 'email'> & Partial<Pick<ActivityDeps, 'email'>>;
+  deps: ActivityDeps;
   /** A pre-built bundle (tests build it once per file); otherwise `workflowsPath` is bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
@@ -27,7 +24,7 @@ export function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: createActivities({ ...opts.deps, email: opts.deps.email ?? createEmailSender(loadEmailEnv(), opts.deps.logger) }),
+    activities: createActivities(opts.deps),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
     ...(opts.shutdownGraceTime !== undefined ? { shutdownGraceTime: opts.shutdownGraceTime } : {}),
   });

@@ -1,13 +1,20 @@
 import { z } from 'zod';
+import { emailEnvSchema } from '../activities/email/env.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
 import { logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalEnvSchema } from '../lib/config/temporal-env.js';
+import { refuseDevSecretInProduction } from '../lib/links/env.js';
 
-export const workerEnvSchema = temporalEnvSchema.extend(databaseEnvSchema.shape).extend({
-  LOG_LEVEL: logLevel,
-  /** Seconds a shutting-down worker lets running activities finish. */
-  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
-});
+/** Everything the worker reads: Temporal, database, e-mail and signed links. */
+export const workerEnvSchema = temporalEnvSchema
+  .extend(databaseEnvSchema.shape)
+  .extend(emailEnvSchema.shape)
+  .extend({
+    LOG_LEVEL: logLevel,
+    /** Seconds a shutting-down worker lets running activities finish. */
+    WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  })
+  .superRefine(refuseDevSecretInProduction);
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 
 export const loadWorkerEnv = (env: NodeJS.ProcessEnv = process.env): WorkerEnv => parseEnv(workerEnvSchema, env);

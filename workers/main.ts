@@ -1,5 +1,4 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { loadEmailEnv, type EmailEnv } from '../activities/email/env.js';
 import { createEmailSender } from '../activities/email/transport.js';
 import { exitOnEnvError } from '../lib/config/env.js';
 import { temporalConnectionSettings } from '../lib/config/temporal-env.js';
@@ -10,7 +9,7 @@ import { temporalLogger } from '../lib/temporal/sdk-logger.js';
 import { createWorker } from './create-worker.js';
 import { loadWorkerEnv, type WorkerEnv } from './env.js';
 
-async function main(env: WorkerEnv, emailEnv: EmailEnv): Promise<void> {
+async function main(env: WorkerEnv): Promise<void> {
   const logger = createLogger({ service: 'worker', level: env.LOG_LEVEL });
   // SIGINT/SIGTERM make the worker stop polling and let running activities finish.
   Runtime.install({ logger: temporalLogger(logger), shutdownSignals: ['SIGINT', 'SIGTERM'] });
@@ -23,7 +22,7 @@ async function main(env: WorkerEnv, emailEnv: EmailEnv): Promise<void> {
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
-      deps: { prisma, logger, email: createEmailSender(emailEnv, logger) },
+      deps: { prisma, logger, email: createEmailSender(env, logger) },
       shutdownGraceTime: `${env.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
     });
     logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE, address: env.TEMPORAL_ADDRESS }, 'worker started');
@@ -36,14 +35,12 @@ async function main(env: WorkerEnv, emailEnv: EmailEnv): Promise<void> {
 }
 
 let env: WorkerEnv;
-let emailEnv: EmailEnv;
 try {
   env = loadWorkerEnv();
-  emailEnv = loadEmailEnv();
 } catch (error) {
   exitOnEnvError(error);
 }
-main(env, emailEnv).catch((error: unknown) => {
+main(env).catch((error: unknown) => {
   process.stderr.write(`worker failed: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Runtime } from '@temporalio/worker';
 import pg from 'pg';
+import { OutboxSender } from '../../activities/email/sender.js';
 import { createApp } from '../../api/app.js';
 import { listen } from '../../api/server.js';
 import { DEV_WEBHOOK_SECRETS } from '../../api/webhooks/env.js';
@@ -59,7 +60,7 @@ async function runOn(label: string, databaseUrl: string, temporalAddress: string
   await applyMigrations(databaseUrl);
   const prisma = createPrisma(databaseUrl);
   const taskQueue = `bench-${randomUUID()}`;
-  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, deps: { prisma, logger } });
+  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, deps: { prisma, logger, email: new OutboxSender() } });
   const running = worker.run();
   const temporal = createTemporalClient({ TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_TLS: false });
   const app = createApp({ temporal, prisma, logger, taskQueue, temporalTimeoutMs: 10_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, webhookSecrets: DEV_WEBHOOK_SECRETS, rateLimitPerMinute: 10_000_000 });

@@ -15,6 +15,19 @@ interface Service {
   healthcheck?: unknown;
 }
 const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as { services: Record<string, Service>; volumes?: Record<string, unknown> };
+const SECRET = /SECRET|API_KEY/;
+
+/** Compose's variable interpolation, with a stand-in value for each required (`:?`) variable. */
+function interpolate(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).map(([key, value]) => [
+      key,
+      value.replace(/\$\{([A-Z_]+)(?::\?[^}]*|:-([^}]*))\}/g, (_m, name: string, fallback?: string) => fallback ?? `stand-in-${name.toLowerCase()}-0123456789abcdef`),
+    ]),
+  );
+}
+/** The Dockerfile runs both processes with NODE_ENV=production. */
+const IMAGE_ENV = { NODE_ENV: /ENV NODE_ENV=(\w+)/.exec(readFileSync('Dockerfile', 'utf8'))?.[1] ?? '' };
 const services = compose.services;
 const dockerfile = readFileSync('Dockerfile', 'utf8');
 
@@ -53,21 +66,32 @@ describe('docker-compose.yml', () => {
     expect(services['temporal-ui']!.environment!.TEMPORAL_ADDRESS).toBe('temporal:7233');
   });
 
-  it('gives api and worker an environment their own env schemas accept, and nothing they do not know', () => {
+  it('gives api and worker an environment their env schemas accept in production, and nothing they do not know', () => {
+    expect(IMAGE_ENV.NODE_ENV).toBe('production');
     const cases = [
       ['api', apiEnvSchema],
       ['worker', workerEnvSchema],
     ] as const;
     for (const [name, schema] of cases) {
-      const env = services[name]!.environment!;
-      expect(schema.safeParse(env).success, name).toBe(true);
+      const env = { ...interpolate(services[name]!.environment!), ...IMAGE_ENV };
+      const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+      expect(parsed.success ? [] : parsed.error.issues, name).toEqual([]);
       const known = Object.keys(schema.shape);
       expect(Object.keys(env).filter((key) => !known.includes(key)), name).toEqual([]);
     }
   });
 
+  it('takes every secret from the environment, required, never written in the file', () => {
+    for (const name of ['api', 'worker'] as const) {
+      for (const [key, value] of Object.entries(services[name]!.environment!)) {
+        if (SECRET.test(key) && key !== 'RESEND_API_KEY') expect(value, `${name} ${key}`).toMatch(new RegExp(`^\\$\\{${key}:\\?.+\\}$`));
+      }
+    }
+    expect(services.worker!.environment!.RESEND_API_KEY).toBe('${RESEND_API_KEY:-}');
+  });
+
   it('publishes the API on the port it listens on', () => {
-    const port = apiEnvSchema.parse(services.api!.environment).PORT;
+    const port = apiEnvSchema.parse(interpolate(services.api!.environment!)).PORT;
     expect(services.api!.ports).toContain(`${port}:${port}`);
   });
 
