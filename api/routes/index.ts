@@ -5,6 +5,7 @@ import { bankAccountRoutes } from './bank-accounts.js';
 import { clientRoutes } from './clients.js';
 import { connectionRoutes } from './connections.js';
 import { officeRoutes } from './offices.js';
+import { outboxRoutes } from './outbox.js';
 
 /** Every authenticated route of the API, in documentation order. */
-export const apiRoutes: readonly RouteDef[] = [...officeRoutes, ...clientRoutes, ...bankAccountRoutes, ...connectionRoutes, ...auditRoutes, ...apiKeyRoutes];
+export const apiRoutes: readonly RouteDef[] = [...officeRoutes, ...clientRoutes, ...bankAccountRoutes, ...connectionRoutes, ...auditRoutes, ...outboxRoutes, ...apiKeyRoutes];

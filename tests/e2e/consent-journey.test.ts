@@ -1,6 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listOutbox } from '../../activities/email/outbox.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait.js';
@@ -65,8 +64,10 @@ describe('consent journey through the HTTP API, the real worker and a real Tempo
     }, 'the workflow to complete');
     expect(done.body).toMatchObject({ status: 'expired', action: 'renew the consent at the bank', workflow: { state: null } });
 
-    // What an operator lists for this case: newest first, every message of the run, no HTML.
-    const { items } = await listOutbox(stack.db.prisma, { caseType: 'connection', caseId: connection.id, limit: 50 });
+    // What an operator lists for this case through the API: newest first, every message of the run, no HTML.
+    const outbox = await stack.http('GET', `/v1/outbox?caseType=connection&caseId=${connection.id}`);
+    expect(outbox.status).toBe(200);
+    const items = outbox.body.data as { template: string; language: string; status: string; idempotencyKey: string; subject: string }[];
     expect(items.map((m) => [m.template, m.language, m.status]).reverse()).toEqual([
       ['consent.reminder', 'nl', 'sent'],
       ['consent.reminder', 'nl', 'sent'],

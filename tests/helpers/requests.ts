@@ -38,6 +38,13 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
     getConnection: () => ({ path: `/v1/connections/${connectionId}` }),
     renewConnection: () => ({ path: `/v1/connections/${connectionId}/renewal`, body: { validUntil: new Date(Date.now() + 80 * DAY).toISOString() } }),
     listAuditEvents: () => ({ path: `/v1/audit?resourceType=connection&resourceId=${connectionId}` }),
+    listOutbox: () => ({ path: '/v1/outbox?caseType=connection' }),
+    getOutboxMessage: async () => {
+      const message = await stack.db.prisma.emailOutbox.create({
+        data: { idempotencyKey: `matrix/${randomUUID()}`, template: 'consent.reminder', language: 'fr', toAddress: 'owner@example.be', subject: 'Rappel', html: '<p>Rappel</p>', text: 'Rappel', status: 'sent' },
+      });
+      return { path: `/v1/outbox/${message.id}` };
+    },
     createApiKey: () => ({ path: '/v1/api-keys', body: { name: 'matrix', role: 'support' } }),
     listApiKeys: () => ({ path: '/v1/api-keys' }),
     revokeApiKey: async () => {
