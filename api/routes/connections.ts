@@ -16,6 +16,7 @@ import { idParams } from '../schemas/common.js';
 import { connectionDetailSchema, connectionSchema, createConnectionBody, listConnectionsQuery, renewConnectionBody } from '../schemas/connections.js';
 import { problemResponses } from '../schemas/problem.js';
 import { consentInput, renewConsent } from '../services/consent.js';
+import { caseEmailProblems } from '../services/email-problems.js';
 
 const withAction = (connection: Connection) => ({ ...connection, action: CONNECTION_STATUSES[connection.status] });
 
@@ -130,7 +131,8 @@ export const connectionRoutes = [
     responses: { 200: { description: 'The connection', schema: connectionDetailSchema }, ...problemResponses(400, 401, 404) },
     async handler({ params, actor, deps, req }) {
       const connection = await findScoped(deps, actor, params.id);
-      return { status: 200, body: { ...withAction(connection), workflow: await workflowView(deps, req, connection.workflowId) } };
+      const [workflow, emailProblems] = await Promise.all([workflowView(deps, req, connection.workflowId), caseEmailProblems(deps.prisma, 'connection', connection.id)]);
+      return { status: 200, body: { ...withAction(connection), workflow, emailProblems } };
     },
   }),
   defineRoute({

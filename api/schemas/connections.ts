@@ -57,6 +57,8 @@ const nextStep = z
   .nullable();
 
 export const connectionDetailSchema = connectionSchema.extend({
+  /** E-mail that did not go out: rejected by the provider (with its reason), or no address on file. */
+  emailProblems: z.array(z.object({ template: z.string(), problem: z.enum(['rejected', 'missing_recipient']), reason: z.string().nullable(), at: z.iso.datetime() })),
   workflow: z.object({
     workflowId: z.string(),
     status: z.string(),

@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { expectDeclaredResponse } from '../helpers/schemas.js';
 import { waitFor } from '../helpers/wait.js';
 
 const DAY = 86_400_000;
@@ -17,13 +18,14 @@ afterAll(async () => {
   await temporal?.teardown();
 });
 
-async function registerConnection(validUntil: Date, ownerEmail = 'owner@example.be') {
+/** `ownerEmail: null` registers a connection whose owner has no address. */
+async function registerConnection(validUntil: Date, ownerEmail: string | null = 'owner@example.be') {
   const office = await stack.http('POST', '/v1/offices', { name: 'Fiduciaire Dupont', language: 'fr', contactEmail: 'office@example.be' });
   expect(office.status).toBe(201);
   const created = await stack.http('POST', '/v1/connections', {
     officeId: office.body.id,
     provider: 'ponto',
-    ownerEmail,
+    ...(ownerEmail === null ? {} : { ownerEmail }),
     ownerLanguage: 'nl',
     ibans: ['BE68 5390 0754 7034'],
     validUntil: validUntil.toISOString(),
@@ -80,6 +82,26 @@ describe('consent journey through the HTTP API, the real worker and a real Tempo
     expect(items[0]!.subject).toBe('Connexion bancaire expirée : BE68 •••• •••• 7034');
     const reminders = await stack.db.prisma.reminderSent.findMany({ where: { caseId: connection.id }, orderBy: { sentAt: 'asc' } });
     expect(reminders.map((r) => r.sequence)).toEqual([15, 3, 1]);
+  });
+
+  it('shows on the case the e-mail that did not go out: no address, or rejected by the provider', async () => {
+    const now = (await temporal.currentTimeMs()) as number;
+    const connection = await registerConnection(new Date(now + 20 * DAY), null);
+    await temporal.sleep(6 * DAY); // past the 15-day reminder, which has nobody to go to
+    const flagged = await waitFor(async () => {
+      const res = await stack.http('GET', `/v1/connections/${connection.id}`);
+      return res.body.emailProblems?.length ? res.body : undefined;
+    }, 'the missing recipient to show on the case');
+    expect(flagged.emailProblems).toEqual([{ template: 'consent.reminder', problem: 'missing_recipient', reason: 'no e-mail address on file', at: expect.any(String) }]);
+    expect(flagged.workflow.status).toBe('RUNNING');
+
+    // What a provider refusal leaves behind (the Resend path itself is tested in tests/email).
+    await stack.db.prisma.emailOutbox.create({
+      data: { idempotencyKey: `${connection.workflowId}/manual`, template: 'consent.expired.office', language: 'fr', toAddress: 'office@example.be', subject: 's', html: 'h', text: 't', status: 'rejected', error: 'invalid_to_address: The to field is invalid', caseType: 'connection', caseId: connection.id },
+    });
+    const res = await stack.http('GET', `/v1/connections/${connection.id}`);
+    expect(res.body.emailProblems).toContainEqual({ template: 'consent.expired.office', problem: 'rejected', reason: 'invalid_to_address: The to field is invalid', at: expect.any(String) });
+    expectDeclaredResponse('getConnection', 200, res.body);
   });
 
   it('answers 4xx with the offending field and writes nothing for bad input', async () => {

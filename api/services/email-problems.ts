@@ -1,0 +1,26 @@
+import type { PrismaClient } from '../../lib/db/client.js';
+
+export interface EmailProblem {
+  template: string;
+  problem: 'rejected' | 'missing_recipient';
+  reason: string | null;
+  at: Date;
+}
+
+/**
+ * What the case shows about e-mail that did not go out: messages the provider rejected
+ * (with its reason) and messages with no recipient address (a client without e-mail).
+ */
+export async function caseEmailProblems(prisma: PrismaClient, caseType: 'mandate' | 'caro' | 'connection', caseId: string): Promise<EmailProblem[]> {
+  const rows = await prisma.emailOutbox.findMany({
+    where: { caseType, caseId, OR: [{ status: 'rejected' }, { toAddress: null }] },
+    orderBy: { createdAt: 'asc' },
+    select: { template: true, status: true, error: true, toAddress: true, createdAt: true, updatedAt: true },
+  });
+  return rows.map((row) => ({
+    template: row.template,
+    problem: row.toAddress === null ? 'missing_recipient' : 'rejected',
+    reason: row.toAddress === null ? 'no e-mail address on file' : row.error,
+    at: row.updatedAt,
+  }));
+}
