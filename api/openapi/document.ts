@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { RouteDef } from '../http/route.js';
 import { problemSchema } from '../schemas/problem.js';
+import { providerEvents } from '../webhooks/handlers/index.js';
+import { WEBHOOK_PROVIDERS, type Provider } from '../webhooks/providers.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -44,10 +46,34 @@ function operation(route: RouteDef) {
   };
 }
 
+/** The signed webhooks: no API key, an HMAC signature header instead (README, Webhook signing). */
+function webhookOperation(provider: Provider) {
+  const receipt = { content: { 'application/json': { schema: { type: 'object', properties: { status: { type: 'string' } }, required: ['status'] } } } };
+  const problem = { content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+  return {
+    operationId: `webhook_${provider}`,
+    summary: `Event from the ${provider} provider`,
+    tags: ['webhooks'],
+    'x-roles': ['provider (HMAC-signed)'],
+    security: [],
+    parameters: [{ name: 'Webhook-Signature', in: 'header', required: true, description: 't=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>', schema: { type: 'string' } }],
+    requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(providerEvents[provider].schema, 'input') } } },
+    responses: {
+      200: { description: 'Already received (same event id): nothing done again', ...receipt },
+      202: { description: 'Accepted', ...receipt },
+      400: { description: 'Malformed body, failing fields, or card data', ...problem },
+      401: { description: 'Missing, wrong or expired signature', ...problem },
+      422: { description: 'Unknown event type, or it names an unknown resource', ...problem },
+      503: { description: 'Temporal is not answering: retry (nothing was recorded)', ...problem },
+    },
+  };
+}
+
 /** OpenAPI 3.1 of the API, generated from the same route definitions and zod schemas that serve it. */
 export function buildOpenApi(routes: readonly RouteDef[]) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) (paths[openApiPath(route.path)] ??= {})[route.method] = operation(route);
+  for (const provider of WEBHOOK_PROVIDERS) paths[`/v1/webhooks/${provider}`] = { post: webhookOperation(provider) };
   return {
     openapi: '3.1.0',
     info: {

@@ -49,6 +49,8 @@ export interface ParsedEvent {
 export interface ProviderEvents {
   /** The event types this provider sends; any other is a 422. */
   types: readonly string[];
+  /** The events as one zod schema, for the OpenAPI document. */
+  schema: z.ZodType;
   /** A reason to refuse a raw body before anything is parsed or stored (CARO: card numbers). */
   screen?(raw: string): ApiError | undefined;
   /** Validates the whole event (400 with the failing fields). */
@@ -64,6 +66,7 @@ export function defineProvider<const O extends readonly [EventSchema, ...EventSc
   const schema = z.discriminatedUnion('type', def.events);
   return {
     types: def.events.map((e) => e.shape.type.value),
+    schema,
     ...(def.screen ? { screen: def.screen } : {}),
     parse(body) {
       const event = parseIn(schema, body, 'body');

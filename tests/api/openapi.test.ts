@@ -45,8 +45,20 @@ describe('/openapi.json', () => {
       }
       if (route.body) expect(op.requestBody.content['application/json'].schema).toBeDefined();
     }
-    const documented = Object.values(document.paths).flatMap((methods) => Object.keys(methods as object));
+    const documented = Object.entries(document.paths).filter(([path]) => !path.startsWith('/v1/webhooks/')).flatMap(([, methods]) => Object.keys(methods as object));
     expect(documented).toHaveLength(apiRoutes.length);
+  });
+
+  it("documents each provider's signed webhook with its event schemas", () => {
+    for (const provider of ['esign', 'caro', 'banklink', 'aggregator']) {
+      const op = document.paths[`/v1/webhooks/${provider}`]?.post;
+      expect(op, provider).toBeDefined();
+      expect(op.security).toEqual([]);
+      expect(op.parameters[0]).toMatchObject({ name: 'Webhook-Signature', in: 'header', required: true });
+      expect(JSON.stringify(op.requestBody.content['application/json'].schema)).toContain('eventId');
+    }
+    const aggregator = JSON.stringify(document.paths['/v1/webhooks/aggregator'].post.requestBody);
+    expect(aggregator).toContain('consent.renewed');
   });
 
   it('describes request bodies from the same zod schemas that validate them', () => {
