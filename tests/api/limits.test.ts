@@ -1,14 +1,12 @@
-import { createServer } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { listen, type RunningServer } from '../../api/server.js';
 import { createApiKey } from '../../lib/auth/key-store.js';
-import { createTemporalClient } from '../../lib/temporal/client.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { silentLogger, startTestStack, TEST_WEBHOOK_SECRETS, type TestStack } from '../helpers/stack.js';
-import { createTimeSkippingEnv } from '../helpers/temporal.js';
+import { createTimeSkippingEnv, deadTemporalClient } from '../helpers/temporal.js';
 
 let temporal: TestWorkflowEnvironment;
 let stack: TestStack;
@@ -48,14 +46,7 @@ describe('Temporal down', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => resolve(port));
-      });
-    });
-    // Left open to the end of the file: closing under the SDK's queued retries throws from a timer.
-    const client = createTemporalClient({ TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'q', TEMPORAL_TLS: false });
+    const client = await deadTemporalClient();
     server = await listen(createApp({ temporal: client, prisma: db.prisma, logger: silentLogger, taskQueue: 'q', temporalTimeoutMs: 500, consentSchedule: DEFAULT_CONSENT_SCHEDULE, webhookSecrets: TEST_WEBHOOK_SECRETS }), { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 100 });
     key = (await createApiKey(db.prisma, { name: 'op', role: 'operator' })).key;
   });

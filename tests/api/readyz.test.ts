@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
@@ -8,7 +7,7 @@ import { createTemporalClient } from '../../lib/temporal/client.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { silentLogger, TEST_WEBHOOK_SECRETS } from '../helpers/stack.js';
-import { createTimeSkippingEnv } from '../helpers/temporal.js';
+import { createTimeSkippingEnv, deadTemporalClient, freePort } from '../helpers/temporal.js';
 
 let temporal: TestWorkflowEnvironment;
 let db: TestDatabase;
@@ -20,15 +19,6 @@ afterAll(async () => {
   await db?.stop();
   await temporal?.teardown();
 });
-
-/** A loopback port with nothing listening on it. */
-const closedPort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 async function readyz(temporalAddress: string, databaseUrl?: string) {
   const client = createTemporalClient({ TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'q', TEMPORAL_TLS: false });
@@ -55,7 +45,7 @@ describe('GET /readyz', () => {
   });
 
   it('is 503 naming Temporal when Temporal is down', async () => {
-    const res = await readyz(`127.0.0.1:${await closedPort()}`);
+    const res = await readyz(`127.0.0.1:${await freePort()}`);
     expect(res.status).toBe(503);
     expect(res.retryAfter).toBe('5');
     expect(res.body.checks.temporal).toMatchObject({ ok: false, error: expect.any(String) });
@@ -63,14 +53,14 @@ describe('GET /readyz', () => {
   });
 
   it('is 503 naming the database when the database is down', async () => {
-    const res = await readyz(temporal.address, `postgresql://postgres:postgres@127.0.0.1:${await closedPort()}/postgres`);
+    const res = await readyz(temporal.address, `postgresql://postgres:postgres@127.0.0.1:${await freePort()}/postgres`);
     expect(res.status).toBe(503);
     expect(res.body.checks.temporal).toEqual({ ok: true });
     expect(res.body.checks.database).toMatchObject({ ok: false, error: expect.any(String) });
   });
 
   it('/healthz answers without asking anyone', async () => {
-    const client = createTemporalClient({ TEMPORAL_ADDRESS: `127.0.0.1:${await closedPort()}`, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'q', TEMPORAL_TLS: false });
+    const client = await deadTemporalClient();
     const app = createApp({ temporal: client, prisma: db.prisma, logger: silentLogger, taskQueue: 'q', temporalTimeoutMs: 1_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, webhookSecrets: TEST_WEBHOOK_SECRETS });
     const server = await listen(app, { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 100 });
     const res = await fetch(`${server.url}/healthz`); // never touches Temporal: the lazy connection stays unopened

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,10 +6,9 @@ import { createApp } from '../../api/app.js';
 import { listen, type RunningServer } from '../../api/server.js';
 import { containsCardNumber } from '../../api/webhooks/card-data.js';
 import { SIGNATURE_HEADER, signWebhook } from '../../api/webhooks/signature.js';
-import { createTemporalClient } from '../../lib/temporal/client.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { startTestStack, TEST_WEBHOOK_SECRETS, type TestStack } from '../helpers/stack.js';
-import { createTimeSkippingEnv } from '../helpers/temporal.js';
+import { createTimeSkippingEnv, deadTemporalClient } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
 
 const DAY = 86_400_000;
@@ -23,14 +21,7 @@ const downLogs: string[] = [];
 beforeAll(async () => {
   temporal = await createTimeSkippingEnv();
   stack = await startTestStack(temporal);
-  const port = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-  // Left open to the end of the file: closing under the SDK's queued retries throws from a timer.
-  const client = createTemporalClient({ TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'q', TEMPORAL_TLS: false });
+  const client = await deadTemporalClient();
   const logger = pino({ level: 'debug' }, { write: (line: string) => void downLogs.push(line) });
   const app = createApp({ temporal: client, prisma: stack.db.prisma, logger, taskQueue: 'q', temporalTimeoutMs: 500, consentSchedule: DEFAULT_CONSENT_SCHEDULE, webhookSecrets: TEST_WEBHOOK_SECRETS });
   down = await listen(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 100 });

@@ -5,7 +5,9 @@
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
+import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createTemporalClient } from '../../lib/temporal/client.js';
 import { resolveTemporalCli, resolveTestServer } from '../../lib/temporal-binaries.js';
 
 const existing = (path: string | undefined) =>
@@ -60,8 +62,8 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   };
 }
 
-/** A TCP port the OS just handed out (the UI port must be chosen by us, the gRPC one the SDK picks). */
-function freePort(): Promise<number> {
+/** A loopback TCP port the OS just handed out, with nothing listening on it any more. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -70,6 +72,15 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A Temporal client pointed at a port where nothing listens: every call fails as when Temporal
+ * is down. Leave it open to the end of the file: closing it under the SDK's queued retries
+ * throws from a timer.
+ */
+export async function deadTemporalClient(): Promise<Client> {
+  return createTemporalClient({ TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'q', TEMPORAL_TLS: false });
 }
 
 /** Command lines of this process's live child processes (POSIX `ps`), to assert that servers were cleaned up. */
