@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Runtime } from '@temporalio/worker';
-import pg from 'pg';
 import { OutboxSender } from '../../activities/email/sender.js';
 import { createApp } from '../../api/app.js';
 import { listen } from '../../api/server.js';
@@ -13,6 +12,7 @@ import { DEV_WEBHOOK_SECRETS } from '../../api/webhooks/env.js';
 import { createApiKey } from '../../lib/auth/key-store.js';
 import { createPrisma } from '../../lib/db/client.js';
 import { startEmbeddedPostgres } from '../../lib/db/embedded.js';
+import { createThrowawayDatabase } from '../../lib/db/throwaway-database.js';
 import { applyMigrations } from '../../lib/db/migrate.js';
 import { createLogger } from '../../lib/logger.js';
 import { createTemporalClient } from '../../lib/temporal/client.js';
@@ -90,25 +90,6 @@ async function runOn(label: string, databaseUrl: string, temporalAddress: string
   return { results, rssMb: rss / 1e6, heapMb: heapUsed / 1e6 };
 }
 
-async function freshPostgresDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `bench_${randomUUID().replace(/-/g, '')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
 async function main() {
   Runtime.install({ logger: temporalLogger(logger) });
   await provisionTemporalBinaries({ log: (line) => console.log(line) });
@@ -120,7 +101,7 @@ async function main() {
     runs.push(await runOn('pglite', embedded.url, temporal.address, temporal.env));
     await embedded.stop();
     if (process.env.BENCH_POSTGRES_URL) {
-      const db = await freshPostgresDatabase(process.env.BENCH_POSTGRES_URL);
+      const db = await createThrowawayDatabase(process.env.BENCH_POSTGRES_URL, 'bench');
       runs.push(await runOn('postgres', db.url, temporal.address, temporal.env));
       await db.drop();
     }

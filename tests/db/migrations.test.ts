@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createThrowawayDatabase } from '../../lib/db/throwaway-database.js';
 import { startEmbeddedPostgres } from '../../lib/db/embedded.js';
 import { applyMigrations, defaultMigrationsDir, sha256 } from '../../lib/db/migrate.js';
 import { prismaMigrateDeploy } from '../../scripts/db/schema-engine.js';
@@ -30,22 +31,8 @@ function postgres(adminUrl: string): Backend {
   return {
     name: 'PostgreSQL server (TEST_POSTGRES_URL)',
     async create() {
-      const name = `migrate_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE "${name}"`);
-      await admin.end();
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      return {
-        url: url.toString(),
-        async stop() {
-          const c = new pg.Client({ connectionString: adminUrl });
-          await c.connect();
-          await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-          await c.end();
-        },
-      };
+      const db = await createThrowawayDatabase(adminUrl, 'migrate_test');
+      return { url: db.url, stop: db.drop };
     },
   };
 }
