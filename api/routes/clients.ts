@@ -149,4 +149,29 @@ export const clientRoutes = [
       };
     },
   }),
+  defineRoute({
+    method: 'delete',
+    path: '/v1/clients/:id',
+    operationId: 'deleteClient',
+    summary: 'Delete a client that has no bank account, CARO order or connection',
+    tag: 'clients',
+    roles: EDITORS,
+    params: idParams,
+    action: 'client.delete',
+    responses: { 204: { description: 'Deleted' }, ...problemResponses(400, 401, 403, 404, 409) },
+    async handler({ params, actor, deps }) {
+      const client = await findClient(deps, actor, params.id);
+      // A client with records keeps them: its mandates and orders are archived or cancelled instead.
+      const [bankAccounts, caroOrders, connections] = await Promise.all([
+        deps.prisma.bankAccount.count({ where: { clientId: client.id } }),
+        deps.prisma.caroOrder.count({ where: { clientId: client.id } }),
+        deps.prisma.connection.count({ where: { clientId: client.id } }),
+      ]);
+      if (bankAccounts + caroOrders + connections > 0) {
+        throw new ApiError(409, 'client_in_use', `the client still has ${bankAccounts} bank account(s), ${caroOrders} CARO order(s) and ${connections} connection(s)`, { bankAccounts, caroOrders, connections });
+      }
+      await deps.prisma.client.deleteMany({ where: { id: client.id } });
+      return { status: 204, audited: { resourceType: 'client', resourceId: client.id } };
+    },
+  }),
 ];

@@ -207,3 +207,29 @@ describe('PATCH /v1/clients/:id', () => {
     expect(JSON.stringify(trail)).not.toContain('secret@client.be');
   });
 });
+
+describe('DELETE /v1/clients/:id', () => {
+  it('deletes a client without records, audited; the client is gone', async () => {
+    const client = await createClient();
+    const res = await call('deleteClient', 'DELETE', `/v1/clients/${client.id}`, undefined, keys.accountantA);
+    expect(res.status).toBe(204);
+    expect((await stack.http('GET', `/v1/clients/${client.id}`)).status).toBe(404);
+    expect((await auditOf(client.id)).map((e) => e.action)).toEqual(['client.create', 'client.delete']);
+  });
+
+  it('refuses (409, with the counts) a client that still has a bank account, and changes nothing', async () => {
+    const client = await createClient();
+    expect((await stack.http('POST', `/v1/clients/${client.id}/bank-accounts`, { iban: 'BE68 5390 0754 7034' }, { key: keys.accountantA })).status).toBe(201);
+    const res = await call('deleteClient', 'DELETE', `/v1/clients/${client.id}`, undefined, keys.accountantA);
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'client_in_use', bankAccounts: 1, caroOrders: 0, connections: 0 });
+    expect((await stack.http('GET', `/v1/clients/${client.id}`)).status).toBe(200);
+  });
+
+  it('is 404 for another office’s accountant and 403 for support', async () => {
+    const client = await createClient();
+    expect((await call('deleteClient', 'DELETE', `/v1/clients/${client.id}`, undefined, keys.accountantB)).status).toBe(404);
+    expect((await call('deleteClient', 'DELETE', `/v1/clients/${client.id}`, undefined, keys.support)).status).toBe(403);
+    expect((await stack.http('GET', `/v1/clients/${client.id}`)).status).toBe(200);
+  });
+});

@@ -27,6 +27,7 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
     listClients: () => ({ path: '/v1/clients?missingEmail=true' }),
     getClient: async () => ({ path: `/v1/clients/${await newClient()}` }),
     updateClient: async () => ({ path: `/v1/clients/${await newClient()}`, body: { email: 'm@example.be' } }),
+    deleteClient: async () => ({ path: `/v1/clients/${await newClient()}` }),
     createBankAccount: async () => ({ path: `/v1/clients/${await newClient()}/bank-accounts`, body: { iban: kbcIban } }),
     listBankAccounts: async () => ({ path: `/v1/clients/${await newClient()}/bank-accounts` }),
     getBankAccount: async () => {
