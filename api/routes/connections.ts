@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { Connection } from '../../lib/db/client.js';
+import type { Connection, Prisma } from '../../lib/db/client.js';
 import {
   CONNECTION_STATUSES,
   consentRenewalWorkflowId,
@@ -105,17 +105,12 @@ export const connectionRoutes = [
     responses: { 200: { description: 'A page of connections', schema: pageSchema(connectionSchema) }, ...problemResponses(400, 401) },
     async handler({ query, actor, deps }) {
       const { after, ...args } = pageArgs(query);
-      const scope = officeScope(actor);
-      const rows = await deps.prisma.connection.findMany({
-        ...args,
-        where: {
-          ...after,
-          ...(query.officeId ? { officeId: query.officeId } : {}),
-          ...scope,
-          ...(query.status ? { status: query.status } : {}),
-          ...(query.expiresWithinDays !== undefined ? { validUntil: { lte: new Date(Date.now() + query.expiresWithinDays * 86_400_000) } } : {}),
-        },
-      });
+      // Every filter narrows (AND), as for clients: an accountant naming another office gets nothing.
+      const filters: Prisma.ConnectionWhereInput[] = [after, officeScope(actor)];
+      if (query.officeId) filters.push({ officeId: query.officeId });
+      if (query.status) filters.push({ status: query.status });
+      if (query.expiresWithinDays !== undefined) filters.push({ validUntil: { lte: new Date(Date.now() + query.expiresWithinDays * 86_400_000) } });
+      const rows = await deps.prisma.connection.findMany({ ...args, where: { AND: filters } });
       const result = page(rows, query.limit);
       return { status: 200, body: { ...result, data: result.data.map(withAction) } };
     },

@@ -94,6 +94,10 @@ describe('office scoping', () => {
     expect((await stack.http('GET', `/v1/offices/${officeId}`, undefined, { key: outsider })).status).toBe(404);
     const list = await stack.http('GET', '/v1/connections', undefined, { key: outsider });
     expect(list.body.data).toEqual([]);
+    const named = await stack.http('GET', `/v1/connections?officeId=${officeId}`, undefined, { key: outsider });
+    expect(named.body.data).toEqual([]);
+    const own = await stack.http('GET', `/v1/connections?officeId=${otherOffice}`, undefined, { key: keys.accountant });
+    expect(own.body.data).toEqual([]);
     const offices = await stack.http('GET', '/v1/offices', undefined, { key: outsider });
     expect(offices.body.data.map((o: { id: string }) => o.id)).toEqual([otherOffice]);
     const create = await stack.http('POST', '/v1/connections', { officeId, provider: 'ponto', ownerLanguage: 'nl', ibans: ['BE68539007547034'], validUntil: new Date(Date.now() + 90 * DAY).toISOString() }, { key: outsider });
