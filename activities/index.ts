@@ -1,5 +1,6 @@
 import { createConnectionActivities } from './connections/activities.js';
 import type { ActivityDeps } from './deps.js';
+import { createMandateActivities } from './mandates/activities.js';
 
 export type { ActivityDeps } from './deps.js';
 
@@ -7,5 +8,6 @@ export type { ActivityDeps } from './deps.js';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createConnectionActivities(deps),
+    ...createMandateActivities(deps),
   };
 }

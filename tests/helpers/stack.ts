@@ -7,6 +7,7 @@ import { createApiKey } from '../../lib/auth/key-store.js';
 import { listen, type RunningServer } from '../../api/server.js';
 import { isProvider, type Provider } from '../../api/webhooks/providers.js';
 import { SIGNATURE_HEADER, signWebhook } from '../../api/webhooks/signature.js';
+import { createLinkBuilder } from '../../lib/links/links.js';
 import { createLogger } from '../../lib/logger.js';
 import { createTemporalClient } from '../../lib/temporal/client.js';
 import { createWorker, workflowsPath } from '../../workers/create-worker.js';
@@ -20,6 +21,9 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The product's workflow bundle, built once per test file. */
 export const productBundle = () =>
   (bundle ??= bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } }));
+
+/** The secret the test stack's links are signed with. */
+export const TEST_LINK_SECRET = 'test-link-signing-secret-000000000000000000';
 
 export interface HttpOptions {
   /** API key to send; the stack's operator key by default, null for none. */
@@ -74,7 +78,7 @@ export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { 
     connection: temporal.nativeConnection,
     namespace,
     taskQueue,
-    deps: { prisma: db.prisma, logger: silentLogger, email: opts.email ?? new OutboxSender() },
+    deps: { prisma: db.prisma, logger: silentLogger, email: opts.email ?? new OutboxSender(), links: createLinkBuilder({ publicBaseUrl: 'http://localhost:3000', secret: TEST_LINK_SECRET }) },
     workflowBundle: await productBundle(),
   });
   const running = worker.run();

@@ -2,7 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { createActivities } from '../../activities/index.js';
+import type { createConnectionActivities } from '../../activities/connections/activities.js';
 import { workflowsPath } from '../../workers/create-worker.js';
 import {
   consentRenewalWorkflowId,
@@ -13,7 +13,7 @@ import {
 import type { consentRenewalWorkflow } from '../../workflows/consent-renewal/workflow.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 
-type Activities = ReturnType<typeof createActivities>;
+type Activities = ReturnType<typeof createConnectionActivities>;
 type Call = { activity: keyof Activities; at: string; args: Record<string, unknown> };
 
 const DAY = 86_400_000;

@@ -1,0 +1,132 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
+/** States of a mandate (DOMAIN.md, journey 1). `awaiting_bank_link` is the KBC/CBC path. */
+export const MANDATE_STATES = [
+  'registered',
+  'in_preparation',
+  'available_online',
+  'sent_to_client',
+  'awaiting_bank_link',
+  'signed',
+  'bank_processing',
+  'active',
+  'problem',
+  'archived',
+] as const;
+export type MandateState = (typeof MANDATE_STATES)[number];
+
+export const MANDATE_PROBLEM_REASONS = [
+  'signature_rejected',
+  'bank_data_outdated',
+  'signer_not_authorised',
+  'wrong_enterprise_number',
+  'several_signatures_required',
+] as const;
+export type MandateProblemReason = (typeof MANDATE_PROBLEM_REASONS)[number];
+
+/** Final states: the workflow ends there. */
+export const FINAL_MANDATE_STATES: readonly MandateState[] = ['active', 'archived'];
+/** Waiting for the client: reminders run while the mandate is in one of these. */
+export const WAITING_FOR_CLIENT: readonly MandateState[] = ['sent_to_client', 'awaiting_bank_link'];
+/** Not yet signed or linked: a client edit presents these again (seed 004). */
+export const REPRESENTABLE: readonly MandateState[] = ['in_preparation', 'available_online', 'sent_to_client', 'problem'];
+
+/** Whose move it is in each state. */
+export const WHOSE_MOVE: Record<MandateState, 'service' | 'office' | 'client' | 'bank' | 'nobody'> = {
+  registered: 'service',
+  in_preparation: 'service',
+  available_online: 'office',
+  sent_to_client: 'client',
+  awaiting_bank_link: 'client',
+  signed: 'bank',
+  bank_processing: 'bank',
+  active: 'nobody',
+  problem: 'office',
+  archived: 'nobody',
+};
+
+export interface MandateSchedule {
+  /** Days after presentation on which the client is reminded (service mode, e-mail known), e.g. [14, 28, 42]. */
+  reminderDays: number[];
+  /** Days after presentation on which the office is told the case is stalled (after the last reminder). */
+  stalledAfterDays: number;
+  /** Days after presentation after which an unlinked KBC/CBC account is a detected issue. */
+  bankLinkIssueAfterDays: number;
+}
+
+export const DEFAULT_MANDATE_SCHEDULE: MandateSchedule = { reminderDays: [14, 28, 42], stalledAfterDays: 56, bankLinkIssueAfterDays: 7 };
+
+export interface MandateInput {
+  mandateId: string;
+  /** `esign`: other banks (electronic signature); `bank_link`: KBC/CBC (link in the bank app). */
+  path: 'esign' | 'bank_link';
+  mode: 'office' | 'service';
+  schedule: MandateSchedule;
+}
+
+/** Who caused a transition: recorded in the history. */
+export interface Actor {
+  kind: 'system' | 'client' | 'bank' | 'office' | 'operator' | 'support' | 'accountant';
+  id?: string;
+}
+
+export interface Transition {
+  at: string;
+  from: MandateState | null;
+  to: MandateState;
+  actor: Actor;
+  note?: string;
+}
+
+export type NextStep =
+  | { kind: 'reminder'; number: number; at: string }
+  | { kind: 'stalled_notice'; at: string }
+  | { kind: 'bank_link_check'; at: string }
+  | null;
+
+export interface MandateStatus {
+  mandateId: string;
+  state: MandateState;
+  problemReason: MandateProblemReason | null;
+  archiveReason: string | null;
+  whoseMove: (typeof WHOSE_MOVE)[MandateState];
+  /** Bumped by every presentation (order, resend, client edit, problem resolved). */
+  revision: number;
+  presentedAt: string | null;
+  /** Reminders of the current presentation (the plan restarts with each one). */
+  reminders: { number: number; at: string }[];
+  stalledNoticeAt: string | null;
+  bankLinkIssueAt: string | null;
+  nextStep: NextStep;
+  history: Transition[];
+}
+
+/** An external report about the mandate, from the e-signature provider or the bank. */
+export type MandateReport =
+  | { type: 'signed' }
+  | { type: 'signature_rejected' }
+  | { type: 'bank_link_created' }
+  | { type: 'bank_accepted' }
+  | { type: 'bank_rejected'; reason: MandateProblemReason };
+
+export interface ReportEnvelope {
+  /** The provider's event id: a repeat is ignored. */
+  eventId: string;
+  report: MandateReport;
+}
+
+export const mandateReportSignal = defineSignal<[ReportEnvelope]>('mandateReport');
+/** The client's data changed: present the mandate again if it is not signed yet. */
+export const clientUpdatedSignal = defineSignal<[{ actor: Actor }]>('clientUpdated');
+
+export const resendUpdate = defineUpdate<MandateStatus, [{ actor: Actor }]>('resend');
+export const archiveUpdate = defineUpdate<MandateStatus, [{ actor: Actor; reason: string }]>('archive');
+export const markProblemUpdate = defineUpdate<MandateStatus, [{ actor: Actor; reason: MandateProblemReason }]>('markProblem');
+export const resolveProblemUpdate = defineUpdate<MandateStatus, [{ actor: Actor }]>('resolveProblem');
+
+export const mandateStatusQuery = defineQuery<MandateStatus>('mandateStatus');
+
+export const mandateWorkflowId = (mandateId: string): string => `mandate:${mandateId}`;
+
+/** The application failure type of an action the current state does not allow (the API answers 409). */
+export const ACTION_NOT_ALLOWED = 'ActionNotAllowed';
