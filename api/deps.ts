@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from '../lib/logger.js';
 import type { PrismaClient } from '../prisma/generated/client.js';
 import type { ConsentSchedule } from '../workflows/consent-renewal/contract.js';
+import type { MandateSchedule } from '../workflows/mandate/contract.js';
 import type { Provider } from './webhooks/providers.js';
 
 export interface AppDeps {
@@ -12,6 +13,8 @@ export interface AppDeps {
   /** Longest wait for one Temporal call before answering 503. */
   temporalTimeoutMs: number;
   consentSchedule: ConsentSchedule;
+  /** Mandate reminders, stalled notice and KBC/CBC link check (DEFAULT_MANDATE_SCHEDULE when absent). */
+  mandateSchedule?: MandateSchedule;
   /** HMAC secret of each webhook provider. */
   webhookSecrets: Record<Provider, string>;
   /** Requests per minute per API key (default 600). */

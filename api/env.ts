@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConsentSchedule } from '../workflows/consent-renewal/contract.js';
+import type { MandateSchedule } from '../workflows/mandate/contract.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
 import { envPort, logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalEnvSchema } from '../lib/config/temporal-env.js';
@@ -32,8 +33,25 @@ export const apiEnvSchema = temporalEnvSchema.extend(databaseEnvSchema.shape).ex
         return false;
       }
     }, 'must be an IANA time zone such as Europe/Brussels'),
+  /** Days after presentation on which an unsigned mandate's client is reminded (service mode). */
+  MANDATE_REMINDER_DAYS: z
+    .string()
+    .regex(/^\d{1,3}(,\d{1,3})*$/, 'must be a comma-separated list of whole days, e.g. 14,28,42')
+    .default('14,28,42')
+    .transform((s) => s.split(',').map(Number))
+    .refine((days) => days.every((d, i) => d > 0 && (i === 0 || d > days[i - 1]!)), 'must be increasing days after the presentation'),
+  /** Day after presentation on which the office is told an unsigned mandate is stalled. */
+  MANDATE_STALLED_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(56),
+  /** Days after which a KBC/CBC account not linked in the bank app joins the detected issues. */
+  MANDATE_BANK_LINK_ISSUE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   ...webhookEnvFields,
-}).superRefine(refuseDevWebhookSecretsInProduction);
+})
+  .superRefine(refuseDevWebhookSecretsInProduction)
+  .superRefine((env, ctx) => {
+    if (env.MANDATE_STALLED_AFTER_DAYS < (env.MANDATE_REMINDER_DAYS.at(-1) ?? 0)) {
+      ctx.addIssue({ code: 'custom', path: ['MANDATE_STALLED_AFTER_DAYS'], message: 'must not come before the last mandate reminder' });
+    }
+  });
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 
 export const loadApiEnv = (env: NodeJS.ProcessEnv = process.env): ApiEnv => parseEnv(apiEnvSchema, env);
@@ -42,4 +60,10 @@ export const consentScheduleFromEnv = (env: Pick<ApiEnv, 'CONSENT_REMINDER_DAYS'
   reminderDaysBefore: env.CONSENT_REMINDER_DAYS,
   localTime: env.CONSENT_REMINDER_TIME,
   timeZone: env.CONSENT_TIME_ZONE,
+});
+
+export const mandateScheduleFromEnv = (env: Pick<ApiEnv, 'MANDATE_REMINDER_DAYS' | 'MANDATE_STALLED_AFTER_DAYS' | 'MANDATE_BANK_LINK_ISSUE_DAYS'>): MandateSchedule => ({
+  reminderDays: env.MANDATE_REMINDER_DAYS,
+  stalledAfterDays: env.MANDATE_STALLED_AFTER_DAYS,
+  bankLinkIssueAfterDays: env.MANDATE_BANK_LINK_ISSUE_DAYS,
 });

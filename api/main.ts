@@ -5,7 +5,7 @@ import { createLogger } from '../lib/logger.js';
 import { onShutdownSignal } from '../lib/shutdown.js';
 import { createTemporalClient } from '../lib/temporal/client.js';
 import { createApp } from './app.js';
-import { consentScheduleFromEnv, loadApiEnv, type ApiEnv } from './env.js';
+import { consentScheduleFromEnv, loadApiEnv, mandateScheduleFromEnv, type ApiEnv } from './env.js';
 import { listen } from './server.js';
 import { webhookSecretsFromEnv } from './webhooks/env.js';
 
@@ -21,6 +21,7 @@ async function main(env: ApiEnv): Promise<void> {
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS,
     consentSchedule: consentScheduleFromEnv(env),
+    mandateSchedule: mandateScheduleFromEnv(env),
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     webhookSecrets: webhookSecretsFromEnv(env, logger),
   });

@@ -10,7 +10,7 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
 import { createEmailSender } from '../activities/email/transport.js';
 import { createApp } from '../api/app.js';
-import { consentScheduleFromEnv, loadApiEnv } from '../api/env.js';
+import { consentScheduleFromEnv, loadApiEnv, mandateScheduleFromEnv } from '../api/env.js';
 import { listen } from '../api/server.js';
 import { webhookSecretsFromEnv } from '../api/webhooks/env.js';
 import { createApiKey } from '../lib/auth/key-store.js';
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
 
   const temporal = createTemporalClient(env);
   stops.unshift(() => temporal.connection.close());
-  const app = createApp({ temporal, prisma, logger: apiLogger, taskQueue: env.TEMPORAL_TASK_QUEUE, temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS, consentSchedule: consentScheduleFromEnv(env), rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE, webhookSecrets: webhookSecretsFromEnv(env, apiLogger) });
+  const app = createApp({ temporal, prisma, logger: apiLogger, taskQueue: env.TEMPORAL_TASK_QUEUE, temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS, consentSchedule: consentScheduleFromEnv(env), mandateSchedule: mandateScheduleFromEnv(env), rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE, webhookSecrets: webhookSecretsFromEnv(env, apiLogger) });
   const server = await listen(app, { port: env.PORT, host: env.HOST, logger: apiLogger, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS });
   stops.unshift(server.close);
 

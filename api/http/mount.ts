@@ -9,7 +9,8 @@ import { parseIn } from './validate.js';
 
 function send(res: Response, reply: Reply): void {
   for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-  if (reply.body === undefined) res.status(reply.status).end();
+  if (reply.raw) res.status(reply.status).type(reply.raw.contentType).send(reply.raw.data);
+  else if (reply.body === undefined) res.status(reply.status).end();
   else res.status(reply.status).json(reply.body);
 }
 

@@ -15,6 +15,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A non-JSON answer (a PDF): sent as is with its content type. */
+  raw?: { contentType: string; data: Buffer };
   /** The resource a state-changing call acted on: recorded in the audit trail. */
   audited?: { resourceType: string; resourceId: string; details?: Record<string, unknown> };
 }
@@ -44,7 +46,7 @@ export interface RouteDef<P extends AnySchema | undefined = AnySchema | undefine
   params?: P;
   query?: Q;
   body?: B;
-  responses: Record<number, { description: string; schema?: AnySchema }>;
+  responses: Record<number, { description: string; schema?: AnySchema; /** A non-JSON body, e.g. application/pdf. */ mediaType?: string }>;
   /** The action name recorded in the audit trail for a successful state-changing call. */
   action?: string;
   handler(ctx: HandlerContext<Out<P>, Out<Q>, Out<B>>): Promise<Reply>;

@@ -38,7 +38,8 @@ function operation(route: RouteDef) {
     ],
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
     responses: Object.fromEntries(
-      Object.entries(route.responses).map(([status, { description, schema }]) => {
+      Object.entries(route.responses).map(([status, { description, schema, mediaType: raw }]) => {
+        if (raw) return [status, { description, content: { [raw]: { schema: { type: 'string', format: 'binary' } } } }];
         const mediaType = Number(status) >= 400 ? 'application/problem+json' : 'application/json';
         return [status, { description, ...(schema ? { content: { [mediaType]: { schema: jsonSchema(schema, 'output') } } } : {}) }];
       }),

@@ -7,6 +7,7 @@ import { officeScope, targetOffice } from '../http/scope.js';
 import { clientSchema, clientUpdateSchema, createClientBody, listClientsQuery, MANDATE_ACTIONS, UNSIGNED_MANDATE_STATUSES, updateClientBody } from '../schemas/clients.js';
 import { idParams } from '../schemas/common.js';
 import { problemResponses } from '../schemas/problem.js';
+import { presentAgain } from '../services/mandates.js';
 
 type Editable = Partial<Pick<Client, 'companyName' | 'enterpriseNumber' | 'clientCode' | 'email' | 'language'>>;
 
@@ -51,14 +52,26 @@ function checkEditRules(client: Client, body: Editable): void {
 const changedFields = (client: Client, body: Editable): Editable =>
   Object.fromEntries(Object.entries(body).filter(([field, value]) => value !== undefined && value !== client[field as keyof Editable]));
 
-/** Every unsigned mandate of the client's accounts: it must be presented again with the new data. */
-async function unsignedMandates(deps: AppDeps, clientId: string) {
+/**
+ * Every unsigned mandate of the client's accounts is presented again with the new data: its
+ * workflow regenerates the document and link and restarts its reminders. The answer lists them
+ * with the actions open to the office (KBC/CBC accounts are linked in the app, not signed).
+ */
+async function presentUnsignedMandates(deps: AppDeps, actor: Actor, clientId: string) {
   const mandates = await deps.prisma.mandate.findMany({
     where: { status: { in: [...UNSIGNED_MANDATE_STATUSES] }, bankAccount: { clientId } },
-    include: { bankAccount: { select: { iban: true } } },
+    include: { bankAccount: { select: { iban: true, isKbcGroup: true } } },
     orderBy: { id: 'asc' },
   });
-  return mandates.map((m) => ({ id: m.id, bankAccountId: m.bankAccountId, iban: m.bankAccount.iban, status: m.status, actions: [...MANDATE_ACTIONS] }));
+  const delivered = await presentAgain(deps, actor, mandates);
+  return mandates.map((m) => ({
+    id: m.id,
+    bankAccountId: m.bankAccountId,
+    iban: m.bankAccount.iban,
+    status: m.status as (typeof UNSIGNED_MANDATE_STATUSES)[number],
+    actions: MANDATE_ACTIONS.filter((a) => a !== 'sign' || !m.bankAccount.isKbcGroup),
+    presentedAgain: delivered.get(m.id) ?? false,
+  }));
 }
 
 export const clientRoutes = [
@@ -144,7 +157,7 @@ export const clientRoutes = [
         changes.clientCode === undefined ? [] : [{ code: 'client_code_changed', message: `future statements land in another delivery folder: ${client.clientCode} → ${updated.clientCode}` }];
       return {
         status: 200,
-        body: { client: updated, warnings, impact: { mandates: await unsignedMandates(deps, client.id) } },
+        body: { client: updated, warnings, impact: { mandates: await presentUnsignedMandates(deps, actor, client.id) } },
         audited: { resourceType: 'client', resourceId: client.id, details: { changed } },
       };
     },

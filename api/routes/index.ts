@@ -4,8 +4,9 @@ import { auditRoutes } from './audit.js';
 import { bankAccountRoutes } from './bank-accounts.js';
 import { clientRoutes } from './clients.js';
 import { connectionRoutes } from './connections.js';
+import { mandateRoutes } from './mandates.js';
 import { officeRoutes } from './offices.js';
 import { outboxRoutes } from './outbox.js';
 
 /** Every authenticated route of the API, in documentation order. */
-export const apiRoutes: readonly RouteDef[] = [...officeRoutes, ...clientRoutes, ...bankAccountRoutes, ...connectionRoutes, ...auditRoutes, ...outboxRoutes, ...apiKeyRoutes];
+export const apiRoutes: readonly RouteDef[] = [...officeRoutes, ...clientRoutes, ...bankAccountRoutes, ...mandateRoutes, ...connectionRoutes, ...auditRoutes, ...outboxRoutes, ...apiKeyRoutes];

@@ -76,6 +76,8 @@ export const clientUpdateSchema = z.object({
         iban: z.string(),
         status: z.enum(UNSIGNED_MANDATE_STATUSES),
         actions: z.array(z.enum(MANDATE_ACTIONS)),
+        /** False when the workflow could not be reached: resend it (the edit itself is saved). */
+        presentedAgain: z.boolean(),
       }),
     ),
   }),

@@ -186,11 +186,12 @@ describe('PATCH /v1/clients/:id', () => {
     await mandate(await account(client.id, 'BE09 7341 2345 6757'), 'signed');
     await mandate(await account(other.id, 'BE48 0011 2345 6727'), 'sent_to_client');
 
+    // Rows without a workflow: listed, and reported as not presented again (the e2e test has real ones).
     const res = await patch(client.id, { email: 'accounts@client.be' });
     const actions = ['download', 'sign', 'archive', 'resend'];
     expect(res.body.impact.mandates).toEqual([
-      { id: online.id, bankAccountId: online.bankAccountId, iban: 'BE53068999995053', status: 'available_online', actions },
-      { id: problem.id, bankAccountId: problem.bankAccountId, iban: 'BE35310123456737', status: 'problem', actions },
+      { id: online.id, bankAccountId: online.bankAccountId, iban: 'BE53068999995053', status: 'available_online', actions, presentedAgain: false },
+      { id: problem.id, bankAccountId: problem.bankAccountId, iban: 'BE35310123456737', status: 'problem', actions, presentedAgain: false },
     ]);
     expect((await patch(client.id, { email: 'accounts@client.be' })).body.impact.mandates).toEqual([]);
   });

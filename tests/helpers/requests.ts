@@ -19,6 +19,12 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
   const clientBody = () => ({ officeId, companyName: 'Matrix SRL', clientCode: `M-${randomUUID()}`, language: 'fr' });
   const newClient = async () => (await stack.http('POST', '/v1/clients', clientBody())).body.id as string;
   const kbcIban = 'BE09 7341 2345 6757';
+  /** A fresh mandate (office mode, other bank) with its running workflow. */
+  const newMandate = async () => {
+    const account = await stack.http('POST', `/v1/clients/${await newClient()}/bank-accounts`, { iban: 'BE68 5390 0754 7034' });
+    const ordered = await stack.http('POST', '/v1/mandates', { bankAccountIds: [account.body.id], managementMode: 'office' });
+    return { id: ordered.body.data[0].mandate.id as string, bankAccountId: account.body.id as string };
+  };
   return {
     createOffice: () => ({ path: '/v1/offices', body: { name: 'Office M', language: 'nl', contactEmail: 'm@example.be' } }),
     listOffices: () => ({ path: '/v1/offices' }),
@@ -33,6 +39,21 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
     getBankAccount: async () => {
       const account = await stack.http('POST', `/v1/clients/${await newClient()}/bank-accounts`, { iban: kbcIban });
       return { path: `/v1/bank-accounts/${account.body.id}` };
+    },
+    orderMandates: async () => {
+      const account = await stack.http('POST', `/v1/clients/${await newClient()}/bank-accounts`, { iban: 'BE68 5390 0754 7034' });
+      return { path: '/v1/mandates', body: { bankAccountIds: [account.body.id], managementMode: 'office' } };
+    },
+    listMandates: () => ({ path: '/v1/mandates?status=available_online' }),
+    getMandate: async () => ({ path: `/v1/mandates/${(await newMandate()).id}` }),
+    downloadMandate: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/document.pdf` }),
+    resendMandate: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/resend` }),
+    archiveMandate: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/archive`, body: { reason: 'client left' } }),
+    markMandateProblem: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/problem`, body: { reason: 'bank_data_outdated' } }),
+    resolveMandateProblem: async () => {
+      const { id } = await newMandate();
+      await stack.http('POST', `/v1/mandates/${id}/problem`, { reason: 'wrong_enterprise_number' });
+      return { path: `/v1/mandates/${id}/problem/resolve` };
     },
     createConnection: () => ({ path: '/v1/connections', body: { officeId, provider: 'ponto', ownerLanguage: 'nl', ibans: ['BE68539007547034'], validUntil: new Date(Date.now() + 90 * DAY).toISOString() } }),
     listConnections: () => ({ path: '/v1/connections?expiresWithinDays=120' }),

@@ -7,6 +7,10 @@ export function expectDeclaredResponse(operationId: string, status: number, body
   if (!route) throw new Error(`no route ${operationId}`);
   const declared = route.responses[status];
   expect(declared, `${operationId} does not declare a ${status} response`).toBeDefined();
+  if (declared?.mediaType) {
+    expect(typeof body, `${operationId} ${status} is a ${declared.mediaType} document`).toBe('string');
+    return;
+  }
   if (!declared?.schema) {
     expect(body, `${operationId} ${status} declares no body`).toBeUndefined();
     return;

@@ -110,7 +110,8 @@ export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { 
         ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
       });
       const text = await res.text();
-      return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+      const json = /json/.test(res.headers.get('content-type') ?? 'json');
+      return { status: res.status, headers: res.headers, body: text ? (json ? JSON.parse(text) : text) : undefined };
     },
     async webhook(provider, event, opts = {}) {
       const body = typeof event === 'string' ? event : JSON.stringify(event);

@@ -37,6 +37,7 @@ const { sendMandateInvitation, sendMandateReminder, notifyMandateStalled } = pro
 const SYSTEM: Actor = { kind: 'system' };
 /** States an action may be taken from: resend presents again, archive and problem end or pause the case. */
 const RESENDABLE: readonly MandateState[] = ['available_online', 'sent_to_client', 'awaiting_bank_link', 'problem'];
+const PREPARING: readonly MandateState[] = ['registered', 'in_preparation'];
 const UNSIGNED: readonly MandateState[] = ['registered', 'in_preparation', 'available_online', 'sent_to_client', 'awaiting_bank_link'];
 
 const notAllowed = (what: string, state: MandateState) =>
@@ -184,9 +185,13 @@ export async function mandateWorkflow(input: MandateInput): Promise<{ mandateId:
     });
   });
 
+  /**
+   * An action: the validator refuses it up front (nothing in history) unless the mandate is being
+   * prepared, in which case it waits its turn and the handler decides on the state it then finds.
+   */
   const guarded = <A extends { actor: Actor } = { actor: Actor }>(what: string, allowed: (state: MandateState) => boolean, run: (args: A) => Promise<unknown>) => ({
     validator: (_args: A) => {
-      if (!allowed(status.state)) throw notAllowed(what, status.state);
+      if (!allowed(status.state) && !PREPARING.includes(status.state)) throw notAllowed(what, status.state);
     },
     handler: (args: A) =>
       serialize(async () => {

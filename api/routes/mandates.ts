@@ -1,0 +1,259 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { Prisma } from '../../lib/db/client.js';
+import {
+  archiveUpdate,
+  mandateStatusQuery,
+  mandateWorkflowId,
+  markProblemUpdate,
+  resendUpdate,
+  resolveProblemUpdate,
+  type MandateStatus,
+} from '../../workflows/mandate/contract.js';
+import { withTemporalDeadline, type AppDeps } from '../deps.js';
+import { ApiError, notFound } from '../errors.js';
+import { page, pageArgs, pageSchema } from '../http/pagination.js';
+import { ALL_ROLES, defineRoute, EDITORS, type Actor } from '../http/route.js';
+import { officeScope } from '../http/scope.js';
+import { idParams } from '../schemas/common.js';
+import { archiveMandateBody, listMandatesQuery, mandateDetailSchema, mandateProblemBody, mandateSchema, orderMandatesBody, orderMandatesResponse } from '../schemas/mandates.js';
+import { problemResponses } from '../schemas/problem.js';
+import { caseEmailProblems } from '../services/email-problems.js';
+import { mandatePdf } from '../services/mandate-document.js';
+import {
+  mandateAction,
+  mandateInclude,
+  mandateInput,
+  mandateScope,
+  presentMandate,
+  startMandateWorkflow,
+  workflowActor,
+  type MandateRow,
+} from '../services/mandates.js';
+
+async function findMandate(deps: AppDeps, actor: Actor, id: string): Promise<MandateRow> {
+  const mandate = await deps.prisma.mandate.findFirst({ where: { id, ...mandateScope(actor) }, include: mandateInclude });
+  if (!mandate) throw notFound('mandate');
+  return mandate;
+}
+
+const reload = (deps: AppDeps, id: string) => deps.prisma.mandate.findUniqueOrThrow({ where: { id }, include: mandateInclude });
+
+/** Workflow status and live state; a missing worker gives `state: null`, not a hang. */
+async function workflowView(deps: AppDeps, log: { warn: (o: object, m: string) => void }, workflowId: string) {
+  const handle = deps.temporal.workflow.getHandle(workflowId);
+  const description = await withTemporalDeadline(deps, async () => {
+    try {
+      return await handle.describe();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
+  });
+  let state: MandateStatus | null = null;
+  if (description?.status.name === 'RUNNING') {
+    try {
+      state = await deps.temporal.withDeadline(Date.now() + Math.min(deps.temporalTimeoutMs, 2_000), () => handle.query(mandateStatusQuery));
+    } catch (error) {
+      log.warn({ workflowId, err: { message: (error as Error).message } }, 'status query not answered');
+    }
+  }
+  return { workflowId, status: description?.status.name ?? 'NOT_FOUND', state };
+}
+
+const invalid = (status: number, code: string, message: string, errors: { path: string; message: string }[]) =>
+  new ApiError(status, code, message, { errors: errors.map((e) => ({ in: 'body', ...e })) });
+
+/** One mandate for one account: the row and its workflow start together; a concurrent twin finds the row. */
+async function orderOne(deps: AppDeps, accountId: string, isKbcGroup: boolean, managementMode: 'office' | 'service') {
+  try {
+    const mandate = await deps.prisma.$transaction(async (tx) => {
+      const row = await tx.mandate.create({ data: { bankAccountId: accountId, managementMode, workflowId: '' } });
+      await startMandateWorkflow(deps, mandateInput(deps, row, isKbcGroup));
+      return tx.mandate.update({ where: { id: row.id }, data: { workflowId: mandateWorkflowId(row.id) }, include: mandateInclude });
+    });
+    return { outcome: 'created' as const, mandate };
+  } catch (error) {
+    if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') throw error;
+    const mandate = await deps.prisma.mandate.findUniqueOrThrow({ where: { bankAccountId: accountId }, include: mandateInclude });
+    return { outcome: 'existing' as const, mandate };
+  }
+}
+
+const actionResponses = (description: string) => ({ 202: { description, schema: mandateSchema }, ...problemResponses(400, 401, 403, 404, 409) });
+
+export const mandateRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/v1/mandates',
+    operationId: 'orderMandates',
+    summary: 'Order mandates for one or many bank accounts; each starts its own workflow',
+    tag: 'mandates',
+    roles: EDITORS,
+    body: orderMandatesBody,
+    action: 'mandate.order',
+    responses: { 202: { description: 'Ordered; an account that already had a mandate keeps it', schema: orderMandatesResponse }, ...problemResponses(400, 401, 403, 409, 422) },
+    async handler({ body, actor, deps, req }) {
+      const accounts = await deps.prisma.bankAccount.findMany({ where: { id: { in: body.bankAccountIds }, client: officeScope(actor) }, include: { client: true, mandate: true } });
+      const byId = new Map(accounts.map((a) => [a.id, a]));
+      const unknown = body.bankAccountIds.flatMap((id, i) => (byId.has(id) ? [] : [{ path: `bankAccountIds.${i}`, message: 'no such bank account' }]));
+      if (unknown.length) throw invalid(422, 'unknown_bank_account', 'some bank accounts do not exist (or belong to another office)', unknown);
+      if (body.managementMode === 'service') {
+        const noEmail = body.bankAccountIds.flatMap((id, i) => {
+          const a = byId.get(id)!;
+          return a.mandate || a.client.email ? [] : [{ path: `bankAccountIds.${i}`, message: `client ${a.client.clientCode} has no e-mail address: add one, or order in office mode` }];
+        });
+        if (noEmail.length) throw invalid(422, 'client_email_missing', 'service mode e-mails the client, who has no e-mail address', noEmail);
+      }
+      const archived = body.bankAccountIds.flatMap((id, i) => (byId.get(id)!.mandate?.status === 'archived' ? [{ path: `bankAccountIds.${i}`, message: 'this account’s mandate is archived' }] : []));
+      if (archived.length) throw invalid(409, 'mandate_archived', 'an archived mandate is final: one mandate per account', archived);
+
+      const data = [];
+      for (const id of body.bankAccountIds) {
+        const account = byId.get(id)!;
+        const result = account.mandate
+          ? { outcome: 'existing' as const, mandate: await reload(deps, account.mandate.id) }
+          : await orderOne(deps, account.id, account.isKbcGroup, body.managementMode);
+        req.log.info({ mandateId: result.mandate.id, workflowId: result.mandate.workflowId, outcome: result.outcome }, 'mandate ordered');
+        data.push({ outcome: result.outcome, mandate: presentMandate(result.mandate) });
+      }
+      const created = data.filter((d) => d.outcome === 'created').map((d) => d.mandate.id);
+      return { status: 202, body: { data }, audited: { resourceType: 'mandate', resourceId: data[0]!.mandate.id, details: { created, existing: data.length - created.length } } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/mandates',
+    operationId: 'listMandates',
+    summary: 'List mandates by client, status, or detected issue (KBC/CBC not linked in time)',
+    tag: 'mandates',
+    roles: ALL_ROLES,
+    query: listMandatesQuery,
+    responses: { 200: { description: 'A page of mandates', schema: pageSchema(mandateSchema) }, ...problemResponses(400, 401) },
+    async handler({ query, actor, deps }) {
+      const { after, ...args } = pageArgs(query);
+      const filters: Prisma.MandateWhereInput[] = [after, mandateScope(actor)];
+      if (query.officeId) filters.push({ bankAccount: { client: { officeId: query.officeId } } });
+      if (query.clientId) filters.push({ bankAccount: { clientId: query.clientId } });
+      if (query.status) filters.push({ status: query.status });
+      if (query.issue === 'bank_link_missing') filters.push({ linkIssueAt: { not: null } });
+      const rows = await deps.prisma.mandate.findMany({ ...args, where: { AND: filters }, include: mandateInclude });
+      const result = page(rows, query.limit);
+      return { status: 200, body: { ...result, data: result.data.map(presentMandate) } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/mandates/:id',
+    operationId: 'getMandate',
+    summary: 'Read a mandate: state, whose move, reminders, next step and history',
+    tag: 'mandates',
+    roles: ALL_ROLES,
+    params: idParams,
+    responses: { 200: { description: 'The mandate', schema: mandateDetailSchema }, ...problemResponses(400, 401, 404) },
+    async handler({ params, actor, deps, req }) {
+      const mandate = await findMandate(deps, actor, params.id);
+      const [workflow, emailProblems, reminders] = await Promise.all([
+        workflowView(deps, req.log, mandate.workflowId),
+        caseEmailProblems(deps.prisma, 'mandate', mandate.id),
+        deps.prisma.reminderSent.findMany({ where: { caseType: 'mandate', caseId: mandate.id }, orderBy: { sentAt: 'asc' } }),
+      ]);
+      const reminderList = reminders.map((r) => ({ revision: Number(r.kind.replace(/^mandate:r/, '')), number: r.sequence, sentAt: r.sentAt.toISOString(), toAddress: r.toAddress }));
+      return { status: 200, body: { ...presentMandate(mandate), reminders: reminderList, emailProblems, workflow } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/mandates/:id/document.pdf',
+    operationId: 'downloadMandate',
+    summary: 'Download the mandate as a PDF, with the client’s current data',
+    tag: 'mandates',
+    roles: ALL_ROLES,
+    params: idParams,
+    responses: { 200: { description: 'The mandate document', mediaType: 'application/pdf' }, ...problemResponses(400, 401, 404) },
+    async handler({ params, actor, deps }) {
+      const m = await findMandate(deps, actor, params.id);
+      const { bankAccount } = await deps.prisma.mandate.findUniqueOrThrow({ where: { id: m.id }, include: { bankAccount: { include: { client: { include: { office: true } } } } } });
+      const { client } = bankAccount;
+      const pdf = mandatePdf({
+        mandateId: m.id,
+        revision: m.revision,
+        language: client.language,
+        companyName: client.companyName,
+        enterpriseNumber: client.enterpriseNumber,
+        clientCode: client.clientCode,
+        iban: bankAccount.iban,
+        bankName: bankAccount.bankName,
+        isKbcGroup: bankAccount.isKbcGroup,
+        officeName: client.office.name,
+        generatedAt: new Date(),
+      });
+      return { status: 200, raw: { contentType: 'application/pdf', data: pdf }, headers: { 'Content-Disposition': `attachment; filename="mandate-${m.id}.pdf"` } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/mandates/:id/resend',
+    operationId: 'resendMandate',
+    summary: 'Present the mandate again: new document and link, the reminder plan restarts',
+    tag: 'mandates',
+    roles: EDITORS,
+    params: idParams,
+    action: 'mandate.resend',
+    responses: actionResponses('Presented again'),
+    async handler({ params, actor, deps }) {
+      const m = await findMandate(deps, actor, params.id);
+      await mandateAction(deps, m, (h) => h.executeUpdate(resendUpdate, { args: [{ actor: workflowActor(actor) }] }));
+      return { status: 202, body: presentMandate(await reload(deps, m.id)), audited: { resourceType: 'mandate', resourceId: m.id } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/mandates/:id/archive',
+    operationId: 'archiveMandate',
+    summary: 'Archive the mandate with a reason (final)',
+    tag: 'mandates',
+    roles: EDITORS,
+    params: idParams,
+    body: archiveMandateBody,
+    action: 'mandate.archive',
+    responses: actionResponses('Archived'),
+    async handler({ params, body, actor, deps }) {
+      const m = await findMandate(deps, actor, params.id);
+      await mandateAction(deps, m, (h) => h.executeUpdate(archiveUpdate, { args: [{ actor: workflowActor(actor), reason: body.reason }] }));
+      return { status: 202, body: presentMandate(await reload(deps, m.id)), audited: { resourceType: 'mandate', resourceId: m.id, details: { reason: body.reason } } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/mandates/:id/problem',
+    operationId: 'markMandateProblem',
+    summary: 'Mark a problem with a reason code; reminders stop until it is resolved',
+    tag: 'mandates',
+    roles: EDITORS,
+    params: idParams,
+    body: mandateProblemBody,
+    action: 'mandate.problem',
+    responses: actionResponses('In problem'),
+    async handler({ params, body, actor, deps }) {
+      const m = await findMandate(deps, actor, params.id);
+      await mandateAction(deps, m, (h) => h.executeUpdate(markProblemUpdate, { args: [{ actor: workflowActor(actor), reason: body.reason }] }));
+      return { status: 202, body: presentMandate(await reload(deps, m.id)), audited: { resourceType: 'mandate', resourceId: m.id, details: { reason: body.reason } } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/mandates/:id/problem/resolve',
+    operationId: 'resolveMandateProblem',
+    summary: 'Resolve the problem: the mandate is presented again with the current data',
+    tag: 'mandates',
+    roles: EDITORS,
+    params: idParams,
+    action: 'mandate.resolve',
+    responses: actionResponses('Presented again'),
+    async handler({ params, actor, deps }) {
+      const m = await findMandate(deps, actor, params.id);
+      await mandateAction(deps, m, (h) => h.executeUpdate(resolveProblemUpdate, { args: [{ actor: workflowActor(actor) }] }));
+      return { status: 202, body: presentMandate(await reload(deps, m.id)), audited: { resourceType: 'mandate', resourceId: m.id } };
+    },
+  }),
+];

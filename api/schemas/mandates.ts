@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { MANDATE_PROBLEM_REASONS, MANDATE_STATES } from '../../workflows/mandate/contract.js';
+import { pageQuery } from '../http/pagination.js';
+import { idSchema, timestamps } from './common.js';
+
+export const MANDATE_ACTIONS = ['download', 'sign', 'archive', 'resend', 'mark_problem', 'resolve_problem'] as const;
+
+export const orderMandatesBody = z
+  .object({
+    /** One mandate per account; an account that already has one keeps it (same workflow). */
+    bankAccountIds: z
+      .array(idSchema)
+      .min(1)
+      .max(100)
+      .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an account'),
+    /** `office`: the office presents it ('Dispo. en ligne'); `service`: the client is e-mailed ('Envoyé au client'). */
+    managementMode: z.enum(['office', 'service']),
+  })
+  .strict();
+
+export const archiveMandateBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+export const mandateProblemBody = z.object({ reason: z.enum(MANDATE_PROBLEM_REASONS) }).strict();
+
+export const listMandatesQuery = z
+  .object({
+    officeId: idSchema.optional(),
+    clientId: idSchema.optional(),
+    status: z.enum(MANDATE_STATES).optional(),
+    /** `bank_link_missing`: KBC/CBC accounts not linked in time (the office's detected issues). */
+    issue: z.enum(['bank_link_missing']).optional(),
+    ...pageQuery,
+  })
+  .strict();
+
+export const mandateSchema = z.object({
+  id: z.string(),
+  bankAccountId: z.string(),
+  clientId: z.string(),
+  officeId: z.string(),
+  iban: z.string(),
+  bankName: z.string(),
+  /** `esign` (other banks) or `bank_link` (KBC/CBC, linked in the bank app). */
+  path: z.enum(['esign', 'bank_link']),
+  managementMode: z.enum(['office', 'service']),
+  status: z.enum(MANDATE_STATES),
+  problemReason: z.enum(MANDATE_PROBLEM_REASONS).nullable(),
+  archiveReason: z.string().nullable(),
+  workflowId: z.string(),
+  revision: z.number().int(),
+  presentedAt: z.iso.datetime().nullable(),
+  reminderCount: z.number().int(),
+  lastReminderAt: z.iso.datetime().nullable(),
+  stalledAt: z.iso.datetime().nullable(),
+  /** When a KBC/CBC account not linked in time joined the detected issues; null otherwise. */
+  linkIssueAt: z.iso.datetime().nullable(),
+  signedAt: z.iso.datetime().nullable(),
+  activatedAt: z.iso.datetime().nullable(),
+  /** What the office can do now. */
+  actions: z.array(z.enum(MANDATE_ACTIONS)),
+  ...timestamps,
+});
+
+export const orderMandatesResponse = z.object({
+  data: z.array(z.object({ outcome: z.enum(['created', 'existing']), mandate: mandateSchema })),
+});
+
+const actorSchema = z.object({ kind: z.string(), id: z.string().optional() });
+export const mandateDetailSchema = mandateSchema.extend({
+  /** Every reminder sent for this mandate: which presentation, number, date and address. */
+  reminders: z.array(z.object({ revision: z.number().int(), number: z.number().int(), sentAt: z.iso.datetime(), toAddress: z.string().nullable() })),
+  emailProblems: z.array(z.object({ template: z.string(), problem: z.enum(['missing_recipient', 'rejected', 'failed']), reason: z.string(), at: z.iso.datetime() })),
+  workflow: z.object({
+    workflowId: z.string(),
+    status: z.string(),
+    /** Live status from the workflow; null when it has ended or no worker answered. */
+    state: z
+      .object({
+        state: z.enum(MANDATE_STATES),
+        whoseMove: z.enum(['service', 'office', 'client', 'bank', 'nobody']),
+        revision: z.number().int(),
+        presentedAt: z.string().nullable(),
+        reminders: z.array(z.object({ number: z.number().int(), at: z.string() })),
+        stalledNoticeAt: z.string().nullable(),
+        bankLinkIssueAt: z.string().nullable(),
+        nextStep: z.object({ kind: z.enum(['reminder', 'stalled_notice', 'bank_link_check']), at: z.string(), number: z.number().int().optional() }).nullable(),
+        history: z.array(z.object({ at: z.string(), from: z.enum(MANDATE_STATES).nullable(), to: z.enum(MANDATE_STATES), actor: actorSchema, note: z.string().optional() })),
+      })
+      .nullable(),
+  }),
+});

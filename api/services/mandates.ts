@@ -1,0 +1,108 @@
+import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { Prisma } from '../../lib/db/client.js';
+import {
+  ACTION_NOT_ALLOWED,
+  DEFAULT_MANDATE_SCHEDULE,
+  FINAL_MANDATE_STATES,
+  REPRESENTABLE,
+  clientUpdatedSignal,
+  mandateWorkflowId,
+  type Actor as WorkflowActor,
+  type MandateInput,
+  type MandateState,
+} from '../../workflows/mandate/contract.js';
+import type { mandateWorkflow } from '../../workflows/mandate/workflow.js';
+import { withTemporalDeadline, type AppDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import type { Actor } from '../http/route.js';
+import type { MANDATE_ACTIONS } from '../schemas/mandates.js';
+
+export const mandateInclude = { bankAccount: { include: { client: { select: { id: true, officeId: true } } } } } as const;
+export type MandateRow = Prisma.MandateGetPayload<{ include: typeof mandateInclude }>;
+
+/** Accountants reach the mandates of their own office only. */
+export const mandateScope = (actor: Actor): Prisma.MandateWhereInput => (actor.role === 'accountant' ? { bankAccount: { client: { officeId: actor.officeId ?? '' } } } : {});
+
+/** The workflow records who acted: the role and the key id, never the key. */
+export const workflowActor = (actor: Actor): WorkflowActor => ({ kind: actor.role, id: actor.keyId });
+
+/** What the office can do with a mandate in this state (the workflow has the last word). */
+export function mandateActions(status: MandateState, isKbcGroup: boolean): (typeof MANDATE_ACTIONS)[number][] {
+  if (FINAL_MANDATE_STATES.includes(status)) return status === 'active' ? ['download'] : [];
+  const unsigned = REPRESENTABLE.includes(status) || status === 'awaiting_bank_link';
+  return [
+    'download',
+    ...(unsigned && !isKbcGroup ? (['sign'] as const) : []),
+    'archive',
+    ...(unsigned && status !== 'in_preparation' ? (['resend'] as const) : []),
+    status === 'problem' ? ('resolve_problem' as const) : ('mark_problem' as const),
+  ];
+}
+
+/** A mandate as the API shows it: the row, its account, and the actions open to the office. */
+export function presentMandate(m: MandateRow) {
+  const { bankAccount, ...row } = m;
+  return {
+    ...row,
+    clientId: bankAccount.client.id,
+    officeId: bankAccount.client.officeId,
+    iban: bankAccount.iban,
+    bankName: bankAccount.bankName,
+    path: bankAccount.isKbcGroup ? ('bank_link' as const) : ('esign' as const),
+    actions: mandateActions(m.status, bankAccount.isKbcGroup),
+  };
+}
+
+export const mandateInput = (deps: AppDeps, m: { id: string; managementMode: 'office' | 'service' }, isKbcGroup: boolean): MandateInput => ({
+  mandateId: m.id,
+  path: isKbcGroup ? 'bank_link' : 'esign',
+  mode: m.managementMode,
+  schedule: deps.mandateSchedule ?? DEFAULT_MANDATE_SCHEDULE,
+});
+
+/** Starts the mandate's workflow; a second start for the same mandate joins the running one. */
+export const startMandateWorkflow = (deps: AppDeps, input: MandateInput) =>
+  withTemporalDeadline(deps, () =>
+    deps.temporal.workflow.start<typeof mandateWorkflow>('mandateWorkflow', {
+      workflowId: mandateWorkflowId(input.mandateId),
+      taskQueue: deps.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    }),
+  );
+
+/**
+ * Runs an action on the mandate's workflow. A state that does not allow it, or a workflow that
+ * has ended, is a 409 with the reason; anything else (Temporal down) goes to the error handler.
+ */
+export async function mandateAction<R>(deps: AppDeps, m: MandateRow, run: (handle: WorkflowHandle<typeof mandateWorkflow>) => Promise<R>): Promise<R> {
+  if (FINAL_MANDATE_STATES.includes(m.status)) throw new ApiError(409, 'action_not_allowed', `the mandate is ${m.status}: nothing more can be done with it`);
+  try {
+    return await withTemporalDeadline(deps, () => run(deps.temporal.workflow.getHandle<typeof mandateWorkflow>(m.workflowId)));
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === ACTION_NOT_ALLOWED) {
+      throw new ApiError(409, 'action_not_allowed', error.cause.message);
+    }
+    if (error instanceof WorkflowNotFoundError) throw new ApiError(409, 'action_not_allowed', 'the mandate workflow has ended: nothing more can be done with it');
+    throw error;
+  }
+}
+
+/**
+ * A client edit presents every unsigned mandate again (seed 004): each workflow is told, and
+ * regenerates its document and link. A mandate whose workflow could not be reached is reported
+ * (`presentedAgain: false`) so the office can resend it; the edit itself is kept.
+ */
+export async function presentAgain(deps: AppDeps, actor: Actor, mandates: { id: string; workflowId: string }[]): Promise<Map<string, boolean>> {
+  const outcome = new Map<string, boolean>();
+  for (const m of mandates) {
+    try {
+      await withTemporalDeadline(deps, () => deps.temporal.workflow.getHandle(m.workflowId).signal(clientUpdatedSignal, { actor: workflowActor(actor) }));
+      outcome.set(m.id, true);
+    } catch (error) {
+      deps.logger.warn({ mandateId: m.id, workflowId: m.workflowId, err: { message: (error as Error).message } }, 'client edit not delivered to the mandate workflow');
+      outcome.set(m.id, false);
+    }
+  }
+  return outcome;
+}
