@@ -62,6 +62,50 @@ async function registerConnection(validUntil = new Date(Date.now() + 40 * DAY)):
   return created.body.id;
 }
 
+/** A mandate in service mode for a new client and account of `iban`, with its running workflow. */
+async function orderMandate(iban = 'BE68 5390 0754 7034'): Promise<string> {
+  office ??= (await stack.http('POST', '/v1/offices', { name: 'Fiduciaire Dupont', language: 'fr', contactEmail: 'office@example.be' })).body.id;
+  const client = await stack.http('POST', '/v1/clients', { officeId: office, companyName: 'Brasserie SRL', clientCode: `C-${randomUUID()}`, email: 'client@example.be', language: 'fr' });
+  const account = await stack.http('POST', `/v1/clients/${client.body.id}/bank-accounts`, { iban });
+  const ordered = await stack.http('POST', '/v1/mandates', { bankAccountIds: [account.body.id], managementMode: 'service' });
+  expect(ordered.status).toBe(202);
+  return ordered.body.data[0].mandate.id;
+}
+
+const mandateStatus = async (id: string, status: string) =>
+  waitFor(async () => {
+    const res = await stack.http('GET', `/v1/mandates/${id}`);
+    return res.body.status === status ? res.body : undefined;
+  }, `mandate ${status}`);
+
+describe('mandate reports from the e-signature provider and the bank', () => {
+  it('moves the mandate through its workflow; a repeat is a no-op', async () => {
+    const id = await orderMandate();
+    await mandateStatus(id, 'sent_to_client');
+    const signed = event('mandate.signed', { mandateId: id });
+    expect(await stack.webhook('esign', signed)).toMatchObject({ status: 202, body: { status: 'accepted', handled: true } });
+    expect((await stack.webhook('esign', signed)).body).toEqual({ status: 'duplicate' });
+    await mandateStatus(id, 'bank_processing');
+    expect(await webhookAudits(id)).toMatchObject([{ action: 'webhook.esign.mandate.signed', resourceType: 'mandate', details: { eventId: signed.eventId, report: 'signed' } }]);
+  });
+
+  it('records a report about a mandate that has ended and changes nothing', async () => {
+    const id = await orderMandate();
+    await mandateStatus(id, 'sent_to_client');
+    expect((await stack.http('POST', `/v1/mandates/${id}/archive`, { reason: 'client left' })).status).toBe(202);
+    const late = await stack.webhook('esign', event('mandate.signed', { mandateId: id }));
+    expect(late).toMatchObject({ status: 202, body: { handled: true } });
+    expect((await webhookAudits(id)).at(-1)).toMatchObject({ details: { report: 'signed', ignored: 'the mandate is archived' } });
+    expect((await stack.http('GET', `/v1/mandates/${id}`)).body.status).toBe('archived');
+  });
+
+  it('refuses a report about an unknown mandate with 422 and stores nothing', async () => {
+    const sent = event('bank.mandate_accepted', { mandateId: randomUUID() });
+    expectProblem(await stack.webhook('banklink', sent), 422, 'unknown_mandate');
+    expect(await stored('banklink', sent.eventId)).toBe(0);
+  });
+});
+
 describe('webhook signature over HTTP', () => {
   it('accepts a validly signed event, acts on it once and audits it as the webhook', async () => {
     const id = await registerConnection();
@@ -180,8 +224,9 @@ describe('webhook de-duplication', () => {
 
   it('keeps event ids apart per provider', async () => {
     const eventId = `evt-${randomUUID()}`;
-    expect((await stack.webhook('esign', event('mandate.signed', { mandateId: randomUUID() }, eventId))).status).toBe(202);
-    expect((await stack.webhook('banklink', event('bank.link_created', { mandateId: randomUUID() }, eventId))).status).toBe(202);
+    const mandateId = await orderMandate();
+    expect((await stack.webhook('esign', event('mandate.signed', { mandateId }, eventId))).status).toBe(202);
+    expect((await stack.webhook('aggregator', event('connection.status_changed', { connectionId: await registerConnection(), status: 'access_lost' }, eventId))).status).toBe(202);
   });
 });
 
@@ -223,13 +268,8 @@ describe('consent renewal from the aggregator', () => {
   });
 });
 
-describe('providers with no journey yet', () => {
+describe('providers with no journey yet (CARO)', () => {
   it.each([
-    ['esign', 'mandate.signed', { mandateId: randomUUID() }, 'mandate'],
-    ['esign', 'mandate.signature_rejected', { mandateId: randomUUID(), reason: 'signer not authorised' }, 'mandate'],
-    ['banklink', 'bank.link_created', { mandateId: randomUUID() }, 'mandate'],
-    ['banklink', 'bank.mandate_accepted', { mandateId: randomUUID() }, 'mandate'],
-    ['banklink', 'bank.mandate_rejected', { mandateId: randomUUID() }, 'mandate'],
     ['caro', 'caro.activated', { orderId: randomUUID() }, 'caro_order'],
     ['caro', 'caro.activation_failed', { orderId: randomUUID(), reason: 'debit_card' }, 'caro_order'],
   ])('%s %s: stored, audited, 202 handled: false', async (provider, type, data, resourceType) => {
@@ -269,14 +309,10 @@ describe('providers with no journey yet', () => {
 
 describe('webhook logs', () => {
   it('name provider, event id, type and resource, never the payload', async () => {
-    const mandateId = randomUUID();
-    const sent = event('mandate.signature_rejected', { mandateId, reason: 'marker-do-not-log' });
-    const raw = JSON.stringify(sent);
-    const res = await fetch(`${down.url}/v1/webhooks/esign`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(TEST_WEBHOOK_SECRETS.esign, raw, Math.floor(Date.now() / 1000)) },
-      body: raw,
-    });
+    const connectionId = await registerConnection();
+    // A status change needs no Temporal: the API whose Temporal is down takes it.
+    const sent = event('connection.status_changed', { connectionId, status: 'journal_missing', note: 'marker-do-not-log' });
+    const res = await postToDown('aggregator', sent);
     expect(res.status).toBe(202);
     const card = JSON.stringify(event('caro.activated', { orderId: randomUUID(), note: '4111 1111 1111 1111' }));
     const refused = await fetch(`${down.url}/v1/webhooks/caro`, {
@@ -287,7 +323,7 @@ describe('webhook logs', () => {
     expect(refused.status).toBe(400);
 
     const accepted = downLogs.map((l) => JSON.parse(l)).find((l) => l.msg === 'webhook accepted' && l.eventId === sent.eventId);
-    expect(accepted).toMatchObject({ provider: 'esign', eventId: sent.eventId, type: 'mandate.signature_rejected', resourceId: mandateId, handled: false });
+    expect(accepted).toMatchObject({ provider: 'aggregator', eventId: sent.eventId, type: 'connection.status_changed', resourceId: connectionId, handled: true });
     expect(downLogs.join('\n')).not.toMatch(/marker-do-not-log|4111/);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from '../../schemas/common.js';
-import { defineProvider, eventSchema, notConsumedYet } from '../define.js';
+import { reportToMandate } from '../../services/mandate-reports.js';
+import { defineProvider, eventSchema } from '../define.js';
 
 /** The e-signature provider: the client signed the mandate, or the signature was rejected. */
 export const esignEvents = defineProvider({
@@ -9,5 +10,5 @@ export const esignEvents = defineProvider({
     eventSchema('mandate.signature_rejected', { mandateId: idSchema, reason: z.string().max(500).optional() }),
   ],
   resource: (event) => ({ type: 'mandate', id: event.data.mandateId }),
-  handle: notConsumedYet,
+  handle: (ctx, event) => reportToMandate(ctx, event.data.mandateId, event.eventId, { type: event.type === 'mandate.signed' ? 'signed' : 'signature_rejected' }),
 });
