@@ -4,6 +4,9 @@ import type { ActivityDeps } from '../deps.js';
 import type { KbcGroupBank } from '../email/templates/define.js';
 import { createSendEmail } from '../email/send-email.js';
 
+/** The app the client links in: CBC Banque's clients use CBC's, every other KBC group bank KBC's. */
+export const kbcGroupApp = (bankName: string): KbcGroupBank => (bankName.startsWith('CBC') ? 'CBC' : 'KBC');
+
 /** How long a signing link stays valid after a presentation: past the last reminder and the stalled notice. */
 export const MANDATE_LINK_VALID_DAYS = 60;
 const DAY_MS = 86_400_000;
@@ -36,7 +39,7 @@ export function createMandateActivities(deps: ActivityDeps) {
   /** The client's next step: sign through a link of this presentation, or link the account in the KBC/CBC app. */
   function action(m: Loaded) {
     const { bankName, isKbcGroup } = m.bankAccount;
-    if (isKbcGroup) return { kind: 'bank-link' as const, bankName: bankName as KbcGroupBank };
+    if (isKbcGroup) return { kind: 'bank-link' as const, bankName: kbcGroupApp(bankName) };
     const expiresAt = new Date((m.presentedAt ?? m.createdAt).getTime() + MANDATE_LINK_VALID_DAYS * DAY_MS);
     return { kind: 'sign' as const, bankName, signingUrl: links.url('mandate-signing', `${m.id}:r${m.revision}`, expiresAt), linkExpiresAt: expiresAt.toISOString() };
   }
@@ -147,7 +150,7 @@ export function createMandateActivities(deps: ActivityDeps) {
           companyName: client.companyName,
           clientCode: client.clientCode,
           iban: m.bankAccount.iban,
-          bankName: m.bankAccount.bankName,
+          bankName: m.bankAccount.isKbcGroup ? kbcGroupApp(m.bankAccount.bankName) : m.bankAccount.bankName,
           reminderDates: reminders.map((r) => r.sentAt.toISOString()),
           waitingFor: m.bankAccount.isKbcGroup ? 'bank-link' : 'signature',
         },
