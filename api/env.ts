@@ -3,6 +3,7 @@ import type { ConsentSchedule } from '../workflows/consent-renewal/contract.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
 import { envPort, logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalEnvSchema } from '../lib/config/temporal-env.js';
+import { refuseSandboxInProduction, sandboxEnvFields } from './sandbox/env.js';
 import { refuseDevWebhookSecretsInProduction, webhookEnvFields } from './webhooks/env.js';
 
 export const apiEnvSchema = temporalEnvSchema.extend(databaseEnvSchema.shape).extend({
@@ -33,7 +34,10 @@ export const apiEnvSchema = temporalEnvSchema.extend(databaseEnvSchema.shape).ex
       }
     }, 'must be an IANA time zone such as Europe/Brussels'),
   ...webhookEnvFields,
-}).superRefine(refuseDevWebhookSecretsInProduction);
+  ...sandboxEnvFields,
+})
+  .superRefine(refuseDevWebhookSecretsInProduction)
+  .superRefine(refuseSandboxInProduction);
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 
 export const loadApiEnv = (env: NodeJS.ProcessEnv = process.env): ApiEnv => parseEnv(apiEnvSchema, env);

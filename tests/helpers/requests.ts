@@ -48,6 +48,7 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
     },
     createApiKey: () => ({ path: '/v1/api-keys', body: { name: 'matrix', role: 'support' } }),
     listApiKeys: () => ({ path: '/v1/api-keys' }),
+    sandboxWebhook: () => ({ path: '/v1/sandbox/webhooks/aggregator', body: { type: 'connection.status_changed', data: { connectionId, status: 'connected' } } }),
     revokeApiKey: async () => {
       const created = await stack.http('POST', '/v1/api-keys', { name: 'to revoke', role: 'support' });
       return { path: `/v1/api-keys/${created.body.id}` };
