@@ -1,3 +1,4 @@
+import type { LinkBuilder } from '../lib/links/links.js';
 import type { Logger } from '../lib/logger.js';
 import type { PrismaClient } from '../prisma/generated/client.js';
 import type { EmailSender } from './email/sender.js';
@@ -8,4 +9,6 @@ export interface ActivityDeps {
   logger: Logger;
   /** Resend or the development outbox (createEmailSender picks from the environment). */
   email: EmailSender;
+  /** Signed, expiring links for the e-mails (PUBLIC_BASE_URL, LINK_SIGNING_SECRET). */
+  links: LinkBuilder;
 }

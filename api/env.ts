@@ -21,6 +21,8 @@ export const apiEnvSchema = temporalEnvSchema.extend(databaseEnvSchema.shape).ex
     .regex(/^\d{1,3}(,\d{1,3})*$/, 'must be a comma-separated list of whole days, e.g. 15,3,1')
     .default('15,3,1')
     .transform((s) => s.split(',').map(Number)),
+  /** Shortest time between two manual reminders of one connection (POST /v1/connections/:id/remind). */
+  CONSENT_MANUAL_REMINDER_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   CONSENT_REMINDER_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM').default('09:00'),
   CONSENT_TIME_ZONE: z
     .string()
@@ -42,8 +44,9 @@ export type ApiEnv = z.infer<typeof apiEnvSchema>;
 
 export const loadApiEnv = (env: NodeJS.ProcessEnv = process.env): ApiEnv => parseEnv(apiEnvSchema, env);
 
-export const consentScheduleFromEnv = (env: Pick<ApiEnv, 'CONSENT_REMINDER_DAYS' | 'CONSENT_REMINDER_TIME' | 'CONSENT_TIME_ZONE'>): ConsentSchedule => ({
+export const consentScheduleFromEnv = (env: Pick<ApiEnv, 'CONSENT_REMINDER_DAYS' | 'CONSENT_REMINDER_TIME' | 'CONSENT_TIME_ZONE' | 'CONSENT_MANUAL_REMINDER_HOURS'>): ConsentSchedule => ({
   reminderDaysBefore: env.CONSENT_REMINDER_DAYS,
   localTime: env.CONSENT_REMINDER_TIME,
   timeZone: env.CONSENT_TIME_ZONE,
+  manualReminderIntervalHours: env.CONSENT_MANUAL_REMINDER_HOURS,
 });

@@ -19,6 +19,13 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
   const clientBody = () => ({ officeId, companyName: 'Matrix SRL', clientCode: `M-${randomUUID()}`, language: 'fr' });
   const newClient = async () => (await stack.http('POST', '/v1/clients', clientBody())).body.id as string;
   const kbcIban = 'BE09 7341 2345 6757';
+  /** A connection of the office, `days` from its deadline, in `status` (as the aggregator would report it). */
+  const newConnection = async (days: number, status?: 'access_lost' | 'journal_missing') => {
+    const validUntil = new Date(Date.now() + days * DAY).toISOString();
+    const created = await stack.http('POST', '/v1/connections', { officeId, provider: 'ponto', ownerEmail: 'owner@example.be', ownerLanguage: 'nl', ibans: ['BE68539007547034'], validUntil });
+    if (status) await stack.db.prisma.connection.update({ where: { id: created.body.id }, data: { status } });
+    return created.body.id as string;
+  };
   return {
     createOffice: () => ({ path: '/v1/offices', body: { name: 'Office M', language: 'nl', contactEmail: 'm@example.be' } }),
     listOffices: () => ({ path: '/v1/offices' }),
@@ -37,6 +44,9 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
     createConnection: () => ({ path: '/v1/connections', body: { officeId, provider: 'ponto', ownerLanguage: 'nl', ibans: ['BE68539007547034'], validUntil: new Date(Date.now() + 90 * DAY).toISOString() } }),
     listConnections: () => ({ path: '/v1/connections?expiresWithinDays=120' }),
     getConnection: () => ({ path: `/v1/connections/${connectionId}` }),
+    remindConnectionOwner: async () => ({ path: `/v1/connections/${await newConnection(10)}/remind` }),
+    inviteConnectionOwner: async () => ({ path: `/v1/connections/${await newConnection(60, 'access_lost')}/invitation` }),
+    reportJournalCreated: async () => ({ path: `/v1/connections/${await newConnection(60, 'journal_missing')}/journal-created` }),
     renewConnection: () => ({ path: `/v1/connections/${connectionId}/renewal`, body: { validUntil: new Date(Date.now() + 80 * DAY).toISOString() } }),
     listAuditEvents: () => ({ path: `/v1/audit?resourceType=connection&resourceId=${connectionId}` }),
     listOutbox: () => ({ path: '/v1/outbox?caseType=connection' }),

@@ -7,6 +7,7 @@ import { createApiKey } from '../../lib/auth/key-store.js';
 import { listen, type RunningServer } from '../../api/server.js';
 import { isProvider, type Provider } from '../../api/webhooks/providers.js';
 import { SIGNATURE_HEADER, signWebhook } from '../../api/webhooks/signature.js';
+import { createLinkBuilder } from '../../lib/links/links.js';
 import { createLogger } from '../../lib/logger.js';
 import { createTemporalClient } from '../../lib/temporal/client.js';
 import { createWorker, workflowsPath } from '../../workers/create-worker.js';
@@ -26,6 +27,10 @@ export interface HttpOptions {
   key?: string | null;
   headers?: Record<string, string>;
 }
+
+/** Where the test stack's e-mail links point, and the key that signs them. */
+export const TEST_PUBLIC_BASE_URL = 'https://bankfeed.test';
+export const TEST_LINK_SECRET = 'test-link-signing-secret-0000000000000000000';
 
 /** The secrets the test stack's API checks webhook signatures with. */
 export const TEST_WEBHOOK_SECRETS: Record<Provider, string> = {
@@ -74,7 +79,7 @@ export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { 
     connection: temporal.nativeConnection,
     namespace,
     taskQueue,
-    deps: { prisma: db.prisma, logger: silentLogger, email: opts.email ?? new OutboxSender() },
+    deps: { prisma: db.prisma, logger: silentLogger, email: opts.email ?? new OutboxSender(), links: createLinkBuilder({ publicBaseUrl: TEST_PUBLIC_BASE_URL, secret: TEST_LINK_SECRET }) },
     workflowBundle: await productBundle(),
   });
   const running = worker.run();
