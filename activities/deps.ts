@@ -9,6 +9,6 @@ export interface ActivityDeps {
   logger: Logger;
   /** Resend or the development outbox (createEmailSender picks from the environment). */
   email: EmailSender;
-  /** Signed links for the e-mails (PUBLIC_BASE_URL + LINK_SIGNING_SECRET). */
+  /** Signed, expiring links for the e-mails (PUBLIC_BASE_URL, LINK_SIGNING_SECRET). */
   links: LinkBuilder;
 }

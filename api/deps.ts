@@ -17,6 +17,8 @@ export interface AppDeps {
   mandateSchedule?: MandateSchedule;
   /** HMAC secret of each webhook provider. */
   webhookSecrets: Record<Provider, string>;
+  /** Mounts the development sandbox (`/v1/sandbox/...`); off unless set (SANDBOX_ENABLED). */
+  sandbox?: boolean;
   /** Requests per minute per API key (default 600). */
   rateLimitPerMinute?: number;
 }

@@ -4,6 +4,7 @@ import type { MandateSchedule } from '../workflows/mandate/contract.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
 import { envPort, logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalEnvSchema } from '../lib/config/temporal-env.js';
+import { refuseSandboxInProduction, sandboxEnvFields } from './sandbox/env.js';
 import { refuseDevWebhookSecretsInProduction, webhookEnvFields } from './webhooks/env.js';
 
 export const apiEnvSchema = temporalEnvSchema.extend(databaseEnvSchema.shape).extend({
@@ -21,6 +22,8 @@ export const apiEnvSchema = temporalEnvSchema.extend(databaseEnvSchema.shape).ex
     .regex(/^\d{1,3}(,\d{1,3})*$/, 'must be a comma-separated list of whole days, e.g. 15,3,1')
     .default('15,3,1')
     .transform((s) => s.split(',').map(Number)),
+  /** Shortest time between two manual reminders of one connection (POST /v1/connections/:id/remind). */
+  CONSENT_MANUAL_REMINDER_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   CONSENT_REMINDER_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM').default('09:00'),
   CONSENT_TIME_ZONE: z
     .string()
@@ -45,8 +48,10 @@ export const apiEnvSchema = temporalEnvSchema.extend(databaseEnvSchema.shape).ex
   /** Days after which a KBC/CBC account not linked in the bank app joins the detected issues. */
   MANDATE_BANK_LINK_ISSUE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   ...webhookEnvFields,
+  ...sandboxEnvFields,
 })
   .superRefine(refuseDevWebhookSecretsInProduction)
+  .superRefine(refuseSandboxInProduction)
   .superRefine((env, ctx) => {
     if (env.MANDATE_STALLED_AFTER_DAYS < (env.MANDATE_REMINDER_DAYS.at(-1) ?? 0)) {
       ctx.addIssue({ code: 'custom', path: ['MANDATE_STALLED_AFTER_DAYS'], message: 'must not come before the last mandate reminder' });
@@ -56,10 +61,11 @@ export type ApiEnv = z.infer<typeof apiEnvSchema>;
 
 export const loadApiEnv = (env: NodeJS.ProcessEnv = process.env): ApiEnv => parseEnv(apiEnvSchema, env);
 
-export const consentScheduleFromEnv = (env: Pick<ApiEnv, 'CONSENT_REMINDER_DAYS' | 'CONSENT_REMINDER_TIME' | 'CONSENT_TIME_ZONE'>): ConsentSchedule => ({
+export const consentScheduleFromEnv = (env: Pick<ApiEnv, 'CONSENT_REMINDER_DAYS' | 'CONSENT_REMINDER_TIME' | 'CONSENT_TIME_ZONE' | 'CONSENT_MANUAL_REMINDER_HOURS'>): ConsentSchedule => ({
   reminderDaysBefore: env.CONSENT_REMINDER_DAYS,
   localTime: env.CONSENT_REMINDER_TIME,
   timeZone: env.CONSENT_TIME_ZONE,
+  manualReminderIntervalHours: env.CONSENT_MANUAL_REMINDER_HOURS,
 });
 
 export const mandateScheduleFromEnv = (env: Pick<ApiEnv, 'MANDATE_REMINDER_DAYS' | 'MANDATE_STALLED_AFTER_DAYS' | 'MANDATE_BANK_LINK_ISSUE_DAYS'>): MandateSchedule => ({

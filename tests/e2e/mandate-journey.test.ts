@@ -3,7 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPdfText } from '../helpers/pdf.js';
 import { expectDeclaredResponse } from '../helpers/schemas.js';
-import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { startTestStack, TEST_PUBLIC_BASE_URL, type TestStack } from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -74,7 +74,7 @@ describe('mandate journey through the HTTP API, the real worker and a real Tempo
     expect(sent).toMatchObject({ revision: 1, reminderCount: 0, actions: ['download', 'sign', 'archive', 'resend', 'mark_problem'] });
     expect(sent.workflow.state).toMatchObject({ state: 'sent_to_client', whoseMove: 'client', nextStep: { kind: 'reminder', number: 1 } });
     expect((await outbox(mandate.id)).map((m) => [m.template, m.language, m.toAddress])).toEqual([['mandate.invitation', 'nl', 'boekhouding@verhaegen.be']]);
-    expect((await outbox(mandate.id))[0]!.text).toContain('http://localhost:3000/l/v1.');
+    expect((await outbox(mandate.id))[0]!.text).toContain(`${TEST_PUBLIC_BASE_URL}/l/v1.`);
 
     await temporal.sleep(15 * DAY);
     const reminded = await until(mandate.id, 'the first reminder', (m) => m.reminderCount === 1);

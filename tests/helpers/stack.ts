@@ -22,14 +22,15 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export const productBundle = () =>
   (bundle ??= bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } }));
 
-/** The secret the test stack's links are signed with. */
-export const TEST_LINK_SECRET = 'test-link-signing-secret-000000000000000000';
-
 export interface HttpOptions {
   /** API key to send; the stack's operator key by default, null for none. */
   key?: string | null;
   headers?: Record<string, string>;
 }
+
+/** Where the test stack's e-mail links point, and the key that signs them. */
+export const TEST_PUBLIC_BASE_URL = 'https://bankfeed.test';
+export const TEST_LINK_SECRET = 'test-link-signing-secret-0000000000000000000';
 
 /** The secrets the test stack's API checks webhook signatures with. */
 export const TEST_WEBHOOK_SECRETS: Record<Provider, string> = {
@@ -70,7 +71,7 @@ export interface TestStack {
  * real Temporal server and a fresh migrated database. E-mail goes to the development outbox
  * unless `email` is given (e.g. a ResendSender pointed at tests/email/fake-resend.ts).
  */
-export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { namespace?: string; rateLimitPerMinute?: number; email?: EmailSender } = {}): Promise<TestStack> {
+export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { namespace?: string; rateLimitPerMinute?: number; email?: EmailSender; sandbox?: boolean } = {}): Promise<TestStack> {
   const namespace = opts.namespace ?? 'default';
   const taskQueue = `stack-${Math.random().toString(36).slice(2)}`;
   const db = await createTestDatabase();
@@ -78,7 +79,7 @@ export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { 
     connection: temporal.nativeConnection,
     namespace,
     taskQueue,
-    deps: { prisma: db.prisma, logger: silentLogger, email: opts.email ?? new OutboxSender(), links: createLinkBuilder({ publicBaseUrl: 'http://localhost:3000', secret: TEST_LINK_SECRET }) },
+    deps: { prisma: db.prisma, logger: silentLogger, email: opts.email ?? new OutboxSender(), links: createLinkBuilder({ publicBaseUrl: TEST_PUBLIC_BASE_URL, secret: TEST_LINK_SECRET }) },
     workflowBundle: await productBundle(),
   });
   const running = worker.run();
@@ -88,7 +89,7 @@ export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { 
     TEMPORAL_TASK_QUEUE: taskQueue,
     TEMPORAL_TLS: false,
   });
-  const app = createApp({ temporal: client, prisma: db.prisma, logger: silentLogger, taskQueue, temporalTimeoutMs: 5_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, webhookSecrets: TEST_WEBHOOK_SECRETS, ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}) });
+  const app = createApp({ temporal: client, prisma: db.prisma, logger: silentLogger, taskQueue, temporalTimeoutMs: 5_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, webhookSecrets: TEST_WEBHOOK_SECRETS, sandbox: opts.sandbox ?? true, ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}) });
   const api = await listen(app, { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 1_000 });
   const key = async (role: Role, officeId?: string) => (await createApiKey(db.prisma, { name: `test ${role}`, role, officeId })).key;
   const operatorKey = await key('operator');

@@ -27,6 +27,10 @@ describe('consent renewal workflow over many renewals', () => {
         called.push('sendConsentReminder');
         return { sent: true };
       },
+      async sendConnectionInvitation() {
+        called.push('sendConnectionInvitation');
+        return { sent: true };
+      },
       async markConsentExpired() {
         called.push('markConsentExpired');
         return { expired: true };
