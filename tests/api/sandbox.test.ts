@@ -81,9 +81,27 @@ describe('POST /v1/sandbox/webhooks/:provider', () => {
     const badData = await sandbox('aggregator', { type: 'consent.renewed', data: { connectionId: randomUUID(), validUntil: 'soon' } });
     expect(badData.body.webhook).toMatchObject({ status: 400, body: { code: 'validation_failed', errors: [expect.objectContaining({ path: 'data.validUntil' })] } });
     const esign = await sandbox('esign', { type: 'mandate.signed', data: { mandateId: randomUUID() }, occurredAt: '2027-01-02T03:04:05Z' });
-    expect(esign.body).toMatchObject({ event: { occurredAt: '2027-01-02T03:04:05Z' }, webhook: { status: 202, body: { status: 'accepted' } } });
+    expect(esign.body).toMatchObject({ event: { occurredAt: '2027-01-02T03:04:05Z' }, webhook: { status: 422, body: { code: 'unknown_mandate' } } });
     const card = await sandbox('caro', { type: 'caro.activation_failed', data: { orderId: randomUUID(), note: '4111 1111 1111 1111' } });
     expect(card.body.webhook).toMatchObject({ status: 400, body: { code: 'card_data_refused' } });
+  });
+
+  it('plays the client and the bank of a mandate: signed, then accepted by the bank', async () => {
+    const client = await stack.http('POST', '/v1/clients', { officeId, companyName: 'Sandbox SRL', clientCode: `S-${randomUUID()}`, email: 'client@example.be', language: 'fr' });
+    const account = await stack.http('POST', `/v1/clients/${client.body.id}/bank-accounts`, { iban: 'BE35 3101 2345 6737' });
+    const ordered = await stack.http('POST', '/v1/mandates', { bankAccountIds: [account.body.id], managementMode: 'service' });
+    const mandateId = ordered.body.data[0].mandate.id as string;
+    const status = (want: string) =>
+      waitFor(async () => {
+        const res = await stack.http('GET', `/v1/mandates/${mandateId}`);
+        return res.body.status === want ? res.body : undefined;
+      }, `mandate ${want}`);
+    await status('sent_to_client');
+    expect((await sandbox('esign', { type: 'mandate.signed', data: { mandateId } })).body.webhook).toMatchObject({ status: 202, body: { handled: true } });
+    await status('bank_processing');
+    expect((await sandbox('banklink', { type: 'bank.mandate_accepted', data: { mandateId } })).body.webhook).toMatchObject({ status: 202, body: { handled: true } });
+    const active = await status('active');
+    expect(active.workflow.status).toBe('COMPLETED');
   });
 
   it('is for operators only', async () => {
