@@ -1,3 +1,4 @@
+import { createCaroActivities } from './caro/activities.js';
 import { createConnectionActivities } from './connections/activities.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -7,5 +8,6 @@ export type { ActivityDeps } from './deps.js';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createConnectionActivities(deps),
+    ...createCaroActivities(deps),
   };
 }

@@ -1,1 +1,2 @@
 export { consentRenewalWorkflow } from './consent-renewal/workflow.js';
+export { caroActivationWorkflow } from './caro-activation/workflow.js';

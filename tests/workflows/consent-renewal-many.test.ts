@@ -8,7 +8,7 @@ import { startDevServer, type DevServer } from '../helpers/temporal.js';
 
 // On the dev server (the real server): the time-skipping test server does not reliably answer
 // queries to a run that continued-as-new. No time passes here, so none needs skipping.
-type Activities = ReturnType<typeof createActivities>;
+type Activities = Pick<ReturnType<typeof createActivities>, 'sendConsentReminder' | 'markConsentExpired'>;
 const DAY = 86_400_000;
 let server: DevServer;
 

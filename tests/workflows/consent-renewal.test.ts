@@ -13,7 +13,7 @@ import {
 import type { consentRenewalWorkflow } from '../../workflows/consent-renewal/workflow.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 
-type Activities = ReturnType<typeof createActivities>;
+type Activities = Pick<ReturnType<typeof createActivities>, 'sendConsentReminder' | 'markConsentExpired'>;
 type Call = { activity: keyof Activities; at: string; args: Record<string, unknown> };
 
 const DAY = 86_400_000;
