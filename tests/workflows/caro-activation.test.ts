@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,7 +67,7 @@ function recordingActivities(calls: Call[]): Activities {
 }
 
 /** Runs `fn` with a worker and one order's workflow; terminates the workflow afterwards (it lives as long as the order). */
-async function withOrder(orderId: string, fn: (ctx: { handle: Awaited<ReturnType<typeof start>>; calls: Call[]; day: (call: Call) => number }) => Promise<void>, channel: CaroChannel = 'link') {
+async function withOrder(orderId: string, fn: (ctx: { handle: WorkflowHandle<typeof caroActivationWorkflow>; calls: Call[]; day: (call: Call) => number }) => Promise<void>, channel: CaroChannel = 'link') {
   const calls: Call[] = [];
   const taskQueue = `caro-${Math.random().toString(36).slice(2)}`;
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await productBundle(), activities: recordingActivities(calls) });
