@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../lib/logger.js';
 import type { PrismaClient } from '../prisma/generated/client.js';
+import type { LinkBuilder } from '../lib/links/links.js';
+import type { CaroSchedule } from '../workflows/caro-activation/contract.js';
 import type { ConsentSchedule } from '../workflows/consent-renewal/contract.js';
 import type { Provider } from './webhooks/providers.js';
 
@@ -14,6 +16,10 @@ export interface AppDeps {
   consentSchedule: ConsentSchedule;
   /** HMAC secret of each webhook provider. */
   webhookSecrets: Record<Provider, string>;
+  /** CARO reminder days and expiry (DEFAULT_CARO_SCHEDULE when absent). */
+  caroSchedule?: CaroSchedule;
+  /** Signs CARO activation links with the worker's secret ("copy the activation link"); without it that call answers 503. */
+  links?: LinkBuilder;
   /** Requests per minute per API key (default 600). */
   rateLimitPerMinute?: number;
 }

@@ -5,7 +5,8 @@ import { createLogger } from '../lib/logger.js';
 import { onShutdownSignal } from '../lib/shutdown.js';
 import { createTemporalClient } from '../lib/temporal/client.js';
 import { createApp } from './app.js';
-import { consentScheduleFromEnv, loadApiEnv, type ApiEnv } from './env.js';
+import { createLinkBuilder } from '../lib/links/links.js';
+import { caroScheduleFromEnv, consentScheduleFromEnv, loadApiEnv, type ApiEnv } from './env.js';
 import { listen } from './server.js';
 import { webhookSecretsFromEnv } from './webhooks/env.js';
 
@@ -21,6 +22,8 @@ async function main(env: ApiEnv): Promise<void> {
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS,
     consentSchedule: consentScheduleFromEnv(env),
+    caroSchedule: caroScheduleFromEnv(env),
+    links: createLinkBuilder({ publicBaseUrl: env.PUBLIC_BASE_URL, secret: env.LINK_SIGNING_SECRET }),
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     webhookSecrets: webhookSecretsFromEnv(env, logger),
   });

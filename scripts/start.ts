@@ -10,7 +10,8 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
 import { createEmailSender } from '../activities/email/transport.js';
 import { createApp } from '../api/app.js';
-import { consentScheduleFromEnv, loadApiEnv } from '../api/env.js';
+import { caroScheduleFromEnv, consentScheduleFromEnv, loadApiEnv } from '../api/env.js';
+import { caroDepsFromEnv } from '../activities/caro/links.js';
 import { listen } from '../api/server.js';
 import { webhookSecretsFromEnv } from '../api/webhooks/env.js';
 import { createApiKey } from '../lib/auth/key-store.js';
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: temporalLogger(workerLogger), shutdownSignals: [] });
   step('starting worker');
   const nativeConnection = await NativeConnection.connect(temporalConnectionSettings(env));
-  const worker = await createWorker({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, deps: { prisma, logger: workerLogger, email: createEmailSender(workerEnv, workerLogger) } });
+  const worker = await createWorker({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, deps: { prisma, logger: workerLogger, email: createEmailSender(workerEnv, workerLogger), caro: caroDepsFromEnv(workerEnv) } });
   const running = worker.run();
   stops.unshift(async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
 
   const temporal = createTemporalClient(env);
   stops.unshift(() => temporal.connection.close());
-  const app = createApp({ temporal, prisma, logger: apiLogger, taskQueue: env.TEMPORAL_TASK_QUEUE, temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS, consentSchedule: consentScheduleFromEnv(env), rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE, webhookSecrets: webhookSecretsFromEnv(env, apiLogger) });
+  const app = createApp({ temporal, prisma, logger: apiLogger, taskQueue: env.TEMPORAL_TASK_QUEUE, temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS, consentSchedule: consentScheduleFromEnv(env), caroSchedule: caroScheduleFromEnv(env), links: caroDepsFromEnv(workerEnv).links, rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE, webhookSecrets: webhookSecretsFromEnv(env, apiLogger) });
   const server = await listen(app, { port: env.PORT, host: env.HOST, logger: apiLogger, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS });
   stops.unshift(server.close);
 

@@ -2,10 +2,11 @@ import type { RouteDef } from '../http/route.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { auditRoutes } from './audit.js';
 import { bankAccountRoutes } from './bank-accounts.js';
+import { caroRoutes } from './caro.js';
 import { clientRoutes } from './clients.js';
 import { connectionRoutes } from './connections.js';
 import { officeRoutes } from './offices.js';
 import { outboxRoutes } from './outbox.js';
 
 /** Every authenticated route of the API, in documentation order. */
-export const apiRoutes: readonly RouteDef[] = [...officeRoutes, ...clientRoutes, ...bankAccountRoutes, ...connectionRoutes, ...auditRoutes, ...outboxRoutes, ...apiKeyRoutes];
+export const apiRoutes: readonly RouteDef[] = [...officeRoutes, ...clientRoutes, ...bankAccountRoutes, ...connectionRoutes, ...caroRoutes, ...auditRoutes, ...outboxRoutes, ...apiKeyRoutes];

@@ -19,6 +19,12 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
   const clientBody = () => ({ officeId, companyName: 'Matrix SRL', clientCode: `M-${randomUUID()}`, language: 'fr' });
   const newClient = async () => (await stack.http('POST', '/v1/clients', clientBody())).body.id as string;
   const kbcIban = 'BE09 7341 2345 6757';
+  const caroOrderBody = async () => {
+    const clientId = await newClient();
+    const account = await stack.http('POST', `/v1/clients/${clientId}/bank-accounts`, { iban: 'BE68 5390 0754 7034' });
+    return { orders: [{ clientId, bankAccountId: account.body.id as string, clientReference: `REF-${randomUUID().slice(0, 8)}`, cardholderEmail: 'holder@example.be', cardholderLanguage: 'fr' }] };
+  };
+  const newCaroOrder = async () => (await stack.http('POST', '/v1/caro-orders', await caroOrderBody())).body.data[0].id as string;
   return {
     createOffice: () => ({ path: '/v1/offices', body: { name: 'Office M', language: 'nl', contactEmail: 'm@example.be' } }),
     listOffices: () => ({ path: '/v1/offices' }),
@@ -38,6 +44,19 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
     listConnections: () => ({ path: '/v1/connections?expiresWithinDays=120' }),
     getConnection: () => ({ path: `/v1/connections/${connectionId}` }),
     renewConnection: () => ({ path: `/v1/connections/${connectionId}/renewal`, body: { validUntil: new Date(Date.now() + 80 * DAY).toISOString() } }),
+    createCaroOrders: async () => ({ path: '/v1/caro-orders', body: await caroOrderBody() }),
+    listCaroOrders: () => ({ path: '/v1/caro-orders?status=invitation_sent' }),
+    getCaroOrder: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}` }),
+    resendCaroInvitation: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}/resend` }),
+    copyCaroActivationLink: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}/activation-link` }),
+    cancelCaroOrder: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}/cancel` }),
+    reactivateCaroOrder: async () => {
+      const id = await newCaroOrder();
+      await stack.http('POST', `/v1/caro-orders/${id}/cancel`);
+      return { path: `/v1/caro-orders/${id}/reactivate`, body: { cardholderEmail: 'holder2@example.be' } };
+    },
+    replayCaroOrder: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}/replay`, body: { dryRun: true } }),
+    replayCaroOrders: () => ({ path: '/v1/caro-orders/replay', body: { reason: 'technical_or_data_error', dryRun: true } }),
     listAuditEvents: () => ({ path: `/v1/audit?resourceType=connection&resourceId=${connectionId}` }),
     listOutbox: () => ({ path: '/v1/outbox?caseType=connection' }),
     getOutboxMessage: async () => {

@@ -11,6 +11,8 @@ import { createLogger } from '../../lib/logger.js';
 import { createTemporalClient } from '../../lib/temporal/client.js';
 import { createWorker, workflowsPath } from '../../workers/create-worker.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
+import { caroDepsFromEnv } from '../../activities/caro/links.js';
+import { DEFAULT_CARO_SCHEDULE, type CaroSchedule } from '../../workflows/caro-activation/contract.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
 // TEST_LOG_LEVEL=debug shows the API and worker logs of a test run.
@@ -34,6 +36,9 @@ export const TEST_WEBHOOK_SECRETS: Record<Provider, string> = {
   banklink: 'test-webhook-secret-banklink-00000000000000',
   aggregator: 'test-webhook-secret-aggregator-000000000000',
 };
+
+/** The link settings of the test stack's worker and API (CARO activation links). */
+export const TEST_LINK_ENV = { LINK_SIGNING_SECRET: 'test-link-signing-secret-0000000000000000', PUBLIC_BASE_URL: 'http://links.test' };
 
 export interface WebhookOptions {
   /** Sign with this secret, or several (rotation); the provider's test secret by default. */
@@ -66,7 +71,7 @@ export interface TestStack {
  * real Temporal server and a fresh migrated database. E-mail goes to the development outbox
  * unless `email` is given (e.g. a ResendSender pointed at tests/email/fake-resend.ts).
  */
-export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { namespace?: string; rateLimitPerMinute?: number; email?: EmailSender } = {}): Promise<TestStack> {
+export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { namespace?: string; rateLimitPerMinute?: number; email?: EmailSender; caroSchedule?: CaroSchedule } = {}): Promise<TestStack> {
   const namespace = opts.namespace ?? 'default';
   const taskQueue = `stack-${Math.random().toString(36).slice(2)}`;
   const db = await createTestDatabase();
@@ -74,7 +79,7 @@ export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { 
     connection: temporal.nativeConnection,
     namespace,
     taskQueue,
-    deps: { prisma: db.prisma, logger: silentLogger, email: opts.email ?? new OutboxSender() },
+    deps: { prisma: db.prisma, logger: silentLogger, email: opts.email ?? new OutboxSender(), caro: caroDepsFromEnv(TEST_LINK_ENV) },
     workflowBundle: await productBundle(),
   });
   const running = worker.run();
@@ -84,7 +89,7 @@ export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { 
     TEMPORAL_TASK_QUEUE: taskQueue,
     TEMPORAL_TLS: false,
   });
-  const app = createApp({ temporal: client, prisma: db.prisma, logger: silentLogger, taskQueue, temporalTimeoutMs: 5_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, webhookSecrets: TEST_WEBHOOK_SECRETS, ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}) });
+  const app = createApp({ temporal: client, prisma: db.prisma, logger: silentLogger, taskQueue, temporalTimeoutMs: 5_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, caroSchedule: opts.caroSchedule ?? DEFAULT_CARO_SCHEDULE, links: caroDepsFromEnv(TEST_LINK_ENV).links, webhookSecrets: TEST_WEBHOOK_SECRETS, ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}) });
   const api = await listen(app, { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 1_000 });
   const key = async (role: Role, officeId?: string) => (await createApiKey(db.prisma, { name: `test ${role}`, role, officeId })).key;
   const operatorKey = await key('operator');
