@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../lib/logger.js';
 import type { PrismaClient } from '../prisma/generated/client.js';
-import type { LinkBuilder } from '../lib/links/links.js';
 import type { CaroSchedule } from '../workflows/caro-activation/contract.js';
 import type { ConsentSchedule } from '../workflows/consent-renewal/contract.js';
 import type { Provider } from './webhooks/providers.js';
@@ -18,8 +17,11 @@ export interface AppDeps {
   webhookSecrets: Record<Provider, string>;
   /** CARO reminder days and expiry (DEFAULT_CARO_SCHEDULE when absent). */
   caroSchedule?: CaroSchedule;
-  /** Signs CARO activation links with the worker's secret ("copy the activation link"); without it that call answers 503. */
-  links?: LinkBuilder;
+  /**
+   * The worker's link settings (LINK_SIGNING_SECRET, PUBLIC_BASE_URL): the API signs the copied CARO
+   * activation link and checks opened ones (GET /l/:token). Without them those answer 503.
+   */
+  linkSigning?: { secret: string; publicBaseUrl: string };
   /** Requests per minute per API key (default 600). */
   rateLimitPerMinute?: number;
 }

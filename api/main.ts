@@ -5,7 +5,6 @@ import { createLogger } from '../lib/logger.js';
 import { onShutdownSignal } from '../lib/shutdown.js';
 import { createTemporalClient } from '../lib/temporal/client.js';
 import { createApp } from './app.js';
-import { createLinkBuilder } from '../lib/links/links.js';
 import { caroScheduleFromEnv, consentScheduleFromEnv, loadApiEnv, type ApiEnv } from './env.js';
 import { listen } from './server.js';
 import { webhookSecretsFromEnv } from './webhooks/env.js';
@@ -23,7 +22,7 @@ async function main(env: ApiEnv): Promise<void> {
     temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS,
     consentSchedule: consentScheduleFromEnv(env),
     caroSchedule: caroScheduleFromEnv(env),
-    links: createLinkBuilder({ publicBaseUrl: env.PUBLIC_BASE_URL, secret: env.LINK_SIGNING_SECRET }),
+    linkSigning: { secret: env.LINK_SIGNING_SECRET, publicBaseUrl: env.PUBLIC_BASE_URL },
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     webhookSecrets: webhookSecretsFromEnv(env, logger),
   });

@@ -14,6 +14,9 @@ import {
   type CaroState,
 } from '../../workflows/caro-activation/contract.js';
 import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
+import { parseCaroLinkSubject } from '../../activities/caro/links.js';
+import { createLinkBuilder, type LinkBuilder } from '../../lib/links/links.js';
+import { LinkTokenError, verifyLinkToken } from '../../lib/links/token.js';
 import { withTemporalDeadline, type AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import type { Actor } from '../http/route.js';
@@ -32,6 +35,35 @@ export const caroInput = (deps: AppDeps, order: Pick<CaroOrder, 'id' | 'kbcGroup
 });
 
 export const caroHandle = (deps: AppDeps, order: Pick<CaroOrder, 'workflowId'>): Handle => deps.temporal.workflow.getHandle<typeof caroActivationWorkflow>(order.workflowId);
+
+function linkSigning(deps: AppDeps) {
+  if (!deps.linkSigning) throw new ApiError(503, 'links_not_configured', 'this API has no link signing settings (LINK_SIGNING_SECRET)');
+  return deps.linkSigning;
+}
+
+export const caroLinkBuilder = (deps: AppDeps): LinkBuilder => createLinkBuilder(linkSigning(deps));
+
+/**
+ * What an opened activation link leads to: the order, if the token is genuine, unexpired and of
+ * the order's current link version, and the invitation is still open (the cardholder may retry
+ * after a failure). A link replaced by a resend, replay or reactivation answers 410.
+ */
+export async function resolveActivationLink(deps: AppDeps, token: string) {
+  let subject: string;
+  try {
+    subject = verifyLinkToken(token, linkSigning(deps).secret, { purpose: 'caro-activation' }).subject;
+  } catch (error) {
+    if (!(error instanceof LinkTokenError)) throw error;
+    if (error.problem === 'expired') throw new ApiError(410, 'link_expired', 'this activation link has expired: ask your accountant for a new invitation');
+    throw new ApiError(404, 'not_found', 'no such link');
+  }
+  const parsed = parseCaroLinkSubject(subject);
+  const order = parsed && (await deps.prisma.caroOrder.findUnique({ where: { id: parsed.orderId }, include: { client: { include: { office: true } } } }));
+  if (!parsed || !order) throw new ApiError(404, 'not_found', 'no such link');
+  if (order.linkVersion !== parsed.linkVersion) throw new ApiError(410, 'link_superseded', 'a newer invitation replaced this link: use the link of the latest e-mail');
+  if (order.status !== 'invitation_sent' && order.status !== 'problem') throw new ApiError(410, 'link_closed', `this activation is no longer open (${order.status})`);
+  return { orderId: order.id, clientReference: order.clientReference, companyName: order.client.companyName, officeName: order.client.office.name, linkExpiresAt: order.linkExpiresAt };
+}
 
 /** The order as the API shows it: with the accountant's guidance for a problem, in the office's language. */
 export const withGuidance = (order: CaroOrder, officeLanguage: string) => ({

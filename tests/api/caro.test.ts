@@ -120,9 +120,23 @@ describe('accountant actions', () => {
     expect(second.url).not.toBe(copied.body.url);
     const oldSubject = verifyLinkToken(copied.body.url.split('/l/')[1], TEST_LINK_ENV.LINK_SIGNING_SECRET, { purpose: 'caro-activation' }).subject;
     expect(oldSubject).toBe(`${id}.1`);
-    expect((await stack.db.prisma.caroOrder.findUniqueOrThrow({ where: { id } })).linkVersion).toBe(2); // version 1 is stale
+    expect((await stack.db.prisma.caroOrder.findUniqueOrThrow({ where: { id } })).linkVersion).toBe(2);
+    const open = (url: string) => stack.http('GET', new URL(url).pathname, undefined, { key: null });
+    const stale = await open(copied.body.url);
+    expect(stale.status).toBe(410);
+    expect(stale.body.code).toBe('link_superseded');
+    const current = await open(second.url);
+    expect(current.status).toBe(200);
+    expect(current.body).toMatchObject({ orderId: id, clientReference: expect.stringMatching(/^REF-/), companyName: 'Garage Martin SRL' });
+    // After a failed attempt the cardholder retries with the same link; once cancelled it is closed.
+    await stack.webhook('caro', event('caro.activation_failed', { orderId: id, reason: 'online_payments_disabled' }));
+    await waitForStatus(id, 'problem');
+    expect((await open(second.url)).status).toBe(200);
+    await stack.http('POST', `/v1/caro-orders/${id}/cancel`, undefined, { key: accountant });
+    expect((await open(second.url)).body.code).toBe('link_closed');
+    expect((await open('http://links.test/l/v1.forged.token')).status).toBe(404);
     const trail = await stack.db.prisma.auditEvent.findMany({ where: { resourceId: id }, orderBy: { at: 'asc' } });
-    expect(trail.map((a) => a.action)).toEqual(['caro.order', 'caro.copy_link', 'caro.resend', 'caro.copy_link']);
+    expect(trail.map((a) => a.action)).toEqual(['caro.order', 'caro.copy_link', 'caro.resend', 'caro.copy_link', 'webhook.caro.caro.activation_failed', 'caro.cancel']);
   });
 
   it('answers 409 with a clear message when the state does not allow the action', async () => {

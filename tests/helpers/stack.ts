@@ -89,7 +89,7 @@ export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { 
     TEMPORAL_TASK_QUEUE: taskQueue,
     TEMPORAL_TLS: false,
   });
-  const app = createApp({ temporal: client, prisma: db.prisma, logger: silentLogger, taskQueue, temporalTimeoutMs: 5_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, caroSchedule: opts.caroSchedule ?? DEFAULT_CARO_SCHEDULE, links: caroDepsFromEnv(TEST_LINK_ENV).links, webhookSecrets: TEST_WEBHOOK_SECRETS, ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}) });
+  const app = createApp({ temporal: client, prisma: db.prisma, logger: silentLogger, taskQueue, temporalTimeoutMs: 5_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, caroSchedule: opts.caroSchedule ?? DEFAULT_CARO_SCHEDULE, linkSigning: { secret: TEST_LINK_ENV.LINK_SIGNING_SECRET, publicBaseUrl: TEST_LINK_ENV.PUBLIC_BASE_URL }, webhookSecrets: TEST_WEBHOOK_SECRETS, ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}) });
   const api = await listen(app, { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 1_000 });
   const key = async (role: Role, officeId?: string) => (await createApiKey(db.prisma, { name: `test ${role}`, role, officeId })).key;
   const operatorKey = await key('operator');
