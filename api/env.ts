@@ -48,6 +48,7 @@ export const apiEnvSchema = temporalEnvSchema.extend(databaseEnvSchema.shape).ex
   .superRefine(refuseDevWebhookSecretsInProduction)
   .superRefine(refuseDevSecretInProduction)
   .superRefine((env, ctx) => {
+    if (!Array.isArray(env.CARO_REMINDER_DAYS)) return; // already reported as malformed
     const late = env.CARO_REMINDER_DAYS.filter((day) => day <= 0 || day >= env.CARO_EXPIRY_DAYS);
     if (late.length > 0) ctx.addIssue({ code: 'custom', path: ['CARO_REMINDER_DAYS'], message: `must be after day 0 and before CARO_EXPIRY_DAYS (${env.CARO_EXPIRY_DAYS})` });
   });
