@@ -7,7 +7,7 @@ import { createApiKey } from '../../lib/auth/key-store.js';
 import { listen, type RunningServer } from '../../api/server.js';
 import { isProvider, type Provider } from '../../api/webhooks/providers.js';
 import { SIGNATURE_HEADER, signWebhook } from '../../api/webhooks/signature.js';
-import { createLogger } from '../../lib/logger.js';
+import { createLogger, type Logger } from '../../lib/logger.js';
 import { createTemporalClient } from '../../lib/temporal/client.js';
 import { createWorker, workflowsPath } from '../../workers/create-worker.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
@@ -71,7 +71,7 @@ export interface TestStack {
  * real Temporal server and a fresh migrated database. E-mail goes to the development outbox
  * unless `email` is given (e.g. a ResendSender pointed at tests/email/fake-resend.ts).
  */
-export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { namespace?: string; rateLimitPerMinute?: number; email?: EmailSender; caroSchedule?: CaroSchedule } = {}): Promise<TestStack> {
+export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { namespace?: string; rateLimitPerMinute?: number; email?: EmailSender; caroSchedule?: CaroSchedule; logger?: Logger } = {}): Promise<TestStack> {
   const namespace = opts.namespace ?? 'default';
   const taskQueue = `stack-${Math.random().toString(36).slice(2)}`;
   const db = await createTestDatabase();
@@ -79,7 +79,7 @@ export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { 
     connection: temporal.nativeConnection,
     namespace,
     taskQueue,
-    deps: { prisma: db.prisma, logger: silentLogger, email: opts.email ?? new OutboxSender(), caro: caroDepsFromEnv(TEST_LINK_ENV) },
+    deps: { prisma: db.prisma, logger: opts.logger ?? silentLogger, email: opts.email ?? new OutboxSender(), caro: caroDepsFromEnv(TEST_LINK_ENV) },
     workflowBundle: await productBundle(),
   });
   const running = worker.run();
@@ -89,7 +89,7 @@ export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { 
     TEMPORAL_TASK_QUEUE: taskQueue,
     TEMPORAL_TLS: false,
   });
-  const app = createApp({ temporal: client, prisma: db.prisma, logger: silentLogger, taskQueue, temporalTimeoutMs: 5_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, caroSchedule: opts.caroSchedule ?? DEFAULT_CARO_SCHEDULE, linkSigning: { secret: TEST_LINK_ENV.LINK_SIGNING_SECRET, publicBaseUrl: TEST_LINK_ENV.PUBLIC_BASE_URL }, webhookSecrets: TEST_WEBHOOK_SECRETS, ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}) });
+  const app = createApp({ temporal: client, prisma: db.prisma, logger: opts.logger ?? silentLogger, taskQueue, temporalTimeoutMs: 5_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, caroSchedule: opts.caroSchedule ?? DEFAULT_CARO_SCHEDULE, linkSigning: { secret: TEST_LINK_ENV.LINK_SIGNING_SECRET, publicBaseUrl: TEST_LINK_ENV.PUBLIC_BASE_URL }, webhookSecrets: TEST_WEBHOOK_SECRETS, ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}) });
   const api = await listen(app, { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 1_000 });
   const key = async (role: Role, officeId?: string) => (await createApiKey(db.prisma, { name: `test ${role}`, role, officeId })).key;
   const operatorKey = await key('operator');
