@@ -22,6 +22,8 @@ export interface AppDeps {
    * activation link and checks opened ones (GET /l/:token). Without them those answer 503.
    */
   linkSigning?: { secret: string; publicBaseUrl: string };
+  /** EMAIL_FROM of the worker, quoted in the CARO pre-order warning (the default sender when absent). */
+  emailFrom?: string;
   /** Requests per minute per API key (default 600). */
   rateLimitPerMinute?: number;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ConsentSchedule } from '../workflows/consent-renewal/contract.js';
 import type { CaroSchedule } from '../workflows/caro-activation/contract.js';
 import { linkEnvFields, refuseDevSecretInProduction } from '../lib/links/env.js';
+import { emailEnvSchema } from '../activities/email/env.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
 import { envPort, logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalEnvSchema } from '../lib/config/temporal-env.js';
@@ -44,6 +45,8 @@ export const apiEnvSchema = temporalEnvSchema.extend(databaseEnvSchema.shape).ex
   CARO_EXPIRY_DAYS: z.coerce.number().int().min(1).max(999).default(56),
   /** Signed activation links (the accountant's "copy the activation link"): the worker's secret and origin. */
   ...linkEnvFields,
+  /** The worker's sender: named in the text that warns cardholders of the activation e-mail. */
+  EMAIL_FROM: emailEnvSchema.shape.EMAIL_FROM,
 })
   .superRefine(refuseDevWebhookSecretsInProduction)
   .superRefine(refuseDevSecretInProduction)

@@ -23,6 +23,7 @@ async function main(env: ApiEnv): Promise<void> {
     consentSchedule: consentScheduleFromEnv(env),
     caroSchedule: caroScheduleFromEnv(env),
     linkSigning: { secret: env.LINK_SIGNING_SECRET, publicBaseUrl: env.PUBLIC_BASE_URL },
+    emailFrom: env.EMAIL_FROM,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     webhookSecrets: webhookSecretsFromEnv(env, logger),
   });

@@ -104,7 +104,7 @@ async function main(): Promise<void> {
 
   const temporal = createTemporalClient(env);
   stops.unshift(() => temporal.connection.close());
-  const app = createApp({ temporal, prisma, logger: apiLogger, taskQueue: env.TEMPORAL_TASK_QUEUE, temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS, consentSchedule: consentScheduleFromEnv(env), caroSchedule: caroScheduleFromEnv(env), linkSigning: { secret: workerEnv.LINK_SIGNING_SECRET, publicBaseUrl: workerEnv.PUBLIC_BASE_URL }, rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE, webhookSecrets: webhookSecretsFromEnv(env, apiLogger) });
+  const app = createApp({ temporal, prisma, logger: apiLogger, taskQueue: env.TEMPORAL_TASK_QUEUE, temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS, consentSchedule: consentScheduleFromEnv(env), caroSchedule: caroScheduleFromEnv(env), linkSigning: { secret: workerEnv.LINK_SIGNING_SECRET, publicBaseUrl: workerEnv.PUBLIC_BASE_URL }, emailFrom: workerEnv.EMAIL_FROM, rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE, webhookSecrets: webhookSecretsFromEnv(env, apiLogger) });
   const server = await listen(app, { port: env.PORT, host: env.HOST, logger: apiLogger, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS });
   stops.unshift(server.close);
 

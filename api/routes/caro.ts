@@ -1,5 +1,6 @@
 import type { CaroOrder, Prisma } from '../../lib/db/client.js';
 import { caroLinkSubject } from '../../activities/caro/links.js';
+import { renderTemplate } from '../../activities/email/templates/index.js';
 import {
   cancelOrderUpdate,
   caroActivationWorkflowId,
@@ -20,6 +21,8 @@ import {
   caroOrderSchema,
   createCaroOrdersBody,
   listCaroOrdersQuery,
+  preorderWarningQuery,
+  preorderWarningSchema,
   reactivateCaroBody,
   replayOneBody,
   replayCaroBody,
@@ -45,7 +48,27 @@ const reread = async (deps: AppDeps, id: string) => shown(await deps.prisma.caro
 const audited = (order: CaroOrder, details?: Record<string, unknown>) => ({ resourceType: 'caro_order', resourceId: order.id, ...(details ? { details } : {}) });
 const located = (order: CaroOrder) => ({ Location: `/v1/caro-orders/${order.id}` });
 
+/** `Bankfeed <no-reply@x>` → `no-reply@x`. */
+const senderAddress = (from: string | undefined) => /<([^<>]+)>/.exec(from ?? '')?.[1] ?? from ?? 'no-reply@bankfeed.example';
+
 export const caroRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/v1/clients/:id/caro-preorder-warning',
+    operationId: 'getCaroPreorderWarning',
+    summary: 'A ready-made e-mail for the office to warn cardholders that an activation e-mail is coming (not phishing)',
+    tag: 'caro',
+    roles: ALL_ROLES,
+    params: idParams,
+    query: preorderWarningQuery,
+    responses: { 200: { description: 'The text, in the language asked (the client\'s by default)', schema: preorderWarningSchema }, ...problemResponses(400, 401, 404) },
+    async handler({ params, query, actor, deps }) {
+      const client = await deps.prisma.client.findFirst({ where: { id: params.id, ...officeScope(actor) }, include: { office: true } });
+      if (!client) throw notFound('client');
+      const rendered = renderTemplate('caro.preorder-warning', { companyName: client.companyName, officeName: client.office.name, senderAddress: senderAddress(deps.emailFrom) }, query.language ?? client.language);
+      return { status: 200, body: { language: rendered.language, subject: rendered.subject, text: rendered.text, html: rendered.html } };
+    },
+  }),
   defineRoute({
     method: 'post',
     path: '/v1/caro-orders',

@@ -33,6 +33,9 @@ export const listCaroOrdersQuery = z
   .object({ ...pageQuery, status: caroStatusSchema.optional(), reason: caroReasonSchema.optional(), clientId: idSchema.optional(), officeId: idSchema.optional() })
   .strict();
 
+export const preorderWarningQuery = z.object({ language: languageSchema.optional() }).strict();
+export const preorderWarningSchema = z.object({ language: z.string(), subject: z.string(), text: z.string(), html: z.string() });
+
 export const reactivateCaroBody = z.object({ cardholderEmail: emailSchema, cardholderLanguage: languageSchema.optional() }).strict();
 
 /** Replay one case: `dryRun: true` only tells how it would be replayed. */

@@ -102,6 +102,19 @@ describe('ordering', () => {
   });
 });
 
+describe('before ordering', () => {
+  it('gives the office a ready-made warning for the cardholder, in the language asked or the client\'s', async () => {
+    const { clientId } = await clientWithAccount();
+    const nl = await stack.http('GET', `/v1/clients/${clientId}/caro-preorder-warning?language=nl`, undefined, { key: accountant });
+    expect(nl.status).toBe(200);
+    expect(nl.body).toMatchObject({ language: 'nl', subject: expect.stringMatching(/kredietkaartafschriften/) });
+    expect(nl.body.text).toMatch(/geen phishing/);
+    expect(nl.body.text).toContain('Garage Martin SRL');
+    const own = await stack.http('GET', `/v1/clients/${clientId}/caro-preorder-warning`, undefined, { key: accountant });
+    expect(own.body.language).toBe('fr');
+  });
+});
+
 describe('accountant actions', () => {
   it('copy link gives the link e-mailed; resend issues version 2 and the old link no longer matches the order', async () => {
     const { id } = await order();

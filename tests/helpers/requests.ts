@@ -45,6 +45,7 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
     getConnection: () => ({ path: `/v1/connections/${connectionId}` }),
     renewConnection: () => ({ path: `/v1/connections/${connectionId}/renewal`, body: { validUntil: new Date(Date.now() + 80 * DAY).toISOString() } }),
     createCaroOrders: async () => ({ path: '/v1/caro-orders', body: await caroOrderBody() }),
+    getCaroPreorderWarning: async () => ({ path: `/v1/clients/${await newClient()}/caro-preorder-warning?language=nl` }),
     listCaroOrders: () => ({ path: '/v1/caro-orders?status=invitation_sent' }),
     getCaroOrder: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}` }),
     resendCaroInvitation: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}/resend` }),
