@@ -33,8 +33,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function order(email = `holder-${randomUUID().slice(0, 8)}@example.be`): Promise<string> {
-  const clientId = (await stack.http('POST', '/v1/clients', { officeId, companyName: 'Bakkerij Janssens BV', clientCode: `C-${randomUUID()}`, language: 'nl' })).body.id;
+async function order(email = `holder-${randomUUID().slice(0, 8)}@example.be`, office = officeId): Promise<string> {
+  const clientId = (await stack.http('POST', '/v1/clients', { officeId: office, companyName: 'Bakkerij Janssens BV', clientCode: `C-${randomUUID()}`, language: 'nl' })).body.id;
   const bankAccountId = (await stack.http('POST', `/v1/clients/${clientId}/bank-accounts`, { iban: 'BE68 5390 0754 7034' })).body.id;
   const res = await stack.http('POST', '/v1/caro-orders', { orders: [{ clientId, bankAccountId, clientReference: `REF-${randomUUID().slice(0, 8)}`, cardholderEmail: email, cardholderLanguage: 'nl' }] });
   expect(res.status).toBe(202);
@@ -116,5 +116,30 @@ describe('CARO support replay on the dev server', () => {
     // The replayed run is a normal one: the cardholder activates.
     await stack.webhook('caro', { eventId: `evt-${randomUUID()}`, type: 'caro.activated', occurredAt: new Date().toISOString(), data: { orderId: id } });
     await waitFor(async () => ((await state(id)).status === 'active' ? true : undefined), 'activation after the replay');
+  });
+
+  it('bulk by status: failed runs are reset, a healthy open invitation is left alone', async () => {
+    const office = (await stack.http('POST', '/v1/offices', { name: 'Kantoor Claes', language: 'nl', contactEmail: 'claes@example.be' })).body.id;
+    const blocked = [`blocked-${randomUUID().slice(0, 8)}@example.be`, `blocked-${randomUUID().slice(0, 8)}@example.be`];
+    for (const email of blocked) sender.blocked.add(email);
+    const failed = [await order(blocked[0], office), await order(blocked[1], office)];
+    const healthy = await order(undefined, office);
+    for (const id of failed) {
+      await waitFor(async () => ((await server.env.client.workflow.getHandle(`caro:${id}`).describe()).status.name === 'FAILED' ? true : undefined), 'the run to fail');
+    }
+    const filter = { status: 'invitation_sent', officeId: office };
+    const dry = await stack.http('POST', '/v1/caro-orders/replay', { ...filter, dryRun: true }, { key: support });
+    expect(dry.body.replayed.map((r: { orderId: string; mechanism: string }) => [r.orderId, r.mechanism]).sort()).toEqual(failed.map((id) => [id, 'reset']).sort());
+    expect(dry.body.replayed.map((r: { orderId: string }) => r.orderId)).not.toContain(healthy);
+
+    for (const email of blocked) sender.blocked.delete(email);
+    const done = await stack.http('POST', '/v1/caro-orders/replay', { ...filter, dryRun: false }, { key: support });
+    expect(done.status).toBe(202);
+    expect(done.body.replayed.map((r: { orderId: string }) => r.orderId).sort()).toEqual([...failed].sort());
+    for (const id of failed) {
+      await waitFor(async () => ((await invitations(id)).some((m) => m.status === 'sent') ? true : undefined), 'the invitation after the reset');
+      expect((await state(id)).workflow.status).toBe('RUNNING');
+    }
+    expect((await invitations(healthy)).length).toBe(1);
   });
 });
