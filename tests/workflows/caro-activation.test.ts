@@ -17,7 +17,7 @@ import {
   retryActivationUpdate,
   type CaroChannel,
 } from '../../workflows/caro-activation/contract.js';
-import { nextCaroStep, statementsFromDate } from '../../workflows/caro-activation/plan.js';
+import { nextCaroStep, outcomeEffect, refusal as whyRefused, statementsFromDate } from '../../workflows/caro-activation/plan.js';
 import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
 import { productBundle } from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
@@ -109,6 +109,26 @@ describe('CARO schedule (pure)', () => {
     expect(nextCaroStep({ ...base, reminders: [{ number: 1, at: '' }, { number: 2, at: '' }] }, DEFAULT_CARO_SCHEDULE)).toEqual({ kind: 'reminder', number: 3, at: '2027-02-12T10:00:00.000Z' });
     expect(nextCaroStep({ ...base, reminders: [1, 2, 3].map((number) => ({ number, at: '' })) }, DEFAULT_CARO_SCHEDULE)).toEqual({ kind: 'expiry', at: base.expiresAt });
     expect(nextCaroStep({ ...base, status: 'active', reminders: [] }, DEFAULT_CARO_SCHEDULE)).toBeNull();
+  });
+
+  it('allows each action only in its states, and says why otherwise', () => {
+    expect(whyRefused({ status: 'invitation_sent', channel: 'link' }, 'resend')).toBeUndefined();
+    expect(whyRefused({ status: 'problem', channel: 'link' }, 'resend')).toBe('cannot resend the invitation of an order in state problem (allowed in: invitation_sent)');
+    expect(whyRefused({ status: 'invitation_sent', channel: 'bank-app' }, 'copyLink')).toMatch(/KBC\/CBC/);
+    expect(whyRefused({ status: 'active', channel: 'link' }, 'cancel')).toBeUndefined();
+    expect(whyRefused({ status: 'invitation_expired', channel: 'link' }, 'reactivate')).toBeUndefined();
+    expect(whyRefused({ status: 'invitation_sent', channel: 'link' }, 'retry')).toMatch(/allowed in: problem/);
+  });
+
+  it('a callback activates or fails an open invitation only; late and repeated ones change nothing', () => {
+    const ok = { outcome: 'activated', eventId: 'e', occurredAt: '' } as const;
+    const debit = { outcome: 'failed', eventId: 'e', occurredAt: '', reason: 'debit_card' } as const;
+    expect(outcomeEffect({ status: 'invitation_sent', reason: null }, ok)).toBe('activate');
+    expect(outcomeEffect({ status: 'problem', reason: 'debit_card' }, ok)).toBe('activate');
+    expect(outcomeEffect({ status: 'active', reason: null }, debit)).toBe('ignore');
+    expect(outcomeEffect({ status: 'problem', reason: 'debit_card' }, debit)).toBe('ignore');
+    expect(outcomeEffect({ status: 'problem', reason: 'technical_or_data_error' }, debit)).toBe('fail');
+    expect(outcomeEffect({ status: 'cancelled', reason: null }, ok)).toBe('ignore');
   });
 
   it('dates statements from the first day of the month after enrolment (Brussels calendar)', () => {

@@ -28,7 +28,7 @@ import {
   type CaroStatus,
   type CaroTransition,
 } from './contract.js';
-import { daysAfter, nextCaroStep, reminderTotal, statementsFromDate } from './plan.js';
+import { daysAfter, nextCaroStep, outcomeEffect, refusal, reminderTotal, statementsFromDate, type CaroAction } from './plan.js';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -42,13 +42,7 @@ const { sendCaroInvitation, sendCaroReminder } = proxyActivities<Activities>({
   retry: { initialInterval: '30 seconds', maximumAttempts: 5 },
 });
 
-const OPEN: CaroStatus[] = ['invitation_sent', 'problem'];
 const conflict = (message: string) => ApplicationFailure.create({ type: STATE_CONFLICT, message, nonRetryable: true });
-const allow = (state: CaroState, allowed: CaroStatus[], action: string) => {
-  if (!allowed.includes(state.status)) throw conflict(`cannot ${action} an order in state ${state.status} (allowed in: ${allowed.join(', ')})`);
-};
-/** An update validator: refuses the action, before anything is recorded, when the state does not allow it. */
-const only = (state: CaroState, allowed: CaroStatus[], action: string) => (_request: { actor: CaroActor }) => allow(state, allowed, action);
 
 /**
  * One CARO order, for as long as it exists: invitation (link or KBC/CBC bank-app steps), reminders
@@ -113,22 +107,37 @@ export async function caroActivationWorkflow(input: CaroActivationInput): Promis
 
   const onOutcome = async (outcome: CaroOutcome) => {
     const actor: CaroActor = { kind: 'webhook', id: outcome.eventId };
+    const effect = outcomeEffect(state, outcome);
+    if (effect === 'ignore') return log.info('CARO callback changes nothing', { orderId, status: state.status, outcome: outcome.outcome });
     if (outcome.outcome === 'activated') {
-      // A success while the invitation is open (also after a failed attempt); anything else is late or repeated.
-      if (!OPEN.includes(state.status)) return log.info('CARO activation ignored', { orderId, status: state.status });
       state.statementsFrom = statementsFromDate(outcome.occurredAt);
       transition('active', 'activated', actor);
       await activateCaroOrder({ orderId, statementsFrom: state.statementsFrom, activatedAt: outcome.occurredAt, idempotencyKey: `${workflowId}/v${state.linkVersion}/confirmation` });
       return;
     }
-    // A failure after success (out of order) or repeating the current problem changes nothing.
-    if (!OPEN.includes(state.status) || (state.status === 'problem' && state.reason === outcome.reason)) {
-      return log.info('CARO failure ignored', { orderId, status: state.status, reason: outcome.reason });
-    }
     transition('problem', 'failed', actor, outcome.reason);
     const failures = state.history.filter((t) => t.event === 'failed').length;
     await recordCaroProblem({ orderId, reason: outcome.reason, at: outcome.occurredAt, idempotencyKey: `${workflowId}/v${state.linkVersion}/failure/${failures}` });
   };
+
+  const check = (action: CaroAction) => {
+    const refused = refusal(state, action);
+    if (refused) throw conflict(refused);
+  };
+  /** An accountant's or support's action: refused by the validator before it is recorded, checked again under the lock. */
+  const action = (name: CaroAction, run: (actor: CaroActor) => Promise<void>) => ({
+    handler: ({ actor }: { actor: CaroActor }) =>
+      locked(async () => {
+        check(name);
+        await run(actor);
+        return state;
+      }),
+    options: { validator: (_request: { actor: CaroActor }) => check(name) },
+  });
+  const resend = action('resend', (actor) => invite('resent', actor));
+  const cancel = action('cancel', (actor) => close('cancelled', 'cancelled', actor));
+  const reactivate = action('reactivate', (actor) => invite('reactivated', actor));
+  const retry = action('retry', (actor) => invite('replayed', actor));
 
   setHandler(caroStateQuery, () => state);
   setHandler(caroOutcomeSignal, async (outcome) => {
@@ -136,56 +145,11 @@ export async function caroActivationWorkflow(input: CaroActivationInput): Promis
     seenEvents.add(outcome.eventId);
     await locked(() => onOutcome(outcome));
   });
-  setHandler(
-    resendInvitationUpdate,
-    ({ actor }) =>
-      locked(async () => {
-        allow(state, ['invitation_sent'], 'resend the invitation of');
-        await invite('resent', actor);
-        return state;
-      }),
-    { validator: only(state, ['invitation_sent'], 'resend the invitation of') },
-  );
-  setHandler(
-    copyActivationLinkUpdate,
-    () => ({ linkVersion: state.linkVersion, expiresAt: state.expiresAt }),
-    {
-      validator: (_request: { actor: CaroActor }) => {
-        if (channel !== 'link') throw conflict('a KBC/CBC order has no activation link: the cardholder activates in the bank app');
-        allow(state, ['invitation_sent'], 'copy the activation link of');
-      },
-    },
-  );
-  setHandler(
-    cancelOrderUpdate,
-    ({ actor }) =>
-      locked(async () => {
-        allow(state, ['invitation_sent', 'problem', 'active'], 'cancel');
-        await close('cancelled', 'cancelled', actor);
-        return state;
-      }),
-    { validator: only(state, ['invitation_sent', 'problem', 'active'], 'cancel') },
-  );
-  setHandler(
-    reactivateOrderUpdate,
-    ({ actor }) =>
-      locked(async () => {
-        allow(state, ['cancelled', 'invitation_expired'], 'reactivate');
-        await invite('reactivated', actor);
-        return state;
-      }),
-    { validator: only(state, ['cancelled', 'invitation_expired'], 'reactivate') },
-  );
-  setHandler(
-    retryActivationUpdate,
-    ({ actor }) =>
-      locked(async () => {
-        allow(state, ['problem'], 'replay the activation of');
-        await invite('replayed', actor);
-        return state;
-      }),
-    { validator: only(state, ['problem'], 'replay the activation of') },
-  );
+  setHandler(resendInvitationUpdate, resend.handler, resend.options);
+  setHandler(cancelOrderUpdate, cancel.handler, cancel.options);
+  setHandler(reactivateOrderUpdate, reactivate.handler, reactivate.options);
+  setHandler(retryActivationUpdate, retry.handler, retry.options);
+  setHandler(copyActivationLinkUpdate, () => ({ linkVersion: state.linkVersion, expiresAt: state.expiresAt }), { validator: (_request: { actor: CaroActor }) => check('copyLink') });
 
   if (!input.carried) await locked(() => invite('ordered', input.actor));
 
