@@ -1,6 +1,6 @@
+import type { LinkBuilder } from '../lib/links/links.js';
 import type { Logger } from '../lib/logger.js';
 import type { PrismaClient } from '../prisma/generated/client.js';
-import type { LinkBuilder } from '../lib/links/links.js';
 import type { EmailSender } from './email/sender.js';
 
 /** Everything activities need from the outside world, injected so tests can pass real or fake clients. */
@@ -9,6 +9,8 @@ export interface ActivityDeps {
   logger: Logger;
   /** Resend or the development outbox (createEmailSender picks from the environment). */
   email: EmailSender;
-  /** CARO: signs activation links, and where the terms are read. Without it CARO activities fail (non-retryable). */
-  caro?: { links: LinkBuilder; termsUrl: string };
+  /** Signed, expiring links for the e-mails (PUBLIC_BASE_URL, LINK_SIGNING_SECRET). */
+  links: LinkBuilder;
+  /** CARO: where the cardholder reads the terms (linked from the confirmation). Without it CARO activation fails (non-retryable). */
+  caro?: { termsUrl: string };
 }

@@ -23,8 +23,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(activationLinkRoutes(deps));
   app.use(express.json({ limit: '100kb', strict: true }));
   app.use(healthRoutes(deps));
-  app.use(docsRoutes(apiRoutes));
-  app.use(mountRoutes(apiRoutes, deps, new RateLimiter(deps.rateLimitPerMinute ?? 600)));
+  // Sandbox routes exist only when enabled: otherwise a 404, and absent from /openapi.json.
+  const routes = apiRoutes.filter((route) => !route.sandbox || deps.sandbox === true);
+  app.use(docsRoutes(routes));
+  app.use(mountRoutes(routes, deps, new RateLimiter(deps.rateLimitPerMinute ?? 600)));
   app.use(notFoundHandler);
   app.use(problemHandler);
   return app;

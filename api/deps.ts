@@ -24,6 +24,8 @@ export interface AppDeps {
   linkSigning?: { secret: string; publicBaseUrl: string };
   /** EMAIL_FROM of the worker, quoted in the CARO pre-order warning (the default sender when absent). */
   emailFrom?: string;
+  /** Mounts the development sandbox (`/v1/sandbox/...`); off unless set (SANDBOX_ENABLED). */
+  sandbox?: boolean;
   /** Requests per minute per API key (default 600). */
   rateLimitPerMinute?: number;
 }

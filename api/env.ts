@@ -6,6 +6,7 @@ import { emailEnvSchema } from '../activities/email/env.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
 import { envPort, logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalEnvSchema } from '../lib/config/temporal-env.js';
+import { refuseSandboxInProduction, sandboxEnvFields } from './sandbox/env.js';
 import { refuseDevWebhookSecretsInProduction, webhookEnvFields } from './webhooks/env.js';
 
 export const apiEnvSchema = temporalEnvSchema.extend(databaseEnvSchema.shape).extend({
@@ -23,6 +24,8 @@ export const apiEnvSchema = temporalEnvSchema.extend(databaseEnvSchema.shape).ex
     .regex(/^\d{1,3}(,\d{1,3})*$/, 'must be a comma-separated list of whole days, e.g. 15,3,1')
     .default('15,3,1')
     .transform((s) => s.split(',').map(Number)),
+  /** Shortest time between two manual reminders of one connection (POST /v1/connections/:id/remind). */
+  CONSENT_MANUAL_REMINDER_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   CONSENT_REMINDER_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM').default('09:00'),
   CONSENT_TIME_ZONE: z
     .string()
@@ -36,6 +39,7 @@ export const apiEnvSchema = temporalEnvSchema.extend(databaseEnvSchema.shape).ex
       }
     }, 'must be an IANA time zone such as Europe/Brussels'),
   ...webhookEnvFields,
+  ...sandboxEnvFields,
   /** CARO: days after the invitation on which the cardholder is reminded, and the day it expires. */
   CARO_REMINDER_DAYS: z
     .string()
@@ -50,6 +54,7 @@ export const apiEnvSchema = temporalEnvSchema.extend(databaseEnvSchema.shape).ex
 })
   .superRefine(refuseDevWebhookSecretsInProduction)
   .superRefine(refuseDevSecretInProduction)
+  .superRefine(refuseSandboxInProduction)
   .superRefine((env, ctx) => {
     if (!Array.isArray(env.CARO_REMINDER_DAYS)) return; // already reported as malformed
     const late = env.CARO_REMINDER_DAYS.filter((day) => day <= 0 || day >= env.CARO_EXPIRY_DAYS);
@@ -64,8 +69,9 @@ export const caroScheduleFromEnv = (env: Pick<ApiEnv, 'CARO_REMINDER_DAYS' | 'CA
   expiryDays: env.CARO_EXPIRY_DAYS,
 });
 
-export const consentScheduleFromEnv = (env: Pick<ApiEnv, 'CONSENT_REMINDER_DAYS' | 'CONSENT_REMINDER_TIME' | 'CONSENT_TIME_ZONE'>): ConsentSchedule => ({
+export const consentScheduleFromEnv = (env: Pick<ApiEnv, 'CONSENT_REMINDER_DAYS' | 'CONSENT_REMINDER_TIME' | 'CONSENT_TIME_ZONE' | 'CONSENT_MANUAL_REMINDER_HOURS'>): ConsentSchedule => ({
   reminderDaysBefore: env.CONSENT_REMINDER_DAYS,
   localTime: env.CONSENT_REMINDER_TIME,
   timeZone: env.CONSENT_TIME_ZONE,
+  manualReminderIntervalHours: env.CONSENT_MANUAL_REMINDER_HOURS,
 });

@@ -6,6 +6,7 @@ import { onShutdownSignal } from '../lib/shutdown.js';
 import { createTemporalClient } from '../lib/temporal/client.js';
 import { createApp } from './app.js';
 import { caroScheduleFromEnv, consentScheduleFromEnv, loadApiEnv, type ApiEnv } from './env.js';
+import { sandboxEnabled } from './sandbox/env.js';
 import { listen } from './server.js';
 import { webhookSecretsFromEnv } from './webhooks/env.js';
 
@@ -26,7 +27,9 @@ async function main(env: ApiEnv): Promise<void> {
     emailFrom: env.EMAIL_FROM,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     webhookSecrets: webhookSecretsFromEnv(env, logger),
+    sandbox: sandboxEnabled(env),
   });
+  if (sandboxEnabled(env)) logger.warn('development sandbox enabled: POST /v1/sandbox/webhooks/:provider forges signed provider events (SANDBOX_ENABLED=false turns it off)');
   const server = await listen(app, { port: env.PORT, host: env.HOST, logger, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS });
   logger.info({ url: server.url, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE }, 'api listening');
 

@@ -12,6 +12,7 @@ import { createEmailSender } from '../activities/email/transport.js';
 import { createApp } from '../api/app.js';
 import { caroScheduleFromEnv, consentScheduleFromEnv, loadApiEnv } from '../api/env.js';
 import { caroDepsFromEnv } from '../activities/caro/links.js';
+import { sandboxEnabled } from '../api/sandbox/env.js';
 import { listen } from '../api/server.js';
 import { webhookSecretsFromEnv } from '../api/webhooks/env.js';
 import { createApiKey } from '../lib/auth/key-store.js';
@@ -20,6 +21,7 @@ import { temporalConnectionSettings } from '../lib/config/temporal-env.js';
 import { createPrisma } from '../lib/db/client.js';
 import { EMBEDDED_POOL_MAX, startEmbeddedPostgres } from '../lib/db/embedded.js';
 import { applyMigrations } from '../lib/db/migrate.js';
+import { linkBuilderFromEnv } from '../lib/links/links.js';
 import { createLogger } from '../lib/logger.js';
 import { onShutdownSignal } from '../lib/shutdown.js';
 import { createTemporalClient } from '../lib/temporal/client.js';
@@ -94,7 +96,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: temporalLogger(workerLogger), shutdownSignals: [] });
   step('starting worker');
   const nativeConnection = await NativeConnection.connect(temporalConnectionSettings(env));
-  const worker = await createWorker({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, deps: { prisma, logger: workerLogger, email: createEmailSender(workerEnv, workerLogger), caro: caroDepsFromEnv(workerEnv) } });
+  const worker = await createWorker({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, deps: { prisma, logger: workerLogger, email: createEmailSender(workerEnv, workerLogger), links: linkBuilderFromEnv(workerEnv), caro: caroDepsFromEnv(workerEnv) } });
   const running = worker.run();
   stops.unshift(async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
 
   const temporal = createTemporalClient(env);
   stops.unshift(() => temporal.connection.close());
-  const app = createApp({ temporal, prisma, logger: apiLogger, taskQueue: env.TEMPORAL_TASK_QUEUE, temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS, consentSchedule: consentScheduleFromEnv(env), caroSchedule: caroScheduleFromEnv(env), linkSigning: { secret: workerEnv.LINK_SIGNING_SECRET, publicBaseUrl: workerEnv.PUBLIC_BASE_URL }, emailFrom: workerEnv.EMAIL_FROM, rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE, webhookSecrets: webhookSecretsFromEnv(env, apiLogger) });
+  const app = createApp({ temporal, prisma, logger: apiLogger, taskQueue: env.TEMPORAL_TASK_QUEUE, temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS, consentSchedule: consentScheduleFromEnv(env), caroSchedule: caroScheduleFromEnv(env), linkSigning: { secret: workerEnv.LINK_SIGNING_SECRET, publicBaseUrl: workerEnv.PUBLIC_BASE_URL }, emailFrom: workerEnv.EMAIL_FROM, rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE, webhookSecrets: webhookSecretsFromEnv(env, apiLogger), sandbox: sandboxEnabled(env) });
   const server = await listen(app, { port: env.PORT, host: env.HOST, logger: apiLogger, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS });
   stops.unshift(server.close);
 

@@ -5,6 +5,7 @@ import { exitOnEnvError } from '../lib/config/env.js';
 import { temporalConnectionSettings } from '../lib/config/temporal-env.js';
 import { createPrisma } from '../lib/db/client.js';
 import { migrate } from '../lib/db/migrate-on-start.js';
+import { linkBuilderFromEnv } from '../lib/links/links.js';
 import { createLogger } from '../lib/logger.js';
 import { temporalLogger } from '../lib/temporal/sdk-logger.js';
 import { createWorker } from './create-worker.js';
@@ -23,7 +24,7 @@ async function main(env: WorkerEnv): Promise<void> {
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
-      deps: { prisma, logger, email: createEmailSender(env, logger), caro: caroDepsFromEnv(env) },
+      deps: { prisma, logger, email: createEmailSender(env, logger), links: linkBuilderFromEnv(env), caro: caroDepsFromEnv(env) },
       shutdownGraceTime: `${env.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
     });
     logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE, address: env.TEMPORAL_ADDRESS }, 'worker started');

@@ -29,9 +29,9 @@ export function createCaroActivities(deps: ActivityDeps) {
   }
   type Order = Awaited<ReturnType<typeof loadOrder>>;
 
-  function caroDeps() {
-    if (!deps.caro) throw ApplicationFailure.create({ type: 'CaroLinksNotConfigured', message: 'the worker has no link signing configuration for CARO', nonRetryable: true });
-    return deps.caro;
+  function termsUrl() {
+    if (!deps.caro) throw ApplicationFailure.create({ type: 'CaroNotConfigured', message: 'the worker has no CARO settings (terms URL)', nonRetryable: true });
+    return deps.caro.termsUrl;
   }
 
   const caseVars = (order: Order) => ({ companyName: order.client.companyName, officeName: order.client.office.name, clientReference: order.clientReference });
@@ -39,7 +39,7 @@ export function createCaroActivities(deps: ActivityDeps) {
   const activation = (order: Order, linkVersion: number, linkExpiresAt: string) =>
     order.kbcGroup
       ? ({ kind: 'bank-app', bankName: kbcBrand(order.bankAccount?.bankName) } as const)
-      : ({ kind: 'link', activationUrl: caroDeps().links.url('caro-activation', caroLinkSubject(order.id, linkVersion), new Date(linkExpiresAt)), linkExpiresAt } as const);
+      : ({ kind: 'link', activationUrl: deps.links.url('caro-activation', caroLinkSubject(order.id, linkVersion), new Date(linkExpiresAt)), linkExpiresAt } as const);
 
   /** Deletes the cardholder's address everywhere it is stored: the order, its outbox rows, its reminder rows. */
   async function purgeCardholderEmail(orderId: string) {
@@ -103,7 +103,7 @@ export function createCaroActivities(deps: ActivityDeps) {
       try {
         const outcome = await sendEmail({
           template: 'caro.confirmation',
-          vars: { ...caseVars(order), statementsFrom: req.statementsFrom, termsUrl: caroDeps().termsUrl },
+          vars: { ...caseVars(order), statementsFrom: req.statementsFrom, termsUrl: termsUrl() },
           to: order.cardholderEmail,
           language: order.cardholderLanguage,
           idempotencyKey: req.idempotencyKey,

@@ -1,5 +1,3 @@
-import { createLinkBuilder, type LinkBuilder } from '../../lib/links/links.js';
-
 /**
  * The subject of a CARO activation token: the order and its link version. Every new invitation
  * (resend, replay, reactivation) bumps the version on the order, so an older link stops opening.
@@ -11,10 +9,5 @@ export function parseCaroLinkSubject(subject: string): { orderId: string; linkVe
   return match ? { orderId: match[1] as string, linkVersion: Number(match[2]) } : undefined;
 }
 
-/** The worker's CARO dependencies from its link settings: the signer of activation links and the terms page. */
-export function caroDepsFromEnv(env: { LINK_SIGNING_SECRET: string; PUBLIC_BASE_URL: string }): { links: LinkBuilder; termsUrl: string } {
-  return {
-    links: createLinkBuilder({ publicBaseUrl: env.PUBLIC_BASE_URL, secret: env.LINK_SIGNING_SECRET }),
-    termsUrl: `${env.PUBLIC_BASE_URL.replace(/\/+$/, '')}/terms/caro`,
-  };
-}
+/** The worker's CARO settings from its environment: where the cardholder reads the terms. */
+export const caroDepsFromEnv = (env: { PUBLIC_BASE_URL: string }): { termsUrl: string } => ({ termsUrl: `${env.PUBLIC_BASE_URL.replace(/\/+$/, '')}/terms/caro` });

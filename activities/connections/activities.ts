@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { needsInvitation } from '../../workflows/consent-renewal/contract.js';
 import type { ActivityDeps } from '../deps.js';
 import { createSendEmail, isEmailRejected } from '../email/send-email.js';
 
@@ -7,7 +8,19 @@ export interface ConsentReminderRequest {
   validUntil: string;
   daysBefore: number;
   idempotencyKey: string;
+  /** A reminder the office asked for (POST /v1/connections/:id/remind), numbered over the connection's life. */
+  manual?: { sequence: number };
 }
+
+export interface ConnectionInvitationRequest {
+  connectionId: string;
+  /** Numbered over the connection's life: the record of this invitation. */
+  sequence: number;
+  linkExpiresAt: string;
+  idempotencyKey: string;
+}
+
+export type ConnectionInvitationOutcome = { sent: true } | { sent: false; reason: 'not_needed' | 'missing_recipient' };
 
 export type ConsentReminderOutcome = { sent: true } | { sent: false; reason: 'renewed' | 'missing_recipient' };
 
@@ -15,7 +28,7 @@ export type ConsentReminderOutcome = { sent: true } | { sent: false; reason: 're
 const providerName = (provider: string) => provider.charAt(0).toUpperCase() + provider.slice(1);
 
 export function createConnectionActivities(deps: ActivityDeps) {
-  const { prisma, logger } = deps;
+  const { prisma, logger, links } = deps;
   const sendEmail = createSendEmail(deps);
 
   async function loadConnection(connectionId: string) {
@@ -40,7 +53,7 @@ export function createConnectionActivities(deps: ActivityDeps) {
      */
     async sendConsentReminder(req: ConsentReminderRequest): Promise<ConsentReminderOutcome> {
       const connection = await loadConnection(req.connectionId);
-      const log = logger.child({ connectionId: req.connectionId, daysBefore: req.daysBefore });
+      const log = logger.child({ connectionId: req.connectionId, daysBefore: req.daysBefore, manual: req.manual !== undefined });
       if (connection.validUntil.getTime() !== Date.parse(req.validUntil)) {
         log.info('consent renewed since this reminder was planned: not sending');
         return { sent: false, reason: 'renewed' };
@@ -56,10 +69,48 @@ export function createConnectionActivities(deps: ActivityDeps) {
       });
       if (outcome.status === 'missing_recipient') return { sent: false, reason: 'missing_recipient' };
       await prisma.reminderSent.createMany({
-        data: [{ caseType: 'connection', caseId: connection.id, kind: `consent:${req.validUntil}`, sequence: req.daysBefore, toAddress: connection.ownerEmail }],
+        data: [
+          req.manual
+            ? { caseType: 'connection', caseId: connection.id, kind: `consent-manual:${req.validUntil}`, sequence: req.manual.sequence, toAddress: connection.ownerEmail }
+            : { caseType: 'connection', caseId: connection.id, kind: `consent:${req.validUntil}`, sequence: req.daysBefore, toAddress: connection.ownerEmail },
+        ],
         skipDuplicates: true,
       });
       log.info({ duplicate: outcome.duplicate }, 'consent reminder sent');
+      return { sent: true };
+    },
+
+    /**
+     * A new invitation to the owner, with a signed link, while the aggregator reports the account
+     * not found or the access lost (re-read here: a repaired connection gets nothing).
+     */
+    async sendConnectionInvitation(req: ConnectionInvitationRequest): Promise<ConnectionInvitationOutcome> {
+      const connection = await loadConnection(req.connectionId);
+      const log = logger.child({ connectionId: req.connectionId, sequence: req.sequence });
+      if (!needsInvitation(connection.status)) {
+        log.info({ status: connection.status }, 'connection no longer needs an invitation: not sending');
+        return { sent: false, reason: 'not_needed' };
+      }
+      const outcome = await sendEmail({
+        template: 'consent.invitation',
+        vars: {
+          ...facts(connection),
+          officeName: connection.office.name,
+          reason: connection.status,
+          invitationUrl: links.url('connection-invitation', connection.id, new Date(req.linkExpiresAt)),
+          linkExpiresAt: req.linkExpiresAt,
+        },
+        to: connection.ownerEmail,
+        language: connection.ownerLanguage,
+        idempotencyKey: req.idempotencyKey,
+        case: { type: 'connection', id: connection.id },
+      });
+      if (outcome.status === 'missing_recipient') return { sent: false, reason: 'missing_recipient' };
+      await prisma.reminderSent.createMany({
+        data: [{ caseType: 'connection', caseId: connection.id, kind: 'invitation', sequence: req.sequence, toAddress: connection.ownerEmail }],
+        skipDuplicates: true,
+      });
+      log.info({ duplicate: outcome.duplicate, reason: connection.status }, 'connection invitation sent');
       return { sent: true };
     },
 

@@ -41,7 +41,7 @@ const rejected = (reason: string) => ApplicationFailure.create({ type: EMAIL_REJ
 /** True for the failure sendEmail throws when the provider refused a message. */
 export const isEmailRejected = (error: unknown): boolean => error instanceof ApplicationFailure && error.type === EMAIL_REJECTED;
 
-export function createSendEmail({ prisma, logger, email }: ActivityDeps) {
+export function createSendEmail({ prisma, logger, email }: Pick<ActivityDeps, 'prisma' | 'logger' | 'email'>) {
   return async function sendEmail<K extends TemplateId>(req: SendEmailRequest<K>): Promise<EmailOutcome> {
     const rendered = renderTemplate(req.template, req.vars, req.language);
     const to = req.to?.trim() || null;

@@ -45,6 +45,8 @@ export interface RouteDef<P extends AnySchema | undefined = AnySchema | undefine
   query?: Q;
   body?: B;
   responses: Record<number, { description: string; schema?: AnySchema }>;
+  /** Part of the development sandbox: mounted (and documented) only when AppDeps.sandbox is set. */
+  sandbox?: boolean;
   /** The action name recorded in the audit trail for a successful state-changing call. */
   action?: string;
   handler(ctx: HandlerContext<Out<P>, Out<Q>, Out<B>>): Promise<Reply>;

@@ -13,9 +13,9 @@ import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, defineRoute, EDITORS, type Actor } from '../http/route.js';
 import { officeScope, targetOffice } from '../http/scope.js';
 import { idParams } from '../schemas/common.js';
-import { connectionDetailSchema, connectionSchema, createConnectionBody, listConnectionsQuery, renewConnectionBody } from '../schemas/connections.js';
+import { connectionDetailSchema, connectionSchema, createConnectionBody, invitationResultSchema, listConnectionsQuery, remindResultSchema, renewConnectionBody } from '../schemas/connections.js';
 import { problemResponses } from '../schemas/problem.js';
-import { consentInput, renewConsent } from '../services/consent.js';
+import { consentInput, inviteAgain, journalCreated, remindNow, renewConsent } from '../services/consent.js';
 import { caseEmailProblems } from '../services/email-problems.js';
 
 const withAction = (connection: Connection) => ({ ...connection, action: CONNECTION_STATUSES[connection.status] });
@@ -46,6 +46,21 @@ async function workflowView(deps: AppDeps, req: { log: { warn: (o: object, m: st
     }
   }
   return { workflowId, status: description?.status.name ?? 'NOT_FOUND', state };
+}
+
+/** What went out to the owner besides the expiry notices: reminders_sent rows of this connection. */
+async function sentToOwner(deps: AppDeps, connectionId: string) {
+  const rows = await deps.prisma.reminderSent.findMany({ where: { caseType: 'connection', caseId: connectionId }, orderBy: { sentAt: 'asc' } });
+  const reminders = [];
+  const invitations = [];
+  for (const row of rows) {
+    const [kind, forValidUntil = ''] = row.kind.split(/:(.*)/s);
+    const sent = { sentAt: row.sentAt.toISOString(), toAddress: row.toAddress };
+    if (kind === 'consent') reminders.push({ kind: 'scheduled' as const, daysBefore: row.sequence, forValidUntil, ...sent });
+    else if (kind === 'consent-manual') reminders.push({ kind: 'manual' as const, daysBefore: null, forValidUntil, ...sent });
+    else if (kind === 'invitation') invitations.push({ number: row.sequence, ...sent });
+  }
+  return { reminders, invitations };
 }
 
 export const connectionRoutes = [
@@ -126,8 +141,8 @@ export const connectionRoutes = [
     responses: { 200: { description: 'The connection', schema: connectionDetailSchema }, ...problemResponses(400, 401, 404) },
     async handler({ params, actor, deps, req }) {
       const connection = await findScoped(deps, actor, params.id);
-      const [workflow, emailProblems] = await Promise.all([workflowView(deps, req, connection.workflowId), caseEmailProblems(deps.prisma, 'connection', connection.id)]);
-      return { status: 200, body: { ...withAction(connection), workflow, emailProblems } };
+      const [workflow, emailProblems, sent] = await Promise.all([workflowView(deps, req, connection.workflowId), caseEmailProblems(deps.prisma, 'connection', connection.id), sentToOwner(deps, connection.id)]);
+      return { status: 200, body: { ...withAction(connection), workflow, emailProblems, ...sent } };
     },
   }),
   defineRoute({
@@ -153,6 +168,68 @@ export const connectionRoutes = [
       return outcome.kind === 'stale'
         ? { status: 200, ...reply }
         : { status: 202, ...reply, audited: { resourceType: 'connection', resourceId: connection.id, details: { validUntil: body.validUntil } } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/connections/:id/remind',
+    operationId: 'remindConnectionOwner',
+    summary: 'Send the owner a consent reminder now',
+    tag: 'connections',
+    roles: EDITORS,
+    params: idParams,
+    action: 'connection.remind',
+    responses: {
+      200: { description: 'Sent; the next manual reminder is allowed from nextAllowedAt', schema: remindResultSchema },
+      ...problemResponses(400, 401, 403, 404, 409),
+    },
+    async handler({ params, actor, deps, req }) {
+      const connection = await findScoped(deps, actor, params.id);
+      const sent = await remindNow(deps, connection);
+      req.log.info({ connectionId: connection.id, daysBefore: sent.daysBefore }, 'manual consent reminder sent');
+      return {
+        status: 200,
+        body: { connectionId: connection.id, sentAt: sent.at, daysBefore: sent.daysBefore, nextAllowedAt: sent.nextAllowedAt },
+        audited: { resourceType: 'connection', resourceId: connection.id, details: { validUntil: connection.validUntil.toISOString() } },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/connections/:id/invitation',
+    operationId: 'inviteConnectionOwner',
+    summary: 'Send the owner a new invitation (account not found, access lost)',
+    tag: 'connections',
+    roles: EDITORS,
+    params: idParams,
+    action: 'connection.invite',
+    responses: { 200: { description: 'A new invitation with a signed link went out', schema: invitationResultSchema }, ...problemResponses(400, 401, 403, 404, 409) },
+    async handler({ params, actor, deps, req }) {
+      const connection = await findScoped(deps, actor, params.id);
+      const sent = await inviteAgain(deps, connection);
+      req.log.info({ connectionId: connection.id, status: connection.status }, 'connection invitation sent');
+      return {
+        status: 200,
+        body: { connectionId: connection.id, sentAt: sent.at, linkExpiresAt: sent.linkExpiresAt },
+        audited: { resourceType: 'connection', resourceId: connection.id, details: { status: connection.status } },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/connections/:id/journal-created',
+    operationId: 'reportJournalCreated',
+    summary: 'Report the ledger journal created: the connection is reactivated',
+    tag: 'connections',
+    roles: EDITORS,
+    params: idParams,
+    action: 'connection.journal_created',
+    responses: { 200: { description: 'Reactivated: connected, or expires_soon near its deadline', schema: connectionSchema }, ...problemResponses(400, 401, 403, 404, 409) },
+    async handler({ params, actor, deps, req }) {
+      const connection = await findScoped(deps, actor, params.id);
+      const updated = await journalCreated(deps, connection);
+      req.log.info({ connectionId: connection.id, status: updated.status }, 'journal created: connection reactivated');
+      return { status: 200, body: withAction(updated), audited: { resourceType: 'connection', resourceId: connection.id, details: { status: updated.status } } };
     },
   }),
 ];

@@ -7,6 +7,7 @@ import { clientRoutes } from './clients.js';
 import { connectionRoutes } from './connections.js';
 import { officeRoutes } from './offices.js';
 import { outboxRoutes } from './outbox.js';
+import { sandboxRoutes } from './sandbox.js';
 
-/** Every authenticated route of the API, in documentation order. */
-export const apiRoutes: readonly RouteDef[] = [...officeRoutes, ...clientRoutes, ...bankAccountRoutes, ...connectionRoutes, ...caroRoutes, ...auditRoutes, ...outboxRoutes, ...apiKeyRoutes];
+/** Every authenticated route of the API, in documentation order; `sandbox` ones only when enabled (api/app.ts). */
+export const apiRoutes: readonly RouteDef[] = [...officeRoutes, ...clientRoutes, ...bankAccountRoutes, ...connectionRoutes, ...caroRoutes, ...auditRoutes, ...outboxRoutes, ...apiKeyRoutes, ...sandboxRoutes];

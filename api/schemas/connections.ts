@@ -56,7 +56,22 @@ const nextStep = z
   ])
   .nullable();
 
+export const remindResultSchema = z.object({
+  connectionId: z.string(),
+  sentAt: z.iso.datetime(),
+  /** The "expires in N days" the owner read. */
+  daysBefore: z.number().int(),
+  /** No other manual reminder before this instant (429 until then). */
+  nextAllowedAt: z.iso.datetime(),
+});
+
+export const invitationResultSchema = z.object({ connectionId: z.string(), sentAt: z.iso.datetime(), linkExpiresAt: z.iso.datetime() });
+
 export const connectionDetailSchema = connectionSchema.extend({
+  /** Reminders that went out, scheduled (15/3/1 days before) or asked for by the office, oldest first. */
+  reminders: z.array(z.object({ kind: z.enum(['scheduled', 'manual']), daysBefore: z.number().int().nullable(), forValidUntil: z.string(), sentAt: z.iso.datetime(), toAddress: z.string().nullable() })),
+  /** New invitations sent to repair the connection (account not found, access lost), oldest first. */
+  invitations: z.array(z.object({ number: z.number().int(), sentAt: z.iso.datetime(), toAddress: z.string().nullable() })),
   /** E-mail that did not go out: rejected by the provider (with its reason), or no address on file. */
   emailProblems: z.array(z.object({ template: z.string(), problem: z.enum(['rejected', 'missing_recipient']), reason: z.string().nullable(), at: z.iso.datetime() })),
   workflow: z.object({

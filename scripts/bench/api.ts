@@ -14,6 +14,7 @@ import { createPrisma } from '../../lib/db/client.js';
 import { startEmbeddedPostgres } from '../../lib/db/embedded.js';
 import { createThrowawayDatabase } from '../../lib/db/throwaway-database.js';
 import { applyMigrations } from '../../lib/db/migrate.js';
+import { createLinkBuilder } from '../../lib/links/links.js';
 import { createLogger } from '../../lib/logger.js';
 import { createTemporalClient } from '../../lib/temporal/client.js';
 import { temporalLogger } from '../../lib/temporal/sdk-logger.js';
@@ -60,7 +61,7 @@ async function runOn(label: string, databaseUrl: string, temporalAddress: string
   await applyMigrations(databaseUrl);
   const prisma = createPrisma(databaseUrl);
   const taskQueue = `bench-${randomUUID()}`;
-  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, deps: { prisma, logger, email: new OutboxSender() } });
+  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, deps: { prisma, logger, email: new OutboxSender(), links: createLinkBuilder({ publicBaseUrl: 'http://localhost:3000', secret: 'bench-link-signing-secret-000000000000000' }) } });
   const running = worker.run();
   const temporal = createTemporalClient({ TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_TLS: false });
   const app = createApp({ temporal, prisma, logger, taskQueue, temporalTimeoutMs: 10_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, webhookSecrets: DEV_WEBHOOK_SECRETS, rateLimitPerMinute: 10_000_000 });

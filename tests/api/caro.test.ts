@@ -50,7 +50,7 @@ const waitForStatus = (id: string, status: string) =>
     const body = await get(id);
     return body.status === status && body.workflow.state?.status === status ? body : undefined;
   }, `order ${id} ${status}`);
-const linkIn = (text: string) => /http:\/\/links\.test\/l\/(\S+)/.exec(text)?.[1];
+const linkIn = (text: string) => /https:\/\/bankfeed\.test\/l\/(\S+)/.exec(text)?.[1];
 
 describe('ordering', () => {
   it('orders several cards at once: a signed link for other banks, bank-app steps without a link for KBC/CBC', async () => {
@@ -122,7 +122,7 @@ describe('accountant actions', () => {
     const copied = await stack.http('POST', `/v1/caro-orders/${id}/activation-link`, undefined, { key: accountant });
     expect(copied.status).toBe(200);
     const [invitation] = await outbox(id);
-    expect(copied.body.url).toBe(`http://links.test/l/${linkIn(invitation!.text)}`);
+    expect(copied.body.url).toBe(`https://bankfeed.test/l/${linkIn(invitation!.text)}`);
 
     const resent = await stack.http('POST', `/v1/caro-orders/${id}/resend`, undefined, { key: accountant });
     expect(resent.status).toBe(202);
@@ -147,7 +147,7 @@ describe('accountant actions', () => {
     expect((await open(second.url)).status).toBe(200);
     await stack.http('POST', `/v1/caro-orders/${id}/cancel`, undefined, { key: accountant });
     expect((await open(second.url)).body.code).toBe('link_closed');
-    expect((await open('http://links.test/l/v1.forged.token')).status).toBe(404);
+    expect((await open('https://bankfeed.test/l/v1.forged.token')).status).toBe(404);
     const trail = await stack.db.prisma.auditEvent.findMany({ where: { resourceId: id }, orderBy: { at: 'asc' } });
     expect(trail.map((a) => a.action)).toEqual(['caro.order', 'caro.copy_link', 'caro.resend', 'caro.copy_link', 'webhook.caro.caro.activation_failed', 'caro.cancel']);
   });
@@ -213,7 +213,7 @@ describe('outcomes through the signed webhook', () => {
     await waitFor(async () => ((await stack.db.prisma.caroOrder.findUniqueOrThrow({ where: { id } })).cardholderEmail === null ? true : undefined), 'the purge');
     const confirmation = (await outbox(id)).find((m) => m.template === 'caro.confirmation')!;
     expect(confirmation).toMatchObject({ status: 'sent', toAddress: null });
-    expect(confirmation.text).toMatch(/http:\/\/links\.test\/terms\/caro/);
+    expect(confirmation.text).toMatch(/https:\/\/bankfeed\.test\/terms\/caro/);
     expect(await stack.db.prisma.emailOutbox.count({ where: { toAddress: email } })).toBe(0);
 
     expect((await stack.webhook('caro', event('caro.activation_failed', { orderId: id, reason: 'debit_card' }))).status).toBe(202);

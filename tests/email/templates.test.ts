@@ -26,8 +26,8 @@ describe('every template, variant and language renders', () => {
   });
 
   it('covers every template with samples in fr, nl and en', () => {
-    expect(TEMPLATE_IDS).toHaveLength(13);
-    expect(all.length).toBe(66);
+    expect(TEMPLATE_IDS).toHaveLength(14);
+    expect(all.length).toBe(72);
   });
 });
 
@@ -56,6 +56,22 @@ describe('key facts', () => {
       }
     });
     expect(render('caro.bank-app-instructions', 'en').text).toContain('5. Select the credit card with client reference 4711 0815 22.');
+  });
+
+  it('connection invitation: the signed link in both parts, its expiry, and why the owner is invited again', () => {
+    const why = { fr: ['ne retrouve plus le compte', 'n’a plus accès'], nl: ['niet meer terug', 'geen toegang meer'], en: ['can no longer find', 'lost access'] };
+    each((l) => {
+      const notFound = render('consent.invitation', l, 'account_not_found');
+      const lost = render('consent.invitation', l, 'access_lost');
+      for (const mail of [notFound, lost]) {
+        expect(mail.html).toContain(`href="${SAMPLE_LINKS.invitation}"`);
+        expect(mail.text).toContain(SAMPLE_LINKS.invitation);
+        expect(mail.text).toContain('2027');
+      }
+      expect(notFound.text).toContain(why[l][0]);
+      expect(lost.text).toContain(why[l][1]);
+      expect(notFound.subject).not.toBe(lost.subject);
+    });
   });
 
   it('CARO invitation: the activation link, and what the cardholder needs (card, card reader, client reference)', () => {

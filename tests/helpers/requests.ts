@@ -25,6 +25,13 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
     return { orders: [{ clientId, bankAccountId: account.body.id as string, clientReference: `REF-${randomUUID().slice(0, 8)}`, cardholderEmail: 'holder@example.be', cardholderLanguage: 'fr' }] };
   };
   const newCaroOrder = async () => (await stack.http('POST', '/v1/caro-orders', await caroOrderBody())).body.data[0].id as string;
+  /** A connection of the office, `days` from its deadline, in `status` (as the aggregator would report it). */
+  const newConnection = async (days: number, status?: 'access_lost' | 'journal_missing') => {
+    const validUntil = new Date(Date.now() + days * DAY).toISOString();
+    const created = await stack.http('POST', '/v1/connections', { officeId, provider: 'ponto', ownerEmail: 'owner@example.be', ownerLanguage: 'nl', ibans: ['BE68539007547034'], validUntil });
+    if (status) await stack.db.prisma.connection.update({ where: { id: created.body.id }, data: { status } });
+    return created.body.id as string;
+  };
   return {
     createOffice: () => ({ path: '/v1/offices', body: { name: 'Office M', language: 'nl', contactEmail: 'm@example.be' } }),
     listOffices: () => ({ path: '/v1/offices' }),
@@ -43,6 +50,9 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
     createConnection: () => ({ path: '/v1/connections', body: { officeId, provider: 'ponto', ownerLanguage: 'nl', ibans: ['BE68539007547034'], validUntil: new Date(Date.now() + 90 * DAY).toISOString() } }),
     listConnections: () => ({ path: '/v1/connections?expiresWithinDays=120' }),
     getConnection: () => ({ path: `/v1/connections/${connectionId}` }),
+    remindConnectionOwner: async () => ({ path: `/v1/connections/${await newConnection(10)}/remind` }),
+    inviteConnectionOwner: async () => ({ path: `/v1/connections/${await newConnection(60, 'access_lost')}/invitation` }),
+    reportJournalCreated: async () => ({ path: `/v1/connections/${await newConnection(60, 'journal_missing')}/journal-created` }),
     renewConnection: () => ({ path: `/v1/connections/${connectionId}/renewal`, body: { validUntil: new Date(Date.now() + 80 * DAY).toISOString() } }),
     createCaroOrders: async () => ({ path: '/v1/caro-orders', body: await caroOrderBody() }),
     getCaroPreorderWarning: async () => ({ path: `/v1/clients/${await newClient()}/caro-preorder-warning?language=nl` }),
@@ -68,6 +78,7 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
     },
     createApiKey: () => ({ path: '/v1/api-keys', body: { name: 'matrix', role: 'support' } }),
     listApiKeys: () => ({ path: '/v1/api-keys' }),
+    sandboxWebhook: () => ({ path: '/v1/sandbox/webhooks/aggregator', body: { type: 'connection.status_changed', data: { connectionId, status: 'connected' } } }),
     revokeApiKey: async () => {
       const created = await stack.http('POST', '/v1/api-keys', { name: 'to revoke', role: 'support' });
       return { path: `/v1/api-keys/${created.body.id}` };

@@ -1,6 +1,6 @@
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { createActivities } from '../../activities/index.js';
+import type { createConnectionActivities } from '../../activities/connections/activities.js';
 import { workflowsPath } from '../../workers/create-worker.js';
 import { consentRenewalWorkflowId, consentRenewedSignal, consentStateQuery, DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import type { consentRenewalWorkflow } from '../../workflows/consent-renewal/workflow.js';
@@ -8,7 +8,8 @@ import { startDevServer, type DevServer } from '../helpers/temporal.js';
 
 // On the dev server (the real server): the time-skipping test server does not reliably answer
 // queries to a run that continued-as-new. No time passes here, so none needs skipping.
-type Activities = Pick<ReturnType<typeof createActivities>, 'sendConsentReminder' | 'markConsentExpired'>;
+/** The consent workflow's activities (the worker registers every journey's; this test runs only this one). */
+type Activities = ReturnType<typeof createConnectionActivities>;
 const DAY = 86_400_000;
 let server: DevServer;
 
@@ -25,6 +26,10 @@ describe('consent renewal workflow over many renewals', () => {
     const activities: Activities = {
       async sendConsentReminder() {
         called.push('sendConsentReminder');
+        return { sent: true };
+      },
+      async sendConnectionInvitation() {
+        called.push('sendConnectionInvitation');
         return { sent: true };
       },
       async markConsentExpired() {

@@ -2,18 +2,22 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { createActivities } from '../../activities/index.js';
+import type { createConnectionActivities } from '../../activities/connections/activities.js';
 import { workflowsPath } from '../../workers/create-worker.js';
 import {
   consentRenewalWorkflowId,
   consentRenewedSignal,
   consentStateQuery,
   DEFAULT_CONSENT_SCHEDULE,
+  remindNowUpdate,
+  sendInvitationUpdate,
 } from '../../workflows/consent-renewal/contract.js';
 import type { consentRenewalWorkflow } from '../../workflows/consent-renewal/workflow.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
+import { waitFor } from '../helpers/wait.js';
 
-type Activities = Pick<ReturnType<typeof createActivities>, 'sendConsentReminder' | 'markConsentExpired'>;
+/** The consent workflow's activities (the worker registers every journey's; this test runs only this one). */
+type Activities = ReturnType<typeof createConnectionActivities>;
 type Call = { activity: keyof Activities; at: string; args: Record<string, unknown> };
 
 const DAY = 86_400_000;
@@ -38,6 +42,10 @@ function recordingActivities(calls: Call[], opts: { rejectDaysBefore?: number } 
     async sendConsentReminder(req) {
       record('sendConsentReminder', req);
       if (req.daysBefore === opts.rejectDaysBefore) throw ApplicationFailure.nonRetryable('e-mail rejected: validation_error', 'EmailRejected');
+      return { sent: true };
+    },
+    async sendConnectionInvitation(req) {
+      record('sendConnectionInvitation', req);
       return { sent: true };
     },
     async markConsentExpired(req) {
@@ -150,5 +158,46 @@ describe('consent renewal workflow (time-skipping)', () => {
     );
     expect(reminders(calls).map(([days]) => days)).toEqual([15, 3, 1]);
     expect(calls.filter((c) => c.activity === 'markConsentExpired')).toHaveLength(1);
+  });
+});
+
+describe('manual actions (updates on the running workflow)', () => {
+  it('remind now: at once, not twice within 24 h, again after; never for another deadline; counters survive a renewal', async () => {
+    const calls: Call[] = [];
+    const start = await nowMs();
+    const validUntil = new Date(start + 10 * DAY).toISOString();
+    await withWorker(calls, async (taskQueue) => {
+      const handle = await env.client.workflow.start<typeof consentRenewalWorkflow>('consentRenewalWorkflow', {
+        workflowId: consentRenewalWorkflowId('c-remind'),
+        taskQueue,
+        args: [{ connectionId: 'c-remind', validUntil, schedule: DEFAULT_CONSENT_SCHEDULE }],
+      });
+      const first = await handle.executeUpdate(remindNowUpdate, { args: [{ validUntil }] });
+      expect(first).toMatchObject({ sent: true, daysBefore: 10 });
+      if (!first.sent) throw new Error('not sent');
+      expect(Date.parse(first.nextAllowedAt) - Date.parse(first.at)).toBe(DAY);
+      expect(await handle.executeUpdate(remindNowUpdate, { args: [{ validUntil }] })).toEqual({ sent: false, reason: 'too_soon', nextAllowedAt: first.nextAllowedAt });
+      // The caller saw another deadline than this run's: a renewal crossed the request.
+      expect(await handle.executeUpdate(remindNowUpdate, { args: [{ validUntil: new Date(start + 5 * DAY).toISOString() }] })).toEqual({ sent: false, reason: 'renewed' });
+
+      await env.sleep(DAY + 60_000);
+      expect(await handle.executeUpdate(remindNowUpdate, { args: [{ validUntil }] })).toMatchObject({ sent: true, daysBefore: 9 });
+
+      const renewedUntil = new Date(start + 60 * DAY).toISOString();
+      await handle.signal(consentRenewedSignal, { validUntil: renewedUntil });
+      expect(await handle.executeUpdate(remindNowUpdate, { args: [{ validUntil }] })).toEqual({ sent: false, reason: 'renewed' });
+      // The next run keeps the last manual reminder: still too soon for the renewed consent.
+      await waitFor(async () => ((await handle.query(consentStateQuery)).renewals === 1 ? true : undefined), 'the renewed run');
+      expect(await handle.executeUpdate(remindNowUpdate, { args: [{ validUntil: renewedUntil }] })).toMatchObject({ sent: false, reason: 'too_soon' });
+      expect(await handle.executeUpdate(sendInvitationUpdate)).toMatchObject({ sent: true });
+      await handle.terminate();
+    });
+    const manual = calls.filter((c) => c.activity === 'sendConsentReminder');
+    expect(manual.map((c) => [c.args.manual, c.args.idempotencyKey])).toEqual([
+      [{ sequence: 1 }, `connection:c-remind/${validUntil}/manual-reminder/1`],
+      [{ sequence: 2 }, `connection:c-remind/${validUntil}/manual-reminder/2`],
+    ]);
+    const invitations = calls.filter((c) => c.activity === 'sendConnectionInvitation');
+    expect(invitations.map((c) => [c.args.sequence, c.args.idempotencyKey])).toEqual([[1, 'connection:c-remind/invitation/1']]);
   });
 });

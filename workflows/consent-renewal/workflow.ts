@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, condition, continueAsNew, isCancellation, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, isCancellation, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
 import {
   consentRenewedSignal,
@@ -7,6 +7,7 @@ import {
   type ConsentRenewalResult,
   type ConsentRenewalState,
 } from './contract.js';
+import { handleManualActions } from './manual.js';
 import { planConsentReminders } from './plan.js';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -45,6 +46,7 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
     if (Date.parse(validUntil) > Date.parse(renewedUntil ?? input.validUntil)) renewedUntil = validUntil;
   });
   setHandler(consentStateQuery, () => state);
+  const manual = handleManualActions(input, () => (renewedUntil !== undefined ? 'renewed' : state.phase === 'expired' || Date.now() >= validUntilMs ? 'expired' : undefined));
 
   const renewed = (untilMs: number) => condition(() => renewedUntil !== undefined, Math.max(untilMs - Date.now(), 0));
 
@@ -74,7 +76,8 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
   }
   if (renewedUntil !== undefined) {
     log.info('Consent renewed: planning anew', { connectionId, renewals: renewals + 1 });
-    return continueAsNew<typeof consentRenewalWorkflow>({ ...input, validUntil: renewedUntil, renewals: renewals + 1 });
+    await condition(allHandlersFinished);
+    return continueAsNew<typeof consentRenewalWorkflow>({ ...input, validUntil: renewedUntil, renewals: renewals + 1, manual });
   }
 
   await markConsentExpired({
@@ -84,5 +87,6 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
   });
   state.phase = 'expired';
   state.nextStep = null;
+  await condition(allHandlersFinished);
   return { connectionId, status: 'expired', validUntil: input.validUntil, renewals };
 }

@@ -3,7 +3,7 @@
  * 15, 3 and 1 days before the deadline, and the expiry notices to the owner and the office.
  */
 import { defineTemplate, fromService, GREETING, onBehalfOf } from './define.js';
-import { facts, heading, paragraph, steps, type Block } from './layout.js';
+import { button, facts, heading, note, paragraph, steps, type Block } from './layout.js';
 import { formatDate, maskIban, type IsoDate, type TemplateLanguage } from './language.js';
 
 interface ConnectionFacts {
@@ -169,6 +169,77 @@ export const consentExpiredOffice = defineTemplate<ExpiredOfficeVars>({
         paragraph('As soon as the owner renews the consent, the connection resumes with the new deadline.'),
       ],
       signature: fromService.en,
+    }),
+  },
+});
+
+/** Why the owner is invited again (seed 003): the aggregator no longer finds the account, or lost access to the user's app. */
+export type InvitationReason = 'account_not_found' | 'access_lost';
+
+type InvitationVars = ConnectionFacts & { officeName: string; reason: InvitationReason; invitationUrl: string; linkExpiresAt: IsoDate };
+
+const WHAT_HAPPENED: Record<TemplateLanguage, (v: InvitationVars) => string> = {
+  fr: (v) =>
+    v.reason === 'account_not_found'
+      ? `${v.provider} ne retrouve plus le compte bancaire connecté pour votre comptable, ${v.officeName}. Votre comptable ne reçoit donc plus vos transactions pour ce compte.`
+      : `Le service n’a plus accès à votre application ${v.provider} : votre comptable, ${v.officeName}, ne reçoit donc plus vos transactions.`,
+  nl: (v) =>
+    v.reason === 'account_not_found'
+      ? `${v.provider} vindt de gekoppelde bankrekening voor uw boekhouder, ${v.officeName}, niet meer terug. Uw boekhouder ontvangt voor deze rekening dus geen transacties meer.`
+      : `De dienst heeft geen toegang meer tot uw ${v.provider}-app: uw boekhouder, ${v.officeName}, ontvangt uw transacties dus niet meer.`,
+  en: (v) =>
+    v.reason === 'account_not_found'
+      ? `${v.provider} can no longer find the bank account connected for your accountant, ${v.officeName}, so your accountant no longer receives its transactions.`
+      : `The service has lost access to your ${v.provider} app, so your accountant, ${v.officeName}, no longer receives your transactions.`,
+};
+
+export const consentInvitation = defineTemplate<InvitationVars>({
+  audience: 'connection-owner',
+  content: {
+    fr: (v) => ({
+      subject: v.reason === 'account_not_found' ? 'Votre connexion bancaire doit être réparée' : 'Nouvelle invitation : reconnectez votre banque',
+      preview: `Reconnectez-vous via ${v.provider} pour que votre comptable reçoive à nouveau vos transactions.`,
+      greeting: GREETING.fr,
+      blocks: [
+        paragraph(WHAT_HAPPENED.fr(v)),
+        connectionFacts('fr', v, { expired: false }),
+        heading('Comment rétablir la connexion'),
+        steps('Ouvrez l’invitation avec le bouton ci-dessous.', `Connectez-vous à ${v.provider} et sélectionnez le ou les comptes à connecter.`, 'Suivez les étapes de votre banque : identifiez-vous avec votre lecteur de carte ou itsme, puis confirmez.'),
+        button('Accepter l’invitation', v.invitationUrl),
+        paragraph(`Ce lien est personnel et valable jusqu’au ${formatDate(v.linkExpiresAt, 'fr')}.`),
+        note(`Vous n’attendiez pas cet e-mail ? Vérifiez auprès de ${v.officeName} avant de continuer.`),
+      ],
+      signature: onBehalfOf.fr(v.officeName),
+    }),
+    nl: (v) => ({
+      subject: v.reason === 'account_not_found' ? 'Uw bankkoppeling moet hersteld worden' : 'Nieuwe uitnodiging: koppel uw bank opnieuw',
+      preview: `Koppel opnieuw via ${v.provider}, zodat uw boekhouder uw transacties weer ontvangt.`,
+      greeting: GREETING.nl,
+      blocks: [
+        paragraph(WHAT_HAPPENED.nl(v)),
+        connectionFacts('nl', v, { expired: false }),
+        heading('Zo herstelt u de koppeling'),
+        steps('Open de uitnodiging met de knop hieronder.', `Meld u aan bij ${v.provider} en selecteer de rekening(en) die u wilt koppelen.`, 'Volg de stappen van uw bank: meld u aan met uw kaartlezer of itsme en bevestig.'),
+        button('Uitnodiging aanvaarden', v.invitationUrl),
+        paragraph(`Deze link is persoonlijk en geldig tot ${formatDate(v.linkExpiresAt, 'nl')}.`),
+        note(`Verwachtte u deze e-mail niet? Vraag het na bij ${v.officeName} voor u verdergaat.`),
+      ],
+      signature: onBehalfOf.nl(v.officeName),
+    }),
+    en: (v) => ({
+      subject: v.reason === 'account_not_found' ? 'Your bank connection needs repairing' : 'New invitation: reconnect your bank',
+      preview: `Reconnect through ${v.provider} so that your accountant receives your transactions again.`,
+      greeting: GREETING.en,
+      blocks: [
+        paragraph(WHAT_HAPPENED.en(v)),
+        connectionFacts('en', v, { expired: false }),
+        heading('How to restore the connection'),
+        steps('Open the invitation with the button below.', `Sign in to ${v.provider} and select the account(s) to connect.`, 'Follow your bank’s steps: sign in with your card reader or itsme, then confirm.'),
+        button('Accept the invitation', v.invitationUrl),
+        paragraph(`This link is personal and valid until ${formatDate(v.linkExpiresAt, 'en')}.`),
+        note(`Not expecting this e-mail? Check with ${v.officeName} before you continue.`),
+      ],
+      signature: onBehalfOf.en(v.officeName),
     }),
   },
 });

@@ -4,7 +4,7 @@
  */
 import { caroBankAppInstructions, caroConfirmation, caroInvitation, caroPreorderWarning, caroReminder } from './caro.js';
 import { caroFailure } from './caro-failure.js';
-import { consentExpiredOffice, consentExpiredOwner, consentReminder } from './consent.js';
+import { consentExpiredOffice, consentExpiredOwner, consentInvitation, consentReminder } from './consent.js';
 import type { TemplateDef } from './define.js';
 import { renderLayout, type RenderedEmail } from './layout.js';
 import { templateLanguage, type TemplateLanguage } from './language.js';
@@ -24,6 +24,7 @@ export const TEMPLATES = {
   'consent.reminder': consentReminder,
   'consent.expired.owner': consentExpiredOwner,
   'consent.expired.office': consentExpiredOffice,
+  'consent.invitation': consentInvitation,
 };
 
 export type TemplateId = keyof typeof TEMPLATES;
@@ -48,3 +49,4 @@ export type { IsoDate, TemplateLanguage } from './language.js';
 export { TEMPLATE_LANGUAGES, templateLanguage } from './language.js';
 export type { KbcGroupBank } from './define.js';
 export type { CaroFailureReason } from './caro-failure.js';
+export type { InvitationReason } from './consent.js';

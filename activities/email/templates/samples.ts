@@ -14,6 +14,7 @@ const linkExpiresAt = '2027-03-15T10:00:00.000Z';
 export const SAMPLE_LINKS = {
   signing: links.url('mandate-signing', '0193a8a4-0000-7000-8000-000000000001', new Date(linkExpiresAt)),
   activation: links.url('caro-activation', '0193a8a4-0000-7000-8000-000000000002', new Date(linkExpiresAt)),
+  invitation: links.url('connection-invitation', '0193a8a4-0000-7000-8000-000000000003', new Date(linkExpiresAt)),
   terms: 'https://bankfeed.example/terms/caro',
 };
 
@@ -48,4 +49,8 @@ export const SAMPLES: Samples = {
     { variant: 'owner-notified', vars: { ...connection, companyName: client.companyName, ownerNotified: true } },
     { variant: 'owner-without-email', vars: { ...connection, companyName: null, ownerNotified: false } },
   ],
+  'consent.invitation': (['account_not_found', 'access_lost'] as const).map((reason) => ({
+    variant: reason,
+    vars: { ...connection, officeName: 'Fiduciaire Dupont', reason, invitationUrl: SAMPLE_LINKS.invitation, linkExpiresAt },
+  })),
 };
