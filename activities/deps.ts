@@ -11,4 +11,6 @@ export interface ActivityDeps {
   email: EmailSender;
   /** Signed, expiring links for the e-mails (PUBLIC_BASE_URL, LINK_SIGNING_SECRET). */
   links: LinkBuilder;
+  /** CARO: where the cardholder reads the terms (linked from the confirmation). Without it CARO activation fails (non-retryable). */
+  caro?: { termsUrl: string };
 }

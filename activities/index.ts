@@ -1,3 +1,4 @@
+import { createCaroActivities } from './caro/activities.js';
 import { createConnectionActivities } from './connections/activities.js';
 import type { ActivityDeps } from './deps.js';
 import { createMandateActivities } from './mandates/activities.js';
@@ -9,5 +10,6 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createConnectionActivities(deps),
     ...createMandateActivities(deps),
+    ...createCaroActivities(deps),
   };
 }

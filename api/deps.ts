@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../lib/logger.js';
 import type { PrismaClient } from '../prisma/generated/client.js';
+import type { CaroSchedule } from '../workflows/caro-activation/contract.js';
 import type { ConsentSchedule } from '../workflows/consent-renewal/contract.js';
 import type { MandateSchedule } from '../workflows/mandate/contract.js';
 import type { Provider } from './webhooks/providers.js';
@@ -17,6 +18,15 @@ export interface AppDeps {
   mandateSchedule?: MandateSchedule;
   /** HMAC secret of each webhook provider. */
   webhookSecrets: Record<Provider, string>;
+  /** CARO reminder days and expiry (DEFAULT_CARO_SCHEDULE when absent). */
+  caroSchedule?: CaroSchedule;
+  /**
+   * The worker's link settings (LINK_SIGNING_SECRET, PUBLIC_BASE_URL): the API signs the copied CARO
+   * activation link and checks opened ones (GET /l/:token). Without them those answer 503.
+   */
+  linkSigning?: { secret: string; publicBaseUrl: string };
+  /** EMAIL_FROM of the worker, quoted in the CARO pre-order warning (the default sender when absent). */
+  emailFrom?: string;
   /** Mounts the development sandbox (`/v1/sandbox/...`); off unless set (SANDBOX_ENABLED). */
   sandbox?: boolean;
   /** Requests per minute per API key (default 600). */

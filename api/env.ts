@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { ConsentSchedule } from '../workflows/consent-renewal/contract.js';
 import type { MandateSchedule } from '../workflows/mandate/contract.js';
+import type { CaroSchedule } from '../workflows/caro-activation/contract.js';
+import { linkEnvFields, refuseDevSecretInProduction } from '../lib/links/env.js';
+import { emailEnvSchema } from '../activities/email/env.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
 import { envPort, logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalEnvSchema } from '../lib/config/temporal-env.js';
@@ -49,17 +52,37 @@ export const apiEnvSchema = temporalEnvSchema.extend(databaseEnvSchema.shape).ex
   MANDATE_BANK_LINK_ISSUE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   ...webhookEnvFields,
   ...sandboxEnvFields,
+  /** CARO: days after the invitation on which the cardholder is reminded, and the day it expires. */
+  CARO_REMINDER_DAYS: z
+    .string()
+    .regex(/^\d{1,3}(,\d{1,3})*$/, 'must be a comma-separated list of whole days, e.g. 14,28,42')
+    .default('14,28,42')
+    .transform((s) => s.split(',').map(Number)),
+  CARO_EXPIRY_DAYS: z.coerce.number().int().min(1).max(999).default(56),
+  /** Signed activation links (the accountant's "copy the activation link"): the worker's secret and origin. */
+  ...linkEnvFields,
+  /** The worker's sender: named in the text that warns cardholders of the activation e-mail. */
+  EMAIL_FROM: emailEnvSchema.shape.EMAIL_FROM,
 })
   .superRefine(refuseDevWebhookSecretsInProduction)
+  .superRefine(refuseDevSecretInProduction)
   .superRefine(refuseSandboxInProduction)
   .superRefine((env, ctx) => {
     if (env.MANDATE_STALLED_AFTER_DAYS < (env.MANDATE_REMINDER_DAYS.at(-1) ?? 0)) {
       ctx.addIssue({ code: 'custom', path: ['MANDATE_STALLED_AFTER_DAYS'], message: 'must not come before the last mandate reminder' });
     }
+    if (!Array.isArray(env.CARO_REMINDER_DAYS)) return; // already reported as malformed
+    const late = env.CARO_REMINDER_DAYS.filter((day) => day <= 0 || day >= env.CARO_EXPIRY_DAYS);
+    if (late.length > 0) ctx.addIssue({ code: 'custom', path: ['CARO_REMINDER_DAYS'], message: `must be after day 0 and before CARO_EXPIRY_DAYS (${env.CARO_EXPIRY_DAYS})` });
   });
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 
 export const loadApiEnv = (env: NodeJS.ProcessEnv = process.env): ApiEnv => parseEnv(apiEnvSchema, env);
+
+export const caroScheduleFromEnv = (env: Pick<ApiEnv, 'CARO_REMINDER_DAYS' | 'CARO_EXPIRY_DAYS'>): CaroSchedule => ({
+  reminderDays: env.CARO_REMINDER_DAYS,
+  expiryDays: env.CARO_EXPIRY_DAYS,
+});
 
 export const consentScheduleFromEnv = (env: Pick<ApiEnv, 'CONSENT_REMINDER_DAYS' | 'CONSENT_REMINDER_TIME' | 'CONSENT_TIME_ZONE' | 'CONSENT_MANUAL_REMINDER_HOURS'>): ConsentSchedule => ({
   reminderDaysBefore: env.CONSENT_REMINDER_DAYS,

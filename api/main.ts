@@ -5,7 +5,7 @@ import { createLogger } from '../lib/logger.js';
 import { onShutdownSignal } from '../lib/shutdown.js';
 import { createTemporalClient } from '../lib/temporal/client.js';
 import { createApp } from './app.js';
-import { consentScheduleFromEnv, loadApiEnv, mandateScheduleFromEnv, type ApiEnv } from './env.js';
+import { caroScheduleFromEnv, consentScheduleFromEnv, loadApiEnv, mandateScheduleFromEnv, type ApiEnv } from './env.js';
 import { sandboxEnabled } from './sandbox/env.js';
 import { listen } from './server.js';
 import { webhookSecretsFromEnv } from './webhooks/env.js';
@@ -23,6 +23,9 @@ async function main(env: ApiEnv): Promise<void> {
     temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS,
     consentSchedule: consentScheduleFromEnv(env),
     mandateSchedule: mandateScheduleFromEnv(env),
+    caroSchedule: caroScheduleFromEnv(env),
+    linkSigning: { secret: env.LINK_SIGNING_SECRET, publicBaseUrl: env.PUBLIC_BASE_URL },
+    emailFrom: env.EMAIL_FROM,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     webhookSecrets: webhookSecretsFromEnv(env, logger),
     sandbox: sandboxEnabled(env),

@@ -10,7 +10,8 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
 import { createEmailSender } from '../activities/email/transport.js';
 import { createApp } from '../api/app.js';
-import { consentScheduleFromEnv, loadApiEnv, mandateScheduleFromEnv } from '../api/env.js';
+import { caroScheduleFromEnv, consentScheduleFromEnv, loadApiEnv, mandateScheduleFromEnv } from '../api/env.js';
+import { caroDepsFromEnv } from '../activities/caro/links.js';
 import { sandboxEnabled } from '../api/sandbox/env.js';
 import { listen } from '../api/server.js';
 import { webhookSecretsFromEnv } from '../api/webhooks/env.js';
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: temporalLogger(workerLogger), shutdownSignals: [] });
   step('starting worker');
   const nativeConnection = await NativeConnection.connect(temporalConnectionSettings(env));
-  const worker = await createWorker({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, deps: { prisma, logger: workerLogger, email: createEmailSender(workerEnv, workerLogger), links: linkBuilderFromEnv(workerEnv) } });
+  const worker = await createWorker({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, deps: { prisma, logger: workerLogger, email: createEmailSender(workerEnv, workerLogger), links: linkBuilderFromEnv(workerEnv), caro: caroDepsFromEnv(workerEnv) } });
   const running = worker.run();
   stops.unshift(async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
 
   const temporal = createTemporalClient(env);
   stops.unshift(() => temporal.connection.close());
-  const app = createApp({ temporal, prisma, logger: apiLogger, taskQueue: env.TEMPORAL_TASK_QUEUE, temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS, consentSchedule: consentScheduleFromEnv(env), mandateSchedule: mandateScheduleFromEnv(env), rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE, webhookSecrets: webhookSecretsFromEnv(env, apiLogger), sandbox: sandboxEnabled(env) });
+  const app = createApp({ temporal, prisma, logger: apiLogger, taskQueue: env.TEMPORAL_TASK_QUEUE, temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS, consentSchedule: consentScheduleFromEnv(env), mandateSchedule: mandateScheduleFromEnv(env), caroSchedule: caroScheduleFromEnv(env), linkSigning: { secret: workerEnv.LINK_SIGNING_SECRET, publicBaseUrl: workerEnv.PUBLIC_BASE_URL }, emailFrom: workerEnv.EMAIL_FROM, rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE, webhookSecrets: webhookSecretsFromEnv(env, apiLogger), sandbox: sandboxEnabled(env) });
   const server = await listen(app, { port: env.PORT, host: env.HOST, logger: apiLogger, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS });
   stops.unshift(server.close);
 

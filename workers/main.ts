@@ -1,4 +1,5 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
+import { caroDepsFromEnv } from '../activities/caro/links.js';
 import { createEmailSender } from '../activities/email/transport.js';
 import { exitOnEnvError } from '../lib/config/env.js';
 import { temporalConnectionSettings } from '../lib/config/temporal-env.js';
@@ -23,7 +24,7 @@ async function main(env: WorkerEnv): Promise<void> {
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
-      deps: { prisma, logger, email: createEmailSender(env, logger), links: linkBuilderFromEnv(env) },
+      deps: { prisma, logger, email: createEmailSender(env, logger), links: linkBuilderFromEnv(env), caro: caroDepsFromEnv(env) },
       shutdownGraceTime: `${env.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
     });
     logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE, address: env.TEMPORAL_ADDRESS }, 'worker started');

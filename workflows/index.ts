@@ -1,2 +1,3 @@
 export { consentRenewalWorkflow } from './consent-renewal/workflow.js';
 export { mandateWorkflow } from './mandate/workflow.js';
+export { caroActivationWorkflow } from './caro-activation/workflow.js';

@@ -2,6 +2,7 @@ import type { RouteDef } from '../http/route.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { auditRoutes } from './audit.js';
 import { bankAccountRoutes } from './bank-accounts.js';
+import { caroRoutes } from './caro.js';
 import { clientRoutes } from './clients.js';
 import { connectionRoutes } from './connections.js';
 import { mandateRoutes } from './mandates.js';
@@ -10,4 +11,4 @@ import { outboxRoutes } from './outbox.js';
 import { sandboxRoutes } from './sandbox.js';
 
 /** Every authenticated route of the API, in documentation order; `sandbox` ones only when enabled (api/app.ts). */
-export const apiRoutes: readonly RouteDef[] = [...officeRoutes, ...clientRoutes, ...bankAccountRoutes, ...mandateRoutes, ...connectionRoutes, ...auditRoutes, ...outboxRoutes, ...apiKeyRoutes, ...sandboxRoutes];
+export const apiRoutes: readonly RouteDef[] = [...officeRoutes, ...clientRoutes, ...bankAccountRoutes, ...mandateRoutes, ...connectionRoutes, ...caroRoutes, ...auditRoutes, ...outboxRoutes, ...apiKeyRoutes, ...sandboxRoutes];

@@ -74,9 +74,3 @@ export function defineProvider<const O extends readonly [EventSchema, ...EventSc
     },
   };
 }
-
-/** The handler of event types no journey consumes yet: the event is stored, audited and logged. */
-export async function notConsumedYet({ log }: WebhookContext): Promise<Outcome> {
-  log.info('webhook stored: no journey consumes this event type yet');
-  return { handled: false };
-}

@@ -135,6 +135,7 @@ describe('SANDBOX_ENABLED', () => {
     WEBHOOK_SECRET_CARO: 'c'.repeat(40),
     WEBHOOK_SECRET_BANKLINK: 'b'.repeat(40),
     WEBHOOK_SECRET_AGGREGATOR: 'a'.repeat(40),
+    LINK_SIGNING_SECRET: 'l'.repeat(40), // the API signs and checks CARO activation links
   };
 
   it('is on by default outside production, off in production, and refused there when asked for', () => {

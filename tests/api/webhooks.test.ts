@@ -268,22 +268,8 @@ describe('consent renewal from the aggregator', () => {
   });
 });
 
-describe('providers with no journey yet (CARO)', () => {
-  it.each([
-    ['caro', 'caro.activated', { orderId: randomUUID() }, 'caro_order'],
-    ['caro', 'caro.activation_failed', { orderId: randomUUID(), reason: 'debit_card' }, 'caro_order'],
-  ])('%s %s: stored, audited, 202 handled: false', async (provider, type, data, resourceType) => {
-    const sent = event(type, data);
-    const res = await stack.webhook(provider, sent);
-    expect(res.status).toBe(202);
-    expect(res.body).toEqual({ status: 'accepted', handled: false });
-    expect(await stored(provider, sent.eventId)).toBe(1);
-    const resourceId = Object.values(data)[0] as string;
-    expect(await webhookAudits(resourceId)).toMatchObject([{ action: `webhook.${provider}.${type}`, resourceType, actorKeyId: null }]);
-    expect((await stack.webhook(provider, sent)).body).toEqual({ status: 'duplicate' });
-  });
-
-  it('validates their events too', async () => {
+describe('CARO events', () => {
+  it('are validated', async () => {
     const res = await stack.webhook('caro', event('caro.activation_failed', { orderId: randomUUID(), reason: 'card_expired' }));
     expectProblem(res, 400, 'validation_failed');
     expect(res.body.errors[0].path).toBe('data.reason');
@@ -301,9 +287,10 @@ describe('providers with no journey yet (CARO)', () => {
     expect(await stack.db.prisma.webhookEvent.count({ where: { provider: 'caro', eventId: sent.eventId } })).toBe(0);
   });
 
-  it('does not take the digit groups of a UUID for a card number', async () => {
-    const res = await stack.webhook('caro', event('caro.activated', { orderId: '01234567-8901-4234-8567-890123456789' }));
-    expect(res.status).toBe(202);
+  it('does not take the digit groups of a UUID for a card number (an unknown order is a 422, not a refusal)', async () => {
+    const sent = event('caro.activated', { orderId: '01234567-8901-4234-8567-890123456789' });
+    expectProblem(await stack.webhook('caro', sent), 422, 'unknown_caro_order');
+    expect(await stored('caro', sent.eventId)).toBe(0);
   });
 });
 

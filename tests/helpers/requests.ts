@@ -25,6 +25,12 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
     const ordered = await stack.http('POST', '/v1/mandates', { bankAccountIds: [account.body.id], managementMode: 'office' });
     return { id: ordered.body.data[0].mandate.id as string, bankAccountId: account.body.id as string };
   };
+  const caroOrderBody = async () => {
+    const clientId = await newClient();
+    const account = await stack.http('POST', `/v1/clients/${clientId}/bank-accounts`, { iban: 'BE68 5390 0754 7034' });
+    return { orders: [{ clientId, bankAccountId: account.body.id as string, clientReference: `REF-${randomUUID().slice(0, 8)}`, cardholderEmail: 'holder@example.be', cardholderLanguage: 'fr' }] };
+  };
+  const newCaroOrder = async () => (await stack.http('POST', '/v1/caro-orders', await caroOrderBody())).body.data[0].id as string;
   /** A connection of the office, `days` from its deadline, in `status` (as the aggregator would report it). */
   const newConnection = async (days: number, status?: 'access_lost' | 'journal_missing') => {
     const validUntil = new Date(Date.now() + days * DAY).toISOString();
@@ -69,6 +75,20 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
     inviteConnectionOwner: async () => ({ path: `/v1/connections/${await newConnection(60, 'access_lost')}/invitation` }),
     reportJournalCreated: async () => ({ path: `/v1/connections/${await newConnection(60, 'journal_missing')}/journal-created` }),
     renewConnection: () => ({ path: `/v1/connections/${connectionId}/renewal`, body: { validUntil: new Date(Date.now() + 80 * DAY).toISOString() } }),
+    createCaroOrders: async () => ({ path: '/v1/caro-orders', body: await caroOrderBody() }),
+    getCaroPreorderWarning: async () => ({ path: `/v1/clients/${await newClient()}/caro-preorder-warning?language=nl` }),
+    listCaroOrders: () => ({ path: '/v1/caro-orders?status=invitation_sent' }),
+    getCaroOrder: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}` }),
+    resendCaroInvitation: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}/resend` }),
+    copyCaroActivationLink: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}/activation-link` }),
+    cancelCaroOrder: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}/cancel` }),
+    reactivateCaroOrder: async () => {
+      const id = await newCaroOrder();
+      await stack.http('POST', `/v1/caro-orders/${id}/cancel`);
+      return { path: `/v1/caro-orders/${id}/reactivate`, body: { cardholderEmail: 'holder2@example.be' } };
+    },
+    replayCaroOrder: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}/replay`, body: { dryRun: true } }),
+    replayCaroOrders: () => ({ path: '/v1/caro-orders/replay', body: { reason: 'technical_or_data_error', dryRun: true } }),
     listAuditEvents: () => ({ path: `/v1/audit?resourceType=connection&resourceId=${connectionId}` }),
     listOutbox: () => ({ path: '/v1/outbox?caseType=connection' }),
     getOutboxMessage: async () => {

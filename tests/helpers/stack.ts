@@ -8,10 +8,12 @@ import { listen, type RunningServer } from '../../api/server.js';
 import { isProvider, type Provider } from '../../api/webhooks/providers.js';
 import { SIGNATURE_HEADER, signWebhook } from '../../api/webhooks/signature.js';
 import { createLinkBuilder } from '../../lib/links/links.js';
-import { createLogger } from '../../lib/logger.js';
+import { createLogger, type Logger } from '../../lib/logger.js';
 import { createTemporalClient } from '../../lib/temporal/client.js';
 import { createWorker, workflowsPath } from '../../workers/create-worker.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
+import { caroDepsFromEnv } from '../../activities/caro/links.js';
+import { DEFAULT_CARO_SCHEDULE, type CaroSchedule } from '../../workflows/caro-activation/contract.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
 // TEST_LOG_LEVEL=debug shows the API and worker logs of a test run.
@@ -39,6 +41,9 @@ export const TEST_WEBHOOK_SECRETS: Record<Provider, string> = {
   banklink: 'test-webhook-secret-banklink-00000000000000',
   aggregator: 'test-webhook-secret-aggregator-000000000000',
 };
+
+/** The link settings of the test stack's worker and API (CARO activation links). */
+export const TEST_LINK_ENV = { LINK_SIGNING_SECRET: TEST_LINK_SECRET, PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL };
 
 export interface WebhookOptions {
   /** Sign with this secret, or several (rotation); the provider's test secret by default. */
@@ -71,7 +76,7 @@ export interface TestStack {
  * real Temporal server and a fresh migrated database. E-mail goes to the development outbox
  * unless `email` is given (e.g. a ResendSender pointed at tests/email/fake-resend.ts).
  */
-export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { namespace?: string; rateLimitPerMinute?: number; email?: EmailSender; sandbox?: boolean } = {}): Promise<TestStack> {
+export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { namespace?: string; rateLimitPerMinute?: number; email?: EmailSender; sandbox?: boolean; caroSchedule?: CaroSchedule; logger?: Logger } = {}): Promise<TestStack> {
   const namespace = opts.namespace ?? 'default';
   const taskQueue = `stack-${Math.random().toString(36).slice(2)}`;
   const db = await createTestDatabase();
@@ -79,7 +84,7 @@ export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { 
     connection: temporal.nativeConnection,
     namespace,
     taskQueue,
-    deps: { prisma: db.prisma, logger: silentLogger, email: opts.email ?? new OutboxSender(), links: createLinkBuilder({ publicBaseUrl: TEST_PUBLIC_BASE_URL, secret: TEST_LINK_SECRET }) },
+    deps: { prisma: db.prisma, logger: opts.logger ?? silentLogger, email: opts.email ?? new OutboxSender(), links: createLinkBuilder({ publicBaseUrl: TEST_PUBLIC_BASE_URL, secret: TEST_LINK_SECRET }), caro: caroDepsFromEnv(TEST_LINK_ENV) },
     workflowBundle: await productBundle(),
   });
   const running = worker.run();
@@ -89,7 +94,7 @@ export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { 
     TEMPORAL_TASK_QUEUE: taskQueue,
     TEMPORAL_TLS: false,
   });
-  const app = createApp({ temporal: client, prisma: db.prisma, logger: silentLogger, taskQueue, temporalTimeoutMs: 5_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, webhookSecrets: TEST_WEBHOOK_SECRETS, sandbox: opts.sandbox ?? true, ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}) });
+  const app = createApp({ temporal: client, prisma: db.prisma, logger: opts.logger ?? silentLogger, taskQueue, temporalTimeoutMs: 5_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, caroSchedule: opts.caroSchedule ?? DEFAULT_CARO_SCHEDULE, linkSigning: { secret: TEST_LINK_SECRET, publicBaseUrl: TEST_PUBLIC_BASE_URL }, webhookSecrets: TEST_WEBHOOK_SECRETS, sandbox: opts.sandbox ?? true, ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}) });
   const api = await listen(app, { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 1_000 });
   const key = async (role: Role, officeId?: string) => (await createApiKey(db.prisma, { name: `test ${role}`, role, officeId })).key;
   const operatorKey = await key('operator');

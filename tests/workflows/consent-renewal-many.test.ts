@@ -8,6 +8,7 @@ import { startDevServer, type DevServer } from '../helpers/temporal.js';
 
 // On the dev server (the real server): the time-skipping test server does not reliably answer
 // queries to a run that continued-as-new. No time passes here, so none needs skipping.
+/** The consent workflow's activities (the worker registers every journey's; this test runs only this one). */
 type Activities = ReturnType<typeof createConnectionActivities>;
 const DAY = 86_400_000;
 let server: DevServer;

@@ -16,6 +16,7 @@ import type { consentRenewalWorkflow } from '../../workflows/consent-renewal/wor
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
 
+/** The consent workflow's activities (the worker registers every journey's; this test runs only this one). */
 type Activities = ReturnType<typeof createConnectionActivities>;
 type Call = { activity: keyof Activities; at: string; args: Record<string, unknown> };
 

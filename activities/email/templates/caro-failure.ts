@@ -5,7 +5,7 @@
 import type { CaroProblemReason } from '../../../prisma/generated/enums.js';
 import { defineTemplate, fromService, GREETING } from './define.js';
 import { facts, heading, list, paragraph, type Block } from './layout.js';
-import type { TemplateLanguage } from './language.js';
+import { templateLanguage, type TemplateLanguage } from './language.js';
 
 export type CaroFailureReason = CaroProblemReason;
 
@@ -175,3 +175,9 @@ export const caroFailure = defineTemplate<CaroFailureVars>({
   audience: 'office',
   content: { fr: (v) => failureContent('fr', v), nl: (v) => failureContent('nl', v), en: (v) => failureContent('en', v) },
 });
+
+/** The accountant-facing guidance for `reason`, in `language` (with the template fallback): for the API's answer. */
+export function caroGuidance(reason: CaroFailureReason, language: string): Guidance & { language: TemplateLanguage } {
+  const l = templateLanguage(language);
+  return { ...GUIDANCE[l][reason], language: l };
+}

@@ -1,0 +1,331 @@
+import type { CaroOrder, Prisma } from '../../lib/db/client.js';
+import { caroLinkSubject } from '../../activities/caro/links.js';
+import { renderTemplate } from '../../activities/email/templates/index.js';
+import {
+  cancelOrderUpdate,
+  caroActivationWorkflowId,
+  copyActivationLinkUpdate,
+  reactivateOrderUpdate,
+  resendInvitationUpdate,
+} from '../../workflows/caro-activation/contract.js';
+import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
+import { withTemporalDeadline, type AppDeps } from '../deps.js';
+import { ApiError, notFound } from '../errors.js';
+import { page, pageArgs, pageSchema } from '../http/pagination.js';
+import { ALL_ROLES, BACK_OFFICE, defineRoute, EDITORS, type Actor } from '../http/route.js';
+import { officeScope } from '../http/scope.js';
+import {
+  activationLinkSchema,
+  caroOrderDetailSchema,
+  caroOrderListSchema,
+  caroOrderSchema,
+  createCaroOrdersBody,
+  listCaroOrdersQuery,
+  preorderWarningQuery,
+  preorderWarningSchema,
+  reactivateCaroBody,
+  replayOneBody,
+  replayCaroBody,
+  replayResultSchema,
+} from '../schemas/caro.js';
+import { idParams } from '../schemas/common.js';
+import { problemResponses } from '../schemas/problem.js';
+import { caroAction, caroActor, caroHandle, caroInput, caroLinkBuilder, caroWorkflowView, decideReplay, replay, replayAudit, withGuidance } from '../services/caro.js';
+
+type ScopedOrder = CaroOrder & { client: { officeId: string; office: { language: string } } };
+
+const clientScope = (actor: Actor): Prisma.CaroOrderWhereInput => (actor.role === 'accountant' ? { client: { officeId: actor.officeId ?? '' } } : {});
+const withOffice = { client: { select: { officeId: true, office: { select: { language: true } } } } } as const;
+const shown = ({ client, ...order }: ScopedOrder) => withGuidance(order, client.office.language);
+
+async function findScoped(deps: AppDeps, actor: Actor, id: string): Promise<ScopedOrder> {
+  const order = await deps.prisma.caroOrder.findFirst({ where: { id, ...clientScope(actor) }, include: withOffice });
+  if (!order) throw notFound('CARO order');
+  return order;
+}
+
+const reread = async (deps: AppDeps, id: string) => shown(await deps.prisma.caroOrder.findUniqueOrThrow({ where: { id }, include: withOffice }));
+const audited = (order: CaroOrder, details?: Record<string, unknown>) => ({ resourceType: 'caro_order', resourceId: order.id, ...(details ? { details } : {}) });
+const located = (order: CaroOrder) => ({ Location: `/v1/caro-orders/${order.id}` });
+
+/** `Bankfeed <no-reply@x>` → `no-reply@x`. */
+const senderAddress = (from: string | undefined) => /<([^<>]+)>/.exec(from ?? '')?.[1] ?? from ?? 'no-reply@bankfeed.example';
+
+export const caroRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/v1/clients/:id/caro-preorder-warning',
+    operationId: 'getCaroPreorderWarning',
+    summary: 'A ready-made e-mail for the office to warn cardholders that an activation e-mail is coming (not phishing)',
+    tag: 'caro',
+    roles: ALL_ROLES,
+    params: idParams,
+    query: preorderWarningQuery,
+    responses: { 200: { description: 'The text, in the language asked (the client\'s by default)', schema: preorderWarningSchema }, ...problemResponses(400, 401, 404) },
+    async handler({ params, query, actor, deps }) {
+      const client = await deps.prisma.client.findFirst({ where: { id: params.id, ...officeScope(actor) }, include: { office: true } });
+      if (!client) throw notFound('client');
+      const rendered = renderTemplate('caro.preorder-warning', { companyName: client.companyName, officeName: client.office.name, senderAddress: senderAddress(deps.emailFrom) }, query.language ?? client.language);
+      return { status: 200, body: { language: rendered.language, subject: rendered.subject, text: rendered.text, html: rendered.html } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/caro-orders',
+    operationId: 'createCaroOrders',
+    summary: 'Order CARO for one or more cards: each cardholder is invited (link, or KBC/CBC bank-app steps)',
+    tag: 'caro',
+    roles: EDITORS,
+    body: createCaroOrdersBody,
+    action: 'caro.order',
+    responses: { 202: { description: 'Ordered; one workflow per order runs', schema: caroOrderListSchema }, ...problemResponses(400, 401, 403, 404, 409, 422) },
+    async handler({ body, actor, deps, req }) {
+      const clientIds = [...new Set(body.orders.map((o) => o.clientId))];
+      const clients = await deps.prisma.client.findMany({ where: { id: { in: clientIds }, ...officeScope(actor) }, include: { bankAccounts: true } });
+      const unknown = (path: string, message: string) => new ApiError(422, 'unknown_reference', message, { errors: [{ in: 'body', path, message }] });
+      const planned = body.orders.map((item, i) => {
+        const client = clients.find((c) => c.id === item.clientId);
+        if (!client) throw unknown(`orders.${i}.clientId`, 'no such client (or not of your office)');
+        const account = client.bankAccounts.find((a) => a.id === item.bankAccountId);
+        if (!account) throw unknown(`orders.${i}.bankAccountId`, 'no such bank account of this client');
+        return { item, account };
+      });
+      const keys = planned.map(({ item }) => `${item.clientId}/${item.clientReference}`);
+      if (new Set(keys).size !== keys.length) throw new ApiError(422, 'duplicate_order', 'the same client reference is ordered twice in this request');
+      const open = await deps.prisma.caroOrder.findFirst({
+        where: { OR: planned.map(({ item }) => ({ clientId: item.clientId, clientReference: item.clientReference })), status: { in: ['invitation_sent', 'problem', 'active'] } },
+      });
+      if (open) throw new ApiError(409, 'caro_reference_in_use', `client reference ${open.clientReference} already has an open CARO order (${open.id}): cancel it first`);
+      // Rows and workflow starts together: if Temporal refuses, no row stays behind.
+      const orders = await deps.prisma.$transaction(async (tx) => {
+        const created: CaroOrder[] = [];
+        for (const { item, account } of planned) {
+          const row = await tx.caroOrder.create({
+            data: { clientId: item.clientId, bankAccountId: account.id, kbcGroup: account.isKbcGroup, clientReference: item.clientReference, cardholderEmail: item.cardholderEmail, cardholderLanguage: item.cardholderLanguage, workflowId: '' },
+          });
+          const workflowId = caroActivationWorkflowId(row.id);
+          created.push(await tx.caroOrder.update({ where: { id: row.id }, data: { workflowId } }));
+        }
+        await withTemporalDeadline(deps, () =>
+          Promise.all(
+            created.map((order) =>
+              deps.temporal.workflow.start<typeof caroActivationWorkflow>('caroActivationWorkflow', {
+                workflowId: order.workflowId,
+                taskQueue: deps.taskQueue,
+                args: [caroInput(deps, order, actor)],
+                workflowIdConflictPolicy: 'USE_EXISTING',
+              }),
+            ),
+          ),
+        );
+        return created;
+      }, { timeout: 30_000 });
+      req.log.info({ caroOrderIds: orders.map((o) => o.id) }, 'CARO ordered');
+      const first = orders[0]!;
+      return {
+        status: 202,
+        body: { data: orders.map((o) => ({ ...o, guidance: null })) },
+        headers: orders.length === 1 ? located(first) : {},
+        audited: audited(first, { orderIds: orders.map((o) => o.id) }),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/caro-orders',
+    operationId: 'listCaroOrders',
+    summary: 'List CARO orders, by status, problem reason, client or office',
+    tag: 'caro',
+    roles: ALL_ROLES,
+    query: listCaroOrdersQuery,
+    responses: { 200: { description: 'A page of CARO orders', schema: pageSchema(caroOrderSchema) }, ...problemResponses(400, 401) },
+    async handler({ query, actor, deps }) {
+      const { after, ...args } = pageArgs(query);
+      const filters: Prisma.CaroOrderWhereInput[] = [after, clientScope(actor)];
+      if (query.officeId) filters.push({ client: { officeId: query.officeId } });
+      if (query.clientId) filters.push({ clientId: query.clientId });
+      if (query.status) filters.push({ status: query.status });
+      if (query.reason) filters.push({ problemReason: query.reason });
+      const rows = await deps.prisma.caroOrder.findMany({ ...args, where: { AND: filters }, include: withOffice });
+      const result = page(rows, query.limit);
+      return { status: 200, body: { ...result, data: result.data.map(shown) } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/caro-orders/:id',
+    operationId: 'getCaroOrder',
+    summary: 'Read a CARO order: state, reason and guidance, reminders, next step, history of transitions',
+    tag: 'caro',
+    roles: ALL_ROLES,
+    params: idParams,
+    responses: { 200: { description: 'The order', schema: caroOrderDetailSchema }, ...problemResponses(400, 401, 404) },
+    async handler({ params, actor, deps, req }) {
+      const order = await findScoped(deps, actor, params.id);
+      const [workflow, reminders, rejected] = await Promise.all([
+        caroWorkflowView(deps, req.log, order),
+        deps.prisma.reminderSent.findMany({ where: { caseType: 'caro', caseId: order.id }, orderBy: { sentAt: 'asc' } }),
+        deps.prisma.emailOutbox.findMany({ where: { caseType: 'caro', caseId: order.id, status: 'rejected' }, orderBy: { createdAt: 'asc' } }),
+      ]);
+      return {
+        status: 200,
+        body: {
+          ...shown(order),
+          reminders: reminders.map((r) => ({ linkVersion: Number(r.kind.replace(/^caro:v/, '')), number: r.sequence, sentAt: r.sentAt, toAddress: r.toAddress })),
+          emailProblems: rejected.map((r) => ({ template: r.template, reason: r.error, at: r.updatedAt })),
+          workflow,
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/caro-orders/:id/resend',
+    operationId: 'resendCaroInvitation',
+    summary: 'Resend the invitation: a fresh link (the old one stops working) and the reminder schedule again',
+    tag: 'caro',
+    roles: EDITORS,
+    params: idParams,
+    action: 'caro.resend',
+    responses: { 202: { description: 'Resent', schema: caroOrderSchema }, ...problemResponses(400, 401, 403, 404, 409) },
+    async handler({ params, actor, deps }) {
+      const order = await findScoped(deps, actor, params.id);
+      const state = await caroAction(deps, () => caroHandle(deps, order).executeUpdate(resendInvitationUpdate, { args: [{ actor: caroActor(actor) }] }));
+      return { status: 202, body: await reread(deps, order.id), headers: located(order), audited: audited(order, { linkVersion: state.linkVersion }) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/caro-orders/:id/activation-link',
+    operationId: 'copyCaroActivationLink',
+    summary: 'Copy the activation link (other banks, while the invitation is open)',
+    tag: 'caro',
+    roles: EDITORS,
+    params: idParams,
+    action: 'caro.copy_link',
+    responses: { 200: { description: 'The current link', schema: activationLinkSchema }, ...problemResponses(400, 401, 403, 404, 409, 503) },
+    async handler({ params, actor, deps }) {
+      const order = await findScoped(deps, actor, params.id);
+      const links = caroLinkBuilder(deps);
+      const link = await caroAction(deps, () => caroHandle(deps, order).executeUpdate(copyActivationLinkUpdate, { args: [{ actor: caroActor(actor) }] }));
+      // Same subject, version and expiry as the worker's: the copied link is the one the cardholder received.
+      const url = links.url('caro-activation', caroLinkSubject(order.id, link.linkVersion), new Date(link.expiresAt));
+      return { status: 200, body: { url, linkVersion: link.linkVersion, expiresAt: link.expiresAt }, audited: audited(order, { linkVersion: link.linkVersion }) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/caro-orders/:id/cancel',
+    operationId: 'cancelCaroOrder',
+    summary: 'Cancel a CARO order: reminders stop, the cardholder address is purged',
+    tag: 'caro',
+    roles: EDITORS,
+    params: idParams,
+    action: 'caro.cancel',
+    responses: { 202: { description: 'Cancelled', schema: caroOrderSchema }, ...problemResponses(400, 401, 403, 404, 409) },
+    async handler({ params, actor, deps }) {
+      const order = await findScoped(deps, actor, params.id);
+      await caroAction(deps, () => caroHandle(deps, order).executeUpdate(cancelOrderUpdate, { args: [{ actor: caroActor(actor) }] }));
+      return { status: 202, body: await reread(deps, order.id), headers: located(order), audited: audited(order) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/caro-orders/:id/reactivate',
+    operationId: 'reactivateCaroOrder',
+    summary: 'Reactivate a cancelled or expired order: a new invitation to the cardholder address given',
+    tag: 'caro',
+    roles: EDITORS,
+    params: idParams,
+    body: reactivateCaroBody,
+    action: 'caro.reactivate',
+    responses: { 202: { description: 'Invited again', schema: caroOrderSchema }, ...problemResponses(400, 401, 403, 404, 409) },
+    async handler({ params, body, actor, deps }) {
+      const order = await findScoped(deps, actor, params.id);
+      if (order.status !== 'cancelled' && order.status !== 'invitation_expired') {
+        throw new ApiError(409, 'caro_state_conflict', `cannot reactivate an order in state ${order.status} (allowed in: cancelled, invitation_expired)`);
+      }
+      // The address goes to the database, never into workflow history; refused, it is removed again.
+      await deps.prisma.caroOrder.update({ where: { id: order.id }, data: { cardholderEmail: body.cardholderEmail, ...(body.cardholderLanguage ? { cardholderLanguage: body.cardholderLanguage } : {}) } });
+      try {
+        await caroAction(deps, () => caroHandle(deps, order).executeUpdate(reactivateOrderUpdate, { args: [{ actor: caroActor(actor) }] }));
+      } catch (error) {
+        await deps.prisma.caroOrder.update({ where: { id: order.id }, data: { cardholderEmail: null } });
+        throw error;
+      }
+      return { status: 202, body: await reread(deps, order.id), headers: located(order), audited: audited(order) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/caro-orders/:id/replay',
+    operationId: 'replayCaroOrder',
+    summary: 'Replay a failed activation (retry update, or reset of a failed run); a dry run only tells how',
+    tag: 'caro',
+    roles: BACK_OFFICE,
+    params: idParams,
+    body: replayOneBody,
+    action: 'caro.replay',
+    responses: { 200: { description: 'Dry run: what would be replayed', schema: replayResultSchema }, 202: { description: 'Replayed', schema: replayResultSchema }, ...problemResponses(400, 401, 403, 404, 409) },
+    async handler({ params, body, actor, deps, req }) {
+      const order = await findScoped(deps, actor, params.id);
+      const decision = await decideReplay(deps, order);
+      if (body.dryRun) {
+        return { status: 200, body: { dryRun: true, replayed: 'mechanism' in decision ? [decision] : [], skipped: 'why' in decision ? [decision] : [] } };
+      }
+      if (!('mechanism' in decision)) throw new ApiError(409, 'caro_not_replayable', `nothing to replay: ${decision.why}`);
+      const done = await replay(deps, order, decision.mechanism, actor);
+      req.log.info({ caroOrderId: order.id, mechanism: decision.mechanism }, 'CARO activation replayed');
+      return {
+        status: 202,
+        body: { dryRun: false, replayed: [{ ...decision, ...done }], skipped: [] },
+        audited: audited(order, { mechanism: decision.mechanism, ...done }),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/caro-orders/replay',
+    operationId: 'replayCaroOrders',
+    summary: 'Replay failed activations in bulk, by reason, status, date and office; dryRun lists them',
+    tag: 'caro',
+    roles: BACK_OFFICE,
+    body: replayCaroBody,
+    responses: { 200: { description: 'Dry run: what would be replayed', schema: replayResultSchema }, 202: { description: 'Replayed', schema: replayResultSchema }, ...problemResponses(400, 401, 403) },
+    async handler({ body, actor, deps, req }) {
+      const filters: Prisma.CaroOrderWhereInput[] = [{ status: body.reason ? 'problem' : (body.status ?? { in: ['problem', 'invitation_sent'] }) }];
+      if (body.reason) filters.push({ problemReason: body.reason });
+      if (body.officeId) filters.push({ client: { officeId: body.officeId } });
+      if (body.since) {
+        const since = new Date(body.since);
+        filters.push({ OR: [{ problemAt: { gte: since } }, { problemAt: null, updatedAt: { gte: since } }] });
+      }
+      const candidates = await deps.prisma.caroOrder.findMany({ where: { AND: filters }, orderBy: { id: 'asc' }, take: 200 });
+      const replayed: { orderId: string; mechanism: 'retry-update' | 'reset'; status: string; newRunId?: string }[] = [];
+      const skipped: { orderId: string; why: string }[] = [];
+      for (const order of candidates) {
+        const decision = await decideReplay(deps, order);
+        if (!('mechanism' in decision)) {
+          // A healthy open invitation is no candidate; only say why a problem case is left out.
+          if (order.status === 'problem') skipped.push(decision);
+          continue;
+        }
+        if (body.dryRun) {
+          replayed.push(decision);
+          continue;
+        }
+        try {
+          replayed.push({ ...decision, ...(await replay(deps, order, decision.mechanism, actor)) });
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          skipped.push({ orderId: order.id, why: error.message });
+        }
+      }
+      if (!body.dryRun && replayed.length > 0) {
+        await deps.prisma.auditEvent.createMany({ data: replayed.map((r) => replayAudit(actor, r.orderId, { mechanism: r.mechanism, bulk: true, filter: { ...body }, ...(r.newRunId ? { newRunId: r.newRunId } : {}) })) });
+      }
+      req.log.info({ dryRun: body.dryRun, replayed: replayed.length, skipped: skipped.length }, 'CARO bulk replay');
+      return { status: body.dryRun ? 200 : 202, body: { dryRun: body.dryRun, replayed, skipped } };
+    },
+  }),
+];

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { CARO_PROBLEM_REASONS, CARO_STATUSES } from '../../workflows/caro-activation/contract.js';
+import { pageQuery } from '../http/pagination.js';
+import { containsCardNumber } from '../webhooks/card-data.js';
+import { emailSchema, idSchema, instantSchema, languageSchema, timestamps } from './common.js';
+
+export const caroStatusSchema = z.enum(CARO_STATUSES);
+export const caroReasonSchema = z.enum(CARO_PROBLEM_REASONS);
+
+/** Printed on the card statement. Never a card number: anything shaped like one is refused. */
+const clientReference = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .refine((s) => !containsCardNumber(s), 'looks like a card number: enter the client reference printed on the card statement, never the card number');
+
+const orderItem = z
+  .object({
+    clientId: idSchema,
+    /** The client's account the card belongs to: its bank decides the activation path (KBC/CBC: in the bank app). */
+    bankAccountId: idSchema,
+    clientReference,
+    cardholderEmail: emailSchema,
+    cardholderLanguage: languageSchema,
+  })
+  .strict();
+
+/** One order or many in one request. */
+export const createCaroOrdersBody = z.object({ orders: z.array(orderItem).min(1).max(100) }).strict();
+
+export const listCaroOrdersQuery = z
+  .object({ ...pageQuery, status: caroStatusSchema.optional(), reason: caroReasonSchema.optional(), clientId: idSchema.optional(), officeId: idSchema.optional() })
+  .strict();
+
+export const preorderWarningQuery = z.object({ language: languageSchema.optional() }).strict();
+export const preorderWarningSchema = z.object({ language: z.string(), subject: z.string(), text: z.string(), html: z.string() });
+
+export const reactivateCaroBody = z.object({ cardholderEmail: emailSchema, cardholderLanguage: languageSchema.optional() }).strict();
+
+/** Replay one case: `dryRun: true` only tells how it would be replayed. */
+export const replayOneBody = z.object({ dryRun: z.boolean() }).strict();
+
+/** Which cases a bulk replay takes: at least one criterion. */
+export const replayCaroBody = z
+  .object({
+    reason: caroReasonSchema.optional(),
+    status: z.enum(['problem', 'invitation_sent']).optional(),
+    /** Failed (or changed) at or after this instant. */
+    since: instantSchema.optional(),
+    officeId: idSchema.optional(),
+    /** Required, so a replay of many cases is never started by leaving it out. */
+    dryRun: z.boolean(),
+  })
+  .strict()
+  .refine((b) => b.reason !== undefined || b.status !== undefined || b.since !== undefined || b.officeId !== undefined, 'name at least one of reason, status, since, officeId');
+
+const guidanceSchema = z.object({ language: z.string(), title: z.string(), cause: z.string(), todo: z.array(z.string()) }).nullable();
+
+export const caroOrderSchema = z.object({
+  id: z.string(),
+  clientId: z.string(),
+  bankAccountId: z.string().nullable(),
+  kbcGroup: z.boolean(),
+  clientReference: z.string(),
+  /** Null once purged: after the confirmation, on expiry or cancellation. */
+  cardholderEmail: z.string().nullable(),
+  cardholderLanguage: languageSchema,
+  status: caroStatusSchema,
+  problemReason: caroReasonSchema.nullable(),
+  problemAt: z.iso.datetime().nullable(),
+  statementsFrom: z.iso.datetime().nullable(),
+  activatedAt: z.iso.datetime().nullable(),
+  linkVersion: z.number(),
+  linkExpiresAt: z.iso.datetime().nullable(),
+  workflowId: z.string(),
+  reminderCount: z.number(),
+  lastReminderAt: z.iso.datetime().nullable(),
+  ...timestamps,
+  /** For a problem: what the accountant is told, in the office's language. */
+  guidance: guidanceSchema,
+});
+
+const actorSchema = z.object({ kind: z.string(), id: z.string().optional(), role: z.string().optional() });
+const stateSchema = z.object({
+  orderId: z.string(),
+  channel: z.enum(['link', 'bank-app']),
+  status: caroStatusSchema,
+  reason: caroReasonSchema.nullable(),
+  linkVersion: z.number(),
+  invitedAt: z.string(),
+  expiresAt: z.string(),
+  statementsFrom: z.string().nullable(),
+  reminders: z.array(z.object({ number: z.number(), at: z.string() })),
+  nextStep: z.discriminatedUnion('kind', [z.object({ kind: z.literal('reminder'), number: z.number(), at: z.string() }), z.object({ kind: z.literal('expiry'), at: z.string() })]).nullable(),
+  history: z.array(z.object({ at: z.string(), from: caroStatusSchema.nullable(), to: caroStatusSchema, event: z.string(), reason: caroReasonSchema.optional(), actor: actorSchema })),
+});
+
+export const caroOrderDetailSchema = caroOrderSchema.extend({
+  /** Reminders really sent (all invitations), with their dates; the address is null once purged. */
+  reminders: z.array(z.object({ linkVersion: z.number(), number: z.number(), sentAt: z.iso.datetime(), toAddress: z.string().nullable() })),
+  /** E-mail the provider refused, with its reason. */
+  emailProblems: z.array(z.object({ template: z.string(), reason: z.string().nullable(), at: z.iso.datetime() })),
+  workflow: z.object({
+    workflowId: z.string(),
+    status: z.string(),
+    /** Live state from the workflow's status query; null when it is not running or no worker answered. */
+    state: stateSchema.nullable(),
+  }),
+});
+
+export const caroOrderListSchema = z.object({ data: z.array(caroOrderSchema) });
+export const activationLinkSchema = z.object({ url: z.string(), linkVersion: z.number(), expiresAt: z.iso.datetime() });
+
+const replayItem = z.object({ orderId: z.string(), mechanism: z.enum(['retry-update', 'reset']), status: z.string(), newRunId: z.string().optional() });
+export const replayResultSchema = z.object({
+  dryRun: z.boolean(),
+  /** What was (or, in a dry run, would be) replayed, and how. */
+  replayed: z.array(replayItem),
+  skipped: z.array(z.object({ orderId: z.string(), why: z.string() })),
+});

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { caroGuidance } from '../../activities/email/templates/caro-failure.js';
+import type { CaroOrder, Prisma } from '../../lib/db/client.js';
+import {
+  caroStateQuery,
+  DEFAULT_CARO_SCHEDULE,
+  retryActivationUpdate,
+  STATE_CONFLICT,
+  type CaroActivationInput,
+  type CaroActor,
+  type CaroChannel,
+  type CaroState,
+} from '../../workflows/caro-activation/contract.js';
+import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
+import { parseCaroLinkSubject } from '../../activities/caro/links.js';
+import { createLinkBuilder, type LinkBuilder } from '../../lib/links/links.js';
+import { LinkTokenError, verifyLinkToken } from '../../lib/links/token.js';
+import { withTemporalDeadline, type AppDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import type { Actor } from '../http/route.js';
+
+type Handle = WorkflowHandle<typeof caroActivationWorkflow>;
+type ResetRequest = Parameters<AppDeps['temporal']['workflowService']['resetWorkflowExecution']>[0];
+
+export const caroActor = (actor: Actor): CaroActor => ({ kind: 'api-key', id: actor.keyId, role: actor.role });
+export const caroChannel = (order: Pick<CaroOrder, 'kbcGroup'>): CaroChannel => (order.kbcGroup ? 'bank-app' : 'link');
+
+export const caroInput = (deps: AppDeps, order: Pick<CaroOrder, 'id' | 'kbcGroup'>, actor: Actor): CaroActivationInput => ({
+  orderId: order.id,
+  channel: caroChannel(order),
+  schedule: deps.caroSchedule ?? DEFAULT_CARO_SCHEDULE,
+  actor: caroActor(actor),
+});
+
+export const caroHandle = (deps: AppDeps, order: Pick<CaroOrder, 'workflowId'>): Handle => deps.temporal.workflow.getHandle<typeof caroActivationWorkflow>(order.workflowId);
+
+function linkSigning(deps: AppDeps) {
+  if (!deps.linkSigning) throw new ApiError(503, 'links_not_configured', 'this API has no link signing settings (LINK_SIGNING_SECRET)');
+  return deps.linkSigning;
+}
+
+export const caroLinkBuilder = (deps: AppDeps): LinkBuilder => createLinkBuilder(linkSigning(deps));
+
+/**
+ * What an opened activation link leads to: the order, if the token is genuine, unexpired and of
+ * the order's current link version, and the invitation is still open (the cardholder may retry
+ * after a failure). A link replaced by a resend, replay or reactivation answers 410.
+ */
+export async function resolveActivationLink(deps: AppDeps, token: string) {
+  let subject: string;
+  try {
+    subject = verifyLinkToken(token, linkSigning(deps).secret, { purpose: 'caro-activation' }).subject;
+  } catch (error) {
+    if (!(error instanceof LinkTokenError)) throw error;
+    if (error.problem === 'expired') throw new ApiError(410, 'link_expired', 'this activation link has expired: ask your accountant for a new invitation');
+    throw new ApiError(404, 'not_found', 'no such link');
+  }
+  const parsed = parseCaroLinkSubject(subject);
+  const order = parsed && (await deps.prisma.caroOrder.findUnique({ where: { id: parsed.orderId }, include: { client: { include: { office: true } } } }));
+  if (!parsed || !order) throw new ApiError(404, 'not_found', 'no such link');
+  if (order.linkVersion !== parsed.linkVersion) throw new ApiError(410, 'link_superseded', 'a newer invitation replaced this link: use the link of the latest e-mail');
+  if (order.status !== 'invitation_sent' && order.status !== 'problem') throw new ApiError(410, 'link_closed', `this activation is no longer open (${order.status})`);
+  return { orderId: order.id, clientReference: order.clientReference, companyName: order.client.companyName, officeName: order.client.office.name, linkExpiresAt: order.linkExpiresAt };
+}
+
+/** The order as the API shows it: with the accountant's guidance for a problem, in the office's language. */
+export const withGuidance = (order: CaroOrder, officeLanguage: string) => ({
+  ...order,
+  guidance: order.status === 'problem' && order.problemReason ? caroGuidance(order.problemReason, officeLanguage) : null,
+});
+
+/**
+ * Runs an action on the order's workflow. A refusal by its validator (the state does not allow
+ * it) is a 409 with the workflow's own message; a workflow that is not running is a 409 too.
+ */
+export async function caroAction<R>(deps: AppDeps, run: () => Promise<R>): Promise<R> {
+  try {
+    return await withTemporalDeadline(deps, run);
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === STATE_CONFLICT) {
+      throw new ApiError(409, 'caro_state_conflict', error.cause.message);
+    }
+    if (error instanceof WorkflowNotFoundError) {
+      throw new ApiError(409, 'caro_workflow_not_running', 'the workflow of this order is not running (it failed): support can replay it');
+    }
+    throw error;
+  }
+}
+
+/** Workflow status and live state; a missing worker gives `state: null`, not a hang. */
+export async function caroWorkflowView(deps: AppDeps, log: { warn: (o: object, m: string) => void }, order: CaroOrder) {
+  const handle = caroHandle(deps, order);
+  const description = await withTemporalDeadline(deps, async () => {
+    try {
+      return await handle.describe();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
+  });
+  let state: CaroState | null = null;
+  if (description?.status.name === 'RUNNING') {
+    try {
+      state = await deps.temporal.withDeadline(Date.now() + Math.min(deps.temporalTimeoutMs, 2_000), () => handle.query(caroStateQuery));
+    } catch (error) {
+      log.warn({ workflowId: order.workflowId, err: { message: (error as Error).message } }, 'CARO status query not answered');
+    }
+  }
+  return { workflowId: order.workflowId, status: description?.status.name ?? 'NOT_FOUND', state };
+}
+
+export type ReplayDecision = { orderId: string; mechanism: 'retry-update' | 'reset'; status: string } | { orderId: string; why: string };
+
+/**
+ * How a case would be replayed: a run that FAILED is reset to its last good point; a running case
+ * in `problem` gets the retry update (fresh invitation and schedule); anything else is skipped.
+ */
+export async function decideReplay(deps: AppDeps, order: CaroOrder): Promise<ReplayDecision> {
+  const description = await withTemporalDeadline(deps, async () => {
+    try {
+      return await caroHandle(deps, order).describe();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
+  });
+  if (!description) return { orderId: order.id, why: 'no workflow for this order' };
+  if (description.status.name === 'FAILED') return { orderId: order.id, mechanism: 'reset', status: order.status };
+  if (description.status.name !== 'RUNNING') return { orderId: order.id, why: `workflow ${description.status.name.toLowerCase()}` };
+  if (order.status !== 'problem') return { orderId: order.id, why: `nothing failed: the order is ${order.status}` };
+  return { orderId: order.id, mechanism: 'retry-update', status: order.status };
+}
+
+/**
+ * The event to reset a failed run to: the last WorkflowTaskCompleted before the failure (the
+ * first failed activity, or the run's failure itself), so the failed step runs again.
+ */
+async function resetPoint(handle: Handle): Promise<number> {
+  const history = await handle.fetchHistory();
+  const events = history.events ?? [];
+  const id = (e: (typeof events)[number]) => Number(e.eventId?.toString() ?? 0);
+  const failure = events.find((e) => e.activityTaskFailedEventAttributes || e.activityTaskTimedOutEventAttributes) ?? events.find((e) => e.workflowExecutionFailedEventAttributes);
+  const before = failure ? id(failure) : Number.POSITIVE_INFINITY;
+  const point = events.filter((e) => e.workflowTaskCompletedEventAttributes && id(e) < before).at(-1);
+  if (!point) throw new ApiError(409, 'caro_not_replayable', 'the failed run has no completed workflow task to reset to');
+  return id(point);
+}
+
+/** Carries out a replay decision; returns the new run id of a reset. */
+export async function replay(deps: AppDeps, order: CaroOrder, mechanism: 'retry-update' | 'reset', actor: Actor): Promise<{ newRunId?: string }> {
+  const handle = caroHandle(deps, order);
+  if (mechanism === 'retry-update') {
+    await caroAction(deps, () => handle.executeUpdate(retryActivationUpdate, { args: [{ actor: caroActor(actor) }] }));
+    return {};
+  }
+  return withTemporalDeadline(deps, async () => {
+    const description = await handle.describe();
+    const workflowTaskFinishEventId = await resetPoint(handle);
+    const request: ResetRequest = {
+      namespace: deps.temporal.options.namespace,
+      workflowExecution: { workflowId: order.workflowId, runId: description.runId },
+      reason: `support replay by API key ${actor.keyId} (${actor.role})`,
+      // protobufjs takes a plain number where its typings say Long (the SDK does not export Long).
+      workflowTaskFinishEventId: workflowTaskFinishEventId as unknown as ResetRequest['workflowTaskFinishEventId'],
+      requestId: randomUUID(),
+    };
+    const response = await deps.temporal.workflowService.resetWorkflowExecution(request);
+    return response.runId ? { newRunId: response.runId } : {};
+  });
+}
+
+/** The audit row of one replayed case: who, how, and whether it was part of a bulk replay. */
+export const replayAudit = (actor: Actor, orderId: string, details: Record<string, unknown>): Prisma.AuditEventCreateManyInput => ({
+  actorKeyId: actor.keyId,
+  actorRole: actor.role,
+  action: 'caro.replay',
+  resourceType: 'caro_order',
+  resourceId: orderId,
+  details: details as Prisma.InputJsonObject,
+});
