@@ -32,7 +32,7 @@ export interface WebhookContext {
 }
 
 export interface Outcome {
-  /** False while no journey consumes this event type yet: stored and audited only. */
+  /** False when the event was stored and audited but could not act (e.g. its workflow has ended). */
   handled: boolean;
   /** Recorded in the audit trail; never the payload. */
   details?: Record<string, unknown>;
