@@ -1,10 +1,8 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Connection, Prisma } from '../../lib/db/client.js';
 import {
   CONNECTION_STATUSES,
   consentRenewalWorkflowId,
   consentStateQuery,
-  type ConsentRenewalState,
 } from '../../workflows/consent-renewal/contract.js';
 import type { consentRenewalWorkflow } from '../../workflows/consent-renewal/workflow.js';
 import { withTemporalDeadline, type AppDeps } from '../deps.js';
@@ -17,6 +15,7 @@ import { connectionDetailSchema, connectionSchema, createConnectionBody, invitat
 import { problemResponses } from '../schemas/problem.js';
 import { consentInput, inviteAgain, journalCreated, remindNow, renewConsent } from '../services/consent.js';
 import { caseEmailProblems } from '../services/email-problems.js';
+import { workflowView } from '../services/workflow-view.js';
 
 const withAction = (connection: Connection) => ({ ...connection, action: CONNECTION_STATUSES[connection.status] });
 
@@ -24,28 +23,6 @@ async function findScoped(deps: AppDeps, actor: Actor, id: string): Promise<Conn
   const connection = await deps.prisma.connection.findFirst({ where: { id, ...officeScope(actor) } });
   if (!connection) throw notFound('connection');
   return connection;
-}
-
-/** Workflow status and live state; a missing worker gives `state: null`, not a hang. */
-async function workflowView(deps: AppDeps, req: { log: { warn: (o: object, m: string) => void } }, workflowId: string) {
-  const handle = deps.temporal.workflow.getHandle(workflowId);
-  const description = await withTemporalDeadline(deps, async () => {
-    try {
-      return await handle.describe();
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return undefined;
-      throw error;
-    }
-  });
-  let state: ConsentRenewalState | null = null;
-  if (description?.status.name === 'RUNNING') {
-    try {
-      state = await deps.temporal.withDeadline(Date.now() + Math.min(deps.temporalTimeoutMs, 2_000), () => handle.query(consentStateQuery));
-    } catch (error) {
-      req.log.warn({ workflowId, err: { message: (error as Error).message } }, 'status query not answered');
-    }
-  }
-  return { workflowId, status: description?.status.name ?? 'NOT_FOUND', state };
 }
 
 /** What went out to the owner besides the expiry notices: reminders_sent rows of this connection. */
@@ -141,7 +118,7 @@ export const connectionRoutes = [
     responses: { 200: { description: 'The connection', schema: connectionDetailSchema }, ...problemResponses(400, 401, 404) },
     async handler({ params, actor, deps, req }) {
       const connection = await findScoped(deps, actor, params.id);
-      const [workflow, emailProblems, sent] = await Promise.all([workflowView(deps, req, connection.workflowId), caseEmailProblems(deps.prisma, 'connection', connection.id), sentToOwner(deps, connection.id)]);
+      const [workflow, emailProblems, sent] = await Promise.all([workflowView(deps, req.log, connection.workflowId, consentStateQuery), caseEmailProblems(deps.prisma, 'connection', connection.id), sentToOwner(deps, connection.id)]);
       return { status: 200, body: { ...withAction(connection), workflow, emailProblems, ...sent } };
     },
   }),

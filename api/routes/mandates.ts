@@ -1,4 +1,3 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { Prisma } from '../../lib/db/client.js';
 import {
   archiveUpdate,
@@ -7,9 +6,8 @@ import {
   markProblemUpdate,
   resendUpdate,
   resolveProblemUpdate,
-  type MandateStatus,
 } from '../../workflows/mandate/contract.js';
-import { withTemporalDeadline, type AppDeps } from '../deps.js';
+import type { AppDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, defineRoute, EDITORS, type Actor } from '../http/route.js';
@@ -19,6 +17,7 @@ import { archiveMandateBody, listMandatesQuery, mandateDetailSchema, mandateProb
 import { problemResponses } from '../schemas/problem.js';
 import { caseEmailProblems } from '../services/email-problems.js';
 import { mandatePdf } from '../services/mandate-document.js';
+import { workflowView } from '../services/workflow-view.js';
 import {
   mandateAction,
   mandateInclude,
@@ -37,28 +36,6 @@ async function findMandate(deps: AppDeps, actor: Actor, id: string): Promise<Man
 }
 
 const reload = (deps: AppDeps, id: string) => deps.prisma.mandate.findUniqueOrThrow({ where: { id }, include: mandateInclude });
-
-/** Workflow status and live state; a missing worker gives `state: null`, not a hang. */
-async function workflowView(deps: AppDeps, log: { warn: (o: object, m: string) => void }, workflowId: string) {
-  const handle = deps.temporal.workflow.getHandle(workflowId);
-  const description = await withTemporalDeadline(deps, async () => {
-    try {
-      return await handle.describe();
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return undefined;
-      throw error;
-    }
-  });
-  let state: MandateStatus | null = null;
-  if (description?.status.name === 'RUNNING') {
-    try {
-      state = await deps.temporal.withDeadline(Date.now() + Math.min(deps.temporalTimeoutMs, 2_000), () => handle.query(mandateStatusQuery));
-    } catch (error) {
-      log.warn({ workflowId, err: { message: (error as Error).message } }, 'status query not answered');
-    }
-  }
-  return { workflowId, status: description?.status.name ?? 'NOT_FOUND', state };
-}
 
 const invalid = (status: number, code: string, message: string, errors: { path: string; message: string }[]) =>
   new ApiError(status, code, message, { errors: errors.map((e) => ({ in: 'body', ...e })) });
@@ -153,7 +130,7 @@ export const mandateRoutes = [
     async handler({ params, actor, deps, req }) {
       const mandate = await findMandate(deps, actor, params.id);
       const [workflow, emailProblems, reminders] = await Promise.all([
-        workflowView(deps, req.log, mandate.workflowId),
+        workflowView(deps, req.log, mandate.workflowId, mandateStatusQuery),
         caseEmailProblems(deps.prisma, 'mandate', mandate.id),
         deps.prisma.reminderSent.findMany({ where: { caseType: 'mandate', caseId: mandate.id }, orderBy: { sentAt: 'asc' } }),
       ]);

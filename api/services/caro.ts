@@ -11,12 +11,12 @@ import {
   type CaroActivationInput,
   type CaroActor,
   type CaroChannel,
-  type CaroState,
 } from '../../workflows/caro-activation/contract.js';
 import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
 import { parseCaroLinkSubject } from '../../activities/caro/links.js';
 import { createLinkBuilder, type LinkBuilder } from '../../lib/links/links.js';
 import { LinkTokenError, verifyLinkToken } from '../../lib/links/token.js';
+import { workflowView } from './workflow-view.js';
 import { withTemporalDeadline, type AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import type { Actor } from '../http/route.js';
@@ -89,27 +89,8 @@ export async function caroAction<R>(deps: AppDeps, run: () => Promise<R>): Promi
   }
 }
 
-/** Workflow status and live state; a missing worker gives `state: null`, not a hang. */
-export async function caroWorkflowView(deps: AppDeps, log: { warn: (o: object, m: string) => void }, order: CaroOrder) {
-  const handle = caroHandle(deps, order);
-  const description = await withTemporalDeadline(deps, async () => {
-    try {
-      return await handle.describe();
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return undefined;
-      throw error;
-    }
-  });
-  let state: CaroState | null = null;
-  if (description?.status.name === 'RUNNING') {
-    try {
-      state = await deps.temporal.withDeadline(Date.now() + Math.min(deps.temporalTimeoutMs, 2_000), () => handle.query(caroStateQuery));
-    } catch (error) {
-      log.warn({ workflowId: order.workflowId, err: { message: (error as Error).message } }, 'CARO status query not answered');
-    }
-  }
-  return { workflowId: order.workflowId, status: description?.status.name ?? 'NOT_FOUND', state };
-}
+/** The order's workflow: status and live state (`state: null` when ended or unanswered). */
+export const caroWorkflowView = (deps: AppDeps, log: { warn: (o: object, m: string) => void }, order: CaroOrder) => workflowView(deps, log, order.workflowId, caroStateQuery);
 
 export type ReplayDecision = { orderId: string; mechanism: 'retry-update' | 'reset'; status: string } | { orderId: string; why: string };
 

@@ -21,6 +21,7 @@ import { nextCaroStep, outcomeEffect, refusal as whyRefused, statementsFromDate 
 import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
 import { productBundle } from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
+import { waitFor } from '../helpers/wait.js';
 
 type Activities = Pick<ReturnType<typeof createActivities>, 'sendCaroInvitation' | 'sendCaroReminder' | 'activateCaroOrder' | 'recordCaroProblem' | 'closeCaroOrder'>;
 type Call = { activity: keyof Activities; atMs: number; args: Record<string, unknown> };
@@ -240,6 +241,8 @@ describe('CARO activation workflow (time-skipping)', () => {
     await withOrder('00000000-0000-7000-8000-000000000005', async ({ handle, calls }) => {
       expect(await refusal(handle.executeUpdate(retryActivationUpdate, { args: [{ actor }] }))).toMatch(/cannot replay the activation of an order in state invitation_sent/);
       await handle.signal(caroOutcomeSignal, { outcome: 'failed', eventId: 'r1', occurredAt: '2026-11-25T10:00:00Z', reason: 'technical_or_data_error' });
+      // Support replays a case it sees in problem: wait until the workflow has recorded it.
+      await waitFor(async () => ((await handle.query(caroStateQuery)).status === 'problem' ? true : undefined), 'the problem');
       const replayed = await handle.executeUpdate(retryActivationUpdate, { args: [{ actor: { kind: 'api-key', id: 'support-key', role: 'support' } }] });
       expect(replayed).toMatchObject({ status: 'invitation_sent', reason: null, linkVersion: 2 });
       expect(replayed.history.at(-1)).toMatchObject({ event: 'replayed', from: 'problem', actor: { role: 'support' } });
