@@ -5,7 +5,7 @@ import { RateLimiter } from './http/rate-limit.js';
 import { notFoundHandler, problemHandler } from './middleware/problem.js';
 import { requestContext } from './middleware/request-context.js';
 import { docsRoutes } from './openapi/routes.js';
-import { activationLinkRoutes } from './routes/activation-links.js';
+import { linkRoutes } from './routes/links.js';
 import { healthRoutes } from './routes/health.js';
 import { apiRoutes } from './routes/index.js';
 import { webhookRoutes } from './webhooks/router.js';
@@ -20,7 +20,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestContext(deps.logger));
   // Signed over the raw body bytes: webhooks read the body themselves, before express.json.
   app.use(webhookRoutes(deps));
-  app.use(activationLinkRoutes(deps));
+  app.use(linkRoutes(deps));
   app.use(express.json({ limit: '100kb', strict: true }));
   app.use(healthRoutes(deps));
   // Sandbox routes exist only when enabled: otherwise a 404, and absent from /openapi.json.

@@ -15,7 +15,6 @@ import {
 import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
 import { parseCaroLinkSubject } from '../../activities/caro/links.js';
 import { createLinkBuilder, type LinkBuilder } from '../../lib/links/links.js';
-import { LinkTokenError, verifyLinkToken } from '../../lib/links/token.js';
 import { workflowView } from './workflow-view.js';
 import { withTemporalDeadline, type AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
@@ -36,7 +35,7 @@ export const caroInput = (deps: AppDeps, order: Pick<CaroOrder, 'id' | 'kbcGroup
 
 export const caroHandle = (deps: AppDeps, order: Pick<CaroOrder, 'workflowId'>): Handle => deps.temporal.workflow.getHandle<typeof caroActivationWorkflow>(order.workflowId);
 
-function linkSigning(deps: AppDeps) {
+export function linkSigning(deps: AppDeps) {
   if (!deps.linkSigning) throw new ApiError(503, 'links_not_configured', 'this API has no link signing settings (LINK_SIGNING_SECRET)');
   return deps.linkSigning;
 }
@@ -44,19 +43,11 @@ function linkSigning(deps: AppDeps) {
 export const caroLinkBuilder = (deps: AppDeps): LinkBuilder => createLinkBuilder(linkSigning(deps));
 
 /**
- * What an opened activation link leads to: the order, if the token is genuine, unexpired and of
+ * What an opened activation link leads to (its token already checked by `GET /l/:token`): the order, if of
  * the order's current link version, and the invitation is still open (the cardholder may retry
  * after a failure). A link replaced by a resend, replay or reactivation answers 410.
  */
-export async function resolveActivationLink(deps: AppDeps, token: string) {
-  let subject: string;
-  try {
-    subject = verifyLinkToken(token, linkSigning(deps).secret, { purpose: 'caro-activation' }).subject;
-  } catch (error) {
-    if (!(error instanceof LinkTokenError)) throw error;
-    if (error.problem === 'expired') throw new ApiError(410, 'link_expired', 'this activation link has expired: ask your accountant for a new invitation');
-    throw new ApiError(404, 'not_found', 'no such link');
-  }
+export async function resolveActivationLink(deps: AppDeps, subject: string) {
   const parsed = parseCaroLinkSubject(subject);
   const order = parsed && (await deps.prisma.caroOrder.findUnique({ where: { id: parsed.orderId }, include: { client: { include: { office: true } } } }));
   if (!parsed || !order) throw new ApiError(404, 'not_found', 'no such link');

@@ -108,6 +108,9 @@ describe('POST /v1/connections/:id/invitation', () => {
     expect(token).toBeDefined();
     const claims = verifyLinkToken(token!, TEST_LINK_SECRET, { purpose: 'connection-invitation', now: new Date(res.body.sentAt) });
     expect(claims).toMatchObject({ subject: id, expiresAt: new Date(Math.floor(Date.parse(res.body.linkExpiresAt) / 1000) * 1000) });
+    // The link opens (no API key: the token is the credential) while the connection needs the owner.
+    const opened = await stack.http('GET', `/l/${token}`, undefined, { key: null });
+    expect(opened).toMatchObject({ status: 200, body: { purpose: 'connection-invitation', connectionId: id, provider: 'ponto' } });
 
     const detail = await stack.http('GET', `/v1/connections/${id}`);
     expect(detail.body.invitations).toEqual([{ number: 1, sentAt: expect.any(String), toAddress: 'owner@example.be' }]);

@@ -74,7 +74,10 @@ describe('mandate journey through the HTTP API, the real worker and a real Tempo
     expect(sent).toMatchObject({ revision: 1, reminderCount: 0, actions: ['download', 'sign', 'archive', 'resend', 'mark_problem'] });
     expect(sent.workflow.state).toMatchObject({ state: 'sent_to_client', whoseMove: 'client', nextStep: { kind: 'reminder', number: 1 } });
     expect((await outbox(mandate.id)).map((m) => [m.template, m.language, m.toAddress])).toEqual([['mandate.invitation', 'nl', 'boekhouding@verhaegen.be']]);
-    expect((await outbox(mandate.id))[0]!.text).toContain(`${TEST_PUBLIC_BASE_URL}/l/v1.`);
+    const firstLink = new RegExp(`${TEST_PUBLIC_BASE_URL}(/l/\\S+)`).exec((await outbox(mandate.id))[0]!.text)![1]!;
+    const open = (path: string) => stack.http('GET', path, undefined, { key: null });
+    expect(await open(firstLink)).toMatchObject({ status: 200, body: { purpose: 'mandate-signing', mandateId: mandate.id, revision: 1, bankName: 'ING Belgium' } });
+    expect((await open('/l/v1.forged.token')).status).toBe(404);
 
     await temporal.sleep(15 * DAY);
     const reminded = await until(mandate.id, 'the first reminder', (m) => m.reminderCount === 1);
@@ -95,7 +98,10 @@ describe('mandate journey through the HTTP API, the real worker and a real Tempo
     ]);
     const invitations = (await outbox(mandate.id)).filter((m) => m.template === 'mandate.invitation');
     expect(invitations.map((m) => m.idempotencyKey)).toEqual([`${mandate.workflowId}/r1/invitation`, `${mandate.workflowId}/r2/invitation`]);
-    expect(invitations[1]!.text).not.toEqual(invitations[0]!.text); // a new link
+    expect(invitations[1]!.text).not.toEqual(invitations[0]!.text); // a new link: the old one is superseded
+    expect(await open(firstLink)).toMatchObject({ status: 410, body: { code: 'link_superseded' } });
+    const secondLink = new RegExp(`${TEST_PUBLIC_BASE_URL}(/l/\\S+)`).exec(invitations[1]!.text)![1]!;
+    expect(await open(secondLink)).toMatchObject({ status: 200, body: { revision: 2 } });
 
     // The document carries the current data.
     const pdf = await fetch(`${stack.api.url}/v1/mandates/${mandate.id}/document.pdf`, { headers: { authorization: `Bearer ${stack.operatorKey}` } });
@@ -113,6 +119,7 @@ describe('mandate journey through the HTTP API, the real worker and a real Tempo
     expect((await stack.webhook('esign', signed)).body).toEqual({ status: 'duplicate' });
     const active = await until(mandate.id, 'active', (m) => m.status === 'active' && m.workflow.status === 'COMPLETED');
     expect(active).toMatchObject({ actions: ['download'], signedAt: expect.any(String), activatedAt: expect.any(String), workflow: { state: null } });
+    expect(await open(secondLink)).toMatchObject({ status: 410, body: { code: 'link_closed' } });
 
     await temporal.sleep(60 * DAY);
     expect((await outbox(mandate.id)).map((m) => m.template)).toEqual(['mandate.invitation', 'mandate.reminder', 'mandate.invitation']);
