@@ -3,13 +3,11 @@ import type { MandateProblemReason, MandateState } from '../../workflows/mandate
 import type { ActivityDeps } from '../deps.js';
 import type { KbcGroupBank } from '../email/templates/define.js';
 import { createSendEmail } from '../email/send-email.js';
+import { mandateSigningLink } from './links.js';
 
 /** The app the client links in: CBC Banque's clients use CBC's, every other KBC group bank KBC's. */
 export const kbcGroupApp = (bankName: string): KbcGroupBank => (bankName.startsWith('CBC') ? 'CBC' : 'KBC');
 
-/** How long a signing link stays valid after a presentation: past the last reminder and the stalled notice. */
-export const MANDATE_LINK_VALID_DAYS = 60;
-const DAY_MS = 86_400_000;
 
 export type MandateEmailOutcome = { sent: true } | { sent: false; reason: 'stale' | 'missing_recipient' };
 
@@ -40,8 +38,8 @@ export function createMandateActivities(deps: ActivityDeps) {
   function action(m: Loaded) {
     const { bankName, isKbcGroup } = m.bankAccount;
     if (isKbcGroup) return { kind: 'bank-link' as const, bankName: kbcGroupApp(bankName) };
-    const expiresAt = new Date((m.presentedAt ?? m.createdAt).getTime() + MANDATE_LINK_VALID_DAYS * DAY_MS);
-    return { kind: 'sign' as const, bankName, signingUrl: links.url('mandate-signing', `${m.id}:r${m.revision}`, expiresAt), linkExpiresAt: expiresAt.toISOString() };
+    const link = mandateSigningLink(links, m);
+    return { kind: 'sign' as const, bankName, signingUrl: link.url, linkExpiresAt: link.expiresAt.toISOString() };
   }
 
   /** Is this presentation still the current one, and still waiting for the client? */

@@ -3,7 +3,7 @@ import { LINK_PURPOSES } from '../../lib/links/links.js';
 import { LinkTokenError, verifyLinkToken } from '../../lib/links/token.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { linkSigning } from '../services/caro.js';
+import { linkSigning } from '../services/link-signing.js';
 import { linkTargets } from '../services/link-targets.js';
 
 /**

@@ -1,4 +1,6 @@
+import { mandateSigningLink } from '../../activities/mandates/links.js';
 import { Prisma } from '../../lib/db/client.js';
+import { createLinkBuilder } from '../../lib/links/links.js';
 import {
   archiveUpdate,
   mandateStatusQuery,
@@ -13,9 +15,10 @@ import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, defineRoute, EDITORS, type Actor } from '../http/route.js';
 import { officeScope } from '../http/scope.js';
 import { idParams } from '../schemas/common.js';
-import { archiveMandateBody, listMandatesQuery, mandateDetailSchema, mandateProblemBody, mandateSchema, orderMandatesBody, orderMandatesResponse } from '../schemas/mandates.js';
+import { archiveMandateBody, listMandatesQuery, mandateDetailSchema, mandateProblemBody, mandateSchema, orderMandatesBody, orderMandatesResponse, signingLinkSchema } from '../schemas/mandates.js';
 import { problemResponses } from '../schemas/problem.js';
 import { caseEmailProblems } from '../services/email-problems.js';
+import { linkSigning } from '../services/link-signing.js';
 import { mandatePdf } from '../services/mandate-document.js';
 import { workflowView } from '../services/workflow-view.js';
 import {
@@ -165,6 +168,25 @@ export const mandateRoutes = [
         generatedAt: new Date(),
       });
       return { status: 200, raw: { contentType: 'application/pdf', data: pdf }, headers: { 'Content-Disposition': `attachment; filename="mandate-${m.id}.pdf"` } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/mandates/:id/signing-link',
+    operationId: 'copyMandateSigningLink',
+    summary: 'Copy the e-signature link of the current presentation (other banks, while unsigned)',
+    tag: 'mandates',
+    roles: EDITORS,
+    params: idParams,
+    action: 'mandate.copy_link',
+    responses: { 200: { description: 'The current signing link', schema: signingLinkSchema }, ...problemResponses(400, 401, 403, 404, 409, 503) },
+    async handler({ params, actor, deps }) {
+      const m = await findMandate(deps, actor, params.id);
+      if (m.bankAccount.isKbcGroup) throw new ApiError(409, 'action_not_allowed', 'KBC/CBC accounts are linked in the bank app: there is no signing link');
+      if (m.status !== 'available_online' && m.status !== 'sent_to_client') throw new ApiError(409, 'action_not_allowed', `the mandate is ${m.status}: there is no signing link to copy`);
+      // The same link as in the client's e-mail: same presentation, same expiry.
+      const link = mandateSigningLink(createLinkBuilder(linkSigning(deps)), m);
+      return { status: 200, body: { url: link.url, revision: m.revision, expiresAt: link.expiresAt.toISOString() }, audited: { resourceType: 'mandate', resourceId: m.id, details: { revision: m.revision } } };
     },
   }),
   defineRoute({

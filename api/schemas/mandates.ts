@@ -88,3 +88,5 @@ export const mandateDetailSchema = mandateSchema.extend({
       .nullable(),
   }),
 });
+
+export const signingLinkSchema = z.object({ url: z.string(), revision: z.number().int(), expiresAt: z.iso.datetime() });

@@ -15,6 +15,7 @@ import {
 import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
 import { parseCaroLinkSubject } from '../../activities/caro/links.js';
 import { createLinkBuilder, type LinkBuilder } from '../../lib/links/links.js';
+import { linkSigning } from './link-signing.js';
 import { workflowView } from './workflow-view.js';
 import { withTemporalDeadline, type AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
@@ -34,11 +35,6 @@ export const caroInput = (deps: AppDeps, order: Pick<CaroOrder, 'id' | 'kbcGroup
 });
 
 export const caroHandle = (deps: AppDeps, order: Pick<CaroOrder, 'workflowId'>): Handle => deps.temporal.workflow.getHandle<typeof caroActivationWorkflow>(order.workflowId);
-
-export function linkSigning(deps: AppDeps) {
-  if (!deps.linkSigning) throw new ApiError(503, 'links_not_configured', 'this API has no link signing settings (LINK_SIGNING_SECRET)');
-  return deps.linkSigning;
-}
 
 export const caroLinkBuilder = (deps: AppDeps): LinkBuilder => createLinkBuilder(linkSigning(deps));
 

@@ -160,6 +160,7 @@ describe('mandate journey through the HTTP API, the real worker and a real Tempo
     expect(instructions).toMatchObject({ template: 'mandate.bank-link-instructions', language: 'nl' });
     expect(instructions!.text).toContain('KBC Touch');
     expect(instructions!.text).not.toContain('/l/v1.');
+    expect((await stack.http('POST', `/v1/mandates/${mandate.id}/signing-link`)).body).toMatchObject({ status: 409, detail: 'KBC/CBC accounts are linked in the bank app: there is no signing link' });
 
     const issues = async () => (await stack.http('GET', `/v1/mandates?officeId=${officeId}&issue=bank_link_missing`)).body.data.map((m: { id: string }) => m.id);
     expect(await issues()).not.toContain(mandate.id);
@@ -185,6 +186,12 @@ describe('mandate journey through the HTTP API, the real worker and a real Tempo
     const mandate = await order(accountId, 'office');
     await until(mandate.id, 'available online', (m) => m.status === 'available_online' && m.workflow.state?.whoseMove === 'office');
     expect(await outbox(mandate.id)).toEqual([]);
+    // The office presents it: it copies the signing link for the client.
+    const copied = await stack.http('POST', `/v1/mandates/${mandate.id}/signing-link`);
+    expect(copied).toMatchObject({ status: 200, body: { revision: 1 } });
+    expectDeclaredResponse('copyMandateSigningLink', 200, copied.body);
+    const opened = await stack.http('GET', new URL(copied.body.url).pathname, undefined, { key: null });
+    expect(opened.body).toMatchObject({ purpose: 'mandate-signing', mandateId: mandate.id, revision: 1 });
 
     const refused = await stack.http('POST', `/v1/mandates/${mandate.id}/problem/resolve`);
     expect(refused).toMatchObject({ status: 409, body: { code: 'action_not_allowed', detail: 'resolving a problem is not possible while the mandate is available_online' } });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TestStack } from './stack.js';
+import { waitFor } from './wait.js';
 
 const DAY = 86_400_000;
 
@@ -23,7 +24,10 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
   const newMandate = async () => {
     const account = await stack.http('POST', `/v1/clients/${await newClient()}/bank-accounts`, { iban: 'BE68 5390 0754 7034' });
     const ordered = await stack.http('POST', '/v1/mandates', { bankAccountIds: [account.body.id], managementMode: 'office' });
-    return { id: ordered.body.data[0].mandate.id as string, bankAccountId: account.body.id as string };
+    const id = ordered.body.data[0].mandate.id as string;
+    // Presented: the office can act on it.
+    await waitFor(async () => ((await stack.http('GET', `/v1/mandates/${id}`)).body.status === 'available_online' ? true : undefined), 'the mandate to be presented');
+    return { id, bankAccountId: account.body.id as string };
   };
   const caroOrderBody = async () => {
     const clientId = await newClient();
@@ -60,6 +64,7 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
     listMandates: () => ({ path: '/v1/mandates?status=available_online' }),
     getMandate: async () => ({ path: `/v1/mandates/${(await newMandate()).id}` }),
     downloadMandate: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/document.pdf` }),
+    copyMandateSigningLink: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/signing-link` }),
     resendMandate: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/resend` }),
     archiveMandate: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/archive`, body: { reason: 'client left' } }),
     markMandateProblem: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/problem`, body: { reason: 'bank_data_outdated' } }),
