@@ -15,7 +15,21 @@ const existing = (path: string | undefined) =>
 
 /** Time-skipping test server (Java SDK's): fast timers, but no reset, listing or schedules. */
 export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({ server: existing(resolveTestServer()) });
+  return startWithRetry(() => TestWorkflowEnvironment.createTimeSkipping({ server: existing(resolveTestServer()) }));
+}
+
+/**
+ * The SDK gives a local server a fixed 5 s to answer, and kills it otherwise; on a loaded 2-core
+ * machine a cold start can take longer, so a start that timed out is tried again (twice).
+ */
+async function startWithRetry(start: () => Promise<TestWorkflowEnvironment>): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= 3 || !/did not start within/.test((error as Error).message)) throw error;
+    }
+  }
 }
 
 export interface DevServer {
@@ -42,16 +56,18 @@ export interface DevServerOptions {
 export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
   const namespace = opts.namespace ?? 'default';
   const uiPort = opts.ui ? await freePort() : undefined;
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      ...existing(resolveTemporalCli()),
-      namespace,
-      ip: '127.0.0.1',
-      ...(uiPort ? { ui: true, uiPort } : {}),
-      ...(opts.dbFilename ? { dbFilename: opts.dbFilename } : {}),
-      log: { format: 'pretty', level: 'error' },
-    },
-  });
+  const start = () =>
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        ...existing(resolveTemporalCli()),
+        namespace,
+        ip: '127.0.0.1',
+        ...(uiPort ? { ui: true, uiPort } : {}),
+        ...(opts.dbFilename ? { dbFilename: opts.dbFilename } : {}),
+        log: { format: 'pretty', level: 'error' },
+      },
+    });
+  const env = await startWithRetry(start);
   let stopped: Promise<void> | undefined;
   return {
     address: env.address,
