@@ -1,5 +1,6 @@
 import { mandateSigningLink } from '../../activities/mandates/links.js';
 import { Prisma } from '../../lib/db/client.js';
+import { uuidv7 } from '../../lib/db/ids.js';
 import { createLinkBuilder } from '../../lib/links/links.js';
 import {
   archiveUpdate,
@@ -28,6 +29,7 @@ import {
   mandateScope,
   presentMandate,
   startMandateWorkflow,
+  updateIdOf,
   workflowActor,
   type MandateRow,
 } from '../services/mandates.js';
@@ -43,20 +45,28 @@ const reload = (deps: AppDeps, id: string) => deps.prisma.mandate.findUniqueOrTh
 const invalid = (status: number, code: string, message: string, errors: { path: string; message: string }[]) =>
   new ApiError(status, code, message, { errors: errors.map((e) => ({ in: 'body', ...e })) });
 
-/** One mandate for one account: the row and its workflow start together; a concurrent twin finds the row. */
-async function orderOne(deps: AppDeps, accountId: string, isKbcGroup: boolean, managementMode: 'office' | 'service') {
-  try {
-    const mandate = await deps.prisma.$transaction(async (tx) => {
-      const row = await tx.mandate.create({ data: { bankAccountId: accountId, managementMode, workflowId: '' } });
-      await startMandateWorkflow(deps, mandateInput(deps, row, isKbcGroup));
-      return tx.mandate.update({ where: { id: row.id }, data: { workflowId: mandateWorkflowId(row.id) }, include: mandateInclude });
-    });
-    return { outcome: 'created' as const, mandate };
-  } catch (error) {
-    if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') throw error;
-    const mandate = await deps.prisma.mandate.findUniqueOrThrow({ where: { bankAccountId: accountId }, include: mandateInclude });
-    return { outcome: 'existing' as const, mandate };
+/**
+ * One mandate for one account. The row is committed first, with its final workflow id, so the
+ * workflow's first activity always finds it; then the workflow starts. If Temporal refuses, the
+ * row stays `registered` and the next order of the account starts it (the answer is a 503 that
+ * the caller retries). A concurrent twin finds the row: one mandate, one workflow.
+ */
+async function orderOne(deps: AppDeps, account: { id: string; isKbcGroup: boolean; mandate: { id: string; status: string } | null }, managementMode: 'office' | 'service') {
+  let outcome: 'created' | 'existing' = 'existing';
+  let mandate = account.mandate ? await reload(deps, account.mandate.id) : undefined;
+  if (!mandate) {
+    const id = uuidv7();
+    try {
+      mandate = await deps.prisma.mandate.create({ data: { id, bankAccountId: account.id, managementMode, workflowId: mandateWorkflowId(id) }, include: mandateInclude });
+      outcome = 'created';
+    } catch (error) {
+      if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') throw error;
+      mandate = await deps.prisma.mandate.findUniqueOrThrow({ where: { bankAccountId: account.id }, include: mandateInclude });
+    }
   }
+  // Joins the running workflow if there is one (USE_EXISTING); only a `registered` row may lack one.
+  if (mandate.status === 'registered') await startMandateWorkflow(deps, mandateInput(deps, mandate, account.isKbcGroup));
+  return { outcome, mandate };
 }
 
 const actionResponses = (description: string) => ({ 202: { description, schema: mandateSchema }, ...problemResponses(400, 401, 403, 404, 409) });
@@ -90,9 +100,7 @@ export const mandateRoutes = [
       const data = [];
       for (const id of body.bankAccountIds) {
         const account = byId.get(id)!;
-        const result = account.mandate
-          ? { outcome: 'existing' as const, mandate: await reload(deps, account.mandate.id) }
-          : await orderOne(deps, account.id, account.isKbcGroup, body.managementMode);
+        const result = await orderOne(deps, account, body.managementMode);
         req.log.info({ mandateId: result.mandate.id, workflowId: result.mandate.workflowId, outcome: result.outcome }, 'mandate ordered');
         data.push({ outcome: result.outcome, mandate: presentMandate(result.mandate) });
       }
@@ -199,9 +207,9 @@ export const mandateRoutes = [
     params: idParams,
     action: 'mandate.resend',
     responses: actionResponses('Presented again'),
-    async handler({ params, actor, deps }) {
+    async handler({ params, actor, deps, req }) {
       const m = await findMandate(deps, actor, params.id);
-      await mandateAction(deps, m, (h) => h.executeUpdate(resendUpdate, { args: [{ actor: workflowActor(actor) }] }));
+      await mandateAction(deps, m, (h) => h.executeUpdate(resendUpdate, { ...updateIdOf(req, actor, 'resend'), args: [{ actor: workflowActor(actor) }] }));
       return { status: 202, body: presentMandate(await reload(deps, m.id)), audited: { resourceType: 'mandate', resourceId: m.id } };
     },
   }),
@@ -216,9 +224,9 @@ export const mandateRoutes = [
     body: archiveMandateBody,
     action: 'mandate.archive',
     responses: actionResponses('Archived'),
-    async handler({ params, body, actor, deps }) {
+    async handler({ params, body, actor, deps, req }) {
       const m = await findMandate(deps, actor, params.id);
-      await mandateAction(deps, m, (h) => h.executeUpdate(archiveUpdate, { args: [{ actor: workflowActor(actor), reason: body.reason }] }));
+      await mandateAction(deps, m, (h) => h.executeUpdate(archiveUpdate, { ...updateIdOf(req, actor, 'archive'), args: [{ actor: workflowActor(actor), reason: body.reason }] }));
       return { status: 202, body: presentMandate(await reload(deps, m.id)), audited: { resourceType: 'mandate', resourceId: m.id, details: { reason: body.reason } } };
     },
   }),
@@ -233,9 +241,9 @@ export const mandateRoutes = [
     body: mandateProblemBody,
     action: 'mandate.problem',
     responses: actionResponses('In problem'),
-    async handler({ params, body, actor, deps }) {
+    async handler({ params, body, actor, deps, req }) {
       const m = await findMandate(deps, actor, params.id);
-      await mandateAction(deps, m, (h) => h.executeUpdate(markProblemUpdate, { args: [{ actor: workflowActor(actor), reason: body.reason }] }));
+      await mandateAction(deps, m, (h) => h.executeUpdate(markProblemUpdate, { ...updateIdOf(req, actor, 'problem'), args: [{ actor: workflowActor(actor), reason: body.reason }] }));
       return { status: 202, body: presentMandate(await reload(deps, m.id)), audited: { resourceType: 'mandate', resourceId: m.id, details: { reason: body.reason } } };
     },
   }),
@@ -249,9 +257,9 @@ export const mandateRoutes = [
     params: idParams,
     action: 'mandate.resolve',
     responses: actionResponses('Presented again'),
-    async handler({ params, actor, deps }) {
+    async handler({ params, actor, deps, req }) {
       const m = await findMandate(deps, actor, params.id);
-      await mandateAction(deps, m, (h) => h.executeUpdate(resolveProblemUpdate, { args: [{ actor: workflowActor(actor) }] }));
+      await mandateAction(deps, m, (h) => h.executeUpdate(resolveProblemUpdate, { ...updateIdOf(req, actor, 'resolve'), args: [{ actor: workflowActor(actor) }] }));
       return { status: 202, body: presentMandate(await reload(deps, m.id)), audited: { resourceType: 'mandate', resourceId: m.id } };
     },
   }),

@@ -83,6 +83,9 @@ export async function mandateAction<R>(deps: AppDeps, m: MandateRow, run: (handl
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === ACTION_NOT_ALLOWED) {
       throw new ApiError(409, 'action_not_allowed', error.cause.message);
     }
+    if (error instanceof WorkflowNotFoundError && m.status === 'registered') {
+      throw new ApiError(409, 'mandate_not_started', 'the mandate’s workflow did not start (Temporal was unavailable): order it again to start it');
+    }
     if (error instanceof WorkflowNotFoundError) throw new ApiError(409, 'action_not_allowed', 'the mandate workflow has ended: nothing more can be done with it');
     throw error;
   }
@@ -105,4 +108,13 @@ export async function presentAgain(deps: AppDeps, actor: Actor, mandates: { id: 
     }
   }
   return outcome;
+}
+
+/**
+ * The Update id of an action: derived from the request's Idempotency-Key when it has one, so a
+ * retry after a 503 (the Update may have been admitted) is the same Update, run once.
+ */
+export function updateIdOf(req: { get(name: string): string | undefined }, actor: Actor, action: string): { updateId?: string } {
+  const key = req.get('idempotency-key');
+  return key ? { updateId: `${action}:${actor.keyId}:${key}` } : {};
 }

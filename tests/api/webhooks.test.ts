@@ -222,10 +222,13 @@ describe('webhook de-duplication', () => {
     expect(await webhookAudits(id)).toHaveLength(1);
   });
 
-  it('keeps event ids apart per provider', async () => {
+  it('keeps event ids apart per provider, down to the workflow', async () => {
     const eventId = `evt-${randomUUID()}`;
     const mandateId = await orderMandate();
+    await mandateStatus(mandateId, 'sent_to_client');
     expect((await stack.webhook('esign', event('mandate.signed', { mandateId }, eventId))).status).toBe(202);
+    expect((await stack.webhook('banklink', event('bank.mandate_accepted', { mandateId }, eventId))).status).toBe(202);
+    await mandateStatus(mandateId, 'active');
     expect((await stack.webhook('aggregator', event('connection.status_changed', { connectionId: await registerConnection(), status: 'access_lost' }, eventId))).status).toBe(202);
   });
 });

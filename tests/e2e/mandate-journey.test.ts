@@ -206,6 +206,13 @@ describe('mandate journey through the HTTP API, the real worker and a real Tempo
     expect((await stack.http('POST', `/v1/mandates/${mandate.id}/resend`)).status).toBe(409);
     const reordered = await stack.http('POST', '/v1/mandates', { bankAccountIds: [accountId], managementMode: 'office' });
     expect(reordered).toMatchObject({ status: 409, body: { code: 'mandate_archived' } });
+    // A row whose workflow never started (Temporal refused the start) gets it with the next order.
+    const other = await newAccount(ING_IBAN);
+    const orphan = await stack.db.prisma.mandate.create({ data: { id: randomUUID(), bankAccountId: other.accountId, managementMode: 'office', workflowId: 'mandate:orphan' } });
+    await stack.db.prisma.mandate.update({ where: { id: orphan.id }, data: { workflowId: `mandate:${orphan.id}` } });
+    expect((await stack.http('POST', `/v1/mandates/${orphan.id}/archive`, { reason: 'x' })).body).toMatchObject({ status: 409, code: 'mandate_not_started' });
+    expect((await order(other.accountId, 'office')).id).toBe(orphan.id);
+    await until(orphan.id, 'the late start', (m) => m.status === 'available_online');
     const audit = await stack.http('GET', `/v1/audit?resourceType=mandate&resourceId=${mandate.id}`);
     expect(audit.body.data.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['mandate.order', 'mandate.problem', 'mandate.resolve', 'mandate.archive']));
   });

@@ -19,6 +19,7 @@ import {
   resolveProblemUpdate,
   type MandateInput,
   type MandateReport,
+  type ReportEnvelope,
 } from '../../workflows/mandate/contract.js';
 import type { mandateWorkflow } from '../../workflows/mandate/workflow.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
@@ -233,6 +234,48 @@ describe('mandate workflow (time-skipping)', () => {
       expect(resolved).toMatchObject({ state: 'sent_to_client', revision: 2, problemReason: null });
       await handle.executeUpdate(archiveUpdate, { args: [{ actor: operator, reason: 'done' }] });
     });
+  });
+
+  it('ignores a report about an older presentation, and a signature while the office holds a non-signature problem', async () => {
+    await withMandate({}, async ({ handle }) => {
+      await handle.signal(clientUpdatedSignal, { actor: operator });
+      await waitFor(async () => ((s) => (s.revision === 2 && s.state === 'sent_to_client' ? true : undefined))(await handle.query(mandateStatusQuery)), 'revision 2');
+      await handle.signal(mandateReportSignal, { eventId: 'esign:old', revision: 1, report: { type: 'signed' } });
+      await handle.executeUpdate(markProblemUpdate, { args: [{ actor: operator, reason: 'wrong_enterprise_number' }] });
+      await handle.signal(mandateReportSignal, { eventId: 'esign:new', revision: 2, report: { type: 'signed' } });
+      const status = await handle.query(mandateStatusQuery);
+      expect(status).toMatchObject({ state: 'problem', problemReason: 'wrong_enterprise_number' });
+      expect(status.history.map((h) => h.to)).not.toContain('signed');
+      await handle.executeUpdate(archiveUpdate, { args: [{ actor: operator, reason: 'done' }] });
+    });
+  });
+
+  it('runs an Update once per update id: a retried resend does not present twice', async () => {
+    await withMandate({}, async ({ handle }) => {
+      const first = await handle.executeUpdate(resendUpdate, { updateId: 'resend:key-1:idem-1', args: [{ actor: operator }] });
+      const retried = await handle.executeUpdate(resendUpdate, { updateId: 'resend:key-1:idem-1', args: [{ actor: operator }] });
+      expect(first.revision).toBe(2);
+      expect(retried.revision).toBe(2);
+      expect((await handle.query(mandateStatusQuery)).revision).toBe(2);
+      await handle.executeUpdate(archiveUpdate, { args: [{ actor: operator, reason: 'done' }] });
+    });
+  });
+
+  it('handles a report delivered with the start only after the first presentation', async () => {
+    const calls: Call[] = [];
+    const taskQueue = `mandate-${Math.random().toString(36).slice(2)}`;
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: recordingActivities(calls) });
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.signalWithStart<typeof mandateWorkflow, [ReportEnvelope]>('mandateWorkflow', {
+        workflowId: mandateWorkflowId('m-early'),
+        taskQueue,
+        args: [{ mandateId: 'm-early', path: 'esign', mode: 'service', schedule: DEFAULT_MANDATE_SCHEDULE }],
+        signal: mandateReportSignal,
+        signalArgs: [{ eventId: 'banklink:early', report: { type: 'bank_accepted' } }],
+      });
+      expect(await handle.result()).toMatchObject({ state: 'active' });
+    });
+    expect(states(calls)).toEqual(['in_preparation', 'sent_to_client', 'bank_processing', 'active']);
   });
 
   it('refuses actions the state does not allow, with ActionNotAllowed', async () => {

@@ -110,8 +110,10 @@ export type MandateReport =
   | { type: 'bank_rejected'; reason: MandateProblemReason };
 
 export interface ReportEnvelope {
-  /** The provider's event id: a repeat is ignored. */
+  /** `<provider>:<event id>`: a repeat is ignored. */
   eventId: string;
+  /** The presentation the client signed or refused, when the provider says: an older one is ignored. */
+  revision?: number;
   report: MandateReport;
 }
 

@@ -38,6 +38,8 @@ const SYSTEM: Actor = { kind: 'system' };
 /** States an action may be taken from: resend presents again, archive and problem end or pause the case. */
 const RESENDABLE: readonly MandateState[] = ['available_online', 'sent_to_client', 'awaiting_bank_link', 'problem'];
 const PREPARING: readonly MandateState[] = ['registered', 'in_preparation'];
+/** Problems a new signature answers: the client may still sign the same document. */
+const SIGNATURE_PROBLEMS: readonly (MandateProblemReason | null)[] = ['signature_rejected', 'several_signatures_required'];
 const UNSIGNED: readonly MandateState[] = ['registered', 'in_preparation', 'available_online', 'sent_to_client', 'awaiting_bank_link'];
 
 const notAllowed = (what: string, state: MandateState) =>
@@ -111,9 +113,12 @@ export async function mandateWorkflow(input: MandateInput): Promise<{ mandateId:
   async function present(actor: Actor, note: string) {
     status.revision += 1;
     const revision = status.revision;
+    signedAt = null;
     await transition('in_preparation', actor, { note });
-    await prepareMandate({ mandateId, revision, presentedAt: now() });
-    status.presentedAt = now();
+    // One instant for the row (link expiry) and the plan (reminders).
+    const presentedAt = now();
+    await prepareMandate({ mandateId, revision, presentedAt });
+    status.presentedAt = presentedAt;
     status.reminders = [];
     status.stalledNoticeAt = null;
     status.bankLinkIssueAt = null;
@@ -130,11 +135,11 @@ export async function mandateWorkflow(input: MandateInput): Promise<{ mandateId:
     if (isFinal()) return log.info('Report after the end: ignored', { mandateId, report: report.type, state });
     switch (report.type) {
       case 'signed':
-        if (input.path !== 'esign' || !(UNSIGNED.includes(state) || (state === 'problem' && !bankRefused))) break;
+        if (input.path !== 'esign' || !(UNSIGNED.includes(state) || (state === 'problem' && !bankRefused && SIGNATURE_PROBLEMS.includes(status.problemReason)))) break;
         await transition('signed', { kind: 'client' });
         return transition('bank_processing', SYSTEM, { note: 'sent to the bank' });
       case 'signature_rejected':
-        if (!UNSIGNED.includes(state)) break;
+        if (input.path !== 'esign' || !UNSIGNED.includes(state)) break;
         return transition('problem', { kind: 'client' }, { problemReason: 'signature_rejected' });
       case 'bank_link_created':
         if (input.path !== 'bank_link' || !(UNSIGNED.includes(state) || (state === 'problem' && !bankRefused))) break;
@@ -173,14 +178,27 @@ export async function mandateWorkflow(input: MandateInput): Promise<{ mandateId:
     status.stalledNoticeAt = now();
   }
 
+  /** Work started by a signal has no caller to fail: its failure is logged, the queue goes on. */
+  const inBackground = (what: string, fn: () => Promise<unknown>) =>
+    void serialize(fn).catch((error: unknown) => log.error('Mandate step failed', { mandateId, what, error: (error as Error).message }));
+
+  // Queued before any handler is registered: a signal or update delivered with the start (or
+  // while no worker ran) goes after the first presentation, never before it.
+  const ordered = serialize(() => present(SYSTEM, 'ordered'));
+
   setHandler(mandateStatusQuery, () => status);
-  setHandler(mandateReportSignal, ({ eventId, report }) => {
+  setHandler(mandateReportSignal, ({ eventId, revision, report }) => {
     if (seenEvents.has(eventId)) return;
     seenEvents.add(eventId);
-    void serialize(() => onReport(report));
+    inBackground(report.type, async () => {
+      if (revision !== undefined && revision !== status.revision) {
+        return log.info('Report about an older presentation: ignored', { mandateId, report: report.type, revision, current: status.revision });
+      }
+      await onReport(report);
+    });
   });
   setHandler(clientUpdatedSignal, ({ actor }) => {
-    void serialize(async () => {
+    inBackground('client edit', async () => {
       if (REPRESENTABLE.includes(status.state)) await present(actor, 'client data changed');
     });
   });
@@ -211,7 +229,7 @@ export async function mandateWorkflow(input: MandateInput): Promise<{ mandateId:
   setHandler(markProblemUpdate, markProblem.handler, { validator: markProblem.validator });
   setHandler(resolveProblemUpdate, resolve.handler, { validator: resolve.validator });
 
-  await serialize(() => present(SYSTEM, 'ordered'));
+  await ordered;
 
   while (!isFinal()) {
     const seen = version;

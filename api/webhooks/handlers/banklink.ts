@@ -20,6 +20,6 @@ export const banklinkEvents = defineProvider({
         : event.type === 'bank.mandate_accepted'
           ? ({ type: 'bank_accepted' } as const)
           : ({ type: 'bank_rejected', reason: event.data.reason } as const);
-    return reportToMandate(ctx, event.data.mandateId, event.eventId, report);
+    return reportToMandate(ctx, { provider: 'banklink', eventId: event.eventId }, event.data.mandateId, report);
   },
 });
