@@ -1,3 +1,4 @@
+import { uuidv7 } from '../../lib/db/ids.js';
 import type { CaroOrder, Prisma } from '../../lib/db/client.js';
 import { caroLinkSubject } from '../../activities/caro/links.js';
 import { renderTemplate } from '../../activities/email/templates/index.js';
@@ -96,19 +97,19 @@ export const caroRoutes = [
         where: { OR: planned.map(({ item }) => ({ clientId: item.clientId, clientReference: item.clientReference })), status: { in: ['invitation_sent', 'problem', 'active'] } },
       });
       if (open) throw new ApiError(409, 'caro_reference_in_use', `client reference ${open.clientReference} already has an open CARO order (${open.id}): cancel it first`);
-      // Rows and workflow starts together: if Temporal refuses, no row stays behind.
-      const orders = await deps.prisma.$transaction(async (tx) => {
-        const created: CaroOrder[] = [];
-        for (const { item, account } of planned) {
-          const row = await tx.caroOrder.create({
-            data: { clientId: item.clientId, bankAccountId: account.id, kbcGroup: account.isKbcGroup, clientReference: item.clientReference, cardholderEmail: item.cardholderEmail, cardholderLanguage: item.cardholderLanguage, workflowId: '' },
-          });
-          const workflowId = caroActivationWorkflowId(row.id);
-          created.push(await tx.caroOrder.update({ where: { id: row.id }, data: { workflowId } }));
-        }
+      // The rows are committed first, with their final workflow ids, so that each workflow's first
+      // activity finds its order; then the workflows start. If Temporal refuses, the rows are
+      // removed again and the answer is a 503 to retry: no order stays behind without its workflow.
+      const orders = await deps.prisma.caroOrder.createManyAndReturn({
+        data: planned.map(({ item, account }) => {
+          const id = uuidv7();
+          return { id, clientId: item.clientId, bankAccountId: account.id, kbcGroup: account.isKbcGroup, clientReference: item.clientReference, cardholderEmail: item.cardholderEmail, cardholderLanguage: item.cardholderLanguage, workflowId: caroActivationWorkflowId(id) };
+        }),
+      });
+      try {
         await withTemporalDeadline(deps, () =>
           Promise.all(
-            created.map((order) =>
+            orders.map((order) =>
               deps.temporal.workflow.start<typeof caroActivationWorkflow>('caroActivationWorkflow', {
                 workflowId: order.workflowId,
                 taskQueue: deps.taskQueue,
@@ -118,8 +119,10 @@ export const caroRoutes = [
             ),
           ),
         );
-        return created;
-      }, { timeout: 30_000 });
+      } catch (error) {
+        await deps.prisma.caroOrder.deleteMany({ where: { id: { in: orders.map((o) => o.id) }, status: 'invitation_sent', reminderCount: 0 } });
+        throw error;
+      }
       req.log.info({ caroOrderIds: orders.map((o) => o.id) }, 'CARO ordered');
       const first = orders[0]!;
       return {
