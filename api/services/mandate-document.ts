@@ -55,7 +55,7 @@ export function mandatePdf(v: MandateDocumentData): Buffer {
     v.generatedAt.toISOString().slice(0, 10),
   ];
   const lines: PdfLine[] = [
-    { text: t.title, size: 16, bold: true },
+    { text: t.title, size: 14, bold: true },
     ...t.labels.map((label, i): PdfLine => ({ text: `${label}: ${values[i]}`, ...(i === 0 ? { gapBefore: 18 } : {}) })),
     { text: t.body(v), gapBefore: 18 },
     { text: t.how(v), gapBefore: 18 },

@@ -19,9 +19,21 @@ export function readPdfText(pdf: Buffer): string[] {
     expect(raw.slice(offset, offset + 20), `object ${i + 1} at its xref offset`).toMatch(new RegExp(`^${i + 1} 0 obj\\n`));
   });
   expect(raw).toMatch(/trailer\n<< \/Size \d+ \/Root 1 0 R/);
-  const stream = /stream\n([\s\S]*?)\nendstream/.exec(raw)![1]!;
-  const length = Number(/<< \/Length (\d+) >>\nstream/.exec(raw)![1]);
-  expect(Buffer.byteLength(stream, 'latin1')).toBe(length);
-  const winAnsi: Record<string, string> = { '\x92': '’', '\x96': '–', '\x95': '•' };
-  return [...stream.matchAll(/\(((?:\\.|[^\\)])*)\) Tj/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1').replace(/[\x92\x96\x95]/g, (c) => winAnsi[c]!));
+  const text: string[] = [];
+  for (const m of raw.matchAll(/<< \/Length (\d+) >>\nstream\n([\s\S]*?)\nendstream/g)) {
+    expect(Buffer.byteLength(m[2]!, 'latin1'), 'stream length').toBe(Number(m[1]));
+    for (const t of m[2]!.matchAll(/\(((?:\\.|[^\\)])*)\) Tj/g)) text.push(fromWinAnsi(t[1]!.replace(/\\(.)/g, '$1')));
+  }
+  return text;
 }
+
+/** cp1252's 0x80–0x9F (Node's TextDecoder may lack windows-1252), written out independently of lib/pdf. */
+const CP1252 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+/** WinAnsi (cp1252) bytes back to text: Latin-1 plus the 0x80–0x9F extras. */
+function fromWinAnsi(bytes: string): string {
+  return bytes.replace(/[\x80-\x9f]/g, (c) => CP1252[c.charCodeAt(0) - 0x80]!);
+}
+
+/** How many pages the document declares. */
+export const pdfPageCount = (pdf: Buffer): number => Number(/\/Type \/Pages \/Kids \[[^\]]*\] \/Count (\d+)/.exec(pdf.toString('latin1'))?.[1]);
