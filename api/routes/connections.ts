@@ -1,4 +1,5 @@
 import type { Connection, Prisma } from '../../lib/db/client.js';
+import { uuidv7 } from '../../lib/db/ids.js';
 import {
   CONNECTION_STATUSES,
   consentRenewalWorkflowId,
@@ -66,22 +67,25 @@ export const connectionRoutes = [
       if (validUntil.getTime() <= Date.now()) {
         throw new ApiError(422, 'deadline_in_past', 'validUntil must be in the future', { errors: [{ in: 'body', path: 'validUntil', message: 'must be in the future' }] });
       }
-      // The row and the workflow start together: if Temporal refuses, the row is rolled back.
-      const connection = await deps.prisma.$transaction(async (tx) => {
-        const row = await tx.connection.create({
-          data: { officeId, clientId: body.clientId ?? null, provider: body.provider, ownerEmail: body.ownerEmail ?? null, ownerLanguage: body.ownerLanguage, ibans: body.ibans, validUntil, status: 'connected', workflowId: '' },
-        });
-        const workflowId = consentRenewalWorkflowId(row.id);
+      // The row is committed with its final workflow id, then the workflow starts; if Temporal
+      // refuses, the row is removed again and the answer is a 503 to retry.
+      const id = uuidv7();
+      const connection = await deps.prisma.connection.create({
+        data: { id, officeId, clientId: body.clientId ?? null, provider: body.provider, ownerEmail: body.ownerEmail ?? null, ownerLanguage: body.ownerLanguage, ibans: body.ibans, validUntil, status: 'connected', workflowId: consentRenewalWorkflowId(id) },
+      });
+      try {
         await withTemporalDeadline(deps, () =>
           deps.temporal.workflow.start<typeof consentRenewalWorkflow>('consentRenewalWorkflow', {
-            workflowId,
+            workflowId: connection.workflowId,
             taskQueue: deps.taskQueue,
-            args: [consentInput(deps, row.id, validUntil)],
+            args: [consentInput(deps, id, validUntil)],
             workflowIdConflictPolicy: 'USE_EXISTING',
           }),
         );
-        return tx.connection.update({ where: { id: row.id }, data: { workflowId } });
-      });
+      } catch (error) {
+        await deps.prisma.connection.deleteMany({ where: { id } });
+        throw error;
+      }
       req.log.info({ connectionId: connection.id, workflowId: connection.workflowId }, 'connection registered');
       return { status: 202, body: withAction(connection), headers: { Location: `/v1/connections/${connection.id}` }, audited: { resourceType: 'connection', resourceId: connection.id } };
     },

@@ -70,4 +70,22 @@ describe('Temporal down', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(await db.prisma.connection.count()).toBe(0);
   });
+
+  it('keeps an ordered mandate `registered` when Temporal is down, and removes refused CARO orders', async () => {
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const post = async (path: string, body: unknown) => {
+      const res = await fetch(`${server.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const office = await post('/v1/offices', { name: 'O', language: 'fr', contactEmail: 'o@example.be' });
+    const client = await post('/v1/clients', { officeId: office.body.id, companyName: 'C', clientCode: 'C-1', email: 'c@example.be', language: 'fr' });
+    const account = await post(`/v1/clients/${client.body.id}/bank-accounts`, { iban: 'BE35 3101 2345 6737' });
+    const mandate = await post('/v1/mandates', { bankAccountIds: [account.body.id], managementMode: 'service' });
+    expect(mandate).toMatchObject({ status: 503, body: { code: 'temporal_unavailable' } });
+    // The order is kept: the next order of the account starts its workflow (tests/e2e/mandate-journey.test.ts).
+    expect(await db.prisma.mandate.findMany({ where: { bankAccountId: account.body.id } })).toMatchObject([{ status: 'registered' }]);
+    const caro = await post('/v1/caro-orders', { orders: [{ clientId: client.body.id, bankAccountId: account.body.id, clientReference: 'REF-1', cardholderEmail: 'h@example.be', cardholderLanguage: 'fr' }] });
+    expect(caro).toMatchObject({ status: 503, body: { code: 'temporal_unavailable' } });
+    expect(await db.prisma.caroOrder.count()).toBe(0);
+  });
 });
