@@ -73,6 +73,15 @@ async function runOn(label: string, databaseUrl: string, temporalAddress: string
   const validUntil = new Date(Date.now() + 90 * 86_400_000).toISOString();
   const first = (await (await post('/v1/connections', { officeId: office.id, provider: 'ponto', ownerLanguage: 'fr', ibans: ['BE68539007547034'], validUntil })).json()) as { id: string };
 
+  // Mandate orders need an account each: made before the clock starts.
+  const orders = Math.ceil(REQUESTS / 4);
+  const accounts: string[] = [];
+  for (let i = 0; i < orders; i++) {
+    const client = (await (await post('/v1/clients', { officeId: office.id, companyName: `Bench ${i}`, clientCode: `B-${i}-${randomUUID().slice(0, 6)}`, email: `c${i}@example.be`, language: 'nl' })).json()) as { id: string };
+    accounts.push(((await (await post(`/v1/clients/${client.id}/bank-accounts`, { iban: 'BE35 3101 2345 6737' })).json()) as { id: string }).id);
+  }
+  const mandateIds: string[] = [];
+
   const results = [
     await measure(`${label} GET /readyz`, REQUESTS, CONCURRENCY, () => fetch(`${server.url}/readyz`)),
     await measure(`${label} POST /v1/offices`, REQUESTS, CONCURRENCY, (i) => post('/v1/offices', { name: `Office ${i}`, language: 'nl', contactEmail: `o${i}@example.be` })),
@@ -80,6 +89,13 @@ async function runOn(label: string, databaseUrl: string, temporalAddress: string
     await measure(`${label} POST /v1/connections (starts a workflow)`, Math.ceil(REQUESTS / 4), CONCURRENCY, () =>
       post('/v1/connections', { officeId: office.id, provider: 'ponto', ownerLanguage: 'fr', ibans: ['BE68539007547034'], validUntil }),
     ),
+    await measure(`${label} POST /v1/mandates (starts a workflow)`, orders, CONCURRENCY, async (i) => {
+      const res = await post('/v1/mandates', { bankAccountIds: [accounts[i]], managementMode: 'service' });
+      const body = (await res.clone().json()) as { data: { mandate: { id: string } }[] };
+      mandateIds.push(body.data[0]!.mandate.id);
+      return res;
+    }),
+    await measure(`${label} GET /v1/mandates/:id (status query)`, REQUESTS, CONCURRENCY, (i) => fetch(`${server.url}/v1/mandates/${mandateIds[i % mandateIds.length]}`, { headers })),
   ];
   const { rss, heapUsed } = process.memoryUsage();
 
