@@ -138,8 +138,13 @@ describe('SANDBOX_ENABLED', () => {
     LINK_SIGNING_SECRET: 'l'.repeat(40), // the API signs and checks CARO activation links
   };
 
-  it('is on by default outside production, off in production, and refused there when asked for', () => {
+  it('is on by default only with the development webhook secrets; with real ones, or in production, it is off and refused', () => {
     expect(sandboxEnabled(loadApiEnv({ DATABASE_URL: production.DATABASE_URL }))).toBe(true);
+    // NODE_ENV unset or misspelt, but real secrets: the sandbox stays off and cannot be turned on.
+    const { NODE_ENV: _unset, ...realSecrets } = production;
+    expect(sandboxEnabled(loadApiEnv(realSecrets))).toBe(false);
+    expect(sandboxEnabled(loadApiEnv({ ...realSecrets, NODE_ENV: 'prod' }))).toBe(false);
+    expect(() => loadApiEnv({ ...realSecrets, SANDBOX_ENABLED: 'true' })).toThrow(/SANDBOX_ENABLED: must not be true while a real WEBHOOK_SECRET_\* is set/);
     expect(sandboxEnabled(loadApiEnv({ DATABASE_URL: production.DATABASE_URL, SANDBOX_ENABLED: 'false' }))).toBe(false);
     expect(sandboxEnabled(loadApiEnv(production))).toBe(false);
     expect(sandboxEnabled(loadApiEnv({ ...production, SANDBOX_ENABLED: 'false' }))).toBe(false);
