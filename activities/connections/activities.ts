@@ -118,8 +118,13 @@ export function createConnectionActivities(deps: ActivityDeps) {
      * Marks the connection expired, if its deadline is still the one this run waited for, and tells
      * owner and office. A rejected e-mail to one of them is recorded and does not stop the other.
      */
-    async markConsentExpired(req: { connectionId: string; validUntil: string; idempotencyKey: string }): Promise<{ expired: boolean }> {
+    async markConsentExpired(req: { connectionId: string; validUntil: string; idempotencyKey: string }): Promise<{ expired: boolean; renewedUntil?: string }> {
       const connection = await loadConnection(req.connectionId);
+      if (connection.validUntil.getTime() > Date.parse(req.validUntil)) {
+        // Renewed in the database while the workflow had not heard yet: nobody is told it expired.
+        logger.info({ connectionId: connection.id }, 'consent renewed before its deadline was marked: not expiring');
+        return { expired: false, renewedUntil: connection.validUntil.toISOString() };
+      }
       const { count } = await prisma.connection.updateMany({
         where: { id: connection.id, validUntil: new Date(req.validUntil), status: { not: 'expired' } },
         data: { status: 'expired' },

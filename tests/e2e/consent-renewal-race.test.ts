@@ -104,3 +104,21 @@ describe('a renewal just before a due reminder', () => {
     await expectNewPlanInForce(id, oldUntil, newUntil);
   });
 });
+
+describe('a renewal racing the deadline', () => {
+  it('renewed in the database but not yet signalled at the deadline: nobody is told it expired, the new deadline is planned', async () => {
+    const oldUntil = new Date((await serverNow()) + 2 * DAY).toISOString();
+    const id = await register(oldUntil);
+    // The aggregator's renewal was stored, but its signal never reached the workflow (e.g. Temporal was briefly down).
+    const newUntil = new Date((await serverNow()) + 90 * DAY).toISOString();
+    await stack.db.prisma.connection.update({ where: { id }, data: { validUntil: new Date(newUntil) } });
+    await temporal.sleep(2 * DAY + 60_000);
+    const state = await waitFor(async () => {
+      const res = await stack.http('GET', `/v1/connections/${id}`);
+      return res.body.workflow.state?.validUntil === newUntil ? res.body.workflow.state : undefined;
+    }, 'the workflow to plan from the database deadline');
+    expect(state).toMatchObject({ phase: 'waiting', renewals: 1 });
+    expect((await outboxFor(id)).map((m) => m.template)).toEqual([]);
+    expect((await stack.db.prisma.connection.findUniqueOrThrow({ where: { id } })).status).not.toBe('expired');
+  });
+});

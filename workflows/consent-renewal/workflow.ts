@@ -22,6 +22,8 @@ const { sendConsentReminder } = proxyActivities<Activities>({
   retry: { initialInterval: '30 seconds', maximumAttempts: 5 },
 });
 
+const later = (a: string, b: string | undefined) => (b !== undefined && Date.parse(b) > Date.parse(a) ? b : a);
+
 /**
  * One run per consent period of a connection: reminds the owner before `validUntil`,
  * marks the connection expired at the deadline, and starts afresh (continue-as-new)
@@ -74,19 +76,24 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
     state.nextStep = { kind: 'expiry', at: input.validUntil };
     await renewed(validUntilMs);
   }
-  if (renewedUntil !== undefined) {
+  const planAnew = async (until: string) => {
     log.info('Consent renewed: planning anew', { connectionId, renewals: renewals + 1 });
     await condition(allHandlersFinished);
-    return continueAsNew<typeof consentRenewalWorkflow>({ ...input, validUntil: renewedUntil, renewals: renewals + 1, manual });
-  }
+    return continueAsNew<typeof consentRenewalWorkflow>({ ...input, validUntil: until, renewals: renewals + 1, manual });
+  };
+  if (renewedUntil !== undefined) return planAnew(renewedUntil);
 
-  await markConsentExpired({
+  const outcome = await markConsentExpired({
     connectionId,
     validUntil: input.validUntil,
     idempotencyKey: `${workflowInfo().workflowId}/${input.validUntil}/expired`,
   });
+  // The database knew of a renewal the signal had not brought yet: plan from it, nobody was told.
+  if (outcome.renewedUntil !== undefined) return planAnew(later(outcome.renewedUntil, renewedUntil));
   state.phase = 'expired';
   state.nextStep = null;
   await condition(allHandlersFinished);
+  // A renewal signalled while the expiry was being recorded still wins: the connection lives on.
+  if (renewedUntil !== undefined) return planAnew(renewedUntil);
   return { connectionId, status: 'expired', validUntil: input.validUntil, renewals };
 }
