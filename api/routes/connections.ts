@@ -184,7 +184,7 @@ export const connectionRoutes = [
     roles: EDITORS,
     params: idParams,
     action: 'connection.invite',
-    responses: { 200: { description: 'A new invitation with a signed link went out', schema: invitationResultSchema }, ...problemResponses(400, 401, 403, 404, 409) },
+    responses: { 200: { description: 'A new invitation with a signed link went out', schema: invitationResultSchema }, ...problemResponses(400, 401, 403, 404, 409, 429) },
     async handler({ params, actor, deps, req }) {
       const connection = await findScoped(deps, actor, params.id);
       const sent = await inviteAgain(deps, connection);

@@ -70,6 +70,19 @@ async function update<R>(deps: AppDeps, connection: Connection, run: (handle: Re
   });
 }
 
+/** A new invitation repairs a connection; more than one an hour is a double click, not a repair. */
+const INVITATION_INTERVAL_HOURS = 1;
+
+/** 429 when the same manual e-mail went to the owner within the interval (CONSENT_MANUAL_REMINDER_HOURS). */
+async function refuseTooSoon(deps: AppDeps, connectionId: string, kind: { startsWith: string } | { equals: string }, nowMs: number, code: string, what: string, hours = deps.consentSchedule.manualReminderIntervalHours ?? 24): Promise<void> {
+  const last = await deps.prisma.reminderSent.findFirst({ where: { caseType: 'connection', caseId: connectionId, kind }, orderBy: { sentAt: 'desc' } });
+  if (!last) return;
+  const nextAllowedMs = last.sentAt.getTime() + hours * 3_600_000;
+  if (nextAllowedMs <= nowMs) return;
+  const nextAllowedAt = new Date(nextAllowedMs).toISOString();
+  throw new ApiError(429, code, `${what} for this connection went out less than ${hours} h ago; next one from ${nextAllowedAt}`, { nextAllowedAt }, { 'Retry-After': String(Math.max(1, Math.ceil((nextAllowedMs - nowMs) / 1000))) });
+}
+
 /** Why the owner cannot be reached, as a 409 the office can act on. */
 function notSent(reason: 'missing_recipient' | 'undeliverable'): ApiError {
   return reason === 'missing_recipient'
@@ -94,6 +107,9 @@ export async function remindNow(deps: AppDeps, connection: Connection, nowMs = D
   if (connection.validUntil.getTime() - nowMs > window * DAY) {
     throw new ApiError(409, 'reminder_not_applicable', `the consent runs until ${until}: a reminder can be sent within ${window} days of that date`);
   }
+  // Checked here first, from the case's record: a refused request never reaches the workflow, so
+  // repeated clicks cannot grow its history (the workflow checks again, atomically).
+  await refuseTooSoon(deps, connection.id, { startsWith: 'consent-manual:' }, nowMs, 'reminder_too_soon', 'a reminder');
   const result = await update(deps, connection, (handle) => handle.executeUpdate(remindNowUpdate, { args: [{ validUntil: until }] }));
   if (result.sent) return result;
   switch (result.reason) {
@@ -115,6 +131,7 @@ export async function inviteAgain(deps: AppDeps, connection: Connection): Promis
   const refuse = (status: string) =>
     new ApiError(409, 'invitation_not_applicable', `a new invitation repairs a connection in status account_not_found or access_lost; this one is ${status}`);
   if (!needsInvitation(connection.status)) throw refuse(connection.status);
+  await refuseTooSoon(deps, connection.id, { equals: 'invitation' }, Date.now(), 'invitation_too_soon', 'an invitation', INVITATION_INTERVAL_HOURS);
   const result = await update(deps, connection, (handle) => handle.executeUpdate(sendInvitationUpdate));
   if (result.sent) return result;
   if (result.reason === 'not_needed') throw refuse('no longer one of them (repaired meanwhile)');
