@@ -20,6 +20,8 @@ export const consentInput = (deps: AppDeps, connectionId: string, validUntil: Da
   schedule: deps.consentSchedule,
 });
 
+const DAY = 86_400_000;
+
 export type RenewalOutcome = { kind: 'stale' | 'renewed'; connection: Connection };
 
 /**
@@ -31,26 +33,27 @@ export type RenewalOutcome = { kind: 'stale' | 'renewed'; connection: Connection
 export async function renewConsent(deps: AppDeps, connection: Connection, validUntil: Date): Promise<RenewalOutcome> {
   if (validUntil.getTime() < connection.validUntil.getTime()) return { kind: 'stale', connection };
   // Guarded update: of two renewals racing, the later deadline wins whatever the order.
-  await deps.prisma.connection.updateMany({ where: { id: connection.id, validUntil: { lt: validUntil } }, data: { validUntil, status: 'connected' } });
-  const updated = await deps.prisma.connection.findUniqueOrThrow({ where: { id: connection.id } });
-  await withTemporalDeadline(deps, async () => {
-    try {
-      await deps.temporal.workflow.getHandle(connection.workflowId).signal(consentRenewedSignal, { validUntil: validUntil.toISOString() });
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-      // The previous consent already expired and its run ended: the renewal starts a new one.
-      await deps.temporal.workflow.start<typeof consentRenewalWorkflow>('consentRenewalWorkflow', {
-        workflowId: connection.workflowId,
-        taskQueue: deps.taskQueue,
-        args: [consentInput(deps, connection.id, validUntil)],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-      });
-    }
+  await deps.prisma.connection.updateMany({ where: { id: connection.id, validUntil: { lt: validUntil } }, data: { validUntil } });
+  // A renewal answers the deadline's statuses only: a missing journal or a lost access stays.
+  const soon = validUntil.getTime() - Date.now() <= expiresSoonDays(deps) * DAY;
+  await deps.prisma.connection.updateMany({
+    where: { id: connection.id, validUntil, status: { in: ['connected', 'expires_soon', 'expired', 'no_authorised_iban'] } },
+    data: { status: soon ? 'expires_soon' : 'connected' },
   });
+  const updated = await deps.prisma.connection.findUniqueOrThrow({ where: { id: connection.id } });
+  // Signalled if the workflow runs; otherwise (the previous consent expired, its run ended) a new
+  // run starts from the database's deadline, the latest of any renewals racing this one.
+  await withTemporalDeadline(deps, () =>
+    deps.temporal.workflow.signalWithStart<typeof consentRenewalWorkflow, [{ validUntil: string }]>('consentRenewalWorkflow', {
+      workflowId: connection.workflowId,
+      taskQueue: deps.taskQueue,
+      args: [consentInput(deps, connection.id, updated.validUntil)],
+      signal: consentRenewedSignal,
+      signalArgs: [{ validUntil: validUntil.toISOString() }],
+    }),
+  );
   return { kind: 'renewed', connection: updated };
 }
-
-const DAY = 86_400_000;
 
 /** Within this many days of its deadline a consent "expires soon": the first reminder of the schedule (15). */
 export const expiresSoonDays = (deps: AppDeps): number => Math.max(...deps.consentSchedule.reminderDaysBefore);

@@ -251,6 +251,17 @@ describe('consent renewal from the aggregator', () => {
     expect((await webhookAudits(id)).map((a) => a.details)).toMatchObject([{ outcome: 'renewed' }, { outcome: 'stale' }]);
   });
 
+  it('lifts the deadline statuses only: a missing journal stays; a deadline within 15 days expires soon', async () => {
+    const id = await registerConnection();
+    await stack.db.prisma.connection.update({ where: { id }, data: { status: 'journal_missing' } });
+    expect((await stack.webhook('aggregator', event('consent.renewed', { connectionId: id, validUntil: new Date(Date.now() + 90 * DAY).toISOString() }))).status).toBe(202);
+    expect(await connectionRow(id)).toMatchObject({ status: 'journal_missing' });
+    const other = await registerConnection(new Date(Date.now() + 5 * DAY));
+    await stack.db.prisma.connection.update({ where: { id: other }, data: { status: 'expired' } });
+    expect((await stack.webhook('aggregator', event('consent.renewed', { connectionId: other, validUntil: new Date(Date.now() + 10 * DAY).toISOString() }))).status).toBe(202);
+    expect(await connectionRow(other)).toMatchObject({ status: 'expires_soon' });
+  });
+
   it('leaves no event row when Temporal fails, so that the provider retry renews', async () => {
     const id = await registerConnection();
     const validUntil = new Date(Date.now() + 120 * DAY).toISOString();

@@ -69,7 +69,7 @@ export function handleManualActions(input: ConsentRenewalInput, closed: () => 'r
     const sequence = ++manual.invitations;
     const linkExpiresAt = iso(now + INVITATION_LINK_DAYS * DAY);
     try {
-      const outcome = await sendConnectionInvitation({ connectionId, sequence, linkExpiresAt, idempotencyKey: `${workflowInfo().workflowId}/invitation/${sequence}` });
+      const outcome = await sendConnectionInvitation({ connectionId, sequence, linkExpiresAt, idempotencyKey: `${workflowInfo().workflowId}/${workflowInfo().firstExecutionRunId}/invitation/${sequence}` });
       return outcome.sent ? { sent: true, at: iso(now), linkExpiresAt } : { sent: false, reason: outcome.reason };
     } catch (error) {
       return undeliverable(error, 'Connection invitation');
