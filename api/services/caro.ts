@@ -102,15 +102,24 @@ export async function decideReplay(deps: AppDeps, order: CaroOrder): Promise<Rep
 }
 
 /**
- * The event to reset a failed run to: the last WorkflowTaskCompleted before the failure (the
- * first failed activity, or the run's failure itself), so the failed step runs again.
+ * The event to reset a failed run to, so that the step that failed it runs again: the workflow
+ * task that scheduled the activity named as the cause of the run's failure. Earlier activity
+ * failures the workflow tolerated (an undeliverable reminder) are not the point. Without such a
+ * cause, the last WorkflowTaskCompleted before the run's failure.
  */
 async function resetPoint(handle: Handle): Promise<number> {
   const history = await handle.fetchHistory();
   const events = history.events ?? [];
   const id = (e: (typeof events)[number]) => Number(e.eventId?.toString() ?? 0);
-  const failure = events.find((e) => e.activityTaskFailedEventAttributes || e.activityTaskTimedOutEventAttributes) ?? events.find((e) => e.workflowExecutionFailedEventAttributes);
-  const before = failure ? id(failure) : Number.POSITIVE_INFINITY;
+  const failed = events.findLast((e) => e.workflowExecutionFailedEventAttributes);
+  // The run's failure is the ActivityFailure itself, or wraps it.
+  const failure = failed?.workflowExecutionFailedEventAttributes?.failure;
+  const activity = failure?.activityFailureInfo ?? failure?.cause?.activityFailureInfo;
+  const scheduledEventId = Number(activity?.scheduledEventId?.toString() ?? 0);
+  const scheduled = scheduledEventId ? events.find((e) => id(e) === scheduledEventId) : undefined;
+  const scheduledBy = Number(scheduled?.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId?.toString() ?? 0);
+  if (scheduledBy > 0) return scheduledBy;
+  const before = failed ? id(failed) : Number.POSITIVE_INFINITY;
   const point = events.filter((e) => e.workflowTaskCompletedEventAttributes && id(e) < before).at(-1);
   if (!point) throw new ApiError(409, 'caro_not_replayable', 'the failed run has no completed workflow task to reset to');
   return id(point);
