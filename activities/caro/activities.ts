@@ -143,7 +143,8 @@ export function createCaroActivities(deps: ActivityDeps) {
     /** Expired or cancelled: mirrored, and the cardholder's address is purged. */
     async closeCaroOrder(req: { orderId: string; status: 'invitation_expired' | 'cancelled' }): Promise<{ purged: number }> {
       const order = await loadOrder(req.orderId);
-      await prisma.caroOrder.update({ where: { id: order.id }, data: { status: req.status } });
+      // A closed order is no longer in problem: the reason filter lists open cases only.
+      await prisma.caroOrder.update({ where: { id: order.id }, data: { status: req.status, problemReason: null, problemAt: null } });
       const purged = await purgeCardholderEmail(req.orderId);
       logger.info({ caroOrderId: req.orderId, status: req.status }, 'CARO order closed');
       return { purged };

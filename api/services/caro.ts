@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ActivityFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { caroGuidance } from '../../activities/email/templates/caro-failure.js';
 import type { CaroOrder, Prisma } from '../../lib/db/client.js';
 import {
@@ -69,6 +69,11 @@ export async function caroAction<R>(deps: AppDeps, run: () => Promise<R>): Promi
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === STATE_CONFLICT) {
       throw new ApiError(409, 'caro_state_conflict', error.cause.message);
     }
+    // The invitation an action sends was refused by the e-mail provider (e.g. a bad address).
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ActivityFailure && error.cause.cause instanceof ApplicationFailure && error.cause.cause.type === 'EmailRejected') {
+      throw new ApiError(422, 'email_rejected', `the e-mail provider refused the invitation: ${error.cause.cause.message}; check the cardholder address`);
+    }
+    if (error instanceof WorkflowUpdateFailedError) throw new ApiError(409, 'caro_action_failed', `the action did not complete: ${error.cause?.message ?? 'unknown reason'}`);
     if (error instanceof WorkflowNotFoundError) {
       throw new ApiError(409, 'caro_workflow_not_running', 'the workflow of this order is not running (it failed): support can replay it');
     }
