@@ -35,11 +35,20 @@ export async function replay({ prisma }: AppDeps, actor: Actor, scope: Idempoten
   return { status: record.responseStatus, body: record.responseBody, headers: { 'Idempotent-Replayed': 'true' } };
 }
 
-/** Remembers the answer (not 5xx: those may be retried for real). A concurrent twin that stored first wins. */
+/** Fields kept out of stored answers: they are purged from the case later (data minimisation), and must not outlive it here. */
+const PURGED_FIELDS = new Set(['cardholderEmail']);
+const withoutPurgedFields = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(withoutPurgedFields)
+    : value && typeof value === 'object'
+      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, PURGED_FIELDS.has(k) ? null : withoutPurgedFields(v)]))
+      : value;
+
+/** Remembers the answer (not 5xx: those may be retried for real), minus purged fields. A concurrent twin that stored first wins. */
 export async function remember({ prisma }: AppDeps, actor: Actor, scope: IdempotencyScope, reply: Reply): Promise<void> {
   if (reply.status >= 500) return;
   await prisma.idempotencyRecord.createMany({
-    data: [{ apiKeyId: actor.keyId, key: scope.key, requestHash: scope.requestHash, responseStatus: reply.status, responseBody: (reply.body ?? null) as object }],
+    data: [{ apiKeyId: actor.keyId, key: scope.key, requestHash: scope.requestHash, responseStatus: reply.status, responseBody: withoutPurgedFields(JSON.parse(JSON.stringify(reply.body ?? null))) as object }],
     skipDuplicates: true,
   });
 }

@@ -84,6 +84,19 @@ describe('ordering', () => {
     expect(again.body.code).toBe('caro_reference_in_use');
   });
 
+  it('keeps no cardholder address in the stored answer of an Idempotency-Key order; the replay gives the same order', async () => {
+    const body = { orders: [{ ...(await clientWithAccount()), clientReference: `REF-${randomUUID().slice(0, 8)}`, cardholderEmail: 'idem-holder@example.be', cardholderLanguage: 'nl' }] };
+    const headers = { 'Idempotency-Key': `idem-${randomUUID()}` };
+    const first = await stack.http('POST', '/v1/caro-orders', body, { key: accountant, headers });
+    expect(first.status).toBe(202);
+    const records = await stack.db.prisma.idempotencyRecord.findMany({ where: { key: headers['Idempotency-Key'] } });
+    expect(records).toHaveLength(1);
+    expect(JSON.stringify(records[0]!.responseBody)).not.toContain('idem-holder@example.be');
+    const replay = await stack.http('POST', '/v1/caro-orders', body, { key: accountant, headers });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body.data[0]).toMatchObject({ id: first.body.data[0].id, cardholderEmail: null });
+  });
+
   it('refuses a card number typed as client reference, storing nothing', async () => {
     const before = await stack.db.prisma.caroOrder.count();
     const res = await stack.http('POST', '/v1/caro-orders', { orders: [{ ...(await clientWithAccount()), clientReference: '4111 1111 1111 1111', cardholderEmail: 'c@example.be', cardholderLanguage: 'fr' }] });
