@@ -106,22 +106,26 @@ export const caroRoutes = [
           return { id, clientId: item.clientId, bankAccountId: account.id, kbcGroup: account.isKbcGroup, clientReference: item.clientReference, cardholderEmail: item.cardholderEmail, cardholderLanguage: item.cardholderLanguage, workflowId: caroActivationWorkflowId(id) };
         }),
       });
-      try {
-        await withTemporalDeadline(deps, () =>
-          Promise.all(
-            orders.map((order) =>
-              deps.temporal.workflow.start<typeof caroActivationWorkflow>('caroActivationWorkflow', {
-                workflowId: order.workflowId,
-                taskQueue: deps.taskQueue,
-                args: [caroInput(deps, order, actor)],
-                workflowIdConflictPolicy: 'USE_EXISTING',
-              }),
-            ),
+      const starts = await Promise.allSettled(
+        orders.map((order) =>
+          withTemporalDeadline(deps, () =>
+            deps.temporal.workflow.start<typeof caroActivationWorkflow>('caroActivationWorkflow', {
+              workflowId: order.workflowId,
+              taskQueue: deps.taskQueue,
+              args: [caroInput(deps, order, actor)],
+              workflowIdConflictPolicy: 'USE_EXISTING',
+            }),
           ),
-        );
-      } catch (error) {
-        await deps.prisma.caroOrder.deleteMany({ where: { id: { in: orders.map((o) => o.id) }, status: 'invitation_sent', reminderCount: 0 } });
-        throw error;
+        ),
+      );
+      const refused = orders.filter((_, i) => starts[i]!.status === 'rejected').map((o) => o.id);
+      if (refused.length > 0) {
+        // Only the orders whose start failed go; any e-mail row of theirs too (no address outlives its order).
+        // The others run: a retry of the whole request answers 409 caro_reference_in_use for them, naming them.
+        await deps.prisma.emailOutbox.deleteMany({ where: { caseType: 'caro', caseId: { in: refused } } });
+        await deps.prisma.caroOrder.deleteMany({ where: { id: { in: refused } } });
+        req.log.warn({ refused, started: orders.length - refused.length }, 'CARO order: some workflows did not start');
+        throw (starts.find((s) => s.status === 'rejected') as PromiseRejectedResult).reason;
       }
       req.log.info({ caroOrderIds: orders.map((o) => o.id) }, 'CARO ordered');
       const first = orders[0]!;
