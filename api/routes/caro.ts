@@ -321,15 +321,15 @@ export const caroRoutes = [
           replayed.push(decision);
           continue;
         }
+        // Each case is audited as soon as it is replayed; one that fails is reported, the others go on.
         try {
-          replayed.push({ ...decision, ...(await replay(deps, order, decision.mechanism, actor)) });
+          const done = { ...decision, ...(await replay(deps, order, decision.mechanism, actor)) };
+          await deps.prisma.auditEvent.create({ data: replayAudit(actor, done.orderId, { mechanism: done.mechanism, bulk: true, filter: { ...body }, ...(done.newRunId ? { newRunId: done.newRunId } : {}) }) });
+          replayed.push(done);
         } catch (error) {
-          if (!(error instanceof ApiError)) throw error;
-          skipped.push({ orderId: order.id, why: error.message });
+          req.log.warn({ caroOrderId: order.id, err: { message: (error as Error).message } }, 'CARO bulk replay: case not replayed');
+          skipped.push({ orderId: order.id, why: error instanceof ApiError ? error.message : `not replayed: ${(error as Error).message}` });
         }
-      }
-      if (!body.dryRun && replayed.length > 0) {
-        await deps.prisma.auditEvent.createMany({ data: replayed.map((r) => replayAudit(actor, r.orderId, { mechanism: r.mechanism, bulk: true, filter: { ...body }, ...(r.newRunId ? { newRunId: r.newRunId } : {}) })) });
       }
       req.log.info({ dryRun: body.dryRun, replayed: replayed.length, skipped: skipped.length }, 'CARO bulk replay');
       return { status: body.dryRun ? 200 : 202, body: { dryRun: body.dryRun, replayed, skipped } };
