@@ -194,7 +194,7 @@ export const caroRoutes = [
     roles: EDITORS,
     params: idParams,
     action: 'caro.resend',
-    responses: { 202: { description: 'Resent', schema: caroOrderSchema }, ...problemResponses(400, 401, 403, 404, 409) },
+    responses: { 202: { description: 'Resent', schema: caroOrderSchema }, ...problemResponses(400, 401, 403, 404, 409, 422) },
     async handler({ params, actor, deps }) {
       const order = await findScoped(deps, actor, params.id);
       const state = await caroAction(deps, () => caroHandle(deps, order).executeUpdate(resendInvitationUpdate, { args: [{ actor: caroActor(actor) }] }));
@@ -246,7 +246,7 @@ export const caroRoutes = [
     params: idParams,
     body: reactivateCaroBody,
     action: 'caro.reactivate',
-    responses: { 202: { description: 'Invited again', schema: caroOrderSchema }, ...problemResponses(400, 401, 403, 404, 409) },
+    responses: { 202: { description: 'Invited again', schema: caroOrderSchema }, ...problemResponses(400, 401, 403, 404, 409, 422) },
     async handler({ params, body, actor, deps }) {
       const order = await findScoped(deps, actor, params.id);
       if (order.status !== 'cancelled' && order.status !== 'invitation_expired') {
@@ -273,7 +273,7 @@ export const caroRoutes = [
     params: idParams,
     body: replayOneBody,
     action: 'caro.replay',
-    responses: { 200: { description: 'Dry run: what would be replayed', schema: replayResultSchema }, 202: { description: 'Replayed', schema: replayResultSchema }, ...problemResponses(400, 401, 403, 404, 409) },
+    responses: { 200: { description: 'Dry run: what would be replayed', schema: replayResultSchema }, 202: { description: 'Replayed', schema: replayResultSchema }, ...problemResponses(400, 401, 403, 404, 409, 422) },
     async handler({ params, body, actor, deps, req }) {
       const order = await findScoped(deps, actor, params.id);
       const decision = await decideReplay(deps, order);

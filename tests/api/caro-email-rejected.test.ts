@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ResendSender } from '../../activities/email/resend-sender.js';
+import { startFakeResend, validationError, type FakeResend } from '../email/fake-resend.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { createTimeSkippingEnv } from '../helpers/temporal.js';
+import { waitFor } from '../helpers/wait.js';
+
+// The real resend SDK against a local fake Resend: a refused address during an accountant's
+// action is a clear 422, never a 500.
+let temporal: TestWorkflowEnvironment;
+let stack: TestStack;
+let resend: FakeResend;
+
+beforeAll(async () => {
+  temporal = await createTimeSkippingEnv();
+  resend = await startFakeResend();
+  stack = await startTestStack(temporal, { email: new ResendSender({ apiKey: resend.apiKey, from: 'Bankfeed <no-reply@bankfeed.example>', baseUrl: resend.url }) });
+});
+afterAll(async () => {
+  await stack?.stop();
+  await resend?.close();
+  await temporal?.teardown();
+});
+
+describe('CARO reactivation with an address the e-mail provider refuses', () => {
+  it('answers 422 email_rejected with the provider’s reason', async () => {
+    const officeId = (await stack.http('POST', '/v1/offices', { name: 'Fiduciaire Dupont', language: 'fr', contactEmail: 'office@example.be' })).body.id;
+    const clientId = (await stack.http('POST', '/v1/clients', { officeId, companyName: 'Garage Martin SRL', clientCode: `C-${randomUUID()}`, language: 'fr' })).body.id;
+    const bankAccountId = (await stack.http('POST', `/v1/clients/${clientId}/bank-accounts`, { iban: 'BE35 3101 2345 6737' })).body.id;
+    const ordered = await stack.http('POST', '/v1/caro-orders', { orders: [{ clientId, bankAccountId, clientReference: `REF-${randomUUID().slice(0, 8)}`, cardholderEmail: 'holder@example.be', cardholderLanguage: 'nl' }] });
+    expect(ordered.status).toBe(202);
+    const id = ordered.body.data[0].id as string;
+    await waitFor(async () => (resend.messages.length === 1 ? true : undefined), 'the invitation');
+    expect((await stack.http('POST', `/v1/caro-orders/${id}/cancel`)).status).toBe(202);
+
+    resend.script(validationError('Invalid `to` field. The email address needs to follow the `email@example.com` format.'));
+    const res = await stack.http('POST', `/v1/caro-orders/${id}/reactivate`, { cardholderEmail: 'typo@example.be' });
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'email_rejected', detail: expect.stringMatching(/Invalid `to` field/) });
+  });
+});
