@@ -1,3 +1,4 @@
+import { purgeCardholderEmail as purgeRows } from './purge.js';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { CaroProblemReason } from '../../prisma/generated/enums.js';
 import type { ActivityDeps } from '../deps.js';
@@ -43,14 +44,9 @@ export function createCaroActivities(deps: ActivityDeps) {
 
   /** Deletes the cardholder's address everywhere it is stored: the order, its outbox rows, its reminder rows. */
   async function purgeCardholderEmail(orderId: string) {
-    const [order, outbox, reminders] = await prisma.$transaction([
-      prisma.caroOrder.updateMany({ where: { id: orderId, cardholderEmail: { not: null } }, data: { cardholderEmail: null } }),
-      // Only the cardholder's messages: the office's failure guidance went to the office's own address.
-      prisma.emailOutbox.updateMany({ where: { caseType: 'caro', caseId: orderId, template: { not: 'caro.failure' }, toAddress: { not: null } }, data: { toAddress: null } }),
-      prisma.reminderSent.updateMany({ where: { caseType: 'caro', caseId: orderId, toAddress: { not: null } }, data: { toAddress: null } }),
-    ]);
-    logger.info({ caroOrderId: orderId, order: order.count, outbox: outbox.count, reminders: reminders.count }, 'cardholder e-mail address purged');
-    return order.count + outbox.count + reminders.count;
+    const purged = await purgeRows(prisma, orderId);
+    logger.info({ caroOrderId: orderId, ...purged }, 'cardholder e-mail address purged');
+    return purged.order + purged.outbox + purged.reminders;
   }
 
   return {

@@ -1,3 +1,4 @@
+import { purgeCardholderEmail } from '../../activities/caro/purge.js';
 import { uuidv7 } from '../../lib/db/ids.js';
 import type { CaroOrder, Prisma } from '../../lib/db/client.js';
 import { caroLinkSubject } from '../../activities/caro/links.js';
@@ -230,9 +231,19 @@ export const caroRoutes = [
     params: idParams,
     action: 'caro.cancel',
     responses: { 202: { description: 'Cancelled', schema: caroOrderSchema }, ...problemResponses(400, 401, 403, 404, 409) },
-    async handler({ params, actor, deps }) {
+    async handler({ params, actor, deps, req }) {
       const order = await findScoped(deps, actor, params.id);
-      await caroAction(deps, () => caroHandle(deps, order).executeUpdate(cancelOrderUpdate, { args: [{ actor: caroActor(actor) }] }));
+      try {
+        await caroAction(deps, () => caroHandle(deps, order).executeUpdate(cancelOrderUpdate, { args: [{ actor: caroActor(actor) }] }));
+      } catch (error) {
+        // A run that FAILED (e.g. its invitation was refused) cannot take the Update; cancelling must
+        // still close the case and purge the address, so the database is closed directly.
+        if (!(error instanceof ApiError) || error.code !== 'caro_workflow_not_running' || (order.status !== 'invitation_sent' && order.status !== 'problem')) throw error;
+        await deps.prisma.caroOrder.updateMany({ where: { id: order.id, status: { in: ['invitation_sent', 'problem'] } }, data: { status: 'cancelled', problemReason: null, problemAt: null } });
+        const purged = await purgeCardholderEmail(deps.prisma, order.id);
+        req.log.info({ caroOrderId: order.id, ...purged }, 'CARO order of a failed run cancelled in the database; address purged');
+        return { status: 202, body: await reread(deps, order.id), headers: located(order), audited: audited(order, { workflow: 'failed' }) };
+      }
       return { status: 202, body: await reread(deps, order.id), headers: located(order), audited: audited(order) };
     },
   }),

@@ -41,4 +41,23 @@ describe('CARO reactivation with an address the e-mail provider refuses', () => 
     expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(res.body).toMatchObject({ code: 'email_rejected', detail: expect.stringMatching(/Invalid `to` field/) });
   });
+
+  it('cancels an order whose run FAILED on a refused invitation, purging the address everywhere', async () => {
+    const officeId = (await stack.http('POST', '/v1/offices', { name: 'Fiduciaire Martin', language: 'nl', contactEmail: 'office2@example.be' })).body.id;
+    const clientId = (await stack.http('POST', '/v1/clients', { officeId, companyName: 'Bakkerij Peeters', clientCode: `C-${randomUUID()}`, language: 'nl' })).body.id;
+    const bankAccountId = (await stack.http('POST', `/v1/clients/${clientId}/bank-accounts`, { iban: 'BE35 3101 2345 6737' })).body.id;
+    resend.script(validationError('The `to` address is on the suppression list.'));
+    const ordered = await stack.http('POST', '/v1/caro-orders', { orders: [{ clientId, bankAccountId, clientReference: `REF-${randomUUID().slice(0, 8)}`, cardholderEmail: 'bounced@example.be', cardholderLanguage: 'nl' }] });
+    const id = ordered.body.data[0].id as string;
+    await waitFor(async () => ((await stack.http('GET', `/v1/caro-orders/${id}`)).body.workflow.status === 'FAILED' ? true : undefined), 'the run to fail');
+
+    const cancelled = await stack.http('POST', `/v1/caro-orders/${id}/cancel`);
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(202);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', cardholderEmail: null });
+    const row = await stack.db.prisma.caroOrder.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ status: 'cancelled', cardholderEmail: null });
+    const outbox = await stack.db.prisma.emailOutbox.findMany({ where: { caseType: 'caro', caseId: id } });
+    expect(outbox.length).toBeGreaterThan(0);
+    expect(outbox.map((m) => m.toAddress)).toEqual(outbox.map(() => null));
+  });
 });
