@@ -51,7 +51,7 @@ const invalid = (status: number, code: string, message: string, errors: { path: 
  * row stays `registered` and the next order of the account starts it (the answer is a 503 that
  * the caller retries). A concurrent twin finds the row: one mandate, one workflow.
  */
-async function orderOne(deps: AppDeps, account: { id: string; isKbcGroup: boolean; mandate: { id: string; status: string } | null }, managementMode: 'office' | 'service') {
+async function orderOne(deps: AppDeps, account: { id: string; mandate: { id: string } | null }, managementMode: 'office' | 'service') {
   let outcome: 'created' | 'existing' = 'existing';
   let mandate = account.mandate ? await reload(deps, account.mandate.id) : undefined;
   if (!mandate) {
@@ -65,7 +65,7 @@ async function orderOne(deps: AppDeps, account: { id: string; isKbcGroup: boolea
     }
   }
   // Joins the running workflow if there is one (USE_EXISTING); only a `registered` row may lack one.
-  if (mandate.status === 'registered') await startMandateWorkflow(deps, mandateInput(deps, mandate, account.isKbcGroup));
+  if (mandate.status === 'registered') await startMandateWorkflow(deps, mandateInput(deps, mandate));
   return { outcome, mandate };
 }
 
@@ -159,8 +159,10 @@ export const mandateRoutes = [
     params: idParams,
     responses: { 200: { description: 'The mandate document', mediaType: 'application/pdf' }, ...problemResponses(400, 401, 404) },
     async handler({ params, actor, deps }) {
-      const m = await findMandate(deps, actor, params.id);
-      const { bankAccount } = await deps.prisma.mandate.findUniqueOrThrow({ where: { id: m.id }, include: { bankAccount: { include: { client: { include: { office: true } } } } } });
+      // One read: the mandate with the client's current data and its office.
+      const m = await deps.prisma.mandate.findFirst({ where: { id: params.id, ...mandateScope(actor) }, include: { bankAccount: { include: { client: { include: { office: true } } } } } });
+      if (!m) throw notFound('mandate');
+      const { bankAccount } = m;
       const { client } = bankAccount;
       const pdf = mandatePdf({
         mandateId: m.id,

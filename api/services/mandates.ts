@@ -39,6 +39,9 @@ export function mandateActions(status: MandateState, isKbcGroup: boolean): (type
   ];
 }
 
+/** KBC/CBC accounts are linked in the bank app; every other bank's mandate is signed electronically. */
+const pathOf = (m: MandateRow): MandateInput['path'] => (m.bankAccount.isKbcGroup ? 'bank_link' : 'esign');
+
 /** A mandate as the API shows it: the row, its account, and the actions open to the office. */
 export function presentMandate(m: MandateRow) {
   const { bankAccount, ...row } = m;
@@ -48,14 +51,14 @@ export function presentMandate(m: MandateRow) {
     officeId: bankAccount.client.officeId,
     iban: bankAccount.iban,
     bankName: bankAccount.bankName,
-    path: bankAccount.isKbcGroup ? ('bank_link' as const) : ('esign' as const),
+    path: pathOf(m),
     actions: mandateActions(m.status, bankAccount.isKbcGroup),
   };
 }
 
-export const mandateInput = (deps: AppDeps, m: { id: string; managementMode: 'office' | 'service' }, isKbcGroup: boolean): MandateInput => ({
+export const mandateInput = (deps: AppDeps, m: MandateRow): MandateInput => ({
   mandateId: m.id,
-  path: isKbcGroup ? 'bank_link' : 'esign',
+  path: pathOf(m),
   mode: m.managementMode,
   schedule: deps.mandateSchedule ?? DEFAULT_MANDATE_SCHEDULE,
 });
