@@ -1,9 +1,9 @@
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { createConnectionActivities } from '../../activities/connections/activities.js';
-import { workflowsPath } from '../../workers/create-worker.js';
 import { consentRenewalWorkflowId, consentRenewedSignal, consentStateQuery, DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import type { consentRenewalWorkflow } from '../../workflows/consent-renewal/workflow.js';
+import { productBundle } from '../helpers/stack.js';
 import { startDevServer, type DevServer } from '../helpers/temporal.js';
 
 // On the dev server (the real server): the time-skipping test server does not reliably answer
@@ -38,7 +38,7 @@ describe('consent renewal workflow over many renewals', () => {
       },
     };
     const taskQueue = `many-${Date.now()}`;
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+    const workflowBundle = await productBundle();
     const worker = await Worker.create({ connection: server.env.nativeConnection, taskQueue, workflowBundle, activities });
     const client = server.env.client;
     let validUntil = new Date(Date.now() + 90 * DAY).toISOString();

@@ -1,9 +1,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { createConnectionActivities } from '../../activities/connections/activities.js';
-import { workflowsPath } from '../../workers/create-worker.js';
 import {
   consentRenewalWorkflowId,
   consentRenewedSignal,
@@ -13,6 +12,7 @@ import {
   sendInvitationUpdate,
 } from '../../workflows/consent-renewal/contract.js';
 import type { consentRenewalWorkflow } from '../../workflows/consent-renewal/workflow.js';
+import { productBundle } from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -26,7 +26,7 @@ let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
-  bundle = await bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+  bundle = await productBundle();
 });
 afterAll(async () => {
   await env?.teardown();

@@ -2,10 +2,9 @@ import { Context } from '@temporalio/activity';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { createMandateActivities } from '../../activities/mandates/activities.js';
-import { workflowsPath } from '../../workers/create-worker.js';
 import {
   ACTION_NOT_ALLOWED,
   archiveUpdate,
@@ -22,6 +21,7 @@ import {
   type ReportEnvelope,
 } from '../../workflows/mandate/contract.js';
 import type { mandateWorkflow } from '../../workflows/mandate/workflow.js';
+import { productBundle } from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -34,7 +34,7 @@ let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
-  bundle = await bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+  bundle = await productBundle();
 });
 afterAll(async () => {
   await env?.teardown();
