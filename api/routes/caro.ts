@@ -32,7 +32,8 @@ import {
 } from '../schemas/caro.js';
 import { idParams } from '../schemas/common.js';
 import { problemResponses } from '../schemas/problem.js';
-import { caroAction, caroActor, caroHandle, caroInput, caroLinkBuilder, caroWorkflowView, decideReplay, replay, replayAudit, withGuidance } from '../services/caro.js';
+import { apiLinkBuilder } from '../services/link-signing.js';
+import { caroAction, caroActor, caroHandle, caroInput, caroWorkflowView, decideReplay, replay, replayAudit, withGuidance } from '../services/caro.js';
 
 type ScopedOrder = CaroOrder & { client: { officeId: string; office: { language: string } } };
 
@@ -214,7 +215,7 @@ export const caroRoutes = [
     responses: { 200: { description: 'The current link', schema: activationLinkSchema }, ...problemResponses(400, 401, 403, 404, 409, 503) },
     async handler({ params, actor, deps }) {
       const order = await findScoped(deps, actor, params.id);
-      const links = caroLinkBuilder(deps);
+      const links = apiLinkBuilder(deps);
       const link = await caroAction(deps, () => caroHandle(deps, order).executeUpdate(copyActivationLinkUpdate, { args: [{ actor: caroActor(actor) }] }));
       // Same subject, version and expiry as the worker's: the copied link is the one the cardholder received.
       const url = links.url('caro-activation', caroLinkSubject(order.id, link.linkVersion), new Date(link.expiresAt));

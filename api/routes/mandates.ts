@@ -1,7 +1,6 @@
 import { mandateSigningLink } from '../../activities/mandates/links.js';
 import { Prisma } from '../../lib/db/client.js';
 import { uuidv7 } from '../../lib/db/ids.js';
-import { createLinkBuilder } from '../../lib/links/links.js';
 import {
   archiveUpdate,
   mandateStatusQuery,
@@ -19,7 +18,7 @@ import { idParams } from '../schemas/common.js';
 import { archiveMandateBody, listMandatesQuery, mandateDetailSchema, mandateProblemBody, mandateSchema, orderMandatesBody, orderMandatesResponse, signingLinkSchema } from '../schemas/mandates.js';
 import { problemResponses } from '../schemas/problem.js';
 import { caseEmailProblems } from '../services/email-problems.js';
-import { linkSigning } from '../services/link-signing.js';
+import { apiLinkBuilder } from '../services/link-signing.js';
 import { mandatePdf } from '../services/mandate-document.js';
 import { workflowView } from '../services/workflow-view.js';
 import {
@@ -195,7 +194,7 @@ export const mandateRoutes = [
       if (m.bankAccount.isKbcGroup) throw new ApiError(409, 'action_not_allowed', 'KBC/CBC accounts are linked in the bank app: there is no signing link');
       if (m.status !== 'available_online' && m.status !== 'sent_to_client') throw new ApiError(409, 'action_not_allowed', `the mandate is ${m.status}: there is no signing link to copy`);
       // The same link as in the client's e-mail: same presentation, same expiry.
-      const link = mandateSigningLink(createLinkBuilder(linkSigning(deps)), m);
+      const link = mandateSigningLink(apiLinkBuilder(deps), m);
       return { status: 200, body: { url: link.url, revision: m.revision, expiresAt: link.expiresAt.toISOString() }, audited: { resourceType: 'mandate', resourceId: m.id, details: { revision: m.revision } } };
     },
   }),

@@ -14,8 +14,6 @@ import {
 } from '../../workflows/caro-activation/contract.js';
 import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
 import { parseCaroLinkSubject } from '../../activities/caro/links.js';
-import { createLinkBuilder, type LinkBuilder } from '../../lib/links/links.js';
-import { linkSigning } from './link-signing.js';
 import { workflowView } from './workflow-view.js';
 import { withTemporalDeadline, type AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
@@ -36,7 +34,6 @@ export const caroInput = (deps: AppDeps, order: Pick<CaroOrder, 'id' | 'kbcGroup
 
 export const caroHandle = (deps: AppDeps, order: Pick<CaroOrder, 'workflowId'>): Handle => deps.temporal.workflow.getHandle<typeof caroActivationWorkflow>(order.workflowId);
 
-export const caroLinkBuilder = (deps: AppDeps): LinkBuilder => createLinkBuilder(linkSigning(deps));
 
 /**
  * What an opened activation link leads to (its token already checked by `GET /l/:token`): the order, if of
