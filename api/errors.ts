@@ -15,4 +15,10 @@ export class ApiError extends Error {
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
 export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
 export const tooManyRequests = (retryAfterSeconds: number) =>
-  new ApiError(429, 'rate_limited', `too many requests for this API key; retry in ${retryAfterSeconds} s`, {}, { 'Retry-After': String(retryAfterSeconds) });
+  new ApiError(
+    429,
+    'rate_limited',
+    `too many requests for this API key; retry in ${retryAfterSeconds} s`,
+    {},
+    { 'Retry-After': String(retryAfterSeconds) },
+  );

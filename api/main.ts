@@ -30,9 +30,20 @@ async function main(env: ApiEnv): Promise<void> {
     webhookSecrets: webhookSecretsFromEnv(env, logger),
     sandbox: sandboxEnabled(env),
   });
-  if (sandboxEnabled(env)) logger.warn('development sandbox enabled: POST /v1/sandbox/webhooks/:provider forges signed provider events (SANDBOX_ENABLED=false turns it off)');
-  const server = await listen(app, { port: env.PORT, host: env.HOST, logger, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS });
-  logger.info({ url: server.url, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE }, 'api listening');
+  if (sandboxEnabled(env))
+    logger.warn(
+      'development sandbox enabled: POST /v1/sandbox/webhooks/:provider forges signed provider events (SANDBOX_ENABLED=false turns it off)',
+    );
+  const server = await listen(app, {
+    port: env.PORT,
+    host: env.HOST,
+    logger,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  });
+  logger.info(
+    { url: server.url, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE },
+    'api listening',
+  );
 
   onShutdownSignal(logger, async () => {
     await server.close();

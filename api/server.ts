@@ -9,7 +9,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function listen(app: Express, opts: { port: number; host: string; logger: Logger; shutdownTimeoutMs: number }): Promise<RunningServer> {
+export function listen(
+  app: Express,
+  opts: { port: number; host: string; logger: Logger; shutdownTimeoutMs: number },
+): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server: Server = app.listen(opts.port, opts.host);
     server.once('error', reject);
@@ -23,7 +26,10 @@ export function listen(app: Express, opts: { port: number; host: string; logger:
           (closing ??= new Promise<void>((done) => {
             opts.logger.info('api draining: finishing in-flight requests');
             const force = setTimeout(() => {
-              opts.logger.warn({ timeoutMs: opts.shutdownTimeoutMs }, 'api drain timeout: closing remaining connections');
+              opts.logger.warn(
+                { timeoutMs: opts.shutdownTimeoutMs },
+                'api drain timeout: closing remaining connections',
+              );
               server.closeAllConnections();
             }, opts.shutdownTimeoutMs);
             server.close(() => {

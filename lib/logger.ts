@@ -6,7 +6,21 @@ export type { Logger };
  * Structured JSON logs. Personal data never reaches them: known fields that carry
  * addresses, links or secrets are censored wherever they appear (two levels deep).
  */
-const SENSITIVE = ['email', 'ownerEmail', 'cardholderEmail', 'contactEmail', 'toAddress', 'to', 'link', 'activationLink', 'signingLink', 'token', 'apiKey', 'authorization', 'cookie'];
+const SENSITIVE = [
+  'email',
+  'ownerEmail',
+  'cardholderEmail',
+  'contactEmail',
+  'toAddress',
+  'to',
+  'link',
+  'activationLink',
+  'signingLink',
+  'token',
+  'apiKey',
+  'authorization',
+  'cookie',
+];
 const redactPaths = SENSITIVE.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
 
 export function createLogger(opts: { service: string; level?: LevelWithSilent }): Logger {

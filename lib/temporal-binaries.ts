@@ -161,7 +161,8 @@ function run(command: string, args: string[], log: (line: string) => void): Prom
     child.on('error', (err) => fail(new Error(`cannot run ${command} (${err.message})`)));
     child.on('close', (code, signal) => {
       if (code === 0) done();
-      else fail(new Error(`\`${command} ${args.join(' ')}\` failed (${signal ?? `exit ${code}`}): ${tail.join(' / ')}`));
+      else
+        fail(new Error(`\`${command} ${args.join(' ')}\` failed (${signal ?? `exit ${code}`}): ${tail.join(' / ')}`));
     });
   });
 }

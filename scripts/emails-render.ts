@@ -5,7 +5,12 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { renderTemplate, TEMPLATE_IDS, TEMPLATE_LANGUAGES, type TemplateId } from '../activities/email/templates/index.js';
+import {
+  renderTemplate,
+  TEMPLATE_IDS,
+  TEMPLATE_LANGUAGES,
+  type TemplateId,
+} from '../activities/email/templates/index.js';
 import { escapeHtml } from '../activities/email/templates/layout.js';
 import { SAMPLES } from '../activities/email/templates/samples.js';
 
@@ -28,7 +33,9 @@ for (const id of TEMPLATE_IDS) {
       await writeFile(join(outDir, `${base}.html`), mail.html);
       await writeFile(join(outDir, `${base}.txt`), `Subject: ${mail.subject}\n\n${mail.text}`);
       files += 2;
-      rows.push(`<tr><td>${escapeHtml(id)}</td><td>${escapeHtml(mail.variant)}</td><td>${language}</td><td><a href="${escapeHtml(base)}.html">${escapeHtml(mail.subject)}</a></td><td><a href="${escapeHtml(base)}.txt">text</a></td></tr>`);
+      rows.push(
+        `<tr><td>${escapeHtml(id)}</td><td>${escapeHtml(mail.variant)}</td><td>${language}</td><td><a href="${escapeHtml(base)}.html">${escapeHtml(mail.subject)}</a></td><td><a href="${escapeHtml(base)}.txt">text</a></td></tr>`,
+      );
     }
   }
 }
@@ -41,4 +48,6 @@ ${rows.join('\n')}
 </table></body></html>
 `,
 );
-process.stdout.write(`rendered ${TEMPLATE_IDS.length} templates, ${rows.length} renderings (${files} files) into ${outDir}/ (open index.html)\n`);
+process.stdout.write(
+  `rendered ${TEMPLATE_IDS.length} templates, ${rows.length} renderings (${files} files) into ${outDir}/ (open index.html)\n`,
+);

@@ -65,7 +65,11 @@ async function main(): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { 'event-id': { type: 'string' }, 'occurred-at': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      'event-id': { type: 'string' },
+      'occurred-at': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     process.stdout.write(`${usage()}\n`);
@@ -73,18 +77,34 @@ async function main(): Promise<number> {
   }
   const [provider, type, ...pairs] = positionals;
   if (!provider || !type) throw new UsageError(usage());
-  if (!isProvider(provider)) throw new UsageError(`unknown provider "${provider}"; one of ${WEBHOOK_PROVIDERS.join(', ')}`);
-  if (!providerEvents[provider].types.includes(type)) throw new UsageError(`${provider} sends no "${type}"; one of ${providerEvents[provider].types.join(', ')}`);
+  if (!isProvider(provider))
+    throw new UsageError(`unknown provider "${provider}"; one of ${WEBHOOK_PROVIDERS.join(', ')}`);
+  if (!providerEvents[provider].types.includes(type))
+    throw new UsageError(`${provider} sends no "${type}"; one of ${providerEvents[provider].types.join(', ')}`);
   const key = process.env.BANKFEED_API_KEY;
-  if (!key) throw new UsageError('BANKFEED_API_KEY is not set: an operator API key (npm start prints one; npm run keys -- create --role operator)');
+  if (!key)
+    throw new UsageError(
+      'BANKFEED_API_KEY is not set: an operator API key (npm start prints one; npm run keys -- create --role operator)',
+    );
   const apiUrl = (process.env.API_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
 
-  const body = { type, data: parseData(pairs), ...(values['event-id'] ? { eventId: values['event-id'] } : {}), ...(values['occurred-at'] ? { occurredAt: values['occurred-at'] } : {}) };
+  const body = {
+    type,
+    data: parseData(pairs),
+    ...(values['event-id'] ? { eventId: values['event-id'] } : {}),
+    ...(values['occurred-at'] ? { occurredAt: values['occurred-at'] } : {}),
+  };
   let res: Response;
   try {
-    res = await fetch(`${apiUrl}/v1/sandbox/webhooks/${provider}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    res = await fetch(`${apiUrl}/v1/sandbox/webhooks/${provider}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   } catch (error) {
-    process.stderr.write(`cannot reach the API at ${apiUrl}: ${(error as Error).message} (is npm start running? API_URL?)\n`);
+    process.stderr.write(
+      `cannot reach the API at ${apiUrl}: ${(error as Error).message} (is npm start running? API_URL?)\n`,
+    );
     return 1;
   }
   const answer = (await res.json().catch(() => ({}))) as Answer;
@@ -93,14 +113,18 @@ async function main(): Promise<number> {
     return 1;
   }
   if (res.status !== 200 || !answer.webhook) {
-    process.stderr.write(`sandbox refused the request: ${res.status} ${answer.code ?? ''}: ${answer.detail ?? JSON.stringify(answer)}\n`);
+    process.stderr.write(
+      `sandbox refused the request: ${res.status} ${answer.code ?? ''}: ${answer.detail ?? JSON.stringify(answer)}\n`,
+    );
     return 1;
   }
   const { webhook } = answer;
   const verdict =
-    webhook.status === 202 ? `accepted${webhook.body.handled ? '' : ' (stored only: no journey consumes it yet)'}`
-    : webhook.status === 200 ? 'duplicate: already processed, nothing changed'
-    : `refused: ${webhook.body.code ?? ''} ${webhook.body.detail ?? ''}`.trim();
+    webhook.status === 202
+      ? `accepted${webhook.body.handled ? '' : ' (stored only: no journey consumes it yet)'}`
+      : webhook.status === 200
+        ? 'duplicate: already processed, nothing changed'
+        : `refused: ${webhook.body.code ?? ''} ${webhook.body.detail ?? ''}`.trim();
   process.stdout.write(`sent      ${provider} ${type}  eventId ${answer.eventId}\n`);
   process.stdout.write(`webhook   ${webhook.status} ${verdict}\n`);
   process.stdout.write(`${JSON.stringify(webhook.body, null, 2)}\n`);
@@ -110,7 +134,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof UsageError ? error.message : `sandbox failed: ${(error as Error).message}`}\n`);
+    process.stderr.write(
+      `${error instanceof UsageError ? error.message : `sandbox failed: ${(error as Error).message}`}\n`,
+    );
     process.exit(error instanceof UsageError ? 2 : 1);
   },
 );

@@ -53,7 +53,8 @@ const stops: (() => Promise<unknown>)[] = [];
 const stopAll = async () => {
   for (const stop of stops.splice(0)) await stop();
 };
-const step = (message: string) => process.stdout.write(`[start +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
+const step = (message: string) =>
+  process.stdout.write(`[start +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -69,21 +70,34 @@ async function main(): Promise<void> {
   }
   step('applying database migrations');
   const applied = await applyMigrations(databaseUrl);
-  step(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'database schema is up to date');
+  step(
+    applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'database schema is up to date',
+  );
 
   let temporalAddress = stack.TEMPORAL_ADDRESS;
   let uiUrl = 'your Temporal UI';
   if (!temporalAddress) {
     const { cli } = await provisionTemporalBinaries({ log: step });
     step(`starting Temporal dev server (data in ${join(stack.DATA_DIR, 'temporal.db')})`);
-    const server = await startTemporalDevServer({ cli, dataDir, port: stack.TEMPORAL_DEV_PORT, uiPort: stack.TEMPORAL_UI_PORT, namespace: stack.TEMPORAL_NAMESPACE });
+    const server = await startTemporalDevServer({
+      cli,
+      dataDir,
+      port: stack.TEMPORAL_DEV_PORT,
+      uiPort: stack.TEMPORAL_UI_PORT,
+      namespace: stack.TEMPORAL_NAMESPACE,
+    });
     stops.unshift(server.stop);
     temporalAddress = server.address;
     uiUrl = server.uiUrl;
   }
 
   // The embedded database is one session: worker and API share one client with one connection.
-  const processEnv = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, ...(stack.DATABASE_URL ? {} : { DATABASE_POOL_MAX: String(EMBEDDED_POOL_MAX) }) };
+  const processEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    ...(stack.DATABASE_URL ? {} : { DATABASE_POOL_MAX: String(EMBEDDED_POOL_MAX) }),
+  };
   const env = loadApiEnv(processEnv);
   const workerEnv = loadWorkerEnv(processEnv);
   const logger = createLogger({ service: 'stack', level: env.LOG_LEVEL });
@@ -96,7 +110,18 @@ async function main(): Promise<void> {
   Runtime.install({ logger: temporalLogger(workerLogger), shutdownSignals: [] });
   step('starting worker');
   const nativeConnection = await NativeConnection.connect(temporalConnectionSettings(env));
-  const worker = await createWorker({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, deps: { prisma, logger: workerLogger, email: createEmailSender(workerEnv, workerLogger), links: linkBuilderFromEnv(workerEnv), caro: caroDepsFromEnv(workerEnv) } });
+  const worker = await createWorker({
+    connection: nativeConnection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    deps: {
+      prisma,
+      logger: workerLogger,
+      email: createEmailSender(workerEnv, workerLogger),
+      links: linkBuilderFromEnv(workerEnv),
+      caro: caroDepsFromEnv(workerEnv),
+    },
+  });
   const running = worker.run();
   stops.unshift(async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -106,8 +131,27 @@ async function main(): Promise<void> {
 
   const temporal = createTemporalClient(env);
   stops.unshift(() => temporal.connection.close());
-  const app = createApp({ temporal, prisma, logger: apiLogger, taskQueue: env.TEMPORAL_TASK_QUEUE, temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS, consentSchedule: consentScheduleFromEnv(env), mandateSchedule: mandateScheduleFromEnv(env), caroSchedule: caroScheduleFromEnv(env), linkSigning: { secret: workerEnv.LINK_SIGNING_SECRET, publicBaseUrl: workerEnv.PUBLIC_BASE_URL }, emailFrom: workerEnv.EMAIL_FROM, rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE, webhookSecrets: webhookSecretsFromEnv(env, apiLogger), sandbox: sandboxEnabled(env) });
-  const server = await listen(app, { port: env.PORT, host: env.HOST, logger: apiLogger, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS });
+  const app = createApp({
+    temporal,
+    prisma,
+    logger: apiLogger,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS,
+    consentSchedule: consentScheduleFromEnv(env),
+    mandateSchedule: mandateScheduleFromEnv(env),
+    caroSchedule: caroScheduleFromEnv(env),
+    linkSigning: { secret: workerEnv.LINK_SIGNING_SECRET, publicBaseUrl: workerEnv.PUBLIC_BASE_URL },
+    emailFrom: workerEnv.EMAIL_FROM,
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    webhookSecrets: webhookSecretsFromEnv(env, apiLogger),
+    sandbox: sandboxEnabled(env),
+  });
+  const server = await listen(app, {
+    port: env.PORT,
+    host: env.HOST,
+    logger: apiLogger,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  });
   stops.unshift(server.close);
 
   onShutdownSignal(logger, async () => {
@@ -129,7 +173,12 @@ async function main(): Promise<void> {
       `  Database     ${stack.DATABASE_URL ? 'DATABASE_URL' : `embedded, ${join(stack.DATA_DIR, 'pg')} (port ${stack.EMBEDDED_DB_PORT})`}`,
       '',
       ...(firstKey
-        ? ['', '  First start: an operator API key was created. It is shown this once; keep it:', `    ${firstKey}`, `  (more with: npm run keys -- create --role operator, while the stack is stopped)`]
+        ? [
+            '',
+            '  First start: an operator API key was created. It is shown this once; keep it:',
+            `    ${firstKey}`,
+            `  (more with: npm run keys -- create --role operator, while the stack is stopped)`,
+          ]
         : []),
       '',
       '  Ctrl-C stops everything.',

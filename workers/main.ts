@@ -24,10 +24,19 @@ async function main(env: WorkerEnv): Promise<void> {
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
-      deps: { prisma, logger, email: createEmailSender(env, logger), links: linkBuilderFromEnv(env), caro: caroDepsFromEnv(env) },
+      deps: {
+        prisma,
+        logger,
+        email: createEmailSender(env, logger),
+        links: linkBuilderFromEnv(env),
+        caro: caroDepsFromEnv(env),
+      },
       shutdownGraceTime: `${env.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
     });
-    logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE, address: env.TEMPORAL_ADDRESS }, 'worker started');
+    logger.info(
+      { taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE, address: env.TEMPORAL_ADDRESS },
+      'worker started',
+    );
     await worker.run();
     logger.info('worker stopped cleanly');
   } finally {

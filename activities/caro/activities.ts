@@ -17,30 +17,56 @@ export interface CaroInvitationRequest {
 export type CaroEmailOutcome = { sent: true } | { sent: false; reason: 'missing_recipient' };
 
 /** "CBC Banque" → CBC, anything else of the group → KBC. */
-const kbcBrand = (bankName: string | null | undefined): KbcGroupBank => (bankName?.toUpperCase().startsWith('CBC') ? 'CBC' : 'KBC');
+const kbcBrand = (bankName: string | null | undefined): KbcGroupBank =>
+  bankName?.toUpperCase().startsWith('CBC') ? 'CBC' : 'KBC';
 
 export function createCaroActivities(deps: ActivityDeps) {
   const { prisma, logger } = deps;
   const sendEmail = createSendEmail(deps);
 
   async function loadOrder(orderId: string) {
-    const order = await prisma.caroOrder.findUnique({ where: { id: orderId }, include: { client: { include: { office: true } }, bankAccount: true } });
-    if (!order) throw ApplicationFailure.create({ type: 'CaroOrderNotFound', message: `CARO order ${orderId} not found`, nonRetryable: true });
+    const order = await prisma.caroOrder.findUnique({
+      where: { id: orderId },
+      include: { client: { include: { office: true } }, bankAccount: true },
+    });
+    if (!order)
+      throw ApplicationFailure.create({
+        type: 'CaroOrderNotFound',
+        message: `CARO order ${orderId} not found`,
+        nonRetryable: true,
+      });
     return order;
   }
   type Order = Awaited<ReturnType<typeof loadOrder>>;
 
   function termsUrl() {
-    if (!deps.caro) throw ApplicationFailure.create({ type: 'CaroNotConfigured', message: 'the worker has no CARO settings (terms URL)', nonRetryable: true });
+    if (!deps.caro)
+      throw ApplicationFailure.create({
+        type: 'CaroNotConfigured',
+        message: 'the worker has no CARO settings (terms URL)',
+        nonRetryable: true,
+      });
     return deps.caro.termsUrl;
   }
 
-  const caseVars = (order: Order) => ({ companyName: order.client.companyName, officeName: order.client.office.name, clientReference: order.clientReference });
+  const caseVars = (order: Order) => ({
+    companyName: order.client.companyName,
+    officeName: order.client.office.name,
+    clientReference: order.clientReference,
+  });
   /** The activation: a signed link of this version for other banks, the bank-app steps for KBC/CBC. Never logged. */
   const activation = (order: Order, linkVersion: number, linkExpiresAt: string) =>
     order.kbcGroup
       ? ({ kind: 'bank-app', bankName: kbcBrand(order.bankAccount?.bankName) } as const)
-      : ({ kind: 'link', activationUrl: deps.links.url('caro-activation', caroLinkSubject(order.id, linkVersion), new Date(linkExpiresAt)), linkExpiresAt } as const);
+      : ({
+          kind: 'link',
+          activationUrl: deps.links.url(
+            'caro-activation',
+            caroLinkSubject(order.id, linkVersion),
+            new Date(linkExpiresAt),
+          ),
+          linkExpiresAt,
+        } as const);
 
   /** Deletes the cardholder's address everywhere it is stored: the order, its outbox rows, its reminder rows. */
   async function purgeCardholderEmail(orderId: string) {
@@ -55,15 +81,39 @@ export function createCaroActivities(deps: ActivityDeps) {
       const order = await loadOrder(req.orderId);
       await prisma.caroOrder.update({
         where: { id: order.id },
-        data: { status: 'invitation_sent', problemReason: null, problemAt: null, linkVersion: req.linkVersion, linkExpiresAt: new Date(req.linkExpiresAt), reminderCount: 0, lastReminderAt: null },
+        data: {
+          status: 'invitation_sent',
+          problemReason: null,
+          problemAt: null,
+          linkVersion: req.linkVersion,
+          linkExpiresAt: new Date(req.linkExpiresAt),
+          reminderCount: 0,
+          lastReminderAt: null,
+        },
       });
       const how = activation(order, req.linkVersion, req.linkExpiresAt);
-      const common = { to: order.cardholderEmail, language: order.cardholderLanguage, idempotencyKey: req.idempotencyKey, case: { type: 'caro', id: order.id } } as const;
+      const common = {
+        to: order.cardholderEmail,
+        language: order.cardholderLanguage,
+        idempotencyKey: req.idempotencyKey,
+        case: { type: 'caro', id: order.id },
+      } as const;
       const outcome =
         how.kind === 'link'
-          ? await sendEmail({ ...common, template: 'caro.invitation', vars: { ...caseVars(order), activationUrl: how.activationUrl, linkExpiresAt: how.linkExpiresAt } })
-          : await sendEmail({ ...common, template: 'caro.bank-app-instructions', vars: { ...caseVars(order), bankName: how.bankName } });
-      logger.info({ caroOrderId: order.id, linkVersion: req.linkVersion, channel: how.kind, status: outcome.status }, 'CARO invitation');
+          ? await sendEmail({
+              ...common,
+              template: 'caro.invitation',
+              vars: { ...caseVars(order), activationUrl: how.activationUrl, linkExpiresAt: how.linkExpiresAt },
+            })
+          : await sendEmail({
+              ...common,
+              template: 'caro.bank-app-instructions',
+              vars: { ...caseVars(order), bankName: how.bankName },
+            });
+      logger.info(
+        { caroOrderId: order.id, linkVersion: req.linkVersion, channel: how.kind, status: outcome.status },
+        'CARO invitation',
+      );
       return outcome.status === 'sent' ? { sent: true } : { sent: false, reason: 'missing_recipient' };
     },
 
@@ -72,7 +122,11 @@ export function createCaroActivities(deps: ActivityDeps) {
       const order = await loadOrder(req.orderId);
       const outcome = await sendEmail({
         template: 'caro.reminder',
-        vars: { ...caseVars(order), reminder: { number: req.number, of: req.of }, action: activation(order, req.linkVersion, req.linkExpiresAt) },
+        vars: {
+          ...caseVars(order),
+          reminder: { number: req.number, of: req.of },
+          action: activation(order, req.linkVersion, req.linkExpiresAt),
+        },
         to: order.cardholderEmail,
         language: order.cardholderLanguage,
         idempotencyKey: req.idempotencyKey,
@@ -80,10 +134,22 @@ export function createCaroActivities(deps: ActivityDeps) {
       });
       if (outcome.status === 'missing_recipient') return { sent: false, reason: 'missing_recipient' };
       const { count } = await prisma.reminderSent.createMany({
-        data: [{ caseType: 'caro', caseId: order.id, kind: `caro:v${req.linkVersion}`, sequence: req.number, toAddress: order.cardholderEmail }],
+        data: [
+          {
+            caseType: 'caro',
+            caseId: order.id,
+            kind: `caro:v${req.linkVersion}`,
+            sequence: req.number,
+            toAddress: order.cardholderEmail,
+          },
+        ],
         skipDuplicates: true,
       });
-      if (count === 1) await prisma.caroOrder.update({ where: { id: order.id }, data: { reminderCount: req.number, lastReminderAt: new Date() } });
+      if (count === 1)
+        await prisma.caroOrder.update({
+          where: { id: order.id },
+          data: { reminderCount: req.number, lastReminderAt: new Date() },
+        });
       logger.info({ caroOrderId: order.id, number: req.number, duplicate: outcome.duplicate }, 'CARO reminder sent');
       return { sent: true };
     },
@@ -92,9 +158,23 @@ export function createCaroActivities(deps: ActivityDeps) {
      * Active: statements from the month after enrolment; the confirmation with the terms goes to
      * the cardholder, whose address is then deleted (also when the provider refused the message).
      */
-    async activateCaroOrder(req: { orderId: string; statementsFrom: string; activatedAt: string; idempotencyKey: string }): Promise<{ confirmed: boolean }> {
+    async activateCaroOrder(req: {
+      orderId: string;
+      statementsFrom: string;
+      activatedAt: string;
+      idempotencyKey: string;
+    }): Promise<{ confirmed: boolean }> {
       const order = await loadOrder(req.orderId);
-      await prisma.caroOrder.update({ where: { id: order.id }, data: { status: 'active', problemReason: null, problemAt: null, statementsFrom: new Date(req.statementsFrom), activatedAt: new Date(req.activatedAt) } });
+      await prisma.caroOrder.update({
+        where: { id: order.id },
+        data: {
+          status: 'active',
+          problemReason: null,
+          problemAt: null,
+          statementsFrom: new Date(req.statementsFrom),
+          activatedAt: new Date(req.activatedAt),
+        },
+      });
       let confirmed = false;
       try {
         const outcome = await sendEmail({
@@ -115,9 +195,17 @@ export function createCaroActivities(deps: ActivityDeps) {
     },
 
     /** Problem with its reason; the office gets the guidance for it in its own language. */
-    async recordCaroProblem(req: { orderId: string; reason: CaroProblemReason; at: string; idempotencyKey: string }): Promise<{ officeNotified: boolean }> {
+    async recordCaroProblem(req: {
+      orderId: string;
+      reason: CaroProblemReason;
+      at: string;
+      idempotencyKey: string;
+    }): Promise<{ officeNotified: boolean }> {
       const order = await loadOrder(req.orderId);
-      await prisma.caroOrder.update({ where: { id: order.id }, data: { status: 'problem', problemReason: req.reason, problemAt: new Date(req.at) } });
+      await prisma.caroOrder.update({
+        where: { id: order.id },
+        data: { status: 'problem', problemReason: req.reason, problemAt: new Date(req.at) },
+      });
       let officeNotified = false;
       try {
         const outcome = await sendEmail({
@@ -137,10 +225,16 @@ export function createCaroActivities(deps: ActivityDeps) {
     },
 
     /** Expired or cancelled: mirrored, and the cardholder's address is purged. */
-    async closeCaroOrder(req: { orderId: string; status: 'invitation_expired' | 'cancelled' }): Promise<{ purged: number }> {
+    async closeCaroOrder(req: {
+      orderId: string;
+      status: 'invitation_expired' | 'cancelled';
+    }): Promise<{ purged: number }> {
       const order = await loadOrder(req.orderId);
       // A closed order is no longer in problem: the reason filter lists open cases only.
-      await prisma.caroOrder.update({ where: { id: order.id }, data: { status: req.status, problemReason: null, problemAt: null } });
+      await prisma.caroOrder.update({
+        where: { id: order.id },
+        data: { status: req.status, problemReason: null, problemAt: null },
+      });
       const purged = await purgeCardholderEmail(req.orderId);
       logger.info({ caroOrderId: req.orderId, status: req.status }, 'CARO order closed');
       return { purged };

@@ -32,9 +32,16 @@ export function createConnectionActivities(deps: ActivityDeps) {
   const sendEmail = createSendEmail(deps);
 
   async function loadConnection(connectionId: string) {
-    const connection = await prisma.connection.findUnique({ where: { id: connectionId }, include: { office: true, client: true } });
+    const connection = await prisma.connection.findUnique({
+      where: { id: connectionId },
+      include: { office: true, client: true },
+    });
     if (!connection) {
-      throw ApplicationFailure.create({ type: 'ConnectionNotFound', message: `connection ${connectionId} not found`, nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: 'ConnectionNotFound',
+        message: `connection ${connectionId} not found`,
+        nonRetryable: true,
+      });
     }
     return connection;
   }
@@ -53,12 +60,19 @@ export function createConnectionActivities(deps: ActivityDeps) {
      */
     async sendConsentReminder(req: ConsentReminderRequest): Promise<ConsentReminderOutcome> {
       const connection = await loadConnection(req.connectionId);
-      const log = logger.child({ connectionId: req.connectionId, daysBefore: req.daysBefore, manual: req.manual !== undefined });
+      const log = logger.child({
+        connectionId: req.connectionId,
+        daysBefore: req.daysBefore,
+        manual: req.manual !== undefined,
+      });
       if (connection.validUntil.getTime() !== Date.parse(req.validUntil)) {
         log.info('consent renewed since this reminder was planned: not sending');
         return { sent: false, reason: 'renewed' };
       }
-      await prisma.connection.updateMany({ where: { id: connection.id, status: 'connected' }, data: { status: 'expires_soon' } });
+      await prisma.connection.updateMany({
+        where: { id: connection.id, status: 'connected' },
+        data: { status: 'expires_soon' },
+      });
       const outcome = await sendEmail({
         template: 'consent.reminder',
         vars: { ...facts(connection), daysBefore: req.daysBefore, officeName: connection.office.name },
@@ -71,8 +85,20 @@ export function createConnectionActivities(deps: ActivityDeps) {
       await prisma.reminderSent.createMany({
         data: [
           req.manual
-            ? { caseType: 'connection', caseId: connection.id, kind: `consent-manual:${req.validUntil}`, sequence: req.manual.sequence, toAddress: connection.ownerEmail }
-            : { caseType: 'connection', caseId: connection.id, kind: `consent:${req.validUntil}`, sequence: req.daysBefore, toAddress: connection.ownerEmail },
+            ? {
+                caseType: 'connection',
+                caseId: connection.id,
+                kind: `consent-manual:${req.validUntil}`,
+                sequence: req.manual.sequence,
+                toAddress: connection.ownerEmail,
+              }
+            : {
+                caseType: 'connection',
+                caseId: connection.id,
+                kind: `consent:${req.validUntil}`,
+                sequence: req.daysBefore,
+                toAddress: connection.ownerEmail,
+              },
         ],
         skipDuplicates: true,
       });
@@ -107,7 +133,15 @@ export function createConnectionActivities(deps: ActivityDeps) {
       });
       if (outcome.status === 'missing_recipient') return { sent: false, reason: 'missing_recipient' };
       await prisma.reminderSent.createMany({
-        data: [{ caseType: 'connection', caseId: connection.id, kind: 'invitation', sequence: req.sequence, toAddress: connection.ownerEmail }],
+        data: [
+          {
+            caseType: 'connection',
+            caseId: connection.id,
+            kind: 'invitation',
+            sequence: req.sequence,
+            toAddress: connection.ownerEmail,
+          },
+        ],
         skipDuplicates: true,
       });
       log.info({ duplicate: outcome.duplicate, reason: connection.status }, 'connection invitation sent');
@@ -118,7 +152,11 @@ export function createConnectionActivities(deps: ActivityDeps) {
      * Marks the connection expired, if its deadline is still the one this run waited for, and tells
      * owner and office. A rejected e-mail to one of them is recorded and does not stop the other.
      */
-    async markConsentExpired(req: { connectionId: string; validUntil: string; idempotencyKey: string }): Promise<{ expired: boolean; renewedUntil?: string }> {
+    async markConsentExpired(req: {
+      connectionId: string;
+      validUntil: string;
+      idempotencyKey: string;
+    }): Promise<{ expired: boolean; renewedUntil?: string }> {
       const connection = await loadConnection(req.connectionId);
       if (connection.validUntil.getTime() > Date.parse(req.validUntil)) {
         // Renewed in the database while the workflow had not heard yet: nobody is told it expired.
@@ -145,12 +183,19 @@ export function createConnectionActivities(deps: ActivityDeps) {
       const office = await sendEmail({
         ...base,
         template: 'consent.expired.office',
-        vars: { ...facts(connection), companyName: connection.client?.companyName ?? null, ownerNotified: owner.status === 'sent' },
+        vars: {
+          ...facts(connection),
+          companyName: connection.client?.companyName ?? null,
+          ownerNotified: owner.status === 'sent',
+        },
         to: connection.office.contactEmail,
         language: connection.office.language,
         idempotencyKey: `${req.idempotencyKey}/office`,
       }).catch(tolerateRejection);
-      logger.info({ connectionId: connection.id, changed: count === 1, owner: owner.status, office: office.status }, 'consent expired');
+      logger.info(
+        { connectionId: connection.id, changed: count === 1, owner: owner.status, office: office.status },
+        'consent expired',
+      );
       return { expired: count === 1 };
     },
   };

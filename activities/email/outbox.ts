@@ -30,7 +30,9 @@ export const MISSING_RECIPIENT = 'missing_recipient';
 export async function claimOutboxRow(db: Db, draft: OutboxDraft): Promise<EmailOutbox> {
   const { to, ...rest } = draft;
   await db.emailOutbox.createMany({
-    data: [{ ...rest, toAddress: to, ...(to ? { status: 'queued' } : { status: 'rejected', error: MISSING_RECIPIENT }) }],
+    data: [
+      { ...rest, toAddress: to, ...(to ? { status: 'queued' } : { status: 'rejected', error: MISSING_RECIPIENT }) },
+    ],
     skipDuplicates: true,
   });
   return db.emailOutbox.findUniqueOrThrow({ where: { idempotencyKey: draft.idempotencyKey } });
@@ -40,13 +42,18 @@ export async function claimOutboxRow(db: Db, draft: OutboxDraft): Promise<EmailO
 const OPEN: EmailStatus[] = ['queued', 'failed'];
 
 export const markSent = (db: Db, id: string, providerMessageId: string | null) =>
-  db.emailOutbox.updateMany({ where: { id, status: { in: OPEN } }, data: { status: 'sent', providerMessageId, error: null, sentAt: new Date() } });
+  db.emailOutbox.updateMany({
+    where: { id, status: { in: OPEN } },
+    data: { status: 'sent', providerMessageId, error: null, sentAt: new Date() },
+  });
 
 /** A transient failure: the activity is retried and the row may still become `sent`. */
-export const markFailed = (db: Db, id: string, error: string) => db.emailOutbox.updateMany({ where: { id, status: { in: OPEN } }, data: { status: 'failed', error } });
+export const markFailed = (db: Db, id: string, error: string) =>
+  db.emailOutbox.updateMany({ where: { id, status: { in: OPEN } }, data: { status: 'failed', error } });
 
 /** The provider refused the message: the case shows "e-mail rejected" with this reason. */
-export const markRejected = (db: Db, id: string, error: string) => db.emailOutbox.updateMany({ where: { id, status: { in: OPEN } }, data: { status: 'rejected', error } });
+export const markRejected = (db: Db, id: string, error: string) =>
+  db.emailOutbox.updateMany({ where: { id, status: { in: OPEN } }, data: { status: 'rejected', error } });
 
 export interface OutboxQuery {
   status?: EmailStatus;
@@ -79,7 +86,10 @@ const LISTED = {
 export type OutboxListItem = Omit<EmailOutbox, 'html'>;
 
 /** Outbox rows, newest first, without the HTML part (findOutboxMessage has it), for operators. */
-export async function listOutbox(db: Db, query: OutboxQuery): Promise<{ items: OutboxListItem[]; nextCursor: string | null }> {
+export async function listOutbox(
+  db: Db,
+  query: OutboxQuery,
+): Promise<{ items: OutboxListItem[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(Math.trunc(query.limit), 1), 200);
   const items = await db.emailOutbox.findMany({
     where: {
@@ -97,4 +107,5 @@ export async function listOutbox(db: Db, query: OutboxQuery): Promise<{ items: O
 }
 
 /** One outbox row with its HTML part (for an operator viewing a development message). */
-export const findOutboxMessage = (db: Db, id: string): Promise<EmailOutbox | null> => db.emailOutbox.findUnique({ where: { id } });
+export const findOutboxMessage = (db: Db, id: string): Promise<EmailOutbox | null> =>
+  db.emailOutbox.findUnique({ where: { id } });

@@ -31,15 +31,18 @@ export interface SendEmailRequest<K extends TemplateId> {
   case: { type: CaseType; id: string };
 }
 
-export type EmailOutcome = { status: 'sent'; providerMessageId: string | null; duplicate: boolean } | { status: 'missing_recipient' };
+export type EmailOutcome =
+  { status: 'sent'; providerMessageId: string | null; duplicate: boolean } | { status: 'missing_recipient' };
 
 export const EMAIL_REJECTED = 'EmailRejected';
 export const EMAIL_DELIVERY_FAILED = 'EmailDeliveryFailed';
 
-const rejected = (reason: string) => ApplicationFailure.create({ type: EMAIL_REJECTED, message: `e-mail rejected: ${reason}`, nonRetryable: true });
+const rejected = (reason: string) =>
+  ApplicationFailure.create({ type: EMAIL_REJECTED, message: `e-mail rejected: ${reason}`, nonRetryable: true });
 
 /** True for the failure sendEmail throws when the provider refused a message. */
-export const isEmailRejected = (error: unknown): boolean => error instanceof ApplicationFailure && error.type === EMAIL_REJECTED;
+export const isEmailRejected = (error: unknown): boolean =>
+  error instanceof ApplicationFailure && error.type === EMAIL_REJECTED;
 
 export function createSendEmail({ prisma, logger, email }: Pick<ActivityDeps, 'prisma' | 'logger' | 'email'>) {
   return async function sendEmail<K extends TemplateId>(req: SendEmailRequest<K>): Promise<EmailOutcome> {
@@ -57,7 +60,14 @@ export function createSendEmail({ prisma, logger, email }: Pick<ActivityDeps, 'p
       caseId: req.case.id,
     });
     // Ids only: never the address, the link or the token.
-    const log = logger.child({ caseType: req.case.type, caseId: req.case.id, template: req.template, idempotencyKey: req.idempotencyKey, outboxId: row.id, transport: email.transport });
+    const log = logger.child({
+      caseType: req.case.type,
+      caseId: req.case.id,
+      template: req.template,
+      idempotencyKey: req.idempotencyKey,
+      outboxId: row.id,
+      transport: email.transport,
+    });
 
     if (row.status === 'sent') {
       log.info('e-mail already sent for this key: not sending again');
@@ -71,7 +81,10 @@ export function createSendEmail({ prisma, logger, email }: Pick<ActivityDeps, 'p
 
     let providerMessageId: string | null;
     try {
-      ({ providerMessageId } = await email.send({ to: row.toAddress, subject: row.subject, html: row.html, text: row.text }, row.idempotencyKey));
+      ({ providerMessageId } = await email.send(
+        { to: row.toAddress, subject: row.subject, html: row.html, text: row.text },
+        row.idempotencyKey,
+      ));
     } catch (error) {
       const reason = redactPersonalData(error instanceof Error ? error.message : String(error));
       if (error instanceof EmailDeliveryError && !error.details.retryable) {
@@ -81,7 +94,10 @@ export function createSendEmail({ prisma, logger, email }: Pick<ActivityDeps, 'p
       }
       await markFailed(prisma, row.id, reason);
       const details = error instanceof EmailDeliveryError ? error.details : undefined;
-      log.warn({ statusCode: details?.statusCode ?? null, code: details?.code ?? 'unexpected' }, 'e-mail not delivered: will be retried');
+      log.warn(
+        { statusCode: details?.statusCode ?? null, code: details?.code ?? 'unexpected' },
+        'e-mail not delivered: will be retried',
+      );
       throw ApplicationFailure.create({
         type: EMAIL_DELIVERY_FAILED,
         message: `e-mail not delivered: ${reason}`,

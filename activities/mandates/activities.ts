@@ -8,7 +8,6 @@ import { mandateSigningLink } from './links.js';
 /** The app the client links in: CBC Banque's clients use CBC's, every other KBC group bank KBC's. */
 export const kbcGroupApp = (bankName: string): KbcGroupBank => (bankName.startsWith('CBC') ? 'CBC' : 'KBC');
 
-
 export type MandateEmailOutcome = { sent: true } | { sent: false; reason: 'stale' | 'missing_recipient' };
 
 // Dates written here come from the workflow (`at`): workflow time is the journey's clock.
@@ -23,7 +22,12 @@ export function createMandateActivities(deps: ActivityDeps) {
       where: { id: mandateId },
       include: { bankAccount: { include: { client: { include: { office: true } } } } },
     });
-    if (!mandate) throw ApplicationFailure.create({ type: 'MandateNotFound', message: `mandate ${mandateId} not found`, nonRetryable: true });
+    if (!mandate)
+      throw ApplicationFailure.create({
+        type: 'MandateNotFound',
+        message: `mandate ${mandateId} not found`,
+        nonRetryable: true,
+      });
     return mandate;
   }
   type Loaded = Awaited<ReturnType<typeof loadMandate>>;
@@ -43,7 +47,8 @@ export function createMandateActivities(deps: ActivityDeps) {
   }
 
   /** Is this presentation still the current one, and still waiting for the client? */
-  const stillWaiting = (m: Loaded, revision: number) => m.revision === revision && (m.status === 'sent_to_client' || m.status === 'awaiting_bank_link');
+  const stillWaiting = (m: Loaded, revision: number) =>
+    m.revision === revision && (m.status === 'sent_to_client' || m.status === 'awaiting_bank_link');
 
   return {
     /** Records a new presentation: the document and link now carry revision `revision` and the client's current data. */
@@ -51,7 +56,14 @@ export function createMandateActivities(deps: ActivityDeps) {
       await loadMandate(req.mandateId);
       await prisma.mandate.updateMany({
         where: { id: req.mandateId, revision: { lt: req.revision } },
-        data: { revision: req.revision, presentedAt: new Date(req.presentedAt), reminderCount: 0, lastReminderAt: null, stalledAt: null, linkIssueAt: null },
+        data: {
+          revision: req.revision,
+          presentedAt: new Date(req.presentedAt),
+          reminderCount: 0,
+          lastReminderAt: null,
+          stalledAt: null,
+          linkIssueAt: null,
+        },
       });
       logger.info({ mandateId: req.mandateId, revision: req.revision }, 'mandate presented');
     },
@@ -66,7 +78,8 @@ export function createMandateActivities(deps: ActivityDeps) {
       signedAt: string | null;
       at: string;
     }): Promise<{ applied: boolean }> {
-      const settled = req.state === 'bank_processing' || req.state === 'signed' || req.state === 'active' || req.state === 'archived';
+      const settled =
+        req.state === 'bank_processing' || req.state === 'signed' || req.state === 'active' || req.state === 'archived';
       const { count } = await prisma.mandate.updateMany({
         where: { id: req.mandateId, stateVersion: { lt: req.version } },
         data: {
@@ -80,7 +93,10 @@ export function createMandateActivities(deps: ActivityDeps) {
           ...(settled ? { linkIssueAt: null } : {}),
         },
       });
-      logger.info({ mandateId: req.mandateId, state: req.state, version: req.version, applied: count === 1 }, 'mandate state mirrored');
+      logger.info(
+        { mandateId: req.mandateId, state: req.state, version: req.version, applied: count === 1 },
+        'mandate state mirrored',
+      );
       return { applied: count === 1 };
     },
 
@@ -95,21 +111,45 @@ export function createMandateActivities(deps: ActivityDeps) {
     },
 
     /** Service mode: the e-signature invitation, or the KBC/CBC in-app link steps, to the client. */
-    async sendMandateInvitation(req: { mandateId: string; revision: number; idempotencyKey: string }): Promise<MandateEmailOutcome> {
+    async sendMandateInvitation(req: {
+      mandateId: string;
+      revision: number;
+      idempotencyKey: string;
+    }): Promise<MandateEmailOutcome> {
       const m = await loadMandate(req.mandateId);
       if (m.revision !== req.revision) return { sent: false, reason: 'stale' };
       const a = action(m);
-      const common = { to: m.bankAccount.client.email, language: m.bankAccount.client.language, idempotencyKey: req.idempotencyKey, case: { type: 'mandate', id: m.id } } as const;
+      const common = {
+        to: m.bankAccount.client.email,
+        language: m.bankAccount.client.language,
+        idempotencyKey: req.idempotencyKey,
+        case: { type: 'mandate', id: m.id },
+      } as const;
       const outcome =
         a.kind === 'sign'
-          ? await sendEmail({ ...common, template: 'mandate.invitation', vars: { ...caseVars(m), bankName: a.bankName, signingUrl: a.signingUrl, linkExpiresAt: a.linkExpiresAt } })
-          : await sendEmail({ ...common, template: 'mandate.bank-link-instructions', vars: { ...caseVars(m), bankName: a.bankName } });
+          ? await sendEmail({
+              ...common,
+              template: 'mandate.invitation',
+              vars: { ...caseVars(m), bankName: a.bankName, signingUrl: a.signingUrl, linkExpiresAt: a.linkExpiresAt },
+            })
+          : await sendEmail({
+              ...common,
+              template: 'mandate.bank-link-instructions',
+              vars: { ...caseVars(m), bankName: a.bankName },
+            });
       logger.info({ mandateId: m.id, revision: req.revision, status: outcome.status }, 'mandate invitation');
       return outcome.status === 'sent' ? { sent: true } : { sent: false, reason: 'missing_recipient' };
     },
 
     /** Reminder `number` of this presentation, unless the client has acted or the mandate was presented again. */
-    async sendMandateReminder(req: { mandateId: string; revision: number; number: number; of: number; idempotencyKey: string; at: string }): Promise<MandateEmailOutcome> {
+    async sendMandateReminder(req: {
+      mandateId: string;
+      revision: number;
+      number: number;
+      of: number;
+      idempotencyKey: string;
+      at: string;
+    }): Promise<MandateEmailOutcome> {
       const m = await loadMandate(req.mandateId);
       const log = logger.child({ mandateId: m.id, revision: req.revision, reminder: req.number });
       if (!stillWaiting(m, req.revision)) {
@@ -128,19 +168,39 @@ export function createMandateActivities(deps: ActivityDeps) {
       if (outcome.status === 'missing_recipient') return { sent: false, reason: 'missing_recipient' };
       const sentAt = new Date(req.at);
       await prisma.reminderSent.createMany({
-        data: [{ caseType: 'mandate', caseId: m.id, kind: `mandate:r${req.revision}`, sequence: req.number, toAddress: client.email, sentAt }],
+        data: [
+          {
+            caseType: 'mandate',
+            caseId: m.id,
+            kind: `mandate:r${req.revision}`,
+            sequence: req.number,
+            toAddress: client.email,
+            sentAt,
+          },
+        ],
         skipDuplicates: true,
       });
-      await prisma.mandate.updateMany({ where: { id: m.id, revision: req.revision, reminderCount: { lt: req.number } }, data: { reminderCount: req.number, lastReminderAt: sentAt } });
+      await prisma.mandate.updateMany({
+        where: { id: m.id, revision: req.revision, reminderCount: { lt: req.number } },
+        data: { reminderCount: req.number, lastReminderAt: sentAt },
+      });
       log.info({ duplicate: outcome.duplicate }, 'mandate reminder sent');
       return { sent: true };
     },
 
     /** After the last reminder: the office is told the case is stalled, with the reminder dates. */
-    async notifyMandateStalled(req: { mandateId: string; revision: number; idempotencyKey: string; at: string }): Promise<MandateEmailOutcome> {
+    async notifyMandateStalled(req: {
+      mandateId: string;
+      revision: number;
+      idempotencyKey: string;
+      at: string;
+    }): Promise<MandateEmailOutcome> {
       const m = await loadMandate(req.mandateId);
       if (!stillWaiting(m, req.revision)) return { sent: false, reason: 'stale' };
-      const reminders = await prisma.reminderSent.findMany({ where: { caseType: 'mandate', caseId: m.id, kind: `mandate:r${req.revision}` }, orderBy: { sequence: 'asc' } });
+      const reminders = await prisma.reminderSent.findMany({
+        where: { caseType: 'mandate', caseId: m.id, kind: `mandate:r${req.revision}` },
+        orderBy: { sequence: 'asc' },
+      });
       const { client } = m.bankAccount;
       const outcome = await sendEmail({
         template: 'mandate.stalled',
@@ -157,7 +217,10 @@ export function createMandateActivities(deps: ActivityDeps) {
         idempotencyKey: req.idempotencyKey,
         case: { type: 'mandate', id: m.id },
       });
-      await prisma.mandate.updateMany({ where: { id: m.id, revision: req.revision, stalledAt: null }, data: { stalledAt: new Date(req.at) } });
+      await prisma.mandate.updateMany({
+        where: { id: m.id, revision: req.revision, stalledAt: null },
+        data: { stalledAt: new Date(req.at) },
+      });
       logger.info({ mandateId: m.id, revision: req.revision, status: outcome.status }, 'mandate stalled: office told');
       return outcome.status === 'sent' ? { sent: true } : { sent: false, reason: 'missing_recipient' };
     },

@@ -9,7 +9,10 @@ const DAY_MS = 86_400_000;
  * the link") build it from the same row, so both give the same URL; a new presentation (revision)
  * gives a new one, and `GET /l/:token` refuses the older ones.
  */
-export function mandateSigningLink(links: LinkBuilder, m: { id: string; revision: number; presentedAt: Date | null; createdAt: Date }): { url: string; expiresAt: Date } {
+export function mandateSigningLink(
+  links: LinkBuilder,
+  m: { id: string; revision: number; presentedAt: Date | null; createdAt: Date },
+): { url: string; expiresAt: Date } {
   const expiresAt = new Date((m.presentedAt ?? m.createdAt).getTime() + MANDATE_LINK_VALID_DAYS * DAY_MS);
   return { url: links.url('mandate-signing', `${m.id}:r${m.revision}`, expiresAt), expiresAt };
 }

@@ -10,7 +10,8 @@ declare module 'express-serve-static-core' {
   }
 }
 
-const unauthorized = (detail: string) => new ApiError(401, 'unauthorized', detail, {}, { 'WWW-Authenticate': 'Bearer realm="bankfeed"' });
+const unauthorized = (detail: string) =>
+  new ApiError(401, 'unauthorized', detail, {}, { 'WWW-Authenticate': 'Bearer realm="bankfeed"' });
 
 /** `Authorization: Bearer bfk_…` → `req.actor`, or 401. The key itself is never logged. */
 export function authenticate({ prisma }: AppDeps): RequestHandler {
@@ -21,7 +22,8 @@ export function authenticate({ prisma }: AppDeps): RequestHandler {
     const parsed = scheme?.toLowerCase() === 'bearer' && token ? parseApiKey(token) : undefined;
     if (!parsed) throw unauthorized('the Authorization header must be "Bearer <API key>"');
     const key = await prisma.apiKey.findUnique({ where: { prefix: parsed.prefix } });
-    if (!key || key.revokedAt !== null || !secretMatches(parsed.secret, key.hash)) throw unauthorized('unknown or revoked API key');
+    if (!key || key.revokedAt !== null || !secretMatches(parsed.secret, key.hash))
+      throw unauthorized('unknown or revoked API key');
     req.actor = { keyId: key.id, prefix: key.prefix, role: key.role, officeId: key.officeId };
     req.log = req.log.child({ keyPrefix: key.prefix, role: key.role });
     next();

@@ -40,11 +40,15 @@ export function mountRoutes(routes: readonly RouteDef[], deps: AppDeps, limiter:
       const actor = req.actor!;
       const wait = limiter.take(actor.keyId);
       if (wait > 0) throw tooManyRequests(wait);
-      if (!route.roles.includes(actor.role)) throw forbidden(`the ${actor.role} role may not ${route.summary.toLowerCase()}`);
+      if (!route.roles.includes(actor.role))
+        throw forbidden(`the ${actor.role} role may not ${route.summary.toLowerCase()}`);
       const params = route.params ? parseIn(route.params, req.params, 'path') : undefined;
       const query = route.query ? parseIn(route.query, req.query, 'query') : undefined;
       const body = route.body ? parseIn(route.body, req.body, 'body') : undefined;
-      const scope = route.method === 'post' ? idempotencyScope(req.header('idempotency-key'), route.method, req.path, req.body) : undefined;
+      const scope =
+        route.method === 'post'
+          ? idempotencyScope(req.header('idempotency-key'), route.method, req.path, req.body)
+          : undefined;
       const replayed = scope && (await replay(deps, actor, scope));
       if (replayed) return send(res, replayed);
       const reply = await route.handler({ params, query, body, actor, deps, req, res });

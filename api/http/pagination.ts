@@ -18,4 +18,5 @@ export function page<T extends { id: string }>(rows: T[], limit: number): { data
   return { data, nextCursor: rows.length > limit ? (data.at(-1)?.id ?? null) : null };
 }
 
-export const pageSchema = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
+export const pageSchema = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), nextCursor: z.string().nullable() });

@@ -34,7 +34,11 @@ export interface HandlerContext<P, Q, B> {
 type AnySchema = z.ZodType;
 type Out<S> = S extends AnySchema ? z.output<S> : undefined;
 
-export interface RouteDef<P extends AnySchema | undefined = AnySchema | undefined, Q extends AnySchema | undefined = AnySchema | undefined, B extends AnySchema | undefined = AnySchema | undefined> {
+export interface RouteDef<
+  P extends AnySchema | undefined = AnySchema | undefined,
+  Q extends AnySchema | undefined = AnySchema | undefined,
+  B extends AnySchema | undefined = AnySchema | undefined,
+> {
   method: 'get' | 'post' | 'patch' | 'delete';
   /** Express-style path: `/v1/clients/:id`. */
   path: string;
@@ -46,7 +50,10 @@ export interface RouteDef<P extends AnySchema | undefined = AnySchema | undefine
   params?: P;
   query?: Q;
   body?: B;
-  responses: Record<number, { description: string; schema?: AnySchema; /** A non-JSON body, e.g. application/pdf. */ mediaType?: string }>;
+  responses: Record<
+    number,
+    { description: string; schema?: AnySchema; /** A non-JSON body, e.g. application/pdf. */ mediaType?: string }
+  >;
   /** Part of the development sandbox: mounted (and documented) only when AppDeps.sandbox is set. */
   sandbox?: boolean;
   /** The action name recorded in the audit trail for a successful state-changing call. */
@@ -55,9 +62,11 @@ export interface RouteDef<P extends AnySchema | undefined = AnySchema | undefine
 }
 
 /** Keeps the schemas' types flowing into the handler. */
-export function defineRoute<P extends AnySchema | undefined = undefined, Q extends AnySchema | undefined = undefined, B extends AnySchema | undefined = undefined>(
-  route: RouteDef<P, Q, B>,
-): RouteDef {
+export function defineRoute<
+  P extends AnySchema | undefined = undefined,
+  Q extends AnySchema | undefined = undefined,
+  B extends AnySchema | undefined = undefined,
+>(route: RouteDef<P, Q, B>): RouteDef {
   return route as unknown as RouteDef;
 }
 

@@ -37,7 +37,10 @@ function findUnsafeString(value: unknown, path: PropertyKey[] = []): PropertyKey
 
 export function parseIn<S extends z.ZodType>(schema: S, value: unknown, location: Location): z.output<S> {
   const unsafe = findUnsafeString(value);
-  if (unsafe) throw new RequestValidationError(location, [{ path: unsafe, message: 'contains a NUL character or broken Unicode (lone surrogate)' }]);
+  if (unsafe)
+    throw new RequestValidationError(location, [
+      { path: unsafe, message: 'contains a NUL character or broken Unicode (lone surrogate)' },
+    ]);
   try {
     return schema.parse(value);
   } catch (error) {

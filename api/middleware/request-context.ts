@@ -22,7 +22,15 @@ export function requestContext(logger: Logger): RequestHandler {
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // The route pattern, not the URL: ids in paths are fine, query strings may carry data.
-      req.log.info({ method: req.method, route: req.route ? `${req.baseUrl}${req.route.path}` : req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
+      req.log.info(
+        {
+          method: req.method,
+          route: req.route ? `${req.baseUrl}${req.route.path}` : req.path,
+          status: res.statusCode,
+          ms: Math.round(ms),
+        },
+        'request',
+      );
     });
     next();
   };

@@ -17,8 +17,12 @@ function renderOperation(method: string, path: string, op: Operation): string {
   const params = op.parameters.length
     ? `<table><tr><th>name</th><th>in</th><th>required</th></tr>${op.parameters.map((p) => `<tr><td><code>${escape(p.name)}</code></td><td>${p.in}</td><td>${p.required ? 'yes' : 'no'}</td></tr>`).join('')}</table>`
     : '';
-  const body = op.requestBody ? `<details><summary>Request body</summary><pre>${escape(JSON.stringify(op.requestBody.content['application/json']?.schema, null, 2))}</pre></details>` : '';
-  const responses = Object.entries(op.responses).map(([status, r]) => `<li><b>${status}</b> ${escape(r.description)}</li>`).join('');
+  const body = op.requestBody
+    ? `<details><summary>Request body</summary><pre>${escape(JSON.stringify(op.requestBody.content['application/json']?.schema, null, 2))}</pre></details>`
+    : '';
+  const responses = Object.entries(op.responses)
+    .map(([status, r]) => `<li><b>${status}</b> ${escape(r.description)}</li>`)
+    .join('');
   return `<section class="op" id="${escape(op.operationId)}">
   <h3><span class="method ${method}">${method.toUpperCase()}</span> <code>${escape(path)}</code></h3>
   <p>${escape(op.summary)} <span class="roles">roles: ${op['x-roles'].map(escape).join(', ')}</span></p>
@@ -35,7 +39,9 @@ export function renderDocs(document: Document): string {
       byTag.set(tag, [...(byTag.get(tag) ?? []), renderOperation(method, path, op)]);
     }
   }
-  const sections = [...byTag].map(([tag, ops]) => `<h2 id="tag-${escape(tag)}">${escape(tag)}</h2>${ops.join('\n')}`).join('\n');
+  const sections = [...byTag]
+    .map(([tag, ops]) => `<h2 id="tag-${escape(tag)}">${escape(tag)}</h2>${ops.join('\n')}`)
+    .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escape(document.info.title)}</title>
 <style>

@@ -7,7 +7,11 @@ import { WEBHOOK_PROVIDERS, type Provider } from '../webhooks/providers.js';
 type JsonSchema = Record<string, unknown>;
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: 'any',
+  }) as JsonSchema;
   return rest;
 };
 
@@ -34,14 +38,31 @@ function operation(route: RouteDef) {
     parameters: [
       ...parameters(route.params, 'path'),
       ...parameters(route.query, 'query'),
-      ...(route.method === 'post' ? [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'Replays the first answer for 24 h; reused with another body: 422', schema: { type: 'string', maxLength: 255 } }] : []),
+      ...(route.method === 'post'
+        ? [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description: 'Replays the first answer for 24 h; reused with another body: 422',
+              schema: { type: 'string', maxLength: 255 },
+            },
+          ]
+        : []),
     ],
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+    ...(route.body
+      ? {
+          requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } },
+        }
+      : {}),
     responses: Object.fromEntries(
       Object.entries(route.responses).map(([status, { description, schema, mediaType: raw }]) => {
         if (raw) return [status, { description, content: { [raw]: { schema: { type: 'string', format: 'binary' } } } }];
         const mediaType = Number(status) >= 400 ? 'application/problem+json' : 'application/json';
-        return [status, { description, ...(schema ? { content: { [mediaType]: { schema: jsonSchema(schema, 'output') } } } : {}) }];
+        return [
+          status,
+          { description, ...(schema ? { content: { [mediaType]: { schema: jsonSchema(schema, 'output') } } } : {}) },
+        ];
       }),
     ),
   };
@@ -49,7 +70,13 @@ function operation(route: RouteDef) {
 
 /** The signed webhooks: no API key, an HMAC signature header instead (README, Webhook signing). */
 function webhookOperation(provider: Provider) {
-  const receipt = { content: { 'application/json': { schema: { type: 'object', properties: { status: { type: 'string' } }, required: ['status'] } } } };
+  const receipt = {
+    content: {
+      'application/json': {
+        schema: { type: 'object', properties: { status: { type: 'string' } }, required: ['status'] },
+      },
+    },
+  };
   const problem = { content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
   return {
     operationId: `webhook_${provider}`,
@@ -57,8 +84,19 @@ function webhookOperation(provider: Provider) {
     tags: ['webhooks'],
     'x-roles': ['provider (HMAC-signed)'],
     security: [],
-    parameters: [{ name: 'Webhook-Signature', in: 'header', required: true, description: 't=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>', schema: { type: 'string' } }],
-    requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(providerEvents[provider].schema, 'input') } } },
+    parameters: [
+      {
+        name: 'Webhook-Signature',
+        in: 'header',
+        required: true,
+        description: 't=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>',
+        schema: { type: 'string' },
+      },
+    ],
+    requestBody: {
+      required: true,
+      content: { 'application/json': { schema: jsonSchema(providerEvents[provider].schema, 'input') } },
+    },
     responses: {
       200: { description: 'Already received (same event id): nothing done again', ...receipt },
       202: { description: 'Accepted', ...receipt },
@@ -80,11 +118,18 @@ export function buildOpenApi(routes: readonly RouteDef[]) {
     info: {
       title: 'Bank-feed onboarding API',
       version: '1',
-      description: 'Mandate signing, CARO activation and PSD2 consent renewal, as durable workflows. Errors are RFC 9457 problem details.',
+      description:
+        'Mandate signing, CARO activation and PSD2 consent renewal, as durable workflows. Errors are RFC 9457 problem details.',
     },
     servers: [{ url: '/' }],
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key `bfk_…` created with `npm run keys -- create`' } },
+      securitySchemes: {
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key `bfk_…` created with `npm run keys -- create`',
+        },
+      },
       schemas: { Problem: jsonSchema(problemSchema, 'output') },
     },
     paths,

@@ -35,15 +35,36 @@ export const apiKeyRoutes = [
     body: createKeyBody,
     action: 'api_key.create',
     responses: {
-      201: { description: 'Created', schema: z.object({ id: z.string(), name: z.string(), prefix: z.string(), role: z.enum(ROLES), officeId: z.string().nullable(), key: z.string() }) },
+      201: {
+        description: 'Created',
+        schema: z.object({
+          id: z.string(),
+          name: z.string(),
+          prefix: z.string(),
+          role: z.enum(ROLES),
+          officeId: z.string().nullable(),
+          key: z.string(),
+        }),
+      },
       ...problemResponses(400, 401, 403, 422),
     },
     async handler({ body, deps }) {
       try {
         const created = await createApiKey(deps.prisma, body);
-        return { status: 201, body: created, audited: { resourceType: 'api_key', resourceId: created.id, details: { role: created.role, prefix: created.prefix } } };
+        return {
+          status: 201,
+          body: created,
+          audited: {
+            resourceType: 'api_key',
+            resourceId: created.id,
+            details: { role: created.role, prefix: created.prefix },
+          },
+        };
       } catch (error) {
-        if (error instanceof KeyStoreError) throw new ApiError(422, 'invalid_key_request', error.message, { errors: [{ in: 'body', path: 'officeId', message: error.message }] });
+        if (error instanceof KeyStoreError)
+          throw new ApiError(422, 'invalid_key_request', error.message, {
+            errors: [{ in: 'body', path: 'officeId', message: error.message }],
+          });
         throw error;
       }
     },
@@ -55,7 +76,10 @@ export const apiKeyRoutes = [
     summary: 'List API keys (never the keys themselves)',
     tag: 'api-keys',
     roles: ['operator'],
-    responses: { 200: { description: 'Every key', schema: z.object({ data: z.array(keySchema) }) }, ...problemResponses(401, 403) },
+    responses: {
+      200: { description: 'Every key', schema: z.object({ data: z.array(keySchema) }) },
+      ...problemResponses(401, 403),
+    },
     async handler({ deps }) {
       return { status: 200, body: { data: await listApiKeys(deps.prisma) } };
     },

@@ -32,10 +32,16 @@ export const auditRoutes = [
     tag: 'audit',
     roles: BACK_OFFICE,
     query: auditQuery,
-    responses: { 200: { description: 'Who changed what, oldest first', schema: pageSchema(auditEventSchema) }, ...problemResponses(400, 401, 403) },
+    responses: {
+      200: { description: 'Who changed what, oldest first', schema: pageSchema(auditEventSchema) },
+      ...problemResponses(400, 401, 403),
+    },
     async handler({ query, deps }) {
       const { after, ...args } = pageArgs(query);
-      const rows = await deps.prisma.auditEvent.findMany({ ...args, where: { ...after, resourceType: query.resourceType, resourceId: query.resourceId } });
+      const rows = await deps.prisma.auditEvent.findMany({
+        ...args,
+        where: { ...after, resourceType: query.resourceType, resourceId: query.resourceId },
+      });
       return { status: 200, body: page(rows, query.limit) };
     },
   }),

@@ -4,13 +4,20 @@ import { ApiError, notFound } from '../errors.js';
 import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, defineRoute, EDITORS } from '../http/route.js';
 import { officeScope } from '../http/scope.js';
-import { bankAccountSchema, clientParams, createBankAccountBody, listBankAccountsQuery } from '../schemas/bank-accounts.js';
+import {
+  bankAccountSchema,
+  clientParams,
+  createBankAccountBody,
+  listBankAccountsQuery,
+} from '../schemas/bank-accounts.js';
 import { idParams } from '../schemas/common.js';
 import { problemResponses } from '../schemas/problem.js';
 import { findClient } from './clients.js';
 
 const duplicateIban = () =>
-  new ApiError(409, 'iban_already_registered', 'this client already has an account with this IBAN', { errors: [{ in: 'body', path: 'iban', message: 'already registered for this client' }] });
+  new ApiError(409, 'iban_already_registered', 'this client already has an account with this IBAN', {
+    errors: [{ in: 'body', path: 'iban', message: 'already registered for this client' }],
+  });
 
 export const bankAccountRoutes = [
   defineRoute({
@@ -23,12 +30,17 @@ export const bankAccountRoutes = [
     params: clientParams,
     body: createBankAccountBody,
     action: 'bank_account.create',
-    responses: { 201: { description: 'Created', schema: bankAccountSchema }, ...problemResponses(400, 401, 403, 404, 409) },
+    responses: {
+      201: { description: 'Created', schema: bankAccountSchema },
+      ...problemResponses(400, 401, 403, 404, 409),
+    },
     async handler({ params, body, actor, deps }) {
       const client = await findClient(deps, actor, params.clientId);
       const { bankCode, bankName, isKbcGroup } = bankForIban(body.iban);
       try {
-        const account = await deps.prisma.bankAccount.create({ data: { clientId: client.id, iban: body.iban, bankCode, bankName, isKbcGroup } });
+        const account = await deps.prisma.bankAccount.create({
+          data: { clientId: client.id, iban: body.iban, bankCode, bankName, isKbcGroup },
+        });
         return {
           status: 201,
           body: account,
@@ -50,7 +62,10 @@ export const bankAccountRoutes = [
     roles: ALL_ROLES,
     params: clientParams,
     query: listBankAccountsQuery,
-    responses: { 200: { description: 'A page of bank accounts', schema: pageSchema(bankAccountSchema) }, ...problemResponses(400, 401, 404) },
+    responses: {
+      200: { description: 'A page of bank accounts', schema: pageSchema(bankAccountSchema) },
+      ...problemResponses(400, 401, 404),
+    },
     async handler({ params, query, actor, deps }) {
       const client = await findClient(deps, actor, params.clientId);
       const { after, ...args } = pageArgs(query);
@@ -66,7 +81,10 @@ export const bankAccountRoutes = [
     tag: 'bank-accounts',
     roles: ALL_ROLES,
     params: idParams,
-    responses: { 200: { description: 'The bank account', schema: bankAccountSchema }, ...problemResponses(400, 401, 404) },
+    responses: {
+      200: { description: 'The bank account', schema: bankAccountSchema },
+      ...problemResponses(400, 401, 404),
+    },
     async handler({ params, actor, deps }) {
       const account = await deps.prisma.bankAccount.findFirst({ where: { id: params.id, client: officeScope(actor) } });
       if (!account) throw notFound('bank account');

@@ -33,11 +33,22 @@ import {
 import { idParams } from '../schemas/common.js';
 import { problemResponses } from '../schemas/problem.js';
 import { apiLinkBuilder } from '../services/link-signing.js';
-import { caroAction, caroActor, caroHandle, caroInput, caroWorkflowView, decideReplay, replay, replayAudit, withGuidance } from '../services/caro.js';
+import {
+  caroAction,
+  caroActor,
+  caroHandle,
+  caroInput,
+  caroWorkflowView,
+  decideReplay,
+  replay,
+  replayAudit,
+  withGuidance,
+} from '../services/caro.js';
 
 type ScopedOrder = CaroOrder & { client: { officeId: string; office: { language: string } } };
 
-const clientScope = (actor: Actor): Prisma.CaroOrderWhereInput => (actor.role === 'accountant' ? { client: { officeId: actor.officeId ?? '' } } : {});
+const clientScope = (actor: Actor): Prisma.CaroOrderWhereInput =>
+  actor.role === 'accountant' ? { client: { officeId: actor.officeId ?? '' } } : {};
 const withOffice = { client: { select: { officeId: true, office: { select: { language: true } } } } } as const;
 const shown = ({ client, ...order }: ScopedOrder) => withGuidance(order, client.office.language);
 
@@ -47,29 +58,53 @@ async function findScoped(deps: AppDeps, actor: Actor, id: string): Promise<Scop
   return order;
 }
 
-const reread = async (deps: AppDeps, id: string) => shown(await deps.prisma.caroOrder.findUniqueOrThrow({ where: { id }, include: withOffice }));
-const audited = (order: CaroOrder, details?: Record<string, unknown>) => ({ resourceType: 'caro_order', resourceId: order.id, ...(details ? { details } : {}) });
+const reread = async (deps: AppDeps, id: string) =>
+  shown(await deps.prisma.caroOrder.findUniqueOrThrow({ where: { id }, include: withOffice }));
+const audited = (order: CaroOrder, details?: Record<string, unknown>) => ({
+  resourceType: 'caro_order',
+  resourceId: order.id,
+  ...(details ? { details } : {}),
+});
 const located = (order: CaroOrder) => ({ Location: `/v1/caro-orders/${order.id}` });
 
 /** `Bankfeed <no-reply@x>` → `no-reply@x`. */
-const senderAddress = (from: string | undefined) => /<([^<>]+)>/.exec(from ?? '')?.[1] ?? from ?? 'no-reply@bankfeed.example';
+const senderAddress = (from: string | undefined) =>
+  /<([^<>]+)>/.exec(from ?? '')?.[1] ?? from ?? 'no-reply@bankfeed.example';
 
 export const caroRoutes = [
   defineRoute({
     method: 'get',
     path: '/v1/clients/:id/caro-preorder-warning',
     operationId: 'getCaroPreorderWarning',
-    summary: 'A ready-made e-mail for the office to warn cardholders that an activation e-mail is coming (not phishing)',
+    summary:
+      'A ready-made e-mail for the office to warn cardholders that an activation e-mail is coming (not phishing)',
     tag: 'caro',
     roles: ALL_ROLES,
     params: idParams,
     query: preorderWarningQuery,
-    responses: { 200: { description: 'The text, in the language asked (the client\'s by default)', schema: preorderWarningSchema }, ...problemResponses(400, 401, 404) },
+    responses: {
+      200: { description: "The text, in the language asked (the client's by default)", schema: preorderWarningSchema },
+      ...problemResponses(400, 401, 404),
+    },
     async handler({ params, query, actor, deps }) {
-      const client = await deps.prisma.client.findFirst({ where: { id: params.id, ...officeScope(actor) }, include: { office: true } });
+      const client = await deps.prisma.client.findFirst({
+        where: { id: params.id, ...officeScope(actor) },
+        include: { office: true },
+      });
       if (!client) throw notFound('client');
-      const rendered = renderTemplate('caro.preorder-warning', { companyName: client.companyName, officeName: client.office.name, senderAddress: senderAddress(deps.emailFrom) }, query.language ?? client.language);
-      return { status: 200, body: { language: rendered.language, subject: rendered.subject, text: rendered.text, html: rendered.html } };
+      const rendered = renderTemplate(
+        'caro.preorder-warning',
+        {
+          companyName: client.companyName,
+          officeName: client.office.name,
+          senderAddress: senderAddress(deps.emailFrom),
+        },
+        query.language ?? client.language,
+      );
+      return {
+        status: 200,
+        body: { language: rendered.language, subject: rendered.subject, text: rendered.text, html: rendered.html },
+      };
     },
   }),
   defineRoute({
@@ -81,11 +116,18 @@ export const caroRoutes = [
     roles: EDITORS,
     body: createCaroOrdersBody,
     action: 'caro.order',
-    responses: { 202: { description: 'Ordered; one workflow per order runs', schema: caroOrderListSchema }, ...problemResponses(400, 401, 403, 404, 409, 422) },
+    responses: {
+      202: { description: 'Ordered; one workflow per order runs', schema: caroOrderListSchema },
+      ...problemResponses(400, 401, 403, 404, 409, 422),
+    },
     async handler({ body, actor, deps, req }) {
       const clientIds = [...new Set(body.orders.map((o) => o.clientId))];
-      const clients = await deps.prisma.client.findMany({ where: { id: { in: clientIds }, ...officeScope(actor) }, include: { bankAccounts: true } });
-      const unknown = (path: string, message: string) => new ApiError(422, 'unknown_reference', message, { errors: [{ in: 'body', path, message }] });
+      const clients = await deps.prisma.client.findMany({
+        where: { id: { in: clientIds }, ...officeScope(actor) },
+        include: { bankAccounts: true },
+      });
+      const unknown = (path: string, message: string) =>
+        new ApiError(422, 'unknown_reference', message, { errors: [{ in: 'body', path, message }] });
       const planned = body.orders.map((item, i) => {
         const client = clients.find((c) => c.id === item.clientId);
         if (!client) throw unknown(`orders.${i}.clientId`, 'no such client (or not of your office)');
@@ -94,18 +136,36 @@ export const caroRoutes = [
         return { item, account };
       });
       const keys = planned.map(({ item }) => `${item.clientId}/${item.clientReference}`);
-      if (new Set(keys).size !== keys.length) throw new ApiError(422, 'duplicate_order', 'the same client reference is ordered twice in this request');
+      if (new Set(keys).size !== keys.length)
+        throw new ApiError(422, 'duplicate_order', 'the same client reference is ordered twice in this request');
       const open = await deps.prisma.caroOrder.findFirst({
-        where: { OR: planned.map(({ item }) => ({ clientId: item.clientId, clientReference: item.clientReference })), status: { in: ['invitation_sent', 'problem', 'active'] } },
+        where: {
+          OR: planned.map(({ item }) => ({ clientId: item.clientId, clientReference: item.clientReference })),
+          status: { in: ['invitation_sent', 'problem', 'active'] },
+        },
       });
-      if (open) throw new ApiError(409, 'caro_reference_in_use', `client reference ${open.clientReference} already has an open CARO order (${open.id}): cancel it first`);
+      if (open)
+        throw new ApiError(
+          409,
+          'caro_reference_in_use',
+          `client reference ${open.clientReference} already has an open CARO order (${open.id}): cancel it first`,
+        );
       // The rows are committed first, with their final workflow ids, so that each workflow's first
       // activity finds its order; then the workflows start. If Temporal refuses, the rows are
       // removed again and the answer is a 503 to retry: no order stays behind without its workflow.
       const orders = await deps.prisma.caroOrder.createManyAndReturn({
         data: planned.map(({ item, account }) => {
           const id = uuidv7();
-          return { id, clientId: item.clientId, bankAccountId: account.id, kbcGroup: account.isKbcGroup, clientReference: item.clientReference, cardholderEmail: item.cardholderEmail, cardholderLanguage: item.cardholderLanguage, workflowId: caroActivationWorkflowId(id) };
+          return {
+            id,
+            clientId: item.clientId,
+            bankAccountId: account.id,
+            kbcGroup: account.isKbcGroup,
+            clientReference: item.clientReference,
+            cardholderEmail: item.cardholderEmail,
+            cardholderLanguage: item.cardholderLanguage,
+            workflowId: caroActivationWorkflowId(id),
+          };
         }),
       });
       const starts = await Promise.allSettled(
@@ -147,7 +207,10 @@ export const caroRoutes = [
     tag: 'caro',
     roles: ALL_ROLES,
     query: listCaroOrdersQuery,
-    responses: { 200: { description: 'A page of CARO orders', schema: pageSchema(caroOrderSchema) }, ...problemResponses(400, 401) },
+    responses: {
+      200: { description: 'A page of CARO orders', schema: pageSchema(caroOrderSchema) },
+      ...problemResponses(400, 401),
+    },
     async handler({ query, actor, deps }) {
       const { after, ...args } = pageArgs(query);
       const filters: Prisma.CaroOrderWhereInput[] = [after, clientScope(actor)];
@@ -173,14 +236,25 @@ export const caroRoutes = [
       const order = await findScoped(deps, actor, params.id);
       const [workflow, reminders, rejected] = await Promise.all([
         caroWorkflowView(deps, req.log, order),
-        deps.prisma.reminderSent.findMany({ where: { caseType: 'caro', caseId: order.id }, orderBy: { sentAt: 'asc' } }),
-        deps.prisma.emailOutbox.findMany({ where: { caseType: 'caro', caseId: order.id, status: 'rejected' }, orderBy: { createdAt: 'asc' } }),
+        deps.prisma.reminderSent.findMany({
+          where: { caseType: 'caro', caseId: order.id },
+          orderBy: { sentAt: 'asc' },
+        }),
+        deps.prisma.emailOutbox.findMany({
+          where: { caseType: 'caro', caseId: order.id, status: 'rejected' },
+          orderBy: { createdAt: 'asc' },
+        }),
       ]);
       return {
         status: 200,
         body: {
           ...shown(order),
-          reminders: reminders.map((r) => ({ linkVersion: Number(r.kind.replace(/^caro:v/, '')), number: r.sequence, sentAt: r.sentAt, toAddress: r.toAddress })),
+          reminders: reminders.map((r) => ({
+            linkVersion: Number(r.kind.replace(/^caro:v/, '')),
+            number: r.sequence,
+            sentAt: r.sentAt,
+            toAddress: r.toAddress,
+          })),
           emailProblems: rejected.map((r) => ({ template: r.template, reason: r.error, at: r.updatedAt })),
           workflow,
         },
@@ -196,11 +270,21 @@ export const caroRoutes = [
     roles: EDITORS,
     params: idParams,
     action: 'caro.resend',
-    responses: { 202: { description: 'Resent', schema: caroOrderSchema }, ...problemResponses(400, 401, 403, 404, 409, 422) },
+    responses: {
+      202: { description: 'Resent', schema: caroOrderSchema },
+      ...problemResponses(400, 401, 403, 404, 409, 422),
+    },
     async handler({ params, actor, deps }) {
       const order = await findScoped(deps, actor, params.id);
-      const state = await caroAction(deps, () => caroHandle(deps, order).executeUpdate(resendInvitationUpdate, { args: [{ actor: caroActor(actor) }] }));
-      return { status: 202, body: await reread(deps, order.id), headers: located(order), audited: audited(order, { linkVersion: state.linkVersion }) };
+      const state = await caroAction(deps, () =>
+        caroHandle(deps, order).executeUpdate(resendInvitationUpdate, { args: [{ actor: caroActor(actor) }] }),
+      );
+      return {
+        status: 202,
+        body: await reread(deps, order.id),
+        headers: located(order),
+        audited: audited(order, { linkVersion: state.linkVersion }),
+      };
     },
   }),
   defineRoute({
@@ -212,14 +296,23 @@ export const caroRoutes = [
     roles: EDITORS,
     params: idParams,
     action: 'caro.copy_link',
-    responses: { 200: { description: 'The current link', schema: activationLinkSchema }, ...problemResponses(400, 401, 403, 404, 409, 503) },
+    responses: {
+      200: { description: 'The current link', schema: activationLinkSchema },
+      ...problemResponses(400, 401, 403, 404, 409, 503),
+    },
     async handler({ params, actor, deps }) {
       const order = await findScoped(deps, actor, params.id);
       const links = apiLinkBuilder(deps);
-      const link = await caroAction(deps, () => caroHandle(deps, order).executeUpdate(copyActivationLinkUpdate, { args: [{ actor: caroActor(actor) }] }));
+      const link = await caroAction(deps, () =>
+        caroHandle(deps, order).executeUpdate(copyActivationLinkUpdate, { args: [{ actor: caroActor(actor) }] }),
+      );
       // Same subject, version and expiry as the worker's: the copied link is the one the cardholder received.
       const url = links.url('caro-activation', caroLinkSubject(order.id, link.linkVersion), new Date(link.expiresAt));
-      return { status: 200, body: { url, linkVersion: link.linkVersion, expiresAt: link.expiresAt }, audited: audited(order, { linkVersion: link.linkVersion }) };
+      return {
+        status: 200,
+        body: { url, linkVersion: link.linkVersion, expiresAt: link.expiresAt },
+        audited: audited(order, { linkVersion: link.linkVersion }),
+      };
     },
   }),
   defineRoute({
@@ -231,19 +324,40 @@ export const caroRoutes = [
     roles: EDITORS,
     params: idParams,
     action: 'caro.cancel',
-    responses: { 202: { description: 'Cancelled', schema: caroOrderSchema }, ...problemResponses(400, 401, 403, 404, 409) },
+    responses: {
+      202: { description: 'Cancelled', schema: caroOrderSchema },
+      ...problemResponses(400, 401, 403, 404, 409),
+    },
     async handler({ params, actor, deps, req }) {
       const order = await findScoped(deps, actor, params.id);
       try {
-        await caroAction(deps, () => caroHandle(deps, order).executeUpdate(cancelOrderUpdate, { args: [{ actor: caroActor(actor) }] }));
+        await caroAction(deps, () =>
+          caroHandle(deps, order).executeUpdate(cancelOrderUpdate, { args: [{ actor: caroActor(actor) }] }),
+        );
       } catch (error) {
         // A run that FAILED (e.g. its invitation was refused) cannot take the Update; cancelling must
         // still close the case and purge the address, so the database is closed directly.
-        if (!(error instanceof ApiError) || error.code !== 'caro_workflow_not_running' || (order.status !== 'invitation_sent' && order.status !== 'problem')) throw error;
-        await deps.prisma.caroOrder.updateMany({ where: { id: order.id, status: { in: ['invitation_sent', 'problem'] } }, data: { status: 'cancelled', problemReason: null, problemAt: null } });
+        if (
+          !(error instanceof ApiError) ||
+          error.code !== 'caro_workflow_not_running' ||
+          (order.status !== 'invitation_sent' && order.status !== 'problem')
+        )
+          throw error;
+        await deps.prisma.caroOrder.updateMany({
+          where: { id: order.id, status: { in: ['invitation_sent', 'problem'] } },
+          data: { status: 'cancelled', problemReason: null, problemAt: null },
+        });
         const purged = await purgeCardholderEmail(deps.prisma, order.id);
-        req.log.info({ caroOrderId: order.id, ...purged }, 'CARO order of a failed run cancelled in the database; address purged');
-        return { status: 202, body: await reread(deps, order.id), headers: located(order), audited: audited(order, { workflow: 'failed' }) };
+        req.log.info(
+          { caroOrderId: order.id, ...purged },
+          'CARO order of a failed run cancelled in the database; address purged',
+        );
+        return {
+          status: 202,
+          body: await reread(deps, order.id),
+          headers: located(order),
+          audited: audited(order, { workflow: 'failed' }),
+        };
       }
       return { status: 202, body: await reread(deps, order.id), headers: located(order), audited: audited(order) };
     },
@@ -258,16 +372,31 @@ export const caroRoutes = [
     params: idParams,
     body: reactivateCaroBody,
     action: 'caro.reactivate',
-    responses: { 202: { description: 'Invited again', schema: caroOrderSchema }, ...problemResponses(400, 401, 403, 404, 409, 422) },
+    responses: {
+      202: { description: 'Invited again', schema: caroOrderSchema },
+      ...problemResponses(400, 401, 403, 404, 409, 422),
+    },
     async handler({ params, body, actor, deps }) {
       const order = await findScoped(deps, actor, params.id);
       if (order.status !== 'cancelled' && order.status !== 'invitation_expired') {
-        throw new ApiError(409, 'caro_state_conflict', `cannot reactivate an order in state ${order.status} (allowed in: cancelled, invitation_expired)`);
+        throw new ApiError(
+          409,
+          'caro_state_conflict',
+          `cannot reactivate an order in state ${order.status} (allowed in: cancelled, invitation_expired)`,
+        );
       }
       // The address goes to the database, never into workflow history; refused, it is removed again.
-      await deps.prisma.caroOrder.update({ where: { id: order.id }, data: { cardholderEmail: body.cardholderEmail, ...(body.cardholderLanguage ? { cardholderLanguage: body.cardholderLanguage } : {}) } });
+      await deps.prisma.caroOrder.update({
+        where: { id: order.id },
+        data: {
+          cardholderEmail: body.cardholderEmail,
+          ...(body.cardholderLanguage ? { cardholderLanguage: body.cardholderLanguage } : {}),
+        },
+      });
       try {
-        await caroAction(deps, () => caroHandle(deps, order).executeUpdate(reactivateOrderUpdate, { args: [{ actor: caroActor(actor) }] }));
+        await caroAction(deps, () =>
+          caroHandle(deps, order).executeUpdate(reactivateOrderUpdate, { args: [{ actor: caroActor(actor) }] }),
+        );
       } catch (error) {
         await deps.prisma.caroOrder.update({ where: { id: order.id }, data: { cardholderEmail: null } });
         throw error;
@@ -285,14 +414,26 @@ export const caroRoutes = [
     params: idParams,
     body: replayOneBody,
     action: 'caro.replay',
-    responses: { 200: { description: 'Dry run: what would be replayed', schema: replayResultSchema }, 202: { description: 'Replayed', schema: replayResultSchema }, ...problemResponses(400, 401, 403, 404, 409, 422) },
+    responses: {
+      200: { description: 'Dry run: what would be replayed', schema: replayResultSchema },
+      202: { description: 'Replayed', schema: replayResultSchema },
+      ...problemResponses(400, 401, 403, 404, 409, 422),
+    },
     async handler({ params, body, actor, deps, req }) {
       const order = await findScoped(deps, actor, params.id);
       const decision = await decideReplay(deps, order);
       if (body.dryRun) {
-        return { status: 200, body: { dryRun: true, replayed: 'mechanism' in decision ? [decision] : [], skipped: 'why' in decision ? [decision] : [] } };
+        return {
+          status: 200,
+          body: {
+            dryRun: true,
+            replayed: 'mechanism' in decision ? [decision] : [],
+            skipped: 'why' in decision ? [decision] : [],
+          },
+        };
       }
-      if (!('mechanism' in decision)) throw new ApiError(409, 'caro_not_replayable', `nothing to replay: ${decision.why}`);
+      if (!('mechanism' in decision))
+        throw new ApiError(409, 'caro_not_replayable', `nothing to replay: ${decision.why}`);
       const done = await replay(deps, order, decision.mechanism, actor);
       req.log.info({ caroOrderId: order.id, mechanism: decision.mechanism }, 'CARO activation replayed');
       return {
@@ -310,17 +451,28 @@ export const caroRoutes = [
     tag: 'caro',
     roles: BACK_OFFICE,
     body: replayCaroBody,
-    responses: { 200: { description: 'Dry run: what would be replayed', schema: replayResultSchema }, 202: { description: 'Replayed', schema: replayResultSchema }, ...problemResponses(400, 401, 403) },
+    responses: {
+      200: { description: 'Dry run: what would be replayed', schema: replayResultSchema },
+      202: { description: 'Replayed', schema: replayResultSchema },
+      ...problemResponses(400, 401, 403),
+    },
     async handler({ body, actor, deps, req }) {
-      const filters: Prisma.CaroOrderWhereInput[] = [{ status: body.reason ? 'problem' : (body.status ?? { in: ['problem', 'invitation_sent'] }) }];
+      const filters: Prisma.CaroOrderWhereInput[] = [
+        { status: body.reason ? 'problem' : (body.status ?? { in: ['problem', 'invitation_sent'] }) },
+      ];
       if (body.reason) filters.push({ problemReason: body.reason });
       if (body.officeId) filters.push({ client: { officeId: body.officeId } });
       if (body.since) {
         const since = new Date(body.since);
         filters.push({ OR: [{ problemAt: { gte: since } }, { problemAt: null, updatedAt: { gte: since } }] });
       }
-      const candidates = await deps.prisma.caroOrder.findMany({ where: { AND: filters }, orderBy: { id: 'asc' }, take: 200 });
-      const replayed: { orderId: string; mechanism: 'retry-update' | 'reset'; status: string; newRunId?: string }[] = [];
+      const candidates = await deps.prisma.caroOrder.findMany({
+        where: { AND: filters },
+        orderBy: { id: 'asc' },
+        take: 200,
+      });
+      const replayed: { orderId: string; mechanism: 'retry-update' | 'reset'; status: string; newRunId?: string }[] =
+        [];
       const skipped: { orderId: string; why: string }[] = [];
       for (const order of candidates) {
         const decision = await decideReplay(deps, order);
@@ -336,11 +488,24 @@ export const caroRoutes = [
         // Each case is audited as soon as it is replayed; one that fails is reported, the others go on.
         try {
           const done = { ...decision, ...(await replay(deps, order, decision.mechanism, actor)) };
-          await deps.prisma.auditEvent.create({ data: replayAudit(actor, done.orderId, { mechanism: done.mechanism, bulk: true, filter: { ...body }, ...(done.newRunId ? { newRunId: done.newRunId } : {}) }) });
+          await deps.prisma.auditEvent.create({
+            data: replayAudit(actor, done.orderId, {
+              mechanism: done.mechanism,
+              bulk: true,
+              filter: { ...body },
+              ...(done.newRunId ? { newRunId: done.newRunId } : {}),
+            }),
+          });
           replayed.push(done);
         } catch (error) {
-          req.log.warn({ caroOrderId: order.id, err: { message: (error as Error).message } }, 'CARO bulk replay: case not replayed');
-          skipped.push({ orderId: order.id, why: error instanceof ApiError ? error.message : `not replayed: ${(error as Error).message}` });
+          req.log.warn(
+            { caroOrderId: order.id, err: { message: (error as Error).message } },
+            'CARO bulk replay: case not replayed',
+          );
+          skipped.push({
+            orderId: order.id,
+            why: error instanceof ApiError ? error.message : `not replayed: ${(error as Error).message}`,
+          });
         }
       }
       req.log.info({ dryRun: body.dryRun, replayed: replayed.length, skipped: skipped.length }, 'CARO bulk replay');

@@ -4,14 +4,23 @@ import { ApiError, notFound } from '../errors.js';
 import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, defineRoute, EDITORS, type Actor } from '../http/route.js';
 import { officeScope, targetOffice } from '../http/scope.js';
-import { clientSchema, clientUpdateSchema, createClientBody, listClientsQuery, MANDATE_ACTIONS, UNSIGNED_MANDATE_STATUSES, updateClientBody } from '../schemas/clients.js';
+import {
+  clientSchema,
+  clientUpdateSchema,
+  createClientBody,
+  listClientsQuery,
+  MANDATE_ACTIONS,
+  UNSIGNED_MANDATE_STATUSES,
+  updateClientBody,
+} from '../schemas/clients.js';
 import { idParams } from '../schemas/common.js';
 import { problemResponses } from '../schemas/problem.js';
 import { presentAgain } from '../services/mandates.js';
 
 type Editable = Partial<Pick<Client, 'companyName' | 'enterpriseNumber' | 'clientCode' | 'email' | 'language'>>;
 
-const refused = (status: number, code: string, path: string, message: string) => new ApiError(status, code, `${path}: ${message}`, { errors: [{ in: 'body', path, message }] });
+const refused = (status: number, code: string, path: string, message: string) =>
+  new ApiError(status, code, `${path}: ${message}`, { errors: [{ in: 'body', path, message }] });
 
 export async function findClient(deps: AppDeps, actor: Actor, id: string): Promise<Client> {
   const client = await deps.prisma.client.findFirst({ where: { id, ...officeScope(actor) } });
@@ -23,7 +32,12 @@ export async function findClient(deps: AppDeps, actor: Actor, id: string): Promi
  * Runs a write that may break the office's unique client code or enterprise number, and turns
  * that into a 409 naming the field (the database decides, so two concurrent writes cannot both win).
  */
-async function uniquePerOffice<T>(deps: AppDeps, officeId: string, fields: Editable, write: () => Promise<T>): Promise<T> {
+async function uniquePerOffice<T>(
+  deps: AppDeps,
+  officeId: string,
+  fields: Editable,
+  write: () => Promise<T>,
+): Promise<T> {
   try {
     return await write();
   } catch (error) {
@@ -33,7 +47,12 @@ async function uniquePerOffice<T>(deps: AppDeps, officeId: string, fields: Edita
       throw refused(409, 'client_code_taken', 'clientCode', 'another client of this office has this code');
     }
     if (enterpriseNumber && (await deps.prisma.client.count({ where: { officeId, enterpriseNumber } })) > 0) {
-      throw refused(409, 'enterprise_number_taken', 'enterpriseNumber', 'another client of this office has this enterprise number');
+      throw refused(
+        409,
+        'enterprise_number_taken',
+        'enterpriseNumber',
+        'another client of this office has this enterprise number',
+      );
     }
     throw error;
   }
@@ -41,16 +60,27 @@ async function uniquePerOffice<T>(deps: AppDeps, officeId: string, fields: Edita
 
 /** Seed 004: the enterprise number is filled in once; the company name waits for it. */
 function checkEditRules(client: Client, body: Editable): void {
-  if (body.enterpriseNumber !== undefined && client.enterpriseNumber !== null && body.enterpriseNumber !== client.enterpriseNumber) {
+  if (
+    body.enterpriseNumber !== undefined &&
+    client.enterpriseNumber !== null &&
+    body.enterpriseNumber !== client.enterpriseNumber
+  ) {
     throw refused(409, 'enterprise_number_locked', 'enterpriseNumber', 'is set and can no longer change');
   }
-  if (body.companyName !== undefined && body.companyName !== client.companyName && client.enterpriseNumber === null && body.enterpriseNumber === undefined) {
+  if (
+    body.companyName !== undefined &&
+    body.companyName !== client.companyName &&
+    client.enterpriseNumber === null &&
+    body.enterpriseNumber === undefined
+  ) {
     throw refused(409, 'company_name_locked', 'companyName', 'is locked while the enterprise number is empty');
   }
 }
 
 const changedFields = (client: Client, body: Editable): Editable =>
-  Object.fromEntries(Object.entries(body).filter(([field, value]) => value !== undefined && value !== client[field as keyof Editable]));
+  Object.fromEntries(
+    Object.entries(body).filter(([field, value]) => value !== undefined && value !== client[field as keyof Editable]),
+  );
 
 /**
  * Every unsigned mandate of the client's accounts is presented again with the new data: its
@@ -84,7 +114,10 @@ export const clientRoutes = [
     roles: EDITORS,
     body: createClientBody,
     action: 'client.create',
-    responses: { 201: { description: 'Created', schema: clientSchema }, ...problemResponses(400, 401, 403, 404, 409, 422) },
+    responses: {
+      201: { description: 'Created', schema: clientSchema },
+      ...problemResponses(400, 401, 403, 404, 409, 422),
+    },
     async handler({ body, actor, deps }) {
       const officeId = targetOffice(actor, body.officeId);
       if (officeId === undefined) {
@@ -95,8 +128,15 @@ export const clientRoutes = [
         throw refused(422, 'unknown_office', 'officeId', 'no such office');
       }
       const { officeId: _office, ...fields } = body;
-      const client = await uniquePerOffice(deps, officeId, fields, () => deps.prisma.client.create({ data: { ...fields, officeId } }));
-      return { status: 201, body: client, headers: { Location: `/v1/clients/${client.id}` }, audited: { resourceType: 'client', resourceId: client.id } };
+      const client = await uniquePerOffice(deps, officeId, fields, () =>
+        deps.prisma.client.create({ data: { ...fields, officeId } }),
+      );
+      return {
+        status: 201,
+        body: client,
+        headers: { Location: `/v1/clients/${client.id}` },
+        audited: { resourceType: 'client', resourceId: client.id },
+      };
     },
   }),
   defineRoute({
@@ -107,7 +147,10 @@ export const clientRoutes = [
     tag: 'clients',
     roles: ALL_ROLES,
     query: listClientsQuery,
-    responses: { 200: { description: 'A page of clients', schema: pageSchema(clientSchema) }, ...problemResponses(400, 401) },
+    responses: {
+      200: { description: 'A page of clients', schema: pageSchema(clientSchema) },
+      ...problemResponses(400, 401),
+    },
     async handler({ query, actor, deps }) {
       const { after, ...args } = pageArgs(query);
       const filters: Prisma.ClientWhereInput[] = [after, officeScope(actor)];
@@ -141,7 +184,10 @@ export const clientRoutes = [
     params: idParams,
     body: updateClientBody,
     action: 'client.update',
-    responses: { 200: { description: 'Saved, with warnings and the impact on mandates', schema: clientUpdateSchema }, ...problemResponses(400, 401, 403, 404, 409) },
+    responses: {
+      200: { description: 'Saved, with warnings and the impact on mandates', schema: clientUpdateSchema },
+      ...problemResponses(400, 401, 403, 404, 409),
+    },
     async handler({ params, body, actor, deps }) {
       const client = await findClient(deps, actor, params.id);
       checkEditRules(client, body);
@@ -150,14 +196,28 @@ export const clientRoutes = [
       if (changed.length === 0) return { status: 200, body: { client, warnings: [], impact: { mandates: [] } } };
       // Guarded: a concurrent PATCH that filled the enterprise number in first wins.
       const guard = changes.enterpriseNumber !== undefined ? { enterpriseNumber: null } : {};
-      const { count } = await uniquePerOffice(deps, client.officeId, changes, () => deps.prisma.client.updateMany({ where: { id: client.id, ...guard }, data: changes }));
-      if (count === 0) throw refused(409, 'enterprise_number_locked', 'enterpriseNumber', 'is set and can no longer change');
+      const { count } = await uniquePerOffice(deps, client.officeId, changes, () =>
+        deps.prisma.client.updateMany({ where: { id: client.id, ...guard }, data: changes }),
+      );
+      if (count === 0)
+        throw refused(409, 'enterprise_number_locked', 'enterpriseNumber', 'is set and can no longer change');
       const updated = await deps.prisma.client.findUniqueOrThrow({ where: { id: client.id } });
       const warnings =
-        changes.clientCode === undefined ? [] : [{ code: 'client_code_changed', message: `future statements land in another delivery folder: ${client.clientCode} → ${updated.clientCode}` }];
+        changes.clientCode === undefined
+          ? []
+          : [
+              {
+                code: 'client_code_changed',
+                message: `future statements land in another delivery folder: ${client.clientCode} → ${updated.clientCode}`,
+              },
+            ];
       return {
         status: 200,
-        body: { client: updated, warnings, impact: { mandates: await presentUnsignedMandates(deps, actor, client.id) } },
+        body: {
+          client: updated,
+          warnings,
+          impact: { mandates: await presentUnsignedMandates(deps, actor, client.id) },
+        },
         audited: { resourceType: 'client', resourceId: client.id, details: { changed } },
       };
     },
@@ -181,7 +241,12 @@ export const clientRoutes = [
         deps.prisma.connection.count({ where: { clientId: client.id } }),
       ]);
       if (bankAccounts + caroOrders + connections > 0) {
-        throw new ApiError(409, 'client_in_use', `the client still has ${bankAccounts} bank account(s), ${caroOrders} CARO order(s) and ${connections} connection(s)`, { bankAccounts, caroOrders, connections });
+        throw new ApiError(
+          409,
+          'client_in_use',
+          `the client still has ${bankAccounts} bank account(s), ${caroOrders} CARO order(s) and ${connections} connection(s)`,
+          { bankAccounts, caroOrders, connections },
+        );
       }
       await deps.prisma.client.deleteMany({ where: { id: client.id } });
       return { status: 204, audited: { resourceType: 'client', resourceId: client.id } };

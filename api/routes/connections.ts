@@ -12,7 +12,15 @@ import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, defineRoute, EDITORS, type Actor } from '../http/route.js';
 import { officeScope, targetOffice } from '../http/scope.js';
 import { idParams } from '../schemas/common.js';
-import { connectionDetailSchema, connectionSchema, createConnectionBody, invitationResultSchema, listConnectionsQuery, remindResultSchema, renewConnectionBody } from '../schemas/connections.js';
+import {
+  connectionDetailSchema,
+  connectionSchema,
+  createConnectionBody,
+  invitationResultSchema,
+  listConnectionsQuery,
+  remindResultSchema,
+  renewConnectionBody,
+} from '../schemas/connections.js';
 import { problemResponses } from '../schemas/problem.js';
 import { consentInput, inviteAgain, journalCreated, remindNow, renewConsent } from '../services/consent.js';
 import { caseEmailProblems } from '../services/email-problems.js';
@@ -28,14 +36,19 @@ async function findScoped(deps: AppDeps, actor: Actor, id: string): Promise<Conn
 
 /** What went out to the owner besides the expiry notices: reminders_sent rows of this connection. */
 async function sentToOwner(deps: AppDeps, connectionId: string) {
-  const rows = await deps.prisma.reminderSent.findMany({ where: { caseType: 'connection', caseId: connectionId }, orderBy: { sentAt: 'asc' } });
+  const rows = await deps.prisma.reminderSent.findMany({
+    where: { caseType: 'connection', caseId: connectionId },
+    orderBy: { sentAt: 'asc' },
+  });
   const reminders = [];
   const invitations = [];
   for (const row of rows) {
     const [kind, forValidUntil = ''] = row.kind.split(/:(.*)/s);
     const sent = { sentAt: row.sentAt.toISOString(), toAddress: row.toAddress };
-    if (kind === 'consent') reminders.push({ kind: 'scheduled' as const, daysBefore: row.sequence, forValidUntil, ...sent });
-    else if (kind === 'consent-manual') reminders.push({ kind: 'manual' as const, daysBefore: null, forValidUntil, ...sent });
+    if (kind === 'consent')
+      reminders.push({ kind: 'scheduled' as const, daysBefore: row.sequence, forValidUntil, ...sent });
+    else if (kind === 'consent-manual')
+      reminders.push({ kind: 'manual' as const, daysBefore: null, forValidUntil, ...sent });
     else if (kind === 'invitation') invitations.push({ number: row.sequence, ...sent });
   }
   return { reminders, invitations };
@@ -51,27 +64,54 @@ export const connectionRoutes = [
     roles: EDITORS,
     body: createConnectionBody,
     action: 'connection.create',
-    responses: { 202: { description: 'Registered; the workflow runs', schema: connectionSchema }, ...problemResponses(400, 401, 403, 404, 422) },
+    responses: {
+      202: { description: 'Registered; the workflow runs', schema: connectionSchema },
+      ...problemResponses(400, 401, 403, 404, 422),
+    },
     async handler({ body, actor, deps, req }) {
       const officeId = targetOffice(actor, body.officeId);
       if (officeId === undefined) {
-        throw new ApiError(actor.role === 'accountant' ? 404 : 400, actor.role === 'accountant' ? 'not_found' : 'validation_failed', 'officeId is required', { errors: [{ in: 'body', path: 'officeId', message: 'required' }] });
+        throw new ApiError(
+          actor.role === 'accountant' ? 404 : 400,
+          actor.role === 'accountant' ? 'not_found' : 'validation_failed',
+          'officeId is required',
+          { errors: [{ in: 'body', path: 'officeId', message: 'required' }] },
+        );
       }
       const office = await deps.prisma.office.findUnique({ where: { id: officeId }, select: { id: true } });
       if (!office) throw notFound('office');
       if (body.clientId) {
-        const client = await deps.prisma.client.findFirst({ where: { id: body.clientId, officeId }, select: { id: true } });
-        if (!client) throw new ApiError(422, 'unknown_client', 'clientId does not name a client of this office', { errors: [{ in: 'body', path: 'clientId', message: 'no such client in this office' }] });
+        const client = await deps.prisma.client.findFirst({
+          where: { id: body.clientId, officeId },
+          select: { id: true },
+        });
+        if (!client)
+          throw new ApiError(422, 'unknown_client', 'clientId does not name a client of this office', {
+            errors: [{ in: 'body', path: 'clientId', message: 'no such client in this office' }],
+          });
       }
       const validUntil = new Date(body.validUntil);
       if (validUntil.getTime() <= Date.now()) {
-        throw new ApiError(422, 'deadline_in_past', 'validUntil must be in the future', { errors: [{ in: 'body', path: 'validUntil', message: 'must be in the future' }] });
+        throw new ApiError(422, 'deadline_in_past', 'validUntil must be in the future', {
+          errors: [{ in: 'body', path: 'validUntil', message: 'must be in the future' }],
+        });
       }
       // The row is committed with its final workflow id, then the workflow starts; if Temporal
       // refuses, the row is removed again and the answer is a 503 to retry.
       const id = uuidv7();
       const connection = await deps.prisma.connection.create({
-        data: { id, officeId, clientId: body.clientId ?? null, provider: body.provider, ownerEmail: body.ownerEmail ?? null, ownerLanguage: body.ownerLanguage, ibans: body.ibans, validUntil, status: 'connected', workflowId: consentRenewalWorkflowId(id) },
+        data: {
+          id,
+          officeId,
+          clientId: body.clientId ?? null,
+          provider: body.provider,
+          ownerEmail: body.ownerEmail ?? null,
+          ownerLanguage: body.ownerLanguage,
+          ibans: body.ibans,
+          validUntil,
+          status: 'connected',
+          workflowId: consentRenewalWorkflowId(id),
+        },
       });
       try {
         await withTemporalDeadline(deps, () =>
@@ -87,7 +127,12 @@ export const connectionRoutes = [
         throw error;
       }
       req.log.info({ connectionId: connection.id, workflowId: connection.workflowId }, 'connection registered');
-      return { status: 202, body: withAction(connection), headers: { Location: `/v1/connections/${connection.id}` }, audited: { resourceType: 'connection', resourceId: connection.id } };
+      return {
+        status: 202,
+        body: withAction(connection),
+        headers: { Location: `/v1/connections/${connection.id}` },
+        audited: { resourceType: 'connection', resourceId: connection.id },
+      };
     },
   }),
   defineRoute({
@@ -98,14 +143,18 @@ export const connectionRoutes = [
     tag: 'connections',
     roles: ALL_ROLES,
     query: listConnectionsQuery,
-    responses: { 200: { description: 'A page of connections', schema: pageSchema(connectionSchema) }, ...problemResponses(400, 401) },
+    responses: {
+      200: { description: 'A page of connections', schema: pageSchema(connectionSchema) },
+      ...problemResponses(400, 401),
+    },
     async handler({ query, actor, deps }) {
       const { after, ...args } = pageArgs(query);
       // Every filter narrows (AND), as for clients: an accountant naming another office gets nothing.
       const filters: Prisma.ConnectionWhereInput[] = [after, officeScope(actor)];
       if (query.officeId) filters.push({ officeId: query.officeId });
       if (query.status) filters.push({ status: query.status });
-      if (query.expiresWithinDays !== undefined) filters.push({ validUntil: { lte: new Date(Date.now() + query.expiresWithinDays * 86_400_000) } });
+      if (query.expiresWithinDays !== undefined)
+        filters.push({ validUntil: { lte: new Date(Date.now() + query.expiresWithinDays * 86_400_000) } });
       const rows = await deps.prisma.connection.findMany({ ...args, where: { AND: filters } });
       const result = page(rows, query.limit);
       return { status: 200, body: { ...result, data: result.data.map(withAction) } };
@@ -119,10 +168,17 @@ export const connectionRoutes = [
     tag: 'connections',
     roles: ALL_ROLES,
     params: idParams,
-    responses: { 200: { description: 'The connection', schema: connectionDetailSchema }, ...problemResponses(400, 401, 404) },
+    responses: {
+      200: { description: 'The connection', schema: connectionDetailSchema },
+      ...problemResponses(400, 401, 404),
+    },
     async handler({ params, actor, deps, req }) {
       const connection = await findScoped(deps, actor, params.id);
-      const [workflow, emailProblems, sent] = await Promise.all([workflowView(deps, req.log, connection.workflowId, consentStateQuery), caseEmailProblems(deps.prisma, 'connection', connection.id), sentToOwner(deps, connection.id)]);
+      const [workflow, emailProblems, sent] = await Promise.all([
+        workflowView(deps, req.log, connection.workflowId, consentStateQuery),
+        caseEmailProblems(deps.prisma, 'connection', connection.id),
+        sentToOwner(deps, connection.id),
+      ]);
       return { status: 200, body: { ...withAction(connection), workflow, emailProblems, ...sent } };
     },
   }),
@@ -144,11 +200,22 @@ export const connectionRoutes = [
     async handler({ params, body, actor, deps, req }) {
       const connection = await findScoped(deps, actor, params.id);
       const outcome = await renewConsent(deps, connection, new Date(body.validUntil));
-      req.log.info({ connectionId: connection.id, workflowId: connection.workflowId, outcome: outcome.kind }, 'consent renewal reported');
+      req.log.info(
+        { connectionId: connection.id, workflowId: connection.workflowId, outcome: outcome.kind },
+        'consent renewal reported',
+      );
       const reply = { body: withAction(outcome.connection), headers: { Location: `/v1/connections/${connection.id}` } };
       return outcome.kind === 'stale'
         ? { status: 200, ...reply }
-        : { status: 202, ...reply, audited: { resourceType: 'connection', resourceId: connection.id, details: { validUntil: body.validUntil } } };
+        : {
+            status: 202,
+            ...reply,
+            audited: {
+              resourceType: 'connection',
+              resourceId: connection.id,
+              details: { validUntil: body.validUntil },
+            },
+          };
     },
   }),
   defineRoute({
@@ -170,8 +237,17 @@ export const connectionRoutes = [
       req.log.info({ connectionId: connection.id, daysBefore: sent.daysBefore }, 'manual consent reminder sent');
       return {
         status: 200,
-        body: { connectionId: connection.id, sentAt: sent.at, daysBefore: sent.daysBefore, nextAllowedAt: sent.nextAllowedAt },
-        audited: { resourceType: 'connection', resourceId: connection.id, details: { validUntil: connection.validUntil.toISOString() } },
+        body: {
+          connectionId: connection.id,
+          sentAt: sent.at,
+          daysBefore: sent.daysBefore,
+          nextAllowedAt: sent.nextAllowedAt,
+        },
+        audited: {
+          resourceType: 'connection',
+          resourceId: connection.id,
+          details: { validUntil: connection.validUntil.toISOString() },
+        },
       };
     },
   }),
@@ -184,7 +260,10 @@ export const connectionRoutes = [
     roles: EDITORS,
     params: idParams,
     action: 'connection.invite',
-    responses: { 200: { description: 'A new invitation with a signed link went out', schema: invitationResultSchema }, ...problemResponses(400, 401, 403, 404, 409, 429) },
+    responses: {
+      200: { description: 'A new invitation with a signed link went out', schema: invitationResultSchema },
+      ...problemResponses(400, 401, 403, 404, 409, 429),
+    },
     async handler({ params, actor, deps, req }) {
       const connection = await findScoped(deps, actor, params.id);
       const sent = await inviteAgain(deps, connection);
@@ -205,12 +284,19 @@ export const connectionRoutes = [
     roles: EDITORS,
     params: idParams,
     action: 'connection.journal_created',
-    responses: { 200: { description: 'Reactivated: connected, or expires_soon near its deadline', schema: connectionSchema }, ...problemResponses(400, 401, 403, 404, 409) },
+    responses: {
+      200: { description: 'Reactivated: connected, or expires_soon near its deadline', schema: connectionSchema },
+      ...problemResponses(400, 401, 403, 404, 409),
+    },
     async handler({ params, actor, deps, req }) {
       const connection = await findScoped(deps, actor, params.id);
       const updated = await journalCreated(deps, connection);
       req.log.info({ connectionId: connection.id, status: updated.status }, 'journal created: connection reactivated');
-      return { status: 200, body: withAction(updated), audited: { resourceType: 'connection', resourceId: connection.id, details: { status: updated.status } } };
+      return {
+        status: 200,
+        body: withAction(updated),
+        audited: { resourceType: 'connection', resourceId: connection.id, details: { status: updated.status } },
+      };
     },
   }),
 ];

@@ -13,7 +13,7 @@ async function check(fn: () => Promise<unknown>, timeoutMs: number): Promise<Che
     await Promise.race([fn(), timeout]);
     return { ok: true };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message.split('\n')[0] ?? 'failed' : 'failed' };
+    return { ok: false, error: error instanceof Error ? (error.message.split('\n')[0] ?? 'failed') : 'failed' };
   } finally {
     clearTimeout(timer);
   }
@@ -28,7 +28,10 @@ export function healthRoutes(deps: AppDeps): Router {
   /** Readiness: 200 only when both Temporal and the database answer; otherwise 503 naming the failing part. */
   router.get('/readyz', async (_req, res) => {
     const [temporal, database] = await Promise.all([
-      check(() => withTemporalDeadline(deps, () => deps.temporal.workflowService.getSystemInfo({})), deps.temporalTimeoutMs),
+      check(
+        () => withTemporalDeadline(deps, () => deps.temporal.workflowService.getSystemInfo({})),
+        deps.temporalTimeoutMs,
+      ),
       check(() => deps.prisma.$queryRaw`SELECT 1`, deps.temporalTimeoutMs),
     ]);
     const ready = temporal.ok && database.ok;

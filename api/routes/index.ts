@@ -11,4 +11,15 @@ import { outboxRoutes } from './outbox.js';
 import { sandboxRoutes } from './sandbox.js';
 
 /** Every authenticated route of the API, in documentation order; `sandbox` ones only when enabled (api/app.ts). */
-export const apiRoutes: readonly RouteDef[] = [...officeRoutes, ...clientRoutes, ...bankAccountRoutes, ...mandateRoutes, ...connectionRoutes, ...caroRoutes, ...auditRoutes, ...outboxRoutes, ...apiKeyRoutes, ...sandboxRoutes];
+export const apiRoutes: readonly RouteDef[] = [
+  ...officeRoutes,
+  ...clientRoutes,
+  ...bankAccountRoutes,
+  ...mandateRoutes,
+  ...connectionRoutes,
+  ...caroRoutes,
+  ...auditRoutes,
+  ...outboxRoutes,
+  ...apiKeyRoutes,
+  ...sandboxRoutes,
+];

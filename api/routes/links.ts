@@ -21,7 +21,8 @@ export function linkRoutes(deps: AppDeps): Router {
       claims = verifyLinkToken(token, linkSigning(deps).secret, { purpose: LINK_PURPOSES });
     } catch (error) {
       if (!(error instanceof LinkTokenError)) throw error;
-      if (error.problem === 'expired') throw new ApiError(410, 'link_expired', 'this link has expired: ask your accountant for a new e-mail');
+      if (error.problem === 'expired')
+        throw new ApiError(410, 'link_expired', 'this link has expired: ask your accountant for a new e-mail');
       throw new ApiError(404, 'not_found', 'no such link');
     }
     const purpose = claims.purpose as (typeof LINK_PURPOSES)[number];

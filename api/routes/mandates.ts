@@ -15,7 +15,16 @@ import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, defineRoute, EDITORS, type Actor } from '../http/route.js';
 import { officeScope } from '../http/scope.js';
 import { idParams } from '../schemas/common.js';
-import { archiveMandateBody, listMandatesQuery, mandateDetailSchema, mandateProblemBody, mandateSchema, orderMandatesBody, orderMandatesResponse, signingLinkSchema } from '../schemas/mandates.js';
+import {
+  archiveMandateBody,
+  listMandatesQuery,
+  mandateDetailSchema,
+  mandateProblemBody,
+  mandateSchema,
+  orderMandatesBody,
+  orderMandatesResponse,
+  signingLinkSchema,
+} from '../schemas/mandates.js';
 import { problemResponses } from '../schemas/problem.js';
 import { caseEmailProblems } from '../services/email-problems.js';
 import { apiLinkBuilder } from '../services/link-signing.js';
@@ -34,12 +43,16 @@ import {
 } from '../services/mandates.js';
 
 async function findMandate(deps: AppDeps, actor: Actor, id: string): Promise<MandateRow> {
-  const mandate = await deps.prisma.mandate.findFirst({ where: { id, ...mandateScope(actor) }, include: mandateInclude });
+  const mandate = await deps.prisma.mandate.findFirst({
+    where: { id, ...mandateScope(actor) },
+    include: mandateInclude,
+  });
   if (!mandate) throw notFound('mandate');
   return mandate;
 }
 
-const reload = (deps: AppDeps, id: string) => deps.prisma.mandate.findUniqueOrThrow({ where: { id }, include: mandateInclude });
+const reload = (deps: AppDeps, id: string) =>
+  deps.prisma.mandate.findUniqueOrThrow({ where: { id }, include: mandateInclude });
 
 const invalid = (status: number, code: string, message: string, errors: { path: string; message: string }[]) =>
   new ApiError(status, code, message, { errors: errors.map((e) => ({ in: 'body', ...e })) });
@@ -50,17 +63,27 @@ const invalid = (status: number, code: string, message: string, errors: { path: 
  * row stays `registered` and the next order of the account starts it (the answer is a 503 that
  * the caller retries). A concurrent twin finds the row: one mandate, one workflow.
  */
-async function orderOne(deps: AppDeps, account: { id: string; mandate: { id: string } | null }, managementMode: 'office' | 'service') {
+async function orderOne(
+  deps: AppDeps,
+  account: { id: string; mandate: { id: string } | null },
+  managementMode: 'office' | 'service',
+) {
   let outcome: 'created' | 'existing' = 'existing';
   let mandate = account.mandate ? await reload(deps, account.mandate.id) : undefined;
   if (!mandate) {
     const id = uuidv7();
     try {
-      mandate = await deps.prisma.mandate.create({ data: { id, bankAccountId: account.id, managementMode, workflowId: mandateWorkflowId(id) }, include: mandateInclude });
+      mandate = await deps.prisma.mandate.create({
+        data: { id, bankAccountId: account.id, managementMode, workflowId: mandateWorkflowId(id) },
+        include: mandateInclude,
+      });
       outcome = 'created';
     } catch (error) {
       if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') throw error;
-      mandate = await deps.prisma.mandate.findUniqueOrThrow({ where: { bankAccountId: account.id }, include: mandateInclude });
+      mandate = await deps.prisma.mandate.findUniqueOrThrow({
+        where: { bankAccountId: account.id },
+        include: mandateInclude,
+      });
     }
   }
   // Joins the running workflow if there is one (USE_EXISTING); only a `registered` row may lack one.
@@ -68,7 +91,10 @@ async function orderOne(deps: AppDeps, account: { id: string; mandate: { id: str
   return { outcome, mandate };
 }
 
-const actionResponses = (description: string) => ({ 202: { description, schema: mandateSchema }, ...problemResponses(400, 401, 403, 404, 409) });
+const actionResponses = (description: string) => ({
+  202: { description, schema: mandateSchema },
+  ...problemResponses(400, 401, 403, 404, 409),
+});
 
 export const mandateRoutes = [
   defineRoute({
@@ -80,31 +106,74 @@ export const mandateRoutes = [
     roles: EDITORS,
     body: orderMandatesBody,
     action: 'mandate.order',
-    responses: { 202: { description: 'Ordered; an account that already had a mandate keeps it', schema: orderMandatesResponse }, ...problemResponses(400, 401, 403, 409, 422) },
+    responses: {
+      202: { description: 'Ordered; an account that already had a mandate keeps it', schema: orderMandatesResponse },
+      ...problemResponses(400, 401, 403, 409, 422),
+    },
     async handler({ body, actor, deps, req }) {
-      const accounts = await deps.prisma.bankAccount.findMany({ where: { id: { in: body.bankAccountIds }, client: officeScope(actor) }, include: { client: true, mandate: true } });
+      const accounts = await deps.prisma.bankAccount.findMany({
+        where: { id: { in: body.bankAccountIds }, client: officeScope(actor) },
+        include: { client: true, mandate: true },
+      });
       const byId = new Map(accounts.map((a) => [a.id, a]));
-      const unknown = body.bankAccountIds.flatMap((id, i) => (byId.has(id) ? [] : [{ path: `bankAccountIds.${i}`, message: 'no such bank account' }]));
-      if (unknown.length) throw invalid(422, 'unknown_bank_account', 'some bank accounts do not exist (or belong to another office)', unknown);
+      const unknown = body.bankAccountIds.flatMap((id, i) =>
+        byId.has(id) ? [] : [{ path: `bankAccountIds.${i}`, message: 'no such bank account' }],
+      );
+      if (unknown.length)
+        throw invalid(
+          422,
+          'unknown_bank_account',
+          'some bank accounts do not exist (or belong to another office)',
+          unknown,
+        );
       if (body.managementMode === 'service') {
         const noEmail = body.bankAccountIds.flatMap((id, i) => {
           const a = byId.get(id)!;
-          return a.mandate || a.client.email ? [] : [{ path: `bankAccountIds.${i}`, message: `client ${a.client.clientCode} has no e-mail address: add one, or order in office mode` }];
+          return a.mandate || a.client.email
+            ? []
+            : [
+                {
+                  path: `bankAccountIds.${i}`,
+                  message: `client ${a.client.clientCode} has no e-mail address: add one, or order in office mode`,
+                },
+              ];
         });
-        if (noEmail.length) throw invalid(422, 'client_email_missing', 'service mode e-mails the client, who has no e-mail address', noEmail);
+        if (noEmail.length)
+          throw invalid(
+            422,
+            'client_email_missing',
+            'service mode e-mails the client, who has no e-mail address',
+            noEmail,
+          );
       }
-      const archived = body.bankAccountIds.flatMap((id, i) => (byId.get(id)!.mandate?.status === 'archived' ? [{ path: `bankAccountIds.${i}`, message: 'this account’s mandate is archived' }] : []));
-      if (archived.length) throw invalid(409, 'mandate_archived', 'an archived mandate is final: one mandate per account', archived);
+      const archived = body.bankAccountIds.flatMap((id, i) =>
+        byId.get(id)!.mandate?.status === 'archived'
+          ? [{ path: `bankAccountIds.${i}`, message: 'this account’s mandate is archived' }]
+          : [],
+      );
+      if (archived.length)
+        throw invalid(409, 'mandate_archived', 'an archived mandate is final: one mandate per account', archived);
 
       const data = [];
       for (const id of body.bankAccountIds) {
         const account = byId.get(id)!;
         const result = await orderOne(deps, account, body.managementMode);
-        req.log.info({ mandateId: result.mandate.id, workflowId: result.mandate.workflowId, outcome: result.outcome }, 'mandate ordered');
+        req.log.info(
+          { mandateId: result.mandate.id, workflowId: result.mandate.workflowId, outcome: result.outcome },
+          'mandate ordered',
+        );
         data.push({ outcome: result.outcome, mandate: presentMandate(result.mandate) });
       }
       const created = data.filter((d) => d.outcome === 'created').map((d) => d.mandate.id);
-      return { status: 202, body: { data }, audited: { resourceType: 'mandate', resourceId: data[0]!.mandate.id, details: { created, existing: data.length - created.length } } };
+      return {
+        status: 202,
+        body: { data },
+        audited: {
+          resourceType: 'mandate',
+          resourceId: data[0]!.mandate.id,
+          details: { created, existing: data.length - created.length },
+        },
+      };
     },
   }),
   defineRoute({
@@ -115,7 +184,10 @@ export const mandateRoutes = [
     tag: 'mandates',
     roles: ALL_ROLES,
     query: listMandatesQuery,
-    responses: { 200: { description: 'A page of mandates', schema: pageSchema(mandateSchema) }, ...problemResponses(400, 401) },
+    responses: {
+      200: { description: 'A page of mandates', schema: pageSchema(mandateSchema) },
+      ...problemResponses(400, 401),
+    },
     async handler({ query, actor, deps }) {
       const { after, ...args } = pageArgs(query);
       const filters: Prisma.MandateWhereInput[] = [after, mandateScope(actor)];
@@ -142,9 +214,17 @@ export const mandateRoutes = [
       const [workflow, emailProblems, reminders] = await Promise.all([
         workflowView(deps, req.log, mandate.workflowId, mandateStatusQuery),
         caseEmailProblems(deps.prisma, 'mandate', mandate.id),
-        deps.prisma.reminderSent.findMany({ where: { caseType: 'mandate', caseId: mandate.id }, orderBy: { sentAt: 'asc' } }),
+        deps.prisma.reminderSent.findMany({
+          where: { caseType: 'mandate', caseId: mandate.id },
+          orderBy: { sentAt: 'asc' },
+        }),
       ]);
-      const reminderList = reminders.map((r) => ({ revision: Number(r.kind.replace(/^mandate:r/, '')), number: r.sequence, sentAt: r.sentAt.toISOString(), toAddress: r.toAddress }));
+      const reminderList = reminders.map((r) => ({
+        revision: Number(r.kind.replace(/^mandate:r/, '')),
+        number: r.sequence,
+        sentAt: r.sentAt.toISOString(),
+        toAddress: r.toAddress,
+      }));
       return { status: 200, body: { ...presentMandate(mandate), reminders: reminderList, emailProblems, workflow } };
     },
   }),
@@ -156,10 +236,16 @@ export const mandateRoutes = [
     tag: 'mandates',
     roles: ALL_ROLES,
     params: idParams,
-    responses: { 200: { description: 'The mandate document', mediaType: 'application/pdf' }, ...problemResponses(400, 401, 404) },
+    responses: {
+      200: { description: 'The mandate document', mediaType: 'application/pdf' },
+      ...problemResponses(400, 401, 404),
+    },
     async handler({ params, actor, deps }) {
       // One read: the mandate with the client's current data and its office.
-      const m = await deps.prisma.mandate.findFirst({ where: { id: params.id, ...mandateScope(actor) }, include: { bankAccount: { include: { client: { include: { office: true } } } } } });
+      const m = await deps.prisma.mandate.findFirst({
+        where: { id: params.id, ...mandateScope(actor) },
+        include: { bankAccount: { include: { client: { include: { office: true } } } } },
+      });
       if (!m) throw notFound('mandate');
       const { bankAccount } = m;
       const { client } = bankAccount;
@@ -176,7 +262,11 @@ export const mandateRoutes = [
         officeName: client.office.name,
         generatedAt: new Date(),
       });
-      return { status: 200, raw: { contentType: 'application/pdf', data: pdf }, headers: { 'Content-Disposition': `attachment; filename="mandate-${m.id}.pdf"` } };
+      return {
+        status: 200,
+        raw: { contentType: 'application/pdf', data: pdf },
+        headers: { 'Content-Disposition': `attachment; filename="mandate-${m.id}.pdf"` },
+      };
     },
   }),
   defineRoute({
@@ -188,14 +278,27 @@ export const mandateRoutes = [
     roles: EDITORS,
     params: idParams,
     action: 'mandate.copy_link',
-    responses: { 200: { description: 'The current signing link', schema: signingLinkSchema }, ...problemResponses(400, 401, 403, 404, 409, 503) },
+    responses: {
+      200: { description: 'The current signing link', schema: signingLinkSchema },
+      ...problemResponses(400, 401, 403, 404, 409, 503),
+    },
     async handler({ params, actor, deps }) {
       const m = await findMandate(deps, actor, params.id);
-      if (m.bankAccount.isKbcGroup) throw new ApiError(409, 'action_not_allowed', 'KBC/CBC accounts are linked in the bank app: there is no signing link');
-      if (m.status !== 'available_online' && m.status !== 'sent_to_client') throw new ApiError(409, 'action_not_allowed', `the mandate is ${m.status}: there is no signing link to copy`);
+      if (m.bankAccount.isKbcGroup)
+        throw new ApiError(
+          409,
+          'action_not_allowed',
+          'KBC/CBC accounts are linked in the bank app: there is no signing link',
+        );
+      if (m.status !== 'available_online' && m.status !== 'sent_to_client')
+        throw new ApiError(409, 'action_not_allowed', `the mandate is ${m.status}: there is no signing link to copy`);
       // The same link as in the client's e-mail: same presentation, same expiry.
       const link = mandateSigningLink(apiLinkBuilder(deps), m);
-      return { status: 200, body: { url: link.url, revision: m.revision, expiresAt: link.expiresAt.toISOString() }, audited: { resourceType: 'mandate', resourceId: m.id, details: { revision: m.revision } } };
+      return {
+        status: 200,
+        body: { url: link.url, revision: m.revision, expiresAt: link.expiresAt.toISOString() },
+        audited: { resourceType: 'mandate', resourceId: m.id, details: { revision: m.revision } },
+      };
     },
   }),
   defineRoute({
@@ -210,8 +313,14 @@ export const mandateRoutes = [
     responses: actionResponses('Presented again'),
     async handler({ params, actor, deps, req }) {
       const m = await findMandate(deps, actor, params.id);
-      await mandateAction(deps, m, (h) => h.executeUpdate(resendUpdate, { ...updateIdOf(req, actor, 'resend'), args: [{ actor: workflowActor(actor) }] }));
-      return { status: 202, body: presentMandate(await reload(deps, m.id)), audited: { resourceType: 'mandate', resourceId: m.id } };
+      await mandateAction(deps, m, (h) =>
+        h.executeUpdate(resendUpdate, { ...updateIdOf(req, actor, 'resend'), args: [{ actor: workflowActor(actor) }] }),
+      );
+      return {
+        status: 202,
+        body: presentMandate(await reload(deps, m.id)),
+        audited: { resourceType: 'mandate', resourceId: m.id },
+      };
     },
   }),
   defineRoute({
@@ -227,8 +336,17 @@ export const mandateRoutes = [
     responses: actionResponses('Archived'),
     async handler({ params, body, actor, deps, req }) {
       const m = await findMandate(deps, actor, params.id);
-      await mandateAction(deps, m, (h) => h.executeUpdate(archiveUpdate, { ...updateIdOf(req, actor, 'archive'), args: [{ actor: workflowActor(actor), reason: body.reason }] }));
-      return { status: 202, body: presentMandate(await reload(deps, m.id)), audited: { resourceType: 'mandate', resourceId: m.id, details: { reason: body.reason } } };
+      await mandateAction(deps, m, (h) =>
+        h.executeUpdate(archiveUpdate, {
+          ...updateIdOf(req, actor, 'archive'),
+          args: [{ actor: workflowActor(actor), reason: body.reason }],
+        }),
+      );
+      return {
+        status: 202,
+        body: presentMandate(await reload(deps, m.id)),
+        audited: { resourceType: 'mandate', resourceId: m.id, details: { reason: body.reason } },
+      };
     },
   }),
   defineRoute({
@@ -244,8 +362,17 @@ export const mandateRoutes = [
     responses: actionResponses('In problem'),
     async handler({ params, body, actor, deps, req }) {
       const m = await findMandate(deps, actor, params.id);
-      await mandateAction(deps, m, (h) => h.executeUpdate(markProblemUpdate, { ...updateIdOf(req, actor, 'problem'), args: [{ actor: workflowActor(actor), reason: body.reason }] }));
-      return { status: 202, body: presentMandate(await reload(deps, m.id)), audited: { resourceType: 'mandate', resourceId: m.id, details: { reason: body.reason } } };
+      await mandateAction(deps, m, (h) =>
+        h.executeUpdate(markProblemUpdate, {
+          ...updateIdOf(req, actor, 'problem'),
+          args: [{ actor: workflowActor(actor), reason: body.reason }],
+        }),
+      );
+      return {
+        status: 202,
+        body: presentMandate(await reload(deps, m.id)),
+        audited: { resourceType: 'mandate', resourceId: m.id, details: { reason: body.reason } },
+      };
     },
   }),
   defineRoute({
@@ -260,8 +387,17 @@ export const mandateRoutes = [
     responses: actionResponses('Presented again'),
     async handler({ params, actor, deps, req }) {
       const m = await findMandate(deps, actor, params.id);
-      await mandateAction(deps, m, (h) => h.executeUpdate(resolveProblemUpdate, { ...updateIdOf(req, actor, 'resolve'), args: [{ actor: workflowActor(actor) }] }));
-      return { status: 202, body: presentMandate(await reload(deps, m.id)), audited: { resourceType: 'mandate', resourceId: m.id } };
+      await mandateAction(deps, m, (h) =>
+        h.executeUpdate(resolveProblemUpdate, {
+          ...updateIdOf(req, actor, 'resolve'),
+          args: [{ actor: workflowActor(actor) }],
+        }),
+      );
+      return {
+        status: 202,
+        body: presentMandate(await reload(deps, m.id)),
+        audited: { resourceType: 'mandate', resourceId: m.id },
+      };
     },
   }),
 ];

@@ -24,7 +24,12 @@ export const officeRoutes = [
     responses: { 201: { description: 'Created', schema: officeSchema }, ...problemResponses(400, 401, 403, 422) },
     async handler({ body, deps }) {
       const office = await deps.prisma.office.create({ data: body });
-      return { status: 201, body: office, headers: { Location: `/v1/offices/${office.id}` }, audited: { resourceType: 'office', resourceId: office.id } };
+      return {
+        status: 201,
+        body: office,
+        headers: { Location: `/v1/offices/${office.id}` },
+        audited: { resourceType: 'office', resourceId: office.id },
+      };
     },
   }),
   defineRoute({
@@ -35,7 +40,10 @@ export const officeRoutes = [
     tag: 'offices',
     roles: ALL_ROLES,
     query: listOfficesQuery,
-    responses: { 200: { description: 'A page of offices', schema: pageSchema(officeSchema) }, ...problemResponses(400, 401) },
+    responses: {
+      200: { description: 'A page of offices', schema: pageSchema(officeSchema) },
+      ...problemResponses(400, 401),
+    },
     async handler({ query, actor, deps }) {
       const { after, ...args } = pageArgs(query);
       const rows = await deps.prisma.office.findMany({ ...args, where: { ...after, ...officeScopeById(actor) } });
@@ -52,7 +60,9 @@ export const officeRoutes = [
     params: idParams,
     responses: { 200: { description: 'The office', schema: officeSchema }, ...problemResponses(400, 401, 404) },
     async handler({ params, actor, deps }) {
-      const office = await deps.prisma.office.findFirst({ where: { AND: [{ id: params.id }, officeScopeById(actor)] } });
+      const office = await deps.prisma.office.findFirst({
+        where: { AND: [{ id: params.id }, officeScopeById(actor)] },
+      });
       if (!office) throw notFound('office');
       return { status: 200, body: office };
     },

@@ -9,7 +9,14 @@ import { problemResponses } from '../schemas/problem.js';
 const statusSchema = z.enum(['queued', 'sent', 'rejected', 'failed']);
 const caseTypeSchema = z.enum(['mandate', 'caro', 'connection']);
 
-const outboxQuery = z.object({ ...pageQuery, status: statusSchema.optional(), caseType: caseTypeSchema.optional(), caseId: idSchema.optional() }).strict();
+const outboxQuery = z
+  .object({
+    ...pageQuery,
+    status: statusSchema.optional(),
+    caseType: caseTypeSchema.optional(),
+    caseId: idSchema.optional(),
+  })
+  .strict();
 
 const messageSchema = z.object({
   id: z.string(),
@@ -39,7 +46,10 @@ export const outboxRoutes = [
     tag: 'outbox',
     roles: ['operator'],
     query: outboxQuery,
-    responses: { 200: { description: 'A page of messages, without their HTML part', schema: pageSchema(messageSchema) }, ...problemResponses(400, 401, 403) },
+    responses: {
+      200: { description: 'A page of messages, without their HTML part', schema: pageSchema(messageSchema) },
+      ...problemResponses(400, 401, 403),
+    },
     async handler({ query, deps }) {
       const { items, nextCursor } = await listOutbox(deps.prisma, query);
       return { status: 200, body: { data: items, nextCursor } };
@@ -53,7 +63,10 @@ export const outboxRoutes = [
     tag: 'outbox',
     roles: ['operator'],
     params: idParams,
-    responses: { 200: { description: 'The message', schema: messageSchema.extend({ html: z.string() }) }, ...problemResponses(400, 401, 403, 404) },
+    responses: {
+      200: { description: 'The message', schema: messageSchema.extend({ html: z.string() }) },
+      ...problemResponses(400, 401, 403, 404),
+    },
     async handler({ params, deps }) {
       const message = await findOutboxMessage(deps.prisma, params.id);
       if (!message) throw notFound('message');

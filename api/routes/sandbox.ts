@@ -20,17 +20,33 @@ export const sandboxRoutes = [
     body: sandboxWebhookBody,
     action: 'sandbox.webhook',
     responses: {
-      200: { description: 'Delivered; `webhook` is what the webhook answered (including its refusals)', schema: sandboxDeliverySchema },
+      200: {
+        description: 'Delivered; `webhook` is what the webhook answered (including its refusals)',
+        schema: sandboxDeliverySchema,
+      },
       ...problemResponses(400, 401, 403),
     },
     async handler({ params, body, deps, req }) {
       const envelope = buildEnvelope(body);
-      const webhook = await deliverSigned(selfOrigin(req), params.provider, deps.webhookSecrets[params.provider], envelope, deps.temporalTimeoutMs + 10_000);
-      req.log.info({ provider: params.provider, eventId: envelope.eventId, type: envelope.type, webhookStatus: webhook.status }, 'sandbox event delivered');
+      const webhook = await deliverSigned(
+        selfOrigin(req),
+        params.provider,
+        deps.webhookSecrets[params.provider],
+        envelope,
+        deps.temporalTimeoutMs + 10_000,
+      );
+      req.log.info(
+        { provider: params.provider, eventId: envelope.eventId, type: envelope.type, webhookStatus: webhook.status },
+        'sandbox event delivered',
+      );
       return {
         status: 200,
         body: { provider: params.provider, eventId: envelope.eventId, event: envelope, webhook },
-        audited: { resourceType: 'webhook_event', resourceId: `${params.provider}:${envelope.eventId}`, details: { type: envelope.type, webhookStatus: webhook.status } },
+        audited: {
+          resourceType: 'webhook_event',
+          resourceId: `${params.provider}:${envelope.eventId}`,
+          details: { type: envelope.type, webhookStatus: webhook.status },
+        },
       };
     },
   }),

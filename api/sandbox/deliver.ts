@@ -18,8 +18,18 @@ export interface WebhookOutcome {
 }
 
 /** The full envelope: a fresh event id and "now" unless the caller chose them (to replay a delivery). */
-export function buildEnvelope(event: { type: string; data: Record<string, unknown>; eventId?: string | undefined; occurredAt?: string | undefined }): Envelope {
-  return { eventId: event.eventId ?? `sandbox-${randomUUID()}`, type: event.type, occurredAt: event.occurredAt ?? new Date().toISOString(), data: event.data };
+export function buildEnvelope(event: {
+  type: string;
+  data: Record<string, unknown>;
+  eventId?: string | undefined;
+  occurredAt?: string | undefined;
+}): Envelope {
+  return {
+    eventId: event.eventId ?? `sandbox-${randomUUID()}`,
+    type: event.type,
+    occurredAt: event.occurredAt ?? new Date().toISOString(),
+    data: event.data,
+  };
 }
 
 /** This very server, as the socket the request came in on sees it: the sandbox posts to its own webhook route. */
@@ -33,11 +43,20 @@ export function selfOrigin(req: Request): string {
  * Signs `envelope` as the provider does (same scheme, same secret) and POSTs it to this API's
  * `/v1/webhooks/:provider`, so signature check, de-duplication and handlers all really run.
  */
-export async function deliverSigned(origin: string, provider: Provider, secret: string, envelope: Envelope, timeoutMs: number): Promise<WebhookOutcome> {
+export async function deliverSigned(
+  origin: string,
+  provider: Provider,
+  secret: string,
+  envelope: Envelope,
+  timeoutMs: number,
+): Promise<WebhookOutcome> {
   const body = JSON.stringify(envelope);
   const res = await fetch(`${origin}/v1/webhooks/${provider}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(secret, body, Math.floor(Date.now() / 1000)) },
+    headers: {
+      'content-type': 'application/json',
+      [SIGNATURE_HEADER]: signWebhook(secret, body, Math.floor(Date.now() / 1000)),
+    },
     body,
     signal: AbortSignal.timeout(timeoutMs),
   });

@@ -43,11 +43,20 @@ const developmentSecretsOnly = (env: SandboxEnv) =>
 export function refuseSandboxInProduction(env: SandboxEnv, ctx: z.RefinementCtx): void {
   if (env.SANDBOX_ENABLED !== true) return;
   if (env.NODE_ENV === 'production') {
-    ctx.addIssue({ code: 'custom', path: ['SANDBOX_ENABLED'], message: 'must not be true when NODE_ENV=production (the sandbox forges signed provider events)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SANDBOX_ENABLED'],
+      message: 'must not be true when NODE_ENV=production (the sandbox forges signed provider events)',
+    });
   } else if (!developmentSecretsOnly(env)) {
-    ctx.addIssue({ code: 'custom', path: ['SANDBOX_ENABLED'], message: 'must not be true while a real WEBHOOK_SECRET_* is set (the sandbox would sign forged events with it)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SANDBOX_ENABLED'],
+      message: 'must not be true while a real WEBHOOK_SECRET_* is set (the sandbox would sign forged events with it)',
+    });
   }
 }
 
 /** Whether the sandbox routes are mounted. */
-export const sandboxEnabled = (env: SandboxEnv): boolean => env.NODE_ENV !== 'production' && developmentSecretsOnly(env) && env.SANDBOX_ENABLED !== false;
+export const sandboxEnabled = (env: SandboxEnv): boolean =>
+  env.NODE_ENV !== 'production' && developmentSecretsOnly(env) && env.SANDBOX_ENABLED !== false;

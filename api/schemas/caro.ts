@@ -13,7 +13,10 @@ const clientReference = z
   .trim()
   .min(1)
   .max(64)
-  .refine((s) => !containsCardNumber(s), 'looks like a card number: enter the client reference printed on the card statement, never the card number');
+  .refine(
+    (s) => !containsCardNumber(s),
+    'looks like a card number: enter the client reference printed on the card statement, never the card number',
+  );
 
 const orderItem = z
   .object({
@@ -30,13 +33,26 @@ const orderItem = z
 export const createCaroOrdersBody = z.object({ orders: z.array(orderItem).min(1).max(100) }).strict();
 
 export const listCaroOrdersQuery = z
-  .object({ ...pageQuery, status: caroStatusSchema.optional(), reason: caroReasonSchema.optional(), clientId: idSchema.optional(), officeId: idSchema.optional() })
+  .object({
+    ...pageQuery,
+    status: caroStatusSchema.optional(),
+    reason: caroReasonSchema.optional(),
+    clientId: idSchema.optional(),
+    officeId: idSchema.optional(),
+  })
   .strict();
 
 export const preorderWarningQuery = z.object({ language: languageSchema.optional() }).strict();
-export const preorderWarningSchema = z.object({ language: z.string(), subject: z.string(), text: z.string(), html: z.string() });
+export const preorderWarningSchema = z.object({
+  language: z.string(),
+  subject: z.string(),
+  text: z.string(),
+  html: z.string(),
+});
 
-export const reactivateCaroBody = z.object({ cardholderEmail: emailSchema, cardholderLanguage: languageSchema.optional() }).strict();
+export const reactivateCaroBody = z
+  .object({ cardholderEmail: emailSchema, cardholderLanguage: languageSchema.optional() })
+  .strict();
 
 /** Replay one case: `dryRun: true` only tells how it would be replayed. */
 export const replayOneBody = z.object({ dryRun: z.boolean() }).strict();
@@ -53,9 +69,14 @@ export const replayCaroBody = z
     dryRun: z.boolean(),
   })
   .strict()
-  .refine((b) => b.reason !== undefined || b.status !== undefined || b.since !== undefined || b.officeId !== undefined, 'name at least one of reason, status, since, officeId');
+  .refine(
+    (b) => b.reason !== undefined || b.status !== undefined || b.since !== undefined || b.officeId !== undefined,
+    'name at least one of reason, status, since, officeId',
+  );
 
-const guidanceSchema = z.object({ language: z.string(), title: z.string(), cause: z.string(), todo: z.array(z.string()) }).nullable();
+const guidanceSchema = z
+  .object({ language: z.string(), title: z.string(), cause: z.string(), todo: z.array(z.string()) })
+  .nullable();
 
 export const caroOrderSchema = z.object({
   id: z.string(),
@@ -92,13 +113,34 @@ const stateSchema = z.object({
   expiresAt: z.string(),
   statementsFrom: z.string().nullable(),
   reminders: z.array(z.object({ number: z.number(), at: z.string() })),
-  nextStep: z.discriminatedUnion('kind', [z.object({ kind: z.literal('reminder'), number: z.number(), at: z.string() }), z.object({ kind: z.literal('expiry'), at: z.string() })]).nullable(),
-  history: z.array(z.object({ at: z.string(), from: caroStatusSchema.nullable(), to: caroStatusSchema, event: z.string(), reason: caroReasonSchema.optional(), actor: actorSchema })),
+  nextStep: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('reminder'), number: z.number(), at: z.string() }),
+      z.object({ kind: z.literal('expiry'), at: z.string() }),
+    ])
+    .nullable(),
+  history: z.array(
+    z.object({
+      at: z.string(),
+      from: caroStatusSchema.nullable(),
+      to: caroStatusSchema,
+      event: z.string(),
+      reason: caroReasonSchema.optional(),
+      actor: actorSchema,
+    }),
+  ),
 });
 
 export const caroOrderDetailSchema = caroOrderSchema.extend({
   /** Reminders really sent (all invitations), with their dates; the address is null once purged. */
-  reminders: z.array(z.object({ linkVersion: z.number(), number: z.number(), sentAt: z.iso.datetime(), toAddress: z.string().nullable() })),
+  reminders: z.array(
+    z.object({
+      linkVersion: z.number(),
+      number: z.number(),
+      sentAt: z.iso.datetime(),
+      toAddress: z.string().nullable(),
+    }),
+  ),
   /** E-mail the provider refused, with its reason. */
   emailProblems: z.array(z.object({ template: z.string(), reason: z.string().nullable(), at: z.iso.datetime() })),
   workflow: z.object({
@@ -112,7 +154,12 @@ export const caroOrderDetailSchema = caroOrderSchema.extend({
 export const caroOrderListSchema = z.object({ data: z.array(caroOrderSchema) });
 export const activationLinkSchema = z.object({ url: z.string(), linkVersion: z.number(), expiresAt: z.iso.datetime() });
 
-const replayItem = z.object({ orderId: z.string(), mechanism: z.enum(['retry-update', 'reset']), status: z.string(), newRunId: z.string().optional() });
+const replayItem = z.object({
+  orderId: z.string(),
+  mechanism: z.enum(['retry-update', 'reset']),
+  status: z.string(),
+  newRunId: z.string().optional(),
+});
 export const replayResultSchema = z.object({
   dryRun: z.boolean(),
   /** What was (or, in a dry run, would be) replayed, and how. */

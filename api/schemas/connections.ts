@@ -65,21 +65,49 @@ export const remindResultSchema = z.object({
   nextAllowedAt: z.iso.datetime(),
 });
 
-export const invitationResultSchema = z.object({ connectionId: z.string(), sentAt: z.iso.datetime(), linkExpiresAt: z.iso.datetime() });
+export const invitationResultSchema = z.object({
+  connectionId: z.string(),
+  sentAt: z.iso.datetime(),
+  linkExpiresAt: z.iso.datetime(),
+});
 
 export const connectionDetailSchema = connectionSchema.extend({
   /** Reminders that went out, scheduled (15/3/1 days before) or asked for by the office, oldest first. */
-  reminders: z.array(z.object({ kind: z.enum(['scheduled', 'manual']), daysBefore: z.number().int().nullable(), forValidUntil: z.string(), sentAt: z.iso.datetime(), toAddress: z.string().nullable() })),
+  reminders: z.array(
+    z.object({
+      kind: z.enum(['scheduled', 'manual']),
+      daysBefore: z.number().int().nullable(),
+      forValidUntil: z.string(),
+      sentAt: z.iso.datetime(),
+      toAddress: z.string().nullable(),
+    }),
+  ),
   /** New invitations sent to repair the connection (account not found, access lost), oldest first. */
-  invitations: z.array(z.object({ number: z.number().int(), sentAt: z.iso.datetime(), toAddress: z.string().nullable() })),
+  invitations: z.array(
+    z.object({ number: z.number().int(), sentAt: z.iso.datetime(), toAddress: z.string().nullable() }),
+  ),
   /** E-mail that did not go out: rejected by the provider (with its reason), or no address on file. */
-  emailProblems: z.array(z.object({ template: z.string(), problem: z.enum(['rejected', 'missing_recipient']), reason: z.string().nullable(), at: z.iso.datetime() })),
+  emailProblems: z.array(
+    z.object({
+      template: z.string(),
+      problem: z.enum(['rejected', 'missing_recipient']),
+      reason: z.string().nullable(),
+      at: z.iso.datetime(),
+    }),
+  ),
   workflow: z.object({
     workflowId: z.string(),
     status: z.string(),
     /** Live state from the workflow; null when it has ended or no worker answered. */
     state: z
-      .object({ connectionId: z.string(), validUntil: z.string(), renewals: z.number(), phase: z.enum(['waiting', 'expired']), remindersSent: z.array(z.number()), nextStep })
+      .object({
+        connectionId: z.string(),
+        validUntil: z.string(),
+        renewals: z.number(),
+        phase: z.enum(['waiting', 'expired']),
+        remindersSent: z.array(z.number()),
+        nextStep,
+      })
       .nullable(),
   }),
 });

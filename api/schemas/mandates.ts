@@ -67,8 +67,22 @@ export const orderMandatesResponse = z.object({
 const actorSchema = z.object({ kind: z.string(), id: z.string().optional() });
 export const mandateDetailSchema = mandateSchema.extend({
   /** Every reminder sent for this mandate: which presentation, number, date and address. */
-  reminders: z.array(z.object({ revision: z.number().int(), number: z.number().int(), sentAt: z.iso.datetime(), toAddress: z.string().nullable() })),
-  emailProblems: z.array(z.object({ template: z.string(), problem: z.enum(['missing_recipient', 'rejected', 'failed']), reason: z.string(), at: z.iso.datetime() })),
+  reminders: z.array(
+    z.object({
+      revision: z.number().int(),
+      number: z.number().int(),
+      sentAt: z.iso.datetime(),
+      toAddress: z.string().nullable(),
+    }),
+  ),
+  emailProblems: z.array(
+    z.object({
+      template: z.string(),
+      problem: z.enum(['missing_recipient', 'rejected', 'failed']),
+      reason: z.string(),
+      at: z.iso.datetime(),
+    }),
+  ),
   workflow: z.object({
     workflowId: z.string(),
     status: z.string(),
@@ -82,8 +96,22 @@ export const mandateDetailSchema = mandateSchema.extend({
         reminders: z.array(z.object({ number: z.number().int(), at: z.string() })),
         stalledNoticeAt: z.string().nullable(),
         bankLinkIssueAt: z.string().nullable(),
-        nextStep: z.object({ kind: z.enum(['reminder', 'stalled_notice', 'bank_link_check']), at: z.string(), number: z.number().int().optional() }).nullable(),
-        history: z.array(z.object({ at: z.string(), from: z.enum(MANDATE_STATES).nullable(), to: z.enum(MANDATE_STATES), actor: actorSchema, note: z.string().optional() })),
+        nextStep: z
+          .object({
+            kind: z.enum(['reminder', 'stalled_notice', 'bank_link_check']),
+            at: z.string(),
+            number: z.number().int().optional(),
+          })
+          .nullable(),
+        history: z.array(
+          z.object({
+            at: z.string(),
+            from: z.enum(MANDATE_STATES).nullable(),
+            to: z.enum(MANDATE_STATES),
+            actor: actorSchema,
+            note: z.string().optional(),
+          }),
+        ),
       })
       .nullable(),
   }),

@@ -22,4 +22,9 @@ const DESCRIPTIONS: Record<number, string> = {
 };
 
 export const problemResponses = (...statuses: number[]) =>
-  Object.fromEntries([...statuses, 429, 503].map((status) => [status, { description: DESCRIPTIONS[status] ?? 'Error', schema: problemSchema }]));
+  Object.fromEntries(
+    [...statuses, 429, 503].map((status) => [
+      status,
+      { description: DESCRIPTIONS[status] ?? 'Error', schema: problemSchema },
+    ]),
+  );

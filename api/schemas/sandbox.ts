@@ -21,7 +21,12 @@ export const sandboxDeliverySchema = z.object({
   provider: z.enum(WEBHOOK_PROVIDERS),
   eventId: z.string(),
   /** The envelope exactly as signed and delivered. */
-  event: z.object({ eventId: z.string(), type: z.string(), occurredAt: z.string(), data: z.record(z.string(), z.unknown()) }),
+  event: z.object({
+    eventId: z.string(),
+    type: z.string(),
+    occurredAt: z.string(),
+    data: z.record(z.string(), z.unknown()),
+  }),
   /** What `POST /v1/webhooks/:provider` answered: 202 accepted, 200 duplicate, or a problem. */
   webhook: z.object({ status: z.number().int(), body: z.record(z.string(), z.unknown()) }),
 });

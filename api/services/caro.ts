@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { ActivityFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  ActivityFailure,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { caroGuidance } from '../../activities/email/templates/caro-failure.js';
 import type { CaroOrder, Prisma } from '../../lib/db/client.js';
 import {
@@ -25,15 +30,19 @@ type ResetRequest = Parameters<AppDeps['temporal']['workflowService']['resetWork
 export const caroActor = (actor: Actor): CaroActor => ({ kind: 'api-key', id: actor.keyId, role: actor.role });
 export const caroChannel = (order: Pick<CaroOrder, 'kbcGroup'>): CaroChannel => (order.kbcGroup ? 'bank-app' : 'link');
 
-export const caroInput = (deps: AppDeps, order: Pick<CaroOrder, 'id' | 'kbcGroup'>, actor: Actor): CaroActivationInput => ({
+export const caroInput = (
+  deps: AppDeps,
+  order: Pick<CaroOrder, 'id' | 'kbcGroup'>,
+  actor: Actor,
+): CaroActivationInput => ({
   orderId: order.id,
   channel: caroChannel(order),
   schedule: deps.caroSchedule ?? DEFAULT_CARO_SCHEDULE,
   actor: caroActor(actor),
 });
 
-export const caroHandle = (deps: AppDeps, order: Pick<CaroOrder, 'workflowId'>): Handle => deps.temporal.workflow.getHandle<typeof caroActivationWorkflow>(order.workflowId);
-
+export const caroHandle = (deps: AppDeps, order: Pick<CaroOrder, 'workflowId'>): Handle =>
+  deps.temporal.workflow.getHandle<typeof caroActivationWorkflow>(order.workflowId);
 
 /**
  * What an opened activation link leads to (its token already checked by `GET /l/:token`): the order, if of
@@ -42,17 +51,35 @@ export const caroHandle = (deps: AppDeps, order: Pick<CaroOrder, 'workflowId'>):
  */
 export async function resolveActivationLink(deps: AppDeps, subject: string) {
   const parsed = parseCaroLinkSubject(subject);
-  const order = parsed && (await deps.prisma.caroOrder.findUnique({ where: { id: parsed.orderId }, include: { client: { include: { office: true } } } }));
+  const order =
+    parsed &&
+    (await deps.prisma.caroOrder.findUnique({
+      where: { id: parsed.orderId },
+      include: { client: { include: { office: true } } },
+    }));
   if (!parsed || !order) throw new ApiError(404, 'not_found', 'no such link');
-  if (order.linkVersion !== parsed.linkVersion) throw new ApiError(410, 'link_superseded', 'a newer invitation replaced this link: use the link of the latest e-mail');
-  if (order.status !== 'invitation_sent' && order.status !== 'problem') throw new ApiError(410, 'link_closed', `this activation is no longer open (${order.status})`);
-  return { orderId: order.id, clientReference: order.clientReference, companyName: order.client.companyName, officeName: order.client.office.name, linkExpiresAt: order.linkExpiresAt };
+  if (order.linkVersion !== parsed.linkVersion)
+    throw new ApiError(
+      410,
+      'link_superseded',
+      'a newer invitation replaced this link: use the link of the latest e-mail',
+    );
+  if (order.status !== 'invitation_sent' && order.status !== 'problem')
+    throw new ApiError(410, 'link_closed', `this activation is no longer open (${order.status})`);
+  return {
+    orderId: order.id,
+    clientReference: order.clientReference,
+    companyName: order.client.companyName,
+    officeName: order.client.office.name,
+    linkExpiresAt: order.linkExpiresAt,
+  };
 }
 
 /** The order as the API shows it: with the accountant's guidance for a problem, in the office's language. */
 export const withGuidance = (order: CaroOrder, officeLanguage: string) => ({
   ...order,
-  guidance: order.status === 'problem' && order.problemReason ? caroGuidance(order.problemReason, officeLanguage) : null,
+  guidance:
+    order.status === 'problem' && order.problemReason ? caroGuidance(order.problemReason, officeLanguage) : null,
 });
 
 /**
@@ -63,25 +90,49 @@ export async function caroAction<R>(deps: AppDeps, run: () => Promise<R>): Promi
   try {
     return await withTemporalDeadline(deps, run);
   } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === STATE_CONFLICT) {
+    if (
+      error instanceof WorkflowUpdateFailedError &&
+      error.cause instanceof ApplicationFailure &&
+      error.cause.type === STATE_CONFLICT
+    ) {
       throw new ApiError(409, 'caro_state_conflict', error.cause.message);
     }
     // The invitation an action sends was refused by the e-mail provider (e.g. a bad address).
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ActivityFailure && error.cause.cause instanceof ApplicationFailure && error.cause.cause.type === 'EmailRejected') {
-      throw new ApiError(422, 'email_rejected', `the e-mail provider refused the invitation: ${error.cause.cause.message}; check the cardholder address`);
+    if (
+      error instanceof WorkflowUpdateFailedError &&
+      error.cause instanceof ActivityFailure &&
+      error.cause.cause instanceof ApplicationFailure &&
+      error.cause.cause.type === 'EmailRejected'
+    ) {
+      throw new ApiError(
+        422,
+        'email_rejected',
+        `the e-mail provider refused the invitation: ${error.cause.cause.message}; check the cardholder address`,
+      );
     }
-    if (error instanceof WorkflowUpdateFailedError) throw new ApiError(409, 'caro_action_failed', `the action did not complete: ${error.cause?.message ?? 'unknown reason'}`);
+    if (error instanceof WorkflowUpdateFailedError)
+      throw new ApiError(
+        409,
+        'caro_action_failed',
+        `the action did not complete: ${error.cause?.message ?? 'unknown reason'}`,
+      );
     if (error instanceof WorkflowNotFoundError) {
-      throw new ApiError(409, 'caro_workflow_not_running', 'the workflow of this order is not running (it failed): support can replay it');
+      throw new ApiError(
+        409,
+        'caro_workflow_not_running',
+        'the workflow of this order is not running (it failed): support can replay it',
+      );
     }
     throw error;
   }
 }
 
 /** The order's workflow: status and live state (`state: null` when ended or unanswered). */
-export const caroWorkflowView = (deps: AppDeps, log: { warn: (o: object, m: string) => void }, order: CaroOrder) => workflowView(deps, log, order.workflowId, caroStateQuery);
+export const caroWorkflowView = (deps: AppDeps, log: { warn: (o: object, m: string) => void }, order: CaroOrder) =>
+  workflowView(deps, log, order.workflowId, caroStateQuery);
 
-export type ReplayDecision = { orderId: string; mechanism: 'retry-update' | 'reset'; status: string } | { orderId: string; why: string };
+export type ReplayDecision =
+  { orderId: string; mechanism: 'retry-update' | 'reset'; status: string } | { orderId: string; why: string };
 
 /**
  * How a case would be replayed: a run that FAILED is reset to its last good point; a running case
@@ -98,7 +149,8 @@ export async function decideReplay(deps: AppDeps, order: CaroOrder): Promise<Rep
   });
   if (!description) return { orderId: order.id, why: 'no workflow for this order' };
   if (description.status.name === 'FAILED') return { orderId: order.id, mechanism: 'reset', status: order.status };
-  if (description.status.name !== 'RUNNING') return { orderId: order.id, why: `workflow ${description.status.name.toLowerCase()}` };
+  if (description.status.name !== 'RUNNING')
+    return { orderId: order.id, why: `workflow ${description.status.name.toLowerCase()}` };
   if (order.status !== 'problem') return { orderId: order.id, why: `nothing failed: the order is ${order.status}` };
   return { orderId: order.id, mechanism: 'retry-update', status: order.status };
 }
@@ -119,16 +171,24 @@ async function resetPoint(handle: Handle): Promise<number> {
   const activity = failure?.activityFailureInfo ?? failure?.cause?.activityFailureInfo;
   const scheduledEventId = Number(activity?.scheduledEventId?.toString() ?? 0);
   const scheduled = scheduledEventId ? events.find((e) => id(e) === scheduledEventId) : undefined;
-  const scheduledBy = Number(scheduled?.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId?.toString() ?? 0);
+  const scheduledBy = Number(
+    scheduled?.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId?.toString() ?? 0,
+  );
   if (scheduledBy > 0) return scheduledBy;
   const before = failed ? id(failed) : Number.POSITIVE_INFINITY;
   const point = events.filter((e) => e.workflowTaskCompletedEventAttributes && id(e) < before).at(-1);
-  if (!point) throw new ApiError(409, 'caro_not_replayable', 'the failed run has no completed workflow task to reset to');
+  if (!point)
+    throw new ApiError(409, 'caro_not_replayable', 'the failed run has no completed workflow task to reset to');
   return id(point);
 }
 
 /** Carries out a replay decision; returns the new run id of a reset. */
-export async function replay(deps: AppDeps, order: CaroOrder, mechanism: 'retry-update' | 'reset', actor: Actor): Promise<{ newRunId?: string }> {
+export async function replay(
+  deps: AppDeps,
+  order: CaroOrder,
+  mechanism: 'retry-update' | 'reset',
+  actor: Actor,
+): Promise<{ newRunId?: string }> {
   const handle = caroHandle(deps, order);
   if (mechanism === 'retry-update') {
     await caroAction(deps, () => handle.executeUpdate(retryActivationUpdate, { args: [{ actor: caroActor(actor) }] }));
@@ -151,7 +211,11 @@ export async function replay(deps: AppDeps, order: CaroOrder, mechanism: 'retry-
 }
 
 /** The audit row of one replayed case: who, how, and whether it was part of a bulk replay. */
-export const replayAudit = (actor: Actor, orderId: string, details: Record<string, unknown>): Prisma.AuditEventCreateManyInput => ({
+export const replayAudit = (
+  actor: Actor,
+  orderId: string,
+  details: Record<string, unknown>,
+): Prisma.AuditEventCreateManyInput => ({
   actorKeyId: actor.keyId,
   actorRole: actor.role,
   action: 'caro.replay',

@@ -11,7 +11,11 @@ export interface EmailProblem {
  * What the case shows about e-mail that did not go out: messages the provider rejected
  * (with its reason) and messages with no recipient address (a client without e-mail).
  */
-export async function caseEmailProblems(prisma: PrismaClient, caseType: 'mandate' | 'caro' | 'connection', caseId: string): Promise<EmailProblem[]> {
+export async function caseEmailProblems(
+  prisma: PrismaClient,
+  caseType: 'mandate' | 'caro' | 'connection',
+  caseId: string,
+): Promise<EmailProblem[]> {
   const rows = await prisma.emailOutbox.findMany({
     where: { caseType, caseId, OR: [{ status: 'rejected' }, { toAddress: null }] },
     orderBy: { createdAt: 'asc' },

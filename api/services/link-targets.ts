@@ -8,22 +8,49 @@ const noSuchLink = () => new ApiError(404, 'not_found', 'no such link');
 /** A mandate's signing link names its presentation (`<id>:r<revision>`): only the latest one signs. */
 async function signingTarget(deps: AppDeps, subject: string) {
   const match = /^([0-9a-f-]{36}):r(\d+)$/.exec(subject);
-  const mandate = match && (await deps.prisma.mandate.findUnique({ where: { id: match[1]! }, include: { bankAccount: { include: { client: { include: { office: true } } } } } }));
+  const mandate =
+    match &&
+    (await deps.prisma.mandate.findUnique({
+      where: { id: match[1]! },
+      include: { bankAccount: { include: { client: { include: { office: true } } } } },
+    }));
   if (!match || !mandate) throw noSuchLink();
-  if (mandate.revision !== Number(match[2])) throw new ApiError(410, 'link_superseded', 'the mandate was presented again since: use the link of the latest e-mail');
-  if (mandate.status !== 'sent_to_client' && mandate.status !== 'available_online') throw new ApiError(410, 'link_closed', `this mandate is no longer waiting for a signature (${mandate.status})`);
+  if (mandate.revision !== Number(match[2]))
+    throw new ApiError(
+      410,
+      'link_superseded',
+      'the mandate was presented again since: use the link of the latest e-mail',
+    );
+  if (mandate.status !== 'sent_to_client' && mandate.status !== 'available_online')
+    throw new ApiError(410, 'link_closed', `this mandate is no longer waiting for a signature (${mandate.status})`);
   const { client } = mandate.bankAccount;
-  return { mandateId: mandate.id, revision: mandate.revision, companyName: client.companyName, officeName: client.office.name, bankName: mandate.bankAccount.bankName, iban: mandate.bankAccount.iban };
+  return {
+    mandateId: mandate.id,
+    revision: mandate.revision,
+    companyName: client.companyName,
+    officeName: client.office.name,
+    bankName: mandate.bankAccount.bankName,
+    iban: mandate.bankAccount.iban,
+  };
 }
 
 /** A connection invitation opens while the connection still needs the owner (repair or new access). */
 async function invitationTarget(deps: AppDeps, subject: string) {
   const connection = await deps.prisma.connection.findUnique({ where: { id: subject }, include: { office: true } });
   if (!connection) throw noSuchLink();
-  if (connection.status !== 'account_not_found' && connection.status !== 'access_lost' && connection.status !== 'not_connected') {
+  if (
+    connection.status !== 'account_not_found' &&
+    connection.status !== 'access_lost' &&
+    connection.status !== 'not_connected'
+  ) {
     throw new ApiError(410, 'link_closed', `this connection no longer needs the invitation (${connection.status})`);
   }
-  return { connectionId: connection.id, provider: connection.provider, bankName: connection.bankName, officeName: connection.office.name };
+  return {
+    connectionId: connection.id,
+    provider: connection.provider,
+    bankName: connection.bankName,
+    officeName: connection.office.name,
+  };
 }
 
 /** What each kind of signed link opens, given the subject of its genuine, unexpired token. */

@@ -1,4 +1,9 @@
-import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import type { Prisma } from '../../lib/db/client.js';
 import {
   ACTION_NOT_ALLOWED,
@@ -17,11 +22,14 @@ import { ApiError } from '../errors.js';
 import type { Actor } from '../http/route.js';
 import type { MANDATE_ACTIONS } from '../schemas/mandates.js';
 
-export const mandateInclude = { bankAccount: { include: { client: { select: { id: true, officeId: true } } } } } as const;
+export const mandateInclude = {
+  bankAccount: { include: { client: { select: { id: true, officeId: true } } } },
+} as const;
 export type MandateRow = Prisma.MandateGetPayload<{ include: typeof mandateInclude }>;
 
 /** Accountants reach the mandates of their own office only. */
-export const mandateScope = (actor: Actor): Prisma.MandateWhereInput => (actor.role === 'accountant' ? { bankAccount: { client: { officeId: actor.officeId ?? '' } } } : {});
+export const mandateScope = (actor: Actor): Prisma.MandateWhereInput =>
+  actor.role === 'accountant' ? { bankAccount: { client: { officeId: actor.officeId ?? '' } } } : {};
 
 /** The workflow records who acted: the role and the key id, never the key. */
 export const workflowActor = (actor: Actor): WorkflowActor => ({ kind: actor.role, id: actor.keyId });
@@ -78,18 +86,34 @@ export const startMandateWorkflow = (deps: AppDeps, input: MandateInput) =>
  * Runs an action on the mandate's workflow. A state that does not allow it, or a workflow that
  * has ended, is a 409 with the reason; anything else (Temporal down) goes to the error handler.
  */
-export async function mandateAction<R>(deps: AppDeps, m: MandateRow, run: (handle: WorkflowHandle<typeof mandateWorkflow>) => Promise<R>): Promise<R> {
-  if (FINAL_MANDATE_STATES.includes(m.status)) throw new ApiError(409, 'action_not_allowed', `the mandate is ${m.status}: nothing more can be done with it`);
+export async function mandateAction<R>(
+  deps: AppDeps,
+  m: MandateRow,
+  run: (handle: WorkflowHandle<typeof mandateWorkflow>) => Promise<R>,
+): Promise<R> {
+  if (FINAL_MANDATE_STATES.includes(m.status))
+    throw new ApiError(409, 'action_not_allowed', `the mandate is ${m.status}: nothing more can be done with it`);
   try {
-    return await withTemporalDeadline(deps, () => run(deps.temporal.workflow.getHandle<typeof mandateWorkflow>(m.workflowId)));
+    return await withTemporalDeadline(deps, () =>
+      run(deps.temporal.workflow.getHandle<typeof mandateWorkflow>(m.workflowId)),
+    );
   } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === ACTION_NOT_ALLOWED) {
+    if (
+      error instanceof WorkflowUpdateFailedError &&
+      error.cause instanceof ApplicationFailure &&
+      error.cause.type === ACTION_NOT_ALLOWED
+    ) {
       throw new ApiError(409, 'action_not_allowed', error.cause.message);
     }
     if (error instanceof WorkflowNotFoundError && m.status === 'registered') {
-      throw new ApiError(409, 'mandate_not_started', 'the mandate’s workflow did not start (Temporal was unavailable): order it again to start it');
+      throw new ApiError(
+        409,
+        'mandate_not_started',
+        'the mandate’s workflow did not start (Temporal was unavailable): order it again to start it',
+      );
     }
-    if (error instanceof WorkflowNotFoundError) throw new ApiError(409, 'action_not_allowed', 'the mandate workflow has ended: nothing more can be done with it');
+    if (error instanceof WorkflowNotFoundError)
+      throw new ApiError(409, 'action_not_allowed', 'the mandate workflow has ended: nothing more can be done with it');
     throw error;
   }
 }
@@ -99,14 +123,23 @@ export async function mandateAction<R>(deps: AppDeps, m: MandateRow, run: (handl
  * regenerates its document and link. A mandate whose workflow could not be reached is reported
  * (`presentedAgain: false`) so the office can resend it; the edit itself is kept.
  */
-export async function presentAgain(deps: AppDeps, actor: Actor, mandates: { id: string; workflowId: string }[]): Promise<Map<string, boolean>> {
+export async function presentAgain(
+  deps: AppDeps,
+  actor: Actor,
+  mandates: { id: string; workflowId: string }[],
+): Promise<Map<string, boolean>> {
   const outcome = new Map<string, boolean>();
   for (const m of mandates) {
     try {
-      await withTemporalDeadline(deps, () => deps.temporal.workflow.getHandle(m.workflowId).signal(clientUpdatedSignal, { actor: workflowActor(actor) }));
+      await withTemporalDeadline(deps, () =>
+        deps.temporal.workflow.getHandle(m.workflowId).signal(clientUpdatedSignal, { actor: workflowActor(actor) }),
+      );
       outcome.set(m.id, true);
     } catch (error) {
-      deps.logger.warn({ mandateId: m.id, workflowId: m.workflowId, err: { message: (error as Error).message } }, 'client edit not delivered to the mandate workflow');
+      deps.logger.warn(
+        { mandateId: m.id, workflowId: m.workflowId, err: { message: (error as Error).message } },
+        'client edit not delivered to the mandate workflow',
+      );
       outcome.set(m.id, false);
     }
   }
@@ -117,7 +150,11 @@ export async function presentAgain(deps: AppDeps, actor: Actor, mandates: { id: 
  * The Update id of an action: derived from the request's Idempotency-Key when it has one, so a
  * retry after a 503 (the Update may have been admitted) is the same Update, run once.
  */
-export function updateIdOf(req: { get(name: string): string | undefined }, actor: Actor, action: string): { updateId?: string } {
+export function updateIdOf(
+  req: { get(name: string): string | undefined },
+  actor: Actor,
+  action: string,
+): { updateId?: string } {
   const key = req.get('idempotency-key');
   return key ? { updateId: `${action}:${actor.keyId}:${key}` } : {};
 }

@@ -17,7 +17,12 @@ export interface WorkflowView<S> {
  * status query. A missing worker gives `state: null` after a short wait, never a hang; an
  * unreachable Temporal goes to the error handler (503).
  */
-export async function workflowView<S>(deps: AppDeps, log: { warn: (o: object, m: string) => void }, workflowId: string, query: QueryDefinition<S>): Promise<WorkflowView<S>> {
+export async function workflowView<S>(
+  deps: AppDeps,
+  log: { warn: (o: object, m: string) => void },
+  workflowId: string,
+  query: QueryDefinition<S>,
+): Promise<WorkflowView<S>> {
   const handle = deps.temporal.workflow.getHandle(workflowId);
   const description = await withTemporalDeadline(deps, async () => {
     try {
@@ -30,7 +35,9 @@ export async function workflowView<S>(deps: AppDeps, log: { warn: (o: object, m:
   let state: S | null = null;
   if (description?.status.name === 'RUNNING') {
     try {
-      state = await deps.temporal.withDeadline(Date.now() + Math.min(deps.temporalTimeoutMs, QUERY_DEADLINE_MS), () => handle.query(query));
+      state = await deps.temporal.withDeadline(Date.now() + Math.min(deps.temporalTimeoutMs, QUERY_DEADLINE_MS), () =>
+        handle.query(query),
+      );
     } catch (error) {
       log.warn({ workflowId, err: { message: (error as Error).message } }, 'status query not answered');
     }

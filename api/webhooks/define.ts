@@ -70,7 +70,12 @@ export function defineProvider<const O extends readonly [EventSchema, ...EventSc
     ...(def.screen ? { screen: def.screen } : {}),
     parse(body) {
       const event = parseIn(schema, body, 'body');
-      return { eventId: event.eventId, type: event.type, resource: def.resource(event), handle: (ctx) => def.handle(ctx, event) };
+      return {
+        eventId: event.eventId,
+        type: event.type,
+        resource: def.resource(event),
+        handle: (ctx) => def.handle(ctx, event),
+      };
     },
   };
 }

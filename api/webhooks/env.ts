@@ -10,7 +10,8 @@ export const DEV_WEBHOOK_SECRETS: Record<Provider, string> = {
   aggregator: 'dev-webhook-secret-aggregator-change-me-000000',
 };
 
-const secret = (provider: Provider) => z.string().min(32, 'must be at least 32 characters').default(DEV_WEBHOOK_SECRETS[provider]);
+const secret = (provider: Provider) =>
+  z.string().min(32, 'must be at least 32 characters').default(DEV_WEBHOOK_SECRETS[provider]);
 
 /** One HMAC secret per provider; required (not the development default) when NODE_ENV=production. */
 export const webhookEnvFields = {
@@ -34,7 +35,11 @@ export function refuseDevWebhookSecretsInProduction(env: WebhookEnv, ctx: z.Refi
   if (env.NODE_ENV !== 'production') return;
   for (const provider of WEBHOOK_PROVIDERS) {
     if (env[VARIABLES[provider]] === DEV_WEBHOOK_SECRETS[provider]) {
-      ctx.addIssue({ code: 'custom', path: [VARIABLES[provider]], message: 'is required when NODE_ENV=production (the development default is refused)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [VARIABLES[provider]],
+        message: 'is required when NODE_ENV=production (the development default is refused)',
+      });
     }
   }
 }
@@ -48,6 +53,10 @@ export function webhookSecretsFromEnv(env: WebhookEnv, logger: Logger): Record<P
     aggregator: env.WEBHOOK_SECRET_AGGREGATOR,
   };
   const defaults = WEBHOOK_PROVIDERS.filter((p) => secrets[p] === DEV_WEBHOOK_SECRETS[p]).map((p) => VARIABLES[p]);
-  if (defaults.length > 0) logger.warn({ variables: defaults }, 'webhooks: development secrets in use; set these before any provider calls this API');
+  if (defaults.length > 0)
+    logger.warn(
+      { variables: defaults },
+      'webhooks: development secrets in use; set these before any provider calls this API',
+    );
   return secrets;
 }

@@ -28,7 +28,8 @@ export function webhookRoutes(deps: AppDeps): Router {
   const router = Router();
   router.post('/v1/webhooks/:provider', express.raw({ type: '*/*', limit: '256kb' }), async (req, res) => {
     const provider = req.params.provider ?? '';
-    if (!isProvider(provider)) throw new ApiError(404, 'unknown_provider', `no such webhook provider; known: ${WEBHOOK_PROVIDERS.join(', ')}`);
+    if (!isProvider(provider))
+      throw new ApiError(404, 'unknown_provider', `no such webhook provider; known: ${WEBHOOK_PROVIDERS.join(', ')}`);
     const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const verdict = verifyWebhook(deps.webhookSecrets[provider], raw, req.header(SIGNATURE_HEADER));
     if (!verdict.ok) {

@@ -17,8 +17,7 @@ export function signWebhook(secret: string | readonly string[], body: Buffer | s
 }
 
 export type Verification =
-  | { ok: true; timestamp: number }
-  | { ok: false; code: 'invalid_signature' | 'signature_expired'; reason: string };
+  { ok: true; timestamp: number } | { ok: false; code: 'invalid_signature' | 'signature_expired'; reason: string };
 
 export interface VerifyOptions {
   /** Current time in milliseconds (Date.now() by default). */
@@ -41,11 +40,20 @@ function parseHeader(header: string): { timestamp?: number; signatures: string[]
  * Checks the signature over the raw body bytes (constant-time), then the timestamp:
  * at most `toleranceSeconds` (5 minutes) away from now, in either direction.
  */
-export function verifyWebhook(secret: string, body: Buffer | string, header: string | undefined, opts: VerifyOptions = {}): Verification {
+export function verifyWebhook(
+  secret: string,
+  body: Buffer | string,
+  header: string | undefined,
+  opts: VerifyOptions = {},
+): Verification {
   if (!header) return { ok: false, code: 'invalid_signature', reason: `missing ${SIGNATURE_HEADER} header` };
   const { timestamp, signatures } = parseHeader(header);
   if (timestamp === undefined || signatures.length === 0) {
-    return { ok: false, code: 'invalid_signature', reason: `${SIGNATURE_HEADER} must be "t=<unix seconds>,v1=<hex HMAC-SHA256>"` };
+    return {
+      ok: false,
+      code: 'invalid_signature',
+      reason: `${SIGNATURE_HEADER} must be "t=<unix seconds>,v1=<hex HMAC-SHA256>"`,
+    };
   }
   const expected = hmac(secret, timestamp, body);
   let matched = false;
@@ -56,7 +64,11 @@ export function verifyWebhook(secret: string, body: Buffer | string, header: str
   if (!matched) return { ok: false, code: 'invalid_signature', reason: 'no v1 signature matches this body' };
   const tolerance = opts.toleranceSeconds ?? TOLERANCE_SECONDS;
   if (Math.abs((opts.now ?? Date.now()) / 1000 - timestamp) > tolerance) {
-    return { ok: false, code: 'signature_expired', reason: `the signature timestamp is more than ${tolerance} s away from now` };
+    return {
+      ok: false,
+      code: 'signature_expired',
+      reason: `the signature timestamp is more than ${tolerance} s away from now`,
+    };
   }
   return { ok: true, timestamp };
 }

@@ -20,7 +20,11 @@ const KEY_PATTERN = /^bfk_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
 
 export function generateApiKey(): NewApiKey {
-  const prefix = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+  const prefix = randomBytes(9)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '0')
+    .slice(0, 12);
   const secret = randomBytes(32).toString('base64url');
   return { key: `bfk_${prefix}_${secret}`, prefix, hash: hashSecret(secret) };
 }

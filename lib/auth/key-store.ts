@@ -16,14 +16,21 @@ export class KeyStoreError extends Error {
 }
 
 /** Creates a key; accountants are bound to exactly one office, the back office to none. */
-export async function createApiKey(prisma: PrismaClient, opts: { name: string; role: Role; officeId?: string | undefined }): Promise<CreatedKey> {
-  if (opts.role === 'accountant' && !opts.officeId) throw new KeyStoreError('an accountant key needs an office (--office <id>)');
-  if (opts.role !== 'accountant' && opts.officeId) throw new KeyStoreError(`a ${opts.role} key is not bound to an office`);
+export async function createApiKey(
+  prisma: PrismaClient,
+  opts: { name: string; role: Role; officeId?: string | undefined },
+): Promise<CreatedKey> {
+  if (opts.role === 'accountant' && !opts.officeId)
+    throw new KeyStoreError('an accountant key needs an office (--office <id>)');
+  if (opts.role !== 'accountant' && opts.officeId)
+    throw new KeyStoreError(`a ${opts.role} key is not bound to an office`);
   if (opts.officeId && !(await prisma.office.findUnique({ where: { id: opts.officeId }, select: { id: true } }))) {
     throw new KeyStoreError(`no office ${opts.officeId}`);
   }
   const { key, prefix, hash } = generateApiKey();
-  const row = await prisma.apiKey.create({ data: { name: opts.name, prefix, hash, role: opts.role, officeId: opts.officeId ?? null } });
+  const row = await prisma.apiKey.create({
+    data: { name: opts.name, prefix, hash, role: opts.role, officeId: opts.officeId ?? null },
+  });
   return { id: row.id, name: row.name, prefix, role: row.role, officeId: row.officeId, key };
 }
 
@@ -37,4 +44,7 @@ export async function revokeApiKey(prisma: PrismaClient, idOrPrefix: string): Pr
 }
 
 export const listApiKeys = (prisma: PrismaClient) =>
-  prisma.apiKey.findMany({ orderBy: { createdAt: 'asc' }, select: { id: true, name: true, prefix: true, role: true, officeId: true, revokedAt: true, createdAt: true } });
+  prisma.apiKey.findMany({
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, name: true, prefix: true, role: true, officeId: true, revokedAt: true, createdAt: true },
+  });

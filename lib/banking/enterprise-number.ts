@@ -15,4 +15,3 @@ export function isValidEnterpriseNumber(raw: string): boolean {
   if (digits === undefined || !/^[01]/.test(digits)) return false;
   return 97 - (Number(digits.slice(0, 8)) % 97) === Number(digits.slice(8));
 }
-

@@ -55,7 +55,10 @@ export function defaultMigrationsDir(): string {
 
 export async function readMigrations(migrationsDir: string): Promise<Migration[]> {
   const entries = await readdir(migrationsDir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(join(migrationsDir, name, 'migration.sql'), 'utf8');
@@ -110,7 +113,11 @@ async function lock(client: pg.ClientBase, log: Log): Promise<void> {
  * pg Client, or a pg Pool (one connection is used throughout).
  * Against embedded PGlite, run it before any other client connects: one connection at a time.
  */
-export async function applyMigrations(target: Target, migrationsDir = defaultMigrationsDir(), log: Log = () => {}): Promise<string[]> {
+export async function applyMigrations(
+  target: Target,
+  migrationsDir = defaultMigrationsDir(),
+  log: Log = () => {},
+): Promise<string[]> {
   const migrations = await readMigrations(migrationsDir);
   return withClient(target, async (client) => {
     await lock(client, log);
@@ -131,7 +138,9 @@ export async function applyMigrations(target: Target, migrationsDir = defaultMig
       for (const m of migrations) {
         const recorded = applied.get(m.name);
         if (recorded !== undefined && !sameScript(recorded, m)) {
-          throw new Error(`migrations: ${m.name}/migration.sql was modified after it was applied (checksum mismatch); add a new migration instead`);
+          throw new Error(
+            `migrations: ${m.name}/migration.sql was modified after it was applied (checksum mismatch); add a new migration instead`,
+          );
         }
       }
       const local = new Set(migrations.map((m) => m.name));

@@ -13,9 +13,16 @@ export const linkEnvFields = {
 };
 
 /** Refuses the development secret in production (a superRefine for any schema holding linkEnvFields). */
-export function refuseDevSecretInProduction(env: { NODE_ENV?: string | undefined; LINK_SIGNING_SECRET: string }, ctx: z.RefinementCtx): void {
+export function refuseDevSecretInProduction(
+  env: { NODE_ENV?: string | undefined; LINK_SIGNING_SECRET: string },
+  ctx: z.RefinementCtx,
+): void {
   if (env.NODE_ENV === 'production' && env.LINK_SIGNING_SECRET === DEV_LINK_SIGNING_SECRET) {
-    ctx.addIssue({ code: 'custom', path: ['LINK_SIGNING_SECRET'], message: 'is required when NODE_ENV=production (the development default is refused)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['LINK_SIGNING_SECRET'],
+      message: 'is required when NODE_ENV=production (the development default is refused)',
+    });
   }
 }
 

@@ -55,14 +55,19 @@ function decodeClaims(payload: string): LinkClaims {
  * The claims of a genuine, unexpired token for `purpose` (or one of several); throws LinkTokenError otherwise.
  * The signature is checked before anything in the payload is trusted.
  */
-export function verifyLinkToken(token: string, secret: string, opts: { purpose: string | readonly string[]; now?: Date }): LinkClaims {
+export function verifyLinkToken(
+  token: string,
+  secret: string,
+  opts: { purpose: string | readonly string[]; now?: Date },
+): LinkClaims {
   const parts = token.split('.');
   if (parts.length !== 3 || parts[0] !== VERSION || !parts[1] || !parts[2]) throw new LinkTokenError('malformed');
   const expected = sign(secret, `${parts[0]}.${parts[1]}`);
   const given = Buffer.from(parts[2], 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new LinkTokenError('bad_signature');
   const claims = decodeClaims(parts[1]);
-  if (!(typeof opts.purpose === 'string' ? [opts.purpose] : opts.purpose).includes(claims.purpose)) throw new LinkTokenError('wrong_purpose');
+  if (!(typeof opts.purpose === 'string' ? [opts.purpose] : opts.purpose).includes(claims.purpose))
+    throw new LinkTokenError('wrong_purpose');
   if (claims.expiresAt.getTime() <= (opts.now ?? new Date()).getTime()) throw new LinkTokenError('expired');
   return claims;
 }

@@ -17,8 +17,33 @@ const PAGE = { width: 595, height: 842, margin: 56 }; // A4 in points
 
 /** WinAnsi (cp1252) bytes 0x80–0x9F that are not Latin-1: €, œ, curly quotes, dashes… */
 const WIN_ANSI_EXTRA: Record<string, number> = {
-  '€': 0x80, '‚': 0x82, 'ƒ': 0x83, '„': 0x84, '…': 0x85, '†': 0x86, '‡': 0x87, 'ˆ': 0x88, '‰': 0x89, 'Š': 0x8a, '‹': 0x8b, 'Œ': 0x8c, 'Ž': 0x8e,
-  '‘': 0x91, '’': 0x92, '“': 0x93, '”': 0x94, '•': 0x95, '–': 0x96, '—': 0x97, '˜': 0x98, '™': 0x99, 'š': 0x9a, '›': 0x9b, 'œ': 0x9c, 'ž': 0x9e, 'Ÿ': 0x9f,
+  '€': 0x80,
+  '‚': 0x82,
+  ƒ: 0x83,
+  '„': 0x84,
+  '…': 0x85,
+  '†': 0x86,
+  '‡': 0x87,
+  ˆ: 0x88,
+  '‰': 0x89,
+  Š: 0x8a,
+  '‹': 0x8b,
+  Œ: 0x8c,
+  Ž: 0x8e,
+  '‘': 0x91,
+  '’': 0x92,
+  '“': 0x93,
+  '”': 0x94,
+  '•': 0x95,
+  '–': 0x96,
+  '—': 0x97,
+  '˜': 0x98,
+  '™': 0x99,
+  š: 0x9a,
+  '›': 0x9b,
+  œ: 0x9c,
+  ž: 0x9e,
+  Ÿ: 0x9f,
 };
 
 /** The WinAnsi byte of a character, or '?' for what the standard fonts cannot show. */
@@ -39,11 +64,15 @@ function encodeText(text: string): string {
 }
 
 /** The document title as PDF metadata expects it: UTF-16BE with a byte-order mark. */
-const utf16Hex = (text: string) => `<FEFF${[...text].map((ch) => Buffer.from(ch, 'utf16le').swap16().toString('hex').toUpperCase()).join('')}>`;
+const utf16Hex = (text: string) =>
+  `<FEFF${[...text].map((ch) => Buffer.from(ch, 'utf16le').swap16().toString('hex').toUpperCase()).join('')}>`;
 
 /** A safe estimate of a character's width in ems (Helvetica capitals and wide letters reach 0.94). */
-const charWidth = (ch: string, bold: boolean) => (/[MWmw@%]/.test(ch) ? 0.94 : /[A-Z0-9ÀÉÈÊËÎÏÔÖÛÜÇŒ€&]/.test(ch) ? 0.72 : /[ilj.,:;'’!|]/.test(ch) ? 0.28 : 0.56) * (bold ? 1.06 : 1);
-const textWidth = (text: string, size: number, bold: boolean) => [...text].reduce((w, ch) => w + charWidth(ch, bold), 0) * size;
+const charWidth = (ch: string, bold: boolean) =>
+  (/[MWmw@%]/.test(ch) ? 0.94 : /[A-Z0-9ÀÉÈÊËÎÏÔÖÛÜÇŒ€&]/.test(ch) ? 0.72 : /[ilj.,:;'’!|]/.test(ch) ? 0.28 : 0.56) *
+  (bold ? 1.06 : 1);
+const textWidth = (text: string, size: number, bold: boolean) =>
+  [...text].reduce((w, ch) => w + charWidth(ch, bold), 0) * size;
 
 /** Splits a line at word boundaries to fit the page width; a word longer than a line is cut. */
 function wrap(line: PdfLine): PdfLine[] {
@@ -82,7 +111,11 @@ export function textPdf(opts: { title: string; lines: PdfLine[] }): Buffer {
       y = PAGE.height - PAGE.margin;
     }
     y -= pages.at(-1)!.length === 0 ? size * 1.4 : step;
-    pages.at(-1)!.push(`BT /${line.bold ? 'F2' : 'F1'} ${size} Tf ${PAGE.margin} ${y.toFixed(1)} Td (${encodeText(line.text)}) Tj ET`);
+    pages
+      .at(-1)!
+      .push(
+        `BT /${line.bold ? 'F2' : 'F1'} ${size} Tf ${PAGE.margin} ${y.toFixed(1)} Td (${encodeText(line.text)}) Tj ET`,
+      );
   }
   // Objects: 1 catalog, 2 page tree, 3–4 fonts, 5 info, then a page and its content per page.
   const pageObject = (i: number) => 6 + 2 * i;

@@ -34,9 +34,15 @@ interface Figures {
   p95: number;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
-async function measure(name: string, count: number, concurrency: number, request: (i: number) => Promise<Response>): Promise<Figures> {
+async function measure(
+  name: string,
+  count: number,
+  concurrency: number,
+  request: (i: number) => Promise<Response>,
+): Promise<Figures> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -57,37 +63,104 @@ async function measure(name: string, count: number, concurrency: number, request
   return { name, reqPerSec: count / seconds, p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95) };
 }
 
-async function runOn(label: string, databaseUrl: string, temporalAddress: string, env: Awaited<ReturnType<typeof startDevServer>>['env']) {
+async function runOn(
+  label: string,
+  databaseUrl: string,
+  temporalAddress: string,
+  env: Awaited<ReturnType<typeof startDevServer>>['env'],
+) {
   await applyMigrations(databaseUrl);
   const prisma = createPrisma(databaseUrl);
   const taskQueue = `bench-${randomUUID()}`;
-  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, deps: { prisma, logger, email: new OutboxSender(), links: createLinkBuilder({ publicBaseUrl: 'http://localhost:3000', secret: 'bench-link-signing-secret-000000000000000' }) } });
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    deps: {
+      prisma,
+      logger,
+      email: new OutboxSender(),
+      links: createLinkBuilder({
+        publicBaseUrl: 'http://localhost:3000',
+        secret: 'bench-link-signing-secret-000000000000000',
+      }),
+    },
+  });
   const running = worker.run();
-  const temporal = createTemporalClient({ TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_TLS: false });
-  const app = createApp({ temporal, prisma, logger, taskQueue, temporalTimeoutMs: 10_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, webhookSecrets: DEV_WEBHOOK_SECRETS, rateLimitPerMinute: 10_000_000 });
+  const temporal = createTemporalClient({
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    TEMPORAL_TLS: false,
+  });
+  const app = createApp({
+    temporal,
+    prisma,
+    logger,
+    taskQueue,
+    temporalTimeoutMs: 10_000,
+    consentSchedule: DEFAULT_CONSENT_SCHEDULE,
+    webhookSecrets: DEV_WEBHOOK_SECRETS,
+    rateLimitPerMinute: 10_000_000,
+  });
   const server = await listen(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 1_000 });
   const { key } = await createApiKey(prisma, { name: 'bench', role: 'operator' });
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-  const post = (path: string, body: unknown) => fetch(`${server.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  const office = (await (await post('/v1/offices', { name: 'Bench office', language: 'fr', contactEmail: 'bench@example.be' })).json()) as { id: string };
+  const post = (path: string, body: unknown) =>
+    fetch(`${server.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const office = (await (
+    await post('/v1/offices', { name: 'Bench office', language: 'fr', contactEmail: 'bench@example.be' })
+  ).json()) as { id: string };
   const validUntil = new Date(Date.now() + 90 * 86_400_000).toISOString();
-  const first = (await (await post('/v1/connections', { officeId: office.id, provider: 'ponto', ownerLanguage: 'fr', ibans: ['BE68539007547034'], validUntil })).json()) as { id: string };
+  const first = (await (
+    await post('/v1/connections', {
+      officeId: office.id,
+      provider: 'ponto',
+      ownerLanguage: 'fr',
+      ibans: ['BE68539007547034'],
+      validUntil,
+    })
+  ).json()) as { id: string };
 
   // Mandate orders need an account each: made before the clock starts.
   const orders = Math.ceil(REQUESTS / 4);
   const accounts: string[] = [];
   for (let i = 0; i < orders; i++) {
-    const client = (await (await post('/v1/clients', { officeId: office.id, companyName: `Bench ${i}`, clientCode: `B-${i}-${randomUUID().slice(0, 6)}`, email: `c${i}@example.be`, language: 'nl' })).json()) as { id: string };
-    accounts.push(((await (await post(`/v1/clients/${client.id}/bank-accounts`, { iban: 'BE35 3101 2345 6737' })).json()) as { id: string }).id);
+    const client = (await (
+      await post('/v1/clients', {
+        officeId: office.id,
+        companyName: `Bench ${i}`,
+        clientCode: `B-${i}-${randomUUID().slice(0, 6)}`,
+        email: `c${i}@example.be`,
+        language: 'nl',
+      })
+    ).json()) as { id: string };
+    accounts.push(
+      (
+        (await (await post(`/v1/clients/${client.id}/bank-accounts`, { iban: 'BE35 3101 2345 6737' })).json()) as {
+          id: string;
+        }
+      ).id,
+    );
   }
   const mandateIds: string[] = [];
 
   const results = [
     await measure(`${label} GET /readyz`, REQUESTS, CONCURRENCY, () => fetch(`${server.url}/readyz`)),
-    await measure(`${label} POST /v1/offices`, REQUESTS, CONCURRENCY, (i) => post('/v1/offices', { name: `Office ${i}`, language: 'nl', contactEmail: `o${i}@example.be` })),
-    await measure(`${label} GET /v1/connections/:id`, REQUESTS, CONCURRENCY, () => fetch(`${server.url}/v1/connections/${first.id}`, { headers })),
+    await measure(`${label} POST /v1/offices`, REQUESTS, CONCURRENCY, (i) =>
+      post('/v1/offices', { name: `Office ${i}`, language: 'nl', contactEmail: `o${i}@example.be` }),
+    ),
+    await measure(`${label} GET /v1/connections/:id`, REQUESTS, CONCURRENCY, () =>
+      fetch(`${server.url}/v1/connections/${first.id}`, { headers }),
+    ),
     await measure(`${label} POST /v1/connections (starts a workflow)`, Math.ceil(REQUESTS / 4), CONCURRENCY, () =>
-      post('/v1/connections', { officeId: office.id, provider: 'ponto', ownerLanguage: 'fr', ibans: ['BE68539007547034'], validUntil }),
+      post('/v1/connections', {
+        officeId: office.id,
+        provider: 'ponto',
+        ownerLanguage: 'fr',
+        ibans: ['BE68539007547034'],
+        validUntil,
+      }),
     ),
     await measure(`${label} POST /v1/mandates (starts a workflow)`, orders, CONCURRENCY, async (i) => {
       const res = await post('/v1/mandates', { bankAccountIds: [accounts[i]], managementMode: 'service' });
@@ -95,7 +168,9 @@ async function runOn(label: string, databaseUrl: string, temporalAddress: string
       mandateIds.push(body.data[0]!.mandate.id);
       return res;
     }),
-    await measure(`${label} GET /v1/mandates/:id (status query)`, REQUESTS, CONCURRENCY, (i) => fetch(`${server.url}/v1/mandates/${mandateIds[i % mandateIds.length]}`, { headers })),
+    await measure(`${label} GET /v1/mandates/:id (status query)`, REQUESTS, CONCURRENCY, (i) =>
+      fetch(`${server.url}/v1/mandates/${mandateIds[i % mandateIds.length]}`, { headers }),
+    ),
   ];
   const { rss, heapUsed } = process.memoryUsage();
 
@@ -127,8 +202,13 @@ async function main() {
   }
   console.log('\ncase                                                  req/s     p50 ms   p95 ms');
   for (const run of runs) {
-    for (const r of run.results) console.log(`${r.name.padEnd(52)} ${r.reqPerSec.toFixed(0).padStart(7)} ${r.p50.toFixed(1).padStart(9)} ${r.p95.toFixed(1).padStart(8)}`);
-    console.log(`  memory after the run (API + worker + embedded database in one process): RSS ${run.rssMb.toFixed(0)} MB, JS heap ${run.heapMb.toFixed(0)} MB`);
+    for (const r of run.results)
+      console.log(
+        `${r.name.padEnd(52)} ${r.reqPerSec.toFixed(0).padStart(7)} ${r.p50.toFixed(1).padStart(9)} ${r.p95.toFixed(1).padStart(8)}`,
+      );
+    console.log(
+      `  memory after the run (API + worker + embedded database in one process): RSS ${run.rssMb.toFixed(0)} MB, JS heap ${run.heapMb.toFixed(0)} MB`,
+    );
   }
   if (runs.length === 2) {
     console.log('\nratio postgres / pglite (req/s):');

@@ -96,7 +96,10 @@ export interface DiffOptions {
 export async function diffSchemas(from: string | null, to: string, opts: DiffOptions = {}): Promise<string> {
   return withEngine(to, opts.url, async (engine) => {
     const result = await engine.diff({
-      from: from === null ? { tag: 'empty' } : { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: from }] },
+      from:
+        from === null
+          ? { tag: 'empty' }
+          : { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: from }] },
       to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: to }] },
       script: true,
       exitCode: null,
@@ -113,18 +116,29 @@ export async function diffSchemas(from: string | null, to: string, opts: DiffOpt
  */
 export async function prismaMigrateDeploy(url: string, migrationsDir: string, schema: string): Promise<string[]> {
   const entries = await readdir(migrationsDir, { withFileTypes: true });
-  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const dirs = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const migrationDirectories = await Promise.all(
     dirs.map(async (path) => ({
       path,
-      migrationFile: { path: 'migration.sql', content: { tag: 'ok' as const, value: await readFile(join(migrationsDir, path, 'migration.sql'), 'utf8') } },
+      migrationFile: {
+        path: 'migration.sql',
+        content: { tag: 'ok' as const, value: await readFile(join(migrationsDir, path, 'migration.sql'), 'utf8') },
+      },
     })),
   );
   const lockPath = join(migrationsDir, 'migration_lock.toml');
   const lock = await readFile(lockPath, 'utf8').catch(() => null);
   return withEngine(schema, url, async (engine) => {
     const out = await engine.applyMigrations({
-      migrationsList: { baseDir: migrationsDir, lockfile: { path: lockPath, content: lock }, shadowDbInitScript: '', migrationDirectories },
+      migrationsList: {
+        baseDir: migrationsDir,
+        lockfile: { path: lockPath, content: lock },
+        shadowDbInitScript: '',
+        migrationDirectories,
+      },
       filters: { externalTables: [], externalEnums: [] },
     });
     return out.appliedMigrationNames;

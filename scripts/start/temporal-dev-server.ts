@@ -32,9 +32,30 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs:
  * restart. Runs in its own process group: Ctrl-C reaches us first, and we stop it last,
  * after the worker has drained.
  */
-export async function startTemporalDevServer(opts: { cli: string; dataDir: string; port: number; uiPort: number; namespace: string }): Promise<DevServerProcess> {
+export async function startTemporalDevServer(opts: {
+  cli: string;
+  dataDir: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+}): Promise<DevServerProcess> {
   await mkdir(opts.dataDir, { recursive: true });
-  const args = ['server', 'start-dev', '--db-filename', join(opts.dataDir, 'temporal.db'), '--ip', '127.0.0.1', '--port', String(opts.port), '--ui-port', String(opts.uiPort), '--namespace', opts.namespace, '--log-level', 'error'];
+  const args = [
+    'server',
+    'start-dev',
+    '--db-filename',
+    join(opts.dataDir, 'temporal.db'),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--ui-port',
+    String(opts.uiPort),
+    '--namespace',
+    opts.namespace,
+    '--log-level',
+    'error',
+  ];
   const child = spawn(opts.cli, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: true });
   const killGroup = (signal: NodeJS.Signals) => {
     try {
@@ -52,7 +73,9 @@ export async function startTemporalDevServer(opts: { cli: string; dataDir: strin
     killGroup('SIGKILL');
     throw error;
   }
-  const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+  const exited = new Promise<void>((resolve) =>
+    child.exitCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
   return {
     address,
     uiUrl: `http://127.0.0.1:${opts.uiPort}`,

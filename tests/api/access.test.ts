@@ -40,7 +40,9 @@ describe('role × route matrix', () => {
       const build = calls[route.operationId];
       if (!build) throw new Error(`no matrix entry for ${route.operationId}`);
       const anonymous = await build();
-      const unauthenticated = await stack.http(route.method.toUpperCase(), anonymous.path, anonymous.body, { key: null });
+      const unauthenticated = await stack.http(route.method.toUpperCase(), anonymous.path, anonymous.body, {
+        key: null,
+      });
       expect(unauthenticated.status).toBe(401);
       expect(unauthenticated.headers.get('www-authenticate')).toMatch(/^Bearer/);
 
@@ -86,7 +88,9 @@ describe('authentication', () => {
 
 describe('office scoping', () => {
   it('an accountant of another office gets 404 and empty lists, never the data', async () => {
-    const otherOffice = (await stack.http('POST', '/v1/offices', { name: 'Office B', language: 'nl', contactEmail: 'b@example.be' })).body.id;
+    const otherOffice = (
+      await stack.http('POST', '/v1/offices', { name: 'Office B', language: 'nl', contactEmail: 'b@example.be' })
+    ).body.id;
     const outsider = await stack.key('accountant', otherOffice);
     const read = await stack.http('GET', `/v1/connections/${connectionId}`, undefined, { key: outsider });
     expect(read.status).toBe(404);
@@ -100,12 +104,33 @@ describe('office scoping', () => {
     expect(own.body.data).toEqual([]);
     const offices = await stack.http('GET', '/v1/offices', undefined, { key: outsider });
     expect(offices.body.data.map((o: { id: string }) => o.id)).toEqual([otherOffice]);
-    const create = await stack.http('POST', '/v1/connections', { officeId, provider: 'ponto', ownerLanguage: 'nl', ibans: ['BE68539007547034'], validUntil: new Date(Date.now() + 90 * DAY).toISOString() }, { key: outsider });
+    const create = await stack.http(
+      'POST',
+      '/v1/connections',
+      {
+        officeId,
+        provider: 'ponto',
+        ownerLanguage: 'nl',
+        ibans: ['BE68539007547034'],
+        validUntil: new Date(Date.now() + 90 * DAY).toISOString(),
+      },
+      { key: outsider },
+    );
     expect(create.status).toBe(404);
   });
 
   it('an accountant writes to their own office without naming it', async () => {
-    const created = await stack.http('POST', '/v1/connections', { provider: 'ponto', ownerLanguage: 'fr', ibans: ['BE68539007547034'], validUntil: new Date(Date.now() + 90 * DAY).toISOString() }, { key: keys.accountant });
+    const created = await stack.http(
+      'POST',
+      '/v1/connections',
+      {
+        provider: 'ponto',
+        ownerLanguage: 'fr',
+        ibans: ['BE68539007547034'],
+        validUntil: new Date(Date.now() + 90 * DAY).toISOString(),
+      },
+      { key: keys.accountant },
+    );
     expect(created.status).toBe(202);
     expect(created.body.officeId).toBe(officeId);
   });
@@ -150,12 +175,25 @@ describe('idempotency', () => {
 
 describe('audit', () => {
   it('records who changed what, readable by operators and support only', async () => {
-    const created = await stack.http('POST', '/v1/offices', { name: 'Office Audit', language: 'fr', contactEmail: 'audit@example.be' });
+    const created = await stack.http('POST', '/v1/offices', {
+      name: 'Office Audit',
+      language: 'fr',
+      contactEmail: 'audit@example.be',
+    });
     const path = `/v1/audit?resourceType=office&resourceId=${created.body.id}`;
     const trail = await stack.http('GET', path, undefined, { key: keys.support });
     expect(trail.status).toBe(200);
-    const operatorKey = await stack.db.prisma.apiKey.findFirstOrThrow({ where: { prefix: stack.operatorKey.split('_')[1] } });
-    expect(trail.body.data).toEqual([expect.objectContaining({ action: 'office.create', actorRole: 'operator', actorKeyId: operatorKey.id, resourceType: 'office' })]);
+    const operatorKey = await stack.db.prisma.apiKey.findFirstOrThrow({
+      where: { prefix: stack.operatorKey.split('_')[1] },
+    });
+    expect(trail.body.data).toEqual([
+      expect.objectContaining({
+        action: 'office.create',
+        actorRole: 'operator',
+        actorKeyId: operatorKey.id,
+        resourceType: 'office',
+      }),
+    ]);
     expect((await stack.http('GET', path, undefined, { key: keys.accountant })).status).toBe(403);
   });
 
@@ -163,7 +201,12 @@ describe('audit', () => {
     const before = await stack.db.prisma.auditEvent.count();
     await stack.http('GET', '/v1/offices');
     await stack.http('POST', '/v1/offices', { name: '' });
-    await stack.http('POST', '/v1/offices', { name: 'Office S', language: 'fr', contactEmail: 's@example.be' }, { key: keys.support });
+    await stack.http(
+      'POST',
+      '/v1/offices',
+      { name: 'Office S', language: 'fr', contactEmail: 's@example.be' },
+      { key: keys.support },
+    );
     expect(await stack.db.prisma.auditEvent.count()).toBe(before);
   });
 });

@@ -54,7 +54,10 @@ async function rowCounts(): Promise<string> {
 async function expectRefusedOrServed(method: string, path: string, body: unknown, raw = false) {
   const before = await rowCounts();
   const res = await stack.http(method, path, raw ? body : body === undefined ? undefined : JSON.stringify(body));
-  expect(res.status, `${method} ${path} ${JSON.stringify(body)?.slice(0, 200)} → ${JSON.stringify(res.body)}`).toBeLessThan(500);
+  expect(
+    res.status,
+    `${method} ${path} ${JSON.stringify(body)?.slice(0, 200)} → ${JSON.stringify(res.body)}`,
+  ).toBeLessThan(500);
   if (res.status >= 400) {
     expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(res.body.detail, 'a useful message').toEqual(expect.any(String));
@@ -78,81 +81,107 @@ const withBody = apiRoutes.filter((r) => r.body);
 const withId = apiRoutes.filter((r) => r.path.includes(':'));
 const withQuery = apiRoutes.filter((r) => r.query);
 
-describe.each(withBody.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('body of %s', (_name, route) => {
-  const method = route.method.toUpperCase();
+describe.each(withBody.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
+  'body of %s',
+  (_name, route) => {
+    const method = route.method.toUpperCase();
 
-  it('refuses malformed JSON and non-object bodies with 400', async () => {
-    const { path } = await requests[route.operationId]!();
-    for (const raw of ['{"a":', '{,}', "{'single': 1}", '[1,2', 'nul']) {
-      const res = await expectRefusedOrServed(method, path, raw, true);
+    it('refuses malformed JSON and non-object bodies with 400', async () => {
+      const { path } = await requests[route.operationId]!();
+      for (const raw of ['{"a":', '{,}', "{'single': 1}", '[1,2', 'nul']) {
+        const res = await expectRefusedOrServed(method, path, raw, true);
+        expect(res.status).toBe(400);
+        expect(res.body.code).toBe('malformed_body');
+      }
+      for (const body of [[], 'text', 42, null, true])
+        expect((await expectRefusedOrServed(method, path, body)).status).toBe(400);
+    });
+
+    it('names every missing required field and every unknown field', async () => {
+      const { path, body } = await requests[route.operationId]!();
+      const res = await expectRefusedOrServed(method, path, {});
       expect(res.status).toBe(400);
-      expect(res.body.code).toBe('malformed_body');
-    }
-    for (const body of [[], 'text', 42, null, true]) expect((await expectRefusedOrServed(method, path, body)).status).toBe(400);
-  });
+      expect(res.body.errors.length).toBeGreaterThan(0);
+      const unknown = await expectRefusedOrServed(method, path, { ...(body as object), unexpectedField: 1 });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.detail).toContain('unexpectedField');
+    });
 
-  it('names every missing required field and every unknown field', async () => {
-    const { path, body } = await requests[route.operationId]!();
-    const res = await expectRefusedOrServed(method, path, {});
-    expect(res.status).toBe(400);
-    expect(res.body.errors.length).toBeGreaterThan(0);
-    const unknown = await expectRefusedOrServed(method, path, { ...(body as object), unexpectedField: 1 });
-    expect(unknown.status).toBe(400);
-    expect(unknown.body.detail).toContain('unexpectedField');
-  });
-
-  it('never fails on wrong types, huge strings, unicode oddities or injection strings in any field', async () => {
-    const { path, body } = await requests[route.operationId]!();
-    for (const field of Object.keys(body as object)) {
-      for (const value of NASTY) {
-        const fresh = (await requests[route.operationId]!()) as { path: string; body: Record<string, unknown> };
-        await expectRefusedOrServed(method, fresh.path, { ...fresh.body, [field]: value });
+    it('never fails on wrong types, huge strings, unicode oddities or injection strings in any field', async () => {
+      const { path, body } = await requests[route.operationId]!();
+      for (const field of Object.keys(body as object)) {
+        for (const value of NASTY) {
+          const fresh = (await requests[route.operationId]!()) as { path: string; body: Record<string, unknown> };
+          await expectRefusedOrServed(method, fresh.path, { ...fresh.body, [field]: value });
+        }
       }
-    }
-    expect(path).toBeTruthy();
-  });
+      expect(path).toBeTruthy();
+    });
 
-  it('refuses a body over the size limit with 413', async () => {
-    const { path } = await requests[route.operationId]!();
-    const res = await expectRefusedOrServed(method, path, { blob: 'x'.repeat(150_000) });
-    expect(res.status).toBe(413);
-  });
+    it('refuses a body over the size limit with 413', async () => {
+      const { path } = await requests[route.operationId]!();
+      const res = await expectRefusedOrServed(method, path, { blob: 'x'.repeat(150_000) });
+      expect(res.status).toBe(413);
+    });
 
-  it('survives arbitrary JSON (property-based)', async () => {
-    const { path, body } = await requests[route.operationId]!();
-    const keys = Object.keys(body as object);
-    await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.oneof(fc.constantFrom(...keys), fc.string()), fc.jsonValue({ maxDepth: 2 }), { maxKeys: keys.length + 2 }), async (candidate) => {
-        await expectRefusedOrServed(method, path, candidate);
-      }),
-      { numRuns: 40 },
-    );
-  });
-});
+    it('survives arbitrary JSON (property-based)', async () => {
+      const { path, body } = await requests[route.operationId]!();
+      const keys = Object.keys(body as object);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.dictionary(fc.oneof(fc.constantFrom(...keys), fc.string()), fc.jsonValue({ maxDepth: 2 }), {
+            maxKeys: keys.length + 2,
+          }),
+          async (candidate) => {
+            await expectRefusedOrServed(method, path, candidate);
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
+  },
+);
 
-describe.each(withId.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('path parameters of %s', (_name, route) => {
-  it('answers 400 or 404 for any id, never 5xx', async () => {
-    const { body } = await requests[route.operationId]!();
-    for (const value of ['0', 'not-a-uuid', "1' OR '1'='1", '%00', '..%2F..%2Fetc', 'x'.repeat(2_000), '🏦', '00000000-0000-0000-0000-000000000000']) {
-      const path = route.path.replace(/:([A-Za-z_]+)/g, encodeURIComponent(value));
-      const res = await expectRefusedOrServed(route.method.toUpperCase(), path, body);
-      expect([400, 404]).toContain(res.status);
-    }
-  });
-});
-
-describe.each(withQuery.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('query of %s', (_name, route) => {
-  it('refuses unknown and malformed parameters with 400, never 5xx', async () => {
-    const { path } = await requests[route.operationId]!();
-    const base = path.split('?')[0]!;
-    expect((await expectRefusedOrServed('GET', `${base}?${path.split('?')[1] ?? ''}&unknownParam=1`, undefined)).status).toBe(400);
-    const shape = Object.keys((route.query as unknown as { shape: Record<string, unknown> }).shape);
-    for (const param of shape) {
-      for (const value of ['', '-1', '99999999999999999999', 'abc', "' OR 1=1", '%00', '🏦', 'x'.repeat(5_000)]) {
-        const kept = new URLSearchParams(path.split('?')[1] ?? '');
-        kept.set(param, value);
-        await expectRefusedOrServed('GET', `${base}?${kept.toString()}`, undefined);
+describe.each(withId.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
+  'path parameters of %s',
+  (_name, route) => {
+    it('answers 400 or 404 for any id, never 5xx', async () => {
+      const { body } = await requests[route.operationId]!();
+      for (const value of [
+        '0',
+        'not-a-uuid',
+        "1' OR '1'='1",
+        '%00',
+        '..%2F..%2Fetc',
+        'x'.repeat(2_000),
+        '🏦',
+        '00000000-0000-0000-0000-000000000000',
+      ]) {
+        const path = route.path.replace(/:([A-Za-z_]+)/g, encodeURIComponent(value));
+        const res = await expectRefusedOrServed(route.method.toUpperCase(), path, body);
+        expect([400, 404]).toContain(res.status);
       }
-    }
-  });
-});
+    });
+  },
+);
+
+describe.each(withQuery.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
+  'query of %s',
+  (_name, route) => {
+    it('refuses unknown and malformed parameters with 400, never 5xx', async () => {
+      const { path } = await requests[route.operationId]!();
+      const base = path.split('?')[0]!;
+      expect(
+        (await expectRefusedOrServed('GET', `${base}?${path.split('?')[1] ?? ''}&unknownParam=1`, undefined)).status,
+      ).toBe(400);
+      const shape = Object.keys((route.query as unknown as { shape: Record<string, unknown> }).shape);
+      for (const param of shape) {
+        for (const value of ['', '-1', '99999999999999999999', 'abc', "' OR 1=1", '%00', '🏦', 'x'.repeat(5_000)]) {
+          const kept = new URLSearchParams(path.split('?')[1] ?? '');
+          kept.set(param, value);
+          await expectRefusedOrServed('GET', `${base}?${kept.toString()}`, undefined);
+        }
+      }
+    });
+  },
+);

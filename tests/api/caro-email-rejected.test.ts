@@ -16,7 +16,13 @@ let resend: FakeResend;
 beforeAll(async () => {
   temporal = await createTimeSkippingEnv();
   resend = await startFakeResend();
-  stack = await startTestStack(temporal, { email: new ResendSender({ apiKey: resend.apiKey, from: 'Bankfeed <no-reply@bankfeed.example>', baseUrl: resend.url }) });
+  stack = await startTestStack(temporal, {
+    email: new ResendSender({
+      apiKey: resend.apiKey,
+      from: 'Bankfeed <no-reply@bankfeed.example>',
+      baseUrl: resend.url,
+    }),
+  });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -26,16 +32,43 @@ afterAll(async () => {
 
 describe('CARO reactivation with an address the e-mail provider refuses', () => {
   it('answers 422 email_rejected with the provider’s reason', async () => {
-    const officeId = (await stack.http('POST', '/v1/offices', { name: 'Fiduciaire Dupont', language: 'fr', contactEmail: 'office@example.be' })).body.id;
-    const clientId = (await stack.http('POST', '/v1/clients', { officeId, companyName: 'Garage Martin SRL', clientCode: `C-${randomUUID()}`, language: 'fr' })).body.id;
-    const bankAccountId = (await stack.http('POST', `/v1/clients/${clientId}/bank-accounts`, { iban: 'BE35 3101 2345 6737' })).body.id;
-    const ordered = await stack.http('POST', '/v1/caro-orders', { orders: [{ clientId, bankAccountId, clientReference: `REF-${randomUUID().slice(0, 8)}`, cardholderEmail: 'holder@example.be', cardholderLanguage: 'nl' }] });
+    const officeId = (
+      await stack.http('POST', '/v1/offices', {
+        name: 'Fiduciaire Dupont',
+        language: 'fr',
+        contactEmail: 'office@example.be',
+      })
+    ).body.id;
+    const clientId = (
+      await stack.http('POST', '/v1/clients', {
+        officeId,
+        companyName: 'Garage Martin SRL',
+        clientCode: `C-${randomUUID()}`,
+        language: 'fr',
+      })
+    ).body.id;
+    const bankAccountId = (
+      await stack.http('POST', `/v1/clients/${clientId}/bank-accounts`, { iban: 'BE35 3101 2345 6737' })
+    ).body.id;
+    const ordered = await stack.http('POST', '/v1/caro-orders', {
+      orders: [
+        {
+          clientId,
+          bankAccountId,
+          clientReference: `REF-${randomUUID().slice(0, 8)}`,
+          cardholderEmail: 'holder@example.be',
+          cardholderLanguage: 'nl',
+        },
+      ],
+    });
     expect(ordered.status).toBe(202);
     const id = ordered.body.data[0].id as string;
     await waitFor(async () => (resend.messages.length === 1 ? true : undefined), 'the invitation');
     expect((await stack.http('POST', `/v1/caro-orders/${id}/cancel`)).status).toBe(202);
 
-    resend.script(validationError('Invalid `to` field. The email address needs to follow the `email@example.com` format.'));
+    resend.script(
+      validationError('Invalid `to` field. The email address needs to follow the `email@example.com` format.'),
+    );
     const res = await stack.http('POST', `/v1/caro-orders/${id}/reactivate`, { cardholderEmail: 'typo@example.be' });
     expect(res.status, JSON.stringify(res.body)).toBe(422);
     expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
@@ -43,13 +76,42 @@ describe('CARO reactivation with an address the e-mail provider refuses', () => 
   });
 
   it('cancels an order whose run FAILED on a refused invitation, purging the address everywhere', async () => {
-    const officeId = (await stack.http('POST', '/v1/offices', { name: 'Fiduciaire Martin', language: 'nl', contactEmail: 'office2@example.be' })).body.id;
-    const clientId = (await stack.http('POST', '/v1/clients', { officeId, companyName: 'Bakkerij Peeters', clientCode: `C-${randomUUID()}`, language: 'nl' })).body.id;
-    const bankAccountId = (await stack.http('POST', `/v1/clients/${clientId}/bank-accounts`, { iban: 'BE35 3101 2345 6737' })).body.id;
+    const officeId = (
+      await stack.http('POST', '/v1/offices', {
+        name: 'Fiduciaire Martin',
+        language: 'nl',
+        contactEmail: 'office2@example.be',
+      })
+    ).body.id;
+    const clientId = (
+      await stack.http('POST', '/v1/clients', {
+        officeId,
+        companyName: 'Bakkerij Peeters',
+        clientCode: `C-${randomUUID()}`,
+        language: 'nl',
+      })
+    ).body.id;
+    const bankAccountId = (
+      await stack.http('POST', `/v1/clients/${clientId}/bank-accounts`, { iban: 'BE35 3101 2345 6737' })
+    ).body.id;
     resend.script(validationError('The `to` address is on the suppression list.'));
-    const ordered = await stack.http('POST', '/v1/caro-orders', { orders: [{ clientId, bankAccountId, clientReference: `REF-${randomUUID().slice(0, 8)}`, cardholderEmail: 'bounced@example.be', cardholderLanguage: 'nl' }] });
+    const ordered = await stack.http('POST', '/v1/caro-orders', {
+      orders: [
+        {
+          clientId,
+          bankAccountId,
+          clientReference: `REF-${randomUUID().slice(0, 8)}`,
+          cardholderEmail: 'bounced@example.be',
+          cardholderLanguage: 'nl',
+        },
+      ],
+    });
     const id = ordered.body.data[0].id as string;
-    await waitFor(async () => ((await stack.http('GET', `/v1/caro-orders/${id}`)).body.workflow.status === 'FAILED' ? true : undefined), 'the run to fail');
+    await waitFor(
+      async () =>
+        (await stack.http('GET', `/v1/caro-orders/${id}`)).body.workflow.status === 'FAILED' ? true : undefined,
+      'the run to fail',
+    );
 
     const cancelled = await stack.http('POST', `/v1/caro-orders/${id}/cancel`);
     expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(202);

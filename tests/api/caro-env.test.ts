@@ -10,7 +10,9 @@ describe('CARO schedule from the environment', () => {
   });
 
   it('takes other days', () => {
-    expect(caroScheduleFromEnv(apiEnvSchema.parse({ ...base, CARO_REMINDER_DAYS: '7,14', CARO_EXPIRY_DAYS: '21' }))).toEqual({ reminderDays: [7, 14], expiryDays: 21 });
+    expect(
+      caroScheduleFromEnv(apiEnvSchema.parse({ ...base, CARO_REMINDER_DAYS: '7,14', CARO_EXPIRY_DAYS: '21' })),
+    ).toEqual({ reminderDays: [7, 14], expiryDays: 21 });
   });
 
   it.each([

@@ -18,7 +18,13 @@ let accountant: string;
 beforeAll(async () => {
   temporal = await createTimeSkippingEnv();
   stack = await startTestStack(temporal);
-  officeId = (await stack.http('POST', '/v1/offices', { name: 'Fiduciaire Dupont', language: 'fr', contactEmail: 'office@example.be' })).body.id;
+  officeId = (
+    await stack.http('POST', '/v1/offices', {
+      name: 'Fiduciaire Dupont',
+      language: 'fr',
+      contactEmail: 'office@example.be',
+    })
+  ).body.id;
   accountant = await stack.key('accountant', officeId);
 });
 afterAll(async () => {
@@ -26,25 +32,56 @@ afterAll(async () => {
   await temporal?.teardown();
 });
 
-const event = (type: string, data: Record<string, unknown>, eventId = `evt-${randomUUID()}`) => ({ eventId, type, occurredAt: '2026-11-24T10:00:00Z', data });
+const event = (type: string, data: Record<string, unknown>, eventId = `evt-${randomUUID()}`) => ({
+  eventId,
+  type,
+  occurredAt: '2026-11-24T10:00:00Z',
+  data,
+});
 
 async function clientWithAccount(iban = OTHER_BANK_IBAN) {
-  const clientId = (await stack.http('POST', '/v1/clients', { officeId, companyName: 'Garage Martin SRL', clientCode: `C-${randomUUID()}`, language: 'fr' })).body.id as string;
+  const clientId = (
+    await stack.http('POST', '/v1/clients', {
+      officeId,
+      companyName: 'Garage Martin SRL',
+      clientCode: `C-${randomUUID()}`,
+      language: 'fr',
+    })
+  ).body.id as string;
   const bankAccountId = (await stack.http('POST', `/v1/clients/${clientId}/bank-accounts`, { iban })).body.id as string;
   return { clientId, bankAccountId };
 }
 
 async function order(iban = OTHER_BANK_IBAN, email = `holder-${randomUUID().slice(0, 8)}@example.be`) {
-  const res = await stack.http('POST', '/v1/caro-orders', { orders: [{ ...(await clientWithAccount(iban)), clientReference: `REF-${randomUUID().slice(0, 8)}`, cardholderEmail: email, cardholderLanguage: 'nl' }] }, { key: accountant });
+  const res = await stack.http(
+    'POST',
+    '/v1/caro-orders',
+    {
+      orders: [
+        {
+          ...(await clientWithAccount(iban)),
+          clientReference: `REF-${randomUUID().slice(0, 8)}`,
+          cardholderEmail: email,
+          cardholderLanguage: 'nl',
+        },
+      ],
+    },
+    { key: accountant },
+  );
   expect(res.status, JSON.stringify(res.body)).toBe(202);
   return { id: res.body.data[0].id as string, email };
 }
 
-const outbox = (caseId: string) => stack.db.prisma.emailOutbox.findMany({ where: { caseType: 'caro', caseId }, orderBy: { createdAt: 'asc' } });
+const outbox = (caseId: string) =>
+  stack.db.prisma.emailOutbox.findMany({ where: { caseType: 'caro', caseId }, orderBy: { createdAt: 'asc' } });
 const sentTemplates = async (caseId: string) => (await outbox(caseId)).map((m) => m.template);
 const waitForTemplate = (caseId: string, template: string, count = 1) =>
-  waitFor(async () => ((await outbox(caseId)).filter((m) => m.template === template).length >= count ? true : undefined), `${count} × ${template}`);
-const get = async (id: string) => (await stack.http('GET', `/v1/caro-orders/${id}`, undefined, { key: accountant })).body;
+  waitFor(
+    async () => ((await outbox(caseId)).filter((m) => m.template === template).length >= count ? true : undefined),
+    `${count} × ${template}`,
+  );
+const get = async (id: string) =>
+  (await stack.http('GET', `/v1/caro-orders/${id}`, undefined, { key: accountant })).body;
 const waitForStatus = (id: string, status: string) =>
   waitFor(async () => {
     const body = await get(id);
@@ -56,12 +93,17 @@ describe('ordering', () => {
   it('orders several cards at once: a signed link for other banks, bank-app steps without a link for KBC/CBC', async () => {
     const other = await clientWithAccount();
     const kbc = await clientWithAccount(KBC_IBAN);
-    const res = await stack.http('POST', '/v1/caro-orders', {
-      orders: [
-        { ...other, clientReference: 'REF-OTHER-1', cardholderEmail: 'a@example.be', cardholderLanguage: 'fr' },
-        { ...kbc, clientReference: 'REF-KBC-1', cardholderEmail: 'b@example.be', cardholderLanguage: 'nl' },
-      ],
-    }, { key: accountant });
+    const res = await stack.http(
+      'POST',
+      '/v1/caro-orders',
+      {
+        orders: [
+          { ...other, clientReference: 'REF-OTHER-1', cardholderEmail: 'a@example.be', cardholderLanguage: 'fr' },
+          { ...kbc, clientReference: 'REF-KBC-1', cardholderEmail: 'b@example.be', cardholderLanguage: 'nl' },
+        ],
+      },
+      { key: accountant },
+    );
     expect(res.status).toBe(202);
     const [a, b] = res.body.data;
     expect(a).toMatchObject({ status: 'invitation_sent', kbcGroup: false, workflowId: `caro:${a.id}` });
@@ -70,22 +112,51 @@ describe('ordering', () => {
     await waitForTemplate(b.id, 'caro.bank-app-instructions');
     const [invitation] = await outbox(a.id);
     const token = linkIn(invitation!.text)!;
-    expect(verifyLinkToken(token, TEST_LINK_ENV.LINK_SIGNING_SECRET, { purpose: 'caro-activation' }).subject).toBe(`${a.id}.1`);
+    expect(verifyLinkToken(token, TEST_LINK_ENV.LINK_SIGNING_SECRET, { purpose: 'caro-activation' }).subject).toBe(
+      `${a.id}.1`,
+    );
     const [instructions] = await outbox(b.id);
     expect(instructions!.text).not.toMatch(/\/l\//);
     expect(instructions!.text).toMatch(/KBC/);
 
     const detail = await get(a.id);
-    expect(detail.workflow.state).toMatchObject({ status: 'invitation_sent', linkVersion: 1, channel: 'link', nextStep: { kind: 'reminder', number: 1 } });
-    expect(detail.workflow.state.history[0]).toMatchObject({ event: 'ordered', to: 'invitation_sent', actor: { kind: 'api-key', role: 'accountant' } });
+    expect(detail.workflow.state).toMatchObject({
+      status: 'invitation_sent',
+      linkVersion: 1,
+      channel: 'link',
+      nextStep: { kind: 'reminder', number: 1 },
+    });
+    expect(detail.workflow.state.history[0]).toMatchObject({
+      event: 'ordered',
+      to: 'invitation_sent',
+      actor: { kind: 'api-key', role: 'accountant' },
+    });
 
-    const again = await stack.http('POST', '/v1/caro-orders', { orders: [{ ...other, clientReference: 'REF-OTHER-1', cardholderEmail: 'a@example.be', cardholderLanguage: 'fr' }] }, { key: accountant });
+    const again = await stack.http(
+      'POST',
+      '/v1/caro-orders',
+      {
+        orders: [
+          { ...other, clientReference: 'REF-OTHER-1', cardholderEmail: 'a@example.be', cardholderLanguage: 'fr' },
+        ],
+      },
+      { key: accountant },
+    );
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('caro_reference_in_use');
   });
 
   it('keeps no cardholder address in the stored answer of an Idempotency-Key order; the replay gives the same order', async () => {
-    const body = { orders: [{ ...(await clientWithAccount()), clientReference: `REF-${randomUUID().slice(0, 8)}`, cardholderEmail: 'idem-holder@example.be', cardholderLanguage: 'nl' }] };
+    const body = {
+      orders: [
+        {
+          ...(await clientWithAccount()),
+          clientReference: `REF-${randomUUID().slice(0, 8)}`,
+          cardholderEmail: 'idem-holder@example.be',
+          cardholderLanguage: 'nl',
+        },
+      ],
+    };
     const headers = { 'Idempotency-Key': `idem-${randomUUID()}` };
     const first = await stack.http('POST', '/v1/caro-orders', body, { key: accountant, headers });
     expect(first.status).toBe(202);
@@ -99,7 +170,16 @@ describe('ordering', () => {
 
   it('refuses a card number typed as client reference, storing nothing', async () => {
     const before = await stack.db.prisma.caroOrder.count();
-    const res = await stack.http('POST', '/v1/caro-orders', { orders: [{ ...(await clientWithAccount()), clientReference: '4111 1111 1111 1111', cardholderEmail: 'c@example.be', cardholderLanguage: 'fr' }] });
+    const res = await stack.http('POST', '/v1/caro-orders', {
+      orders: [
+        {
+          ...(await clientWithAccount()),
+          clientReference: '4111 1111 1111 1111',
+          cardholderEmail: 'c@example.be',
+          cardholderLanguage: 'fr',
+        },
+      ],
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].path).toBe('orders.0.clientReference');
     expect(await stack.db.prisma.caroOrder.count()).toBe(before);
@@ -107,7 +187,9 @@ describe('ordering', () => {
 
   it('an accountant of another office sees none of it', async () => {
     const { id } = await order();
-    const otherOffice = (await stack.http('POST', '/v1/offices', { name: 'Other', language: 'nl', contactEmail: 'o@example.be' })).body.id;
+    const otherOffice = (
+      await stack.http('POST', '/v1/offices', { name: 'Other', language: 'nl', contactEmail: 'o@example.be' })
+    ).body.id;
     const outsider = await stack.key('accountant', otherOffice);
     expect((await stack.http('GET', `/v1/caro-orders/${id}`, undefined, { key: outsider })).status).toBe(404);
     expect((await stack.http('POST', `/v1/caro-orders/${id}/cancel`, undefined, { key: outsider })).status).toBe(404);
@@ -116,14 +198,18 @@ describe('ordering', () => {
 });
 
 describe('before ordering', () => {
-  it('gives the office a ready-made warning for the cardholder, in the language asked or the client\'s', async () => {
+  it("gives the office a ready-made warning for the cardholder, in the language asked or the client's", async () => {
     const { clientId } = await clientWithAccount();
-    const nl = await stack.http('GET', `/v1/clients/${clientId}/caro-preorder-warning?language=nl`, undefined, { key: accountant });
+    const nl = await stack.http('GET', `/v1/clients/${clientId}/caro-preorder-warning?language=nl`, undefined, {
+      key: accountant,
+    });
     expect(nl.status).toBe(200);
     expect(nl.body).toMatchObject({ language: 'nl', subject: expect.stringMatching(/kredietkaartafschriften/) });
     expect(nl.body.text).toMatch(/geen phishing/);
     expect(nl.body.text).toContain('Garage Martin SRL');
-    const own = await stack.http('GET', `/v1/clients/${clientId}/caro-preorder-warning`, undefined, { key: accountant });
+    const own = await stack.http('GET', `/v1/clients/${clientId}/caro-preorder-warning`, undefined, {
+      key: accountant,
+    });
     expect(own.body.language).toBe('fr');
   });
 });
@@ -141,10 +227,13 @@ describe('accountant actions', () => {
     expect(resent.status).toBe(202);
     expect(resent.body).toMatchObject({ linkVersion: 2, status: 'invitation_sent', reminderCount: 0 });
     await waitForTemplate(id, 'caro.invitation', 2);
-    const second = (await stack.http('POST', `/v1/caro-orders/${id}/activation-link`, undefined, { key: accountant })).body;
+    const second = (await stack.http('POST', `/v1/caro-orders/${id}/activation-link`, undefined, { key: accountant }))
+      .body;
     expect(second.linkVersion).toBe(2);
     expect(second.url).not.toBe(copied.body.url);
-    const oldSubject = verifyLinkToken(copied.body.url.split('/l/')[1], TEST_LINK_ENV.LINK_SIGNING_SECRET, { purpose: 'caro-activation' }).subject;
+    const oldSubject = verifyLinkToken(copied.body.url.split('/l/')[1], TEST_LINK_ENV.LINK_SIGNING_SECRET, {
+      purpose: 'caro-activation',
+    }).subject;
     expect(oldSubject).toBe(`${id}.1`);
     expect((await stack.db.prisma.caroOrder.findUniqueOrThrow({ where: { id } })).linkVersion).toBe(2);
     const open = (url: string) => stack.http('GET', new URL(url).pathname, undefined, { key: null });
@@ -153,7 +242,11 @@ describe('accountant actions', () => {
     expect(stale.body.code).toBe('link_superseded');
     const current = await open(second.url);
     expect(current.status).toBe(200);
-    expect(current.body).toMatchObject({ orderId: id, clientReference: expect.stringMatching(/^REF-/), companyName: 'Garage Martin SRL' });
+    expect(current.body).toMatchObject({
+      orderId: id,
+      clientReference: expect.stringMatching(/^REF-/),
+      companyName: 'Garage Martin SRL',
+    });
     // After a failed attempt the cardholder retries with the same link; once cancelled it is closed.
     await stack.webhook('caro', event('caro.activation_failed', { orderId: id, reason: 'online_payments_disabled' }));
     await waitForStatus(id, 'problem');
@@ -162,18 +255,40 @@ describe('accountant actions', () => {
     expect((await open(second.url)).body.code).toBe('link_closed');
     expect((await open('https://bankfeed.test/l/v1.forged.token')).status).toBe(404);
     const trail = await stack.db.prisma.auditEvent.findMany({ where: { resourceId: id }, orderBy: { at: 'asc' } });
-    expect(trail.map((a) => a.action)).toEqual(['caro.order', 'caro.copy_link', 'caro.resend', 'caro.copy_link', 'webhook.caro.caro.activation_failed', 'caro.cancel']);
+    expect(trail.map((a) => a.action)).toEqual([
+      'caro.order',
+      'caro.copy_link',
+      'caro.resend',
+      'caro.copy_link',
+      'webhook.caro.caro.activation_failed',
+      'caro.cancel',
+    ]);
   });
 
   it('answers 409 with a clear message when the state does not allow the action', async () => {
     const kbc = await order(KBC_IBAN);
     const copy = await stack.http('POST', `/v1/caro-orders/${kbc.id}/activation-link`, undefined, { key: accountant });
     expect(copy.status).toBe(409);
-    expect(copy.body).toMatchObject({ code: 'caro_state_conflict', detail: expect.stringMatching(/KBC\/CBC order has no activation link/) });
-    const reactivate = await stack.http('POST', `/v1/caro-orders/${kbc.id}/reactivate`, { cardholderEmail: 'x@example.be' }, { key: accountant });
+    expect(copy.body).toMatchObject({
+      code: 'caro_state_conflict',
+      detail: expect.stringMatching(/KBC\/CBC order has no activation link/),
+    });
+    const reactivate = await stack.http(
+      'POST',
+      `/v1/caro-orders/${kbc.id}/reactivate`,
+      { cardholderEmail: 'x@example.be' },
+      { key: accountant },
+    );
     expect(reactivate.status).toBe(409);
-    expect((await stack.db.prisma.caroOrder.findUniqueOrThrow({ where: { id: kbc.id } })).cardholderEmail).not.toBe('x@example.be');
-    const replay = await stack.http('POST', `/v1/caro-orders/${kbc.id}/replay`, { dryRun: false }, { key: await stack.key('support') });
+    expect((await stack.db.prisma.caroOrder.findUniqueOrThrow({ where: { id: kbc.id } })).cardholderEmail).not.toBe(
+      'x@example.be',
+    );
+    const replay = await stack.http(
+      'POST',
+      `/v1/caro-orders/${kbc.id}/replay`,
+      { dryRun: false },
+      { key: await stack.key('support') },
+    );
     expect(replay.status).toBe(409);
     expect(replay.body.detail).toMatch(/nothing to replay/);
   });
@@ -188,33 +303,52 @@ describe('accountant actions', () => {
     expect(await stack.db.prisma.emailOutbox.count({ where: { toAddress: email } })).toBe(0);
     expect((await stack.http('POST', `/v1/caro-orders/${id}/resend`, undefined, { key: accountant })).status).toBe(409);
 
-    const reactivated = await stack.http('POST', `/v1/caro-orders/${id}/reactivate`, { cardholderEmail: 'new-holder@example.be' }, { key: accountant });
+    const reactivated = await stack.http(
+      'POST',
+      `/v1/caro-orders/${id}/reactivate`,
+      { cardholderEmail: 'new-holder@example.be' },
+      { key: accountant },
+    );
     expect(reactivated.status).toBe(202);
-    expect(reactivated.body).toMatchObject({ status: 'invitation_sent', linkVersion: 2, cardholderEmail: 'new-holder@example.be' });
+    expect(reactivated.body).toMatchObject({
+      status: 'invitation_sent',
+      linkVersion: 2,
+      cardholderEmail: 'new-holder@example.be',
+    });
     await waitForTemplate(id, 'caro.invitation', 2);
     expect((await outbox(id)).map((m) => m.toAddress)).toEqual([null, 'new-holder@example.be']);
-    expect((await get(id)).workflow.state.history.map((t: { event: string }) => t.event)).toEqual(['ordered', 'cancelled', 'reactivated']);
+    expect((await get(id)).workflow.state.history.map((t: { event: string }) => t.event)).toEqual([
+      'ordered',
+      'cancelled',
+      'reactivated',
+    ]);
   });
 });
 
 describe('outcomes through the signed webhook', () => {
-  it.each(CARO_PROBLEM_REASONS)('%s: problem with the reason and the office-language guidance, e-mailed to the office; a later success ends active', async (reason) => {
-    const { id } = await order();
-    await waitForTemplate(id, 'caro.invitation');
-    const failed = await stack.webhook('caro', event('caro.activation_failed', { orderId: id, reason }));
-    expect(failed.body).toEqual({ status: 'accepted', handled: true });
-    const problem = await waitForStatus(id, 'problem');
-    expect(problem).toMatchObject({ problemReason: reason, guidance: { language: 'fr', title: expect.any(String), todo: expect.any(Array) } });
-    expect(problem.workflow.state.reason).toBe(reason);
-    await waitForTemplate(id, 'caro.failure');
-    const guidanceMail = (await outbox(id)).find((m) => m.template === 'caro.failure')!;
-    expect(guidanceMail).toMatchObject({ toAddress: 'office@example.be', language: 'fr' });
-    expect(guidanceMail.text).toContain(problem.guidance.cause);
+  it.each(CARO_PROBLEM_REASONS)(
+    '%s: problem with the reason and the office-language guidance, e-mailed to the office; a later success ends active',
+    async (reason) => {
+      const { id } = await order();
+      await waitForTemplate(id, 'caro.invitation');
+      const failed = await stack.webhook('caro', event('caro.activation_failed', { orderId: id, reason }));
+      expect(failed.body).toEqual({ status: 'accepted', handled: true });
+      const problem = await waitForStatus(id, 'problem');
+      expect(problem).toMatchObject({
+        problemReason: reason,
+        guidance: { language: 'fr', title: expect.any(String), todo: expect.any(Array) },
+      });
+      expect(problem.workflow.state.reason).toBe(reason);
+      await waitForTemplate(id, 'caro.failure');
+      const guidanceMail = (await outbox(id)).find((m) => m.template === 'caro.failure')!;
+      expect(guidanceMail).toMatchObject({ toAddress: 'office@example.be', language: 'fr' });
+      expect(guidanceMail.text).toContain(problem.guidance.cause);
 
-    expect((await stack.webhook('caro', event('caro.activated', { orderId: id }))).status).toBe(202);
-    const active = await waitForStatus(id, 'active');
-    expect(active).toMatchObject({ problemReason: null, guidance: null, statementsFrom: '2026-12-01T00:00:00.000Z' });
-  });
+      expect((await stack.webhook('caro', event('caro.activated', { orderId: id }))).status).toBe(202);
+      const active = await waitForStatus(id, 'active');
+      expect(active).toMatchObject({ problemReason: null, guidance: null, statementsFrom: '2026-12-01T00:00:00.000Z' });
+    },
+  );
 
   it('success: confirmation with the terms, then the address is deleted; duplicate and late failure callbacks change nothing', async () => {
     const { id, email } = await order();
@@ -223,13 +357,21 @@ describe('outcomes through the signed webhook', () => {
     expect((await stack.webhook('caro', success)).body).toEqual({ status: 'duplicate' });
     await waitForStatus(id, 'active');
     await waitForTemplate(id, 'caro.confirmation');
-    await waitFor(async () => ((await stack.db.prisma.caroOrder.findUniqueOrThrow({ where: { id } })).cardholderEmail === null ? true : undefined), 'the purge');
+    await waitFor(
+      async () =>
+        (await stack.db.prisma.caroOrder.findUniqueOrThrow({ where: { id } })).cardholderEmail === null
+          ? true
+          : undefined,
+      'the purge',
+    );
     const confirmation = (await outbox(id)).find((m) => m.template === 'caro.confirmation')!;
     expect(confirmation).toMatchObject({ status: 'sent', toAddress: null });
     expect(confirmation.text).toMatch(/https:\/\/bankfeed\.test\/terms\/caro/);
     expect(await stack.db.prisma.emailOutbox.count({ where: { toAddress: email } })).toBe(0);
 
-    expect((await stack.webhook('caro', event('caro.activation_failed', { orderId: id, reason: 'debit_card' }))).status).toBe(202);
+    expect(
+      (await stack.webhook('caro', event('caro.activation_failed', { orderId: id, reason: 'debit_card' }))).status,
+    ).toBe(202);
     await temporal.sleep(60_000);
     const after = await get(id);
     expect(after).toMatchObject({ status: 'active', problemReason: null });
@@ -242,7 +384,10 @@ describe('outcomes through the signed webhook', () => {
 
   it('a card number in a callback is refused, and no trace of it is stored anywhere', async () => {
     const { id } = await order();
-    const res = await stack.webhook('caro', event('caro.activation_failed', { orderId: id, reason: 'debit_card', card: '4111111111111111' }));
+    const res = await stack.webhook(
+      'caro',
+      event('caro.activation_failed', { orderId: id, reason: 'debit_card', card: '4111111111111111' }),
+    );
     expect(res.status).toBe(400);
     const traces = await stack.db.prisma.$queryRaw<{ n: number }[]>`
       SELECT (SELECT count(*) FROM webhook_events WHERE payload::text LIKE '%4111111111111111%')
@@ -258,19 +403,35 @@ describe('schedule through the real stack', () => {
   it('reminders on days 14, 28, 42 are recorded with their address; expiry on day 56 purges it from the order, the outbox and reminders_sent', async () => {
     const { id, email } = await order();
     await waitForTemplate(id, 'caro.invitation');
-    for (const [days, count] of [[15, 1], [14, 2], [14, 3]] as const) {
+    for (const [days, count] of [
+      [15, 1],
+      [14, 2],
+      [14, 3],
+    ] as const) {
       await temporal.sleep(days * DAY);
       await waitForTemplate(id, 'caro.reminder', count);
     }
     const reminded = await get(id);
     expect(reminded).toMatchObject({ reminderCount: 3, status: 'invitation_sent' });
-    expect(reminded.reminders.map((r: { number: number; toAddress: string }) => [r.number, r.toAddress])).toEqual([[1, email], [2, email], [3, email]]);
+    expect(reminded.reminders.map((r: { number: number; toAddress: string }) => [r.number, r.toAddress])).toEqual([
+      [1, email],
+      [2, email],
+      [3, email],
+    ]);
     expect(reminded.workflow.state.nextStep).toMatchObject({ kind: 'expiry' });
 
     await temporal.sleep(14 * DAY);
     const expired = await waitForStatus(id, 'invitation_expired');
     expect(expired.cardholderEmail).toBeNull();
-    await waitFor(async () => ((await stack.db.prisma.reminderSent.count({ where: { caseType: 'caro', caseId: id, toAddress: { not: null } } })) === 0 ? true : undefined), 'reminder addresses purged');
+    await waitFor(
+      async () =>
+        (await stack.db.prisma.reminderSent.count({
+          where: { caseType: 'caro', caseId: id, toAddress: { not: null } },
+        })) === 0
+          ? true
+          : undefined,
+      'reminder addresses purged',
+    );
     expect((await outbox(id)).map((m) => m.toAddress)).toEqual([null, null, null, null]);
     const anywhere = await stack.db.prisma.$queryRaw<{ n: number }[]>`
       SELECT (SELECT count(*) FROM caro_orders WHERE "cardholderEmail" = ${email})
@@ -290,7 +451,12 @@ describe('listing', () => {
     await waitForStatus(b.id, 'problem');
     const first = await stack.http('GET', '/v1/caro-orders?reason=debit_card&limit=1', undefined, { key: accountant });
     expect(first.body.data).toHaveLength(1);
-    const second = await stack.http('GET', `/v1/caro-orders?reason=debit_card&limit=1&cursor=${first.body.nextCursor}`, undefined, { key: accountant });
+    const second = await stack.http(
+      'GET',
+      `/v1/caro-orders?reason=debit_card&limit=1&cursor=${first.body.nextCursor}`,
+      undefined,
+      { key: accountant },
+    );
     const both = [...first.body.data, ...second.body.data];
     expect(new Set(both.map((o: { id: string }) => o.id)).size).toBe(2);
     expect(both.every((o: { problemReason: string }) => o.problemReason === 'debit_card')).toBe(true);

@@ -13,8 +13,12 @@ const keys = { accountantA: '', accountantB: '', support: '' };
 beforeAll(async () => {
   temporal = await createTimeSkippingEnv();
   stack = await startTestStack(temporal);
-  officeA = (await stack.http('POST', '/v1/offices', { name: 'Fiduciaire A', language: 'fr', contactEmail: 'a@example.be' })).body.id;
-  officeB = (await stack.http('POST', '/v1/offices', { name: 'Boekhouding B', language: 'nl', contactEmail: 'b@example.be' })).body.id;
+  officeA = (
+    await stack.http('POST', '/v1/offices', { name: 'Fiduciaire A', language: 'fr', contactEmail: 'a@example.be' })
+  ).body.id;
+  officeB = (
+    await stack.http('POST', '/v1/offices', { name: 'Boekhouding B', language: 'nl', contactEmail: 'b@example.be' })
+  ).body.id;
   keys.accountantA = await stack.key('accountant', officeA);
   keys.accountantB = await stack.key('accountant', officeB);
   keys.support = await stack.key('support');
@@ -34,14 +38,30 @@ async function call(operationId: string, method: string, path: string, body?: un
 let seq = 0;
 async function createClient(fields: Record<string, unknown> = {}, key = keys.accountantA) {
   seq += 1;
-  const res = await call('createClient', 'POST', '/v1/clients', { companyName: `Client ${seq} SRL`, clientCode: `C${seq}`, language: 'fr', ...fields }, key);
+  const res = await call(
+    'createClient',
+    'POST',
+    '/v1/clients',
+    { companyName: `Client ${seq} SRL`, clientCode: `C${seq}`, language: 'fr', ...fields },
+    key,
+  );
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body as { id: string; officeId: string; clientCode: string; companyName: string; enterpriseNumber: string | null; email: string | null };
+  return res.body as {
+    id: string;
+    officeId: string;
+    clientCode: string;
+    companyName: string;
+    enterpriseNumber: string | null;
+    email: string | null;
+  };
 }
 
-const patch = (id: string, body: unknown, key = keys.accountantA) => call('updateClient', 'PATCH', `/v1/clients/${id}`, body, key);
-const keyId = async (key: string) => (await stack.db.prisma.apiKey.findFirstOrThrow({ where: { prefix: key.split('_')[1] } })).id;
-const auditOf = (resourceId: string) => stack.db.prisma.auditEvent.findMany({ where: { resourceType: 'client', resourceId }, orderBy: { id: 'asc' } });
+const patch = (id: string, body: unknown, key = keys.accountantA) =>
+  call('updateClient', 'PATCH', `/v1/clients/${id}`, body, key);
+const keyId = async (key: string) =>
+  (await stack.db.prisma.apiKey.findFirstOrThrow({ where: { prefix: key.split('_')[1] } })).id;
+const auditOf = (resourceId: string) =>
+  stack.db.prisma.auditEvent.findMany({ where: { resourceType: 'client', resourceId }, orderBy: { id: 'asc' } });
 
 describe('POST /v1/clients', () => {
   it('creates a client in the accountant’s own office, normalising the enterprise number, and audits it', async () => {
@@ -49,52 +69,111 @@ describe('POST /v1/clients', () => {
     expect(client).toMatchObject({ officeId: officeA, enterpriseNumber: '0403227515', email: 'boss@client.be' });
     const read = await call('getClient', 'GET', `/v1/clients/${client.id}`, undefined, keys.accountantA);
     expect(read.body).toEqual(client);
-    expect(await auditOf(client.id)).toEqual([expect.objectContaining({ action: 'client.create', actorRole: 'accountant', actorKeyId: await keyId(keys.accountantA) })]);
+    expect(await auditOf(client.id)).toEqual([
+      expect.objectContaining({
+        action: 'client.create',
+        actorRole: 'accountant',
+        actorKeyId: await keyId(keys.accountantA),
+      }),
+    ]);
   });
 
   it('needs an existing office from the back office, and refuses another office to an accountant', async () => {
     const body = { companyName: 'Nameless NV', clientCode: 'N1', language: 'nl' };
     const missing = await call('createClient', 'POST', '/v1/clients', body);
     expect(missing).toMatchObject({ status: 400, body: { errors: [expect.objectContaining({ path: 'officeId' })] } });
-    const unknown = await call('createClient', 'POST', '/v1/clients', { ...body, officeId: '0193a8a4-0000-7000-8000-000000000000' });
-    expect(unknown).toMatchObject({ status: 422, body: { code: 'unknown_office', errors: [expect.objectContaining({ path: 'officeId' })] } });
-    expect((await call('createClient', 'POST', '/v1/clients', { ...body, officeId: officeB }, keys.accountantA)).status).toBe(404);
+    const unknown = await call('createClient', 'POST', '/v1/clients', {
+      ...body,
+      officeId: '0193a8a4-0000-7000-8000-000000000000',
+    });
+    expect(unknown).toMatchObject({
+      status: 422,
+      body: { code: 'unknown_office', errors: [expect.objectContaining({ path: 'officeId' })] },
+    });
+    expect(
+      (await call('createClient', 'POST', '/v1/clients', { ...body, officeId: officeB }, keys.accountantA)).status,
+    ).toBe(404);
     const created = await call('createClient', 'POST', '/v1/clients', { ...body, officeId: officeB });
     expect(created.body.officeId).toBe(officeB);
   });
 
   it('answers 409 naming the field for a client code or enterprise number already used in the office', async () => {
     const first = await createClient({ enterpriseNumber: '0462.920.226' });
-    const sameCode = await call('createClient', 'POST', '/v1/clients', { companyName: 'Other', clientCode: first.clientCode, language: 'fr' }, keys.accountantA);
-    expect(sameCode).toMatchObject({ status: 409, body: { code: 'client_code_taken', errors: [{ path: 'clientCode' }] } });
-    const sameNumber = await call('createClient', 'POST', '/v1/clients', { companyName: 'Other', clientCode: 'OTHER-1', enterpriseNumber: '0462920226', language: 'fr' }, keys.accountantA);
-    expect(sameNumber).toMatchObject({ status: 409, body: { code: 'enterprise_number_taken', errors: [{ path: 'enterpriseNumber' }] } });
+    const sameCode = await call(
+      'createClient',
+      'POST',
+      '/v1/clients',
+      { companyName: 'Other', clientCode: first.clientCode, language: 'fr' },
+      keys.accountantA,
+    );
+    expect(sameCode).toMatchObject({
+      status: 409,
+      body: { code: 'client_code_taken', errors: [{ path: 'clientCode' }] },
+    });
+    const sameNumber = await call(
+      'createClient',
+      'POST',
+      '/v1/clients',
+      { companyName: 'Other', clientCode: 'OTHER-1', enterpriseNumber: '0462920226', language: 'fr' },
+      keys.accountantA,
+    );
+    expect(sameNumber).toMatchObject({
+      status: 409,
+      body: { code: 'enterprise_number_taken', errors: [{ path: 'enterpriseNumber' }] },
+    });
     await createClient({ clientCode: first.clientCode, enterpriseNumber: '0462920226' }, keys.accountantB);
   });
 
   it('refuses an enterprise number with wrong check digits', async () => {
-    const res = await call('createClient', 'POST', '/v1/clients', { companyName: 'X', clientCode: 'X1', enterpriseNumber: '0123.456.748', language: 'fr' }, keys.accountantA);
-    expect(res).toMatchObject({ status: 400, body: { errors: [expect.objectContaining({ path: 'enterpriseNumber' })] } });
+    const res = await call(
+      'createClient',
+      'POST',
+      '/v1/clients',
+      { companyName: 'X', clientCode: 'X1', enterpriseNumber: '0123.456.748', language: 'fr' },
+      keys.accountantA,
+    );
+    expect(res).toMatchObject({
+      status: 400,
+      body: { errors: [expect.objectContaining({ path: 'enterpriseNumber' })] },
+    });
   });
 
   it('is refused to support (403), who may still read', async () => {
     const client = await createClient();
-    expect((await call('createClient', 'POST', '/v1/clients', { officeId: officeA, companyName: 'S', clientCode: 'S1', language: 'fr' }, keys.support)).status).toBe(403);
+    expect(
+      (
+        await call(
+          'createClient',
+          'POST',
+          '/v1/clients',
+          { officeId: officeA, companyName: 'S', clientCode: 'S1', language: 'fr' },
+          keys.support,
+        )
+      ).status,
+    ).toBe(403);
     expect((await patch(client.id, { email: 'x@client.be' }, keys.support)).status).toBe(403);
     expect((await call('getClient', 'GET', `/v1/clients/${client.id}`, undefined, keys.support)).status).toBe(200);
-    expect((await call('listClients', 'GET', `/v1/clients?officeId=${officeA}`, undefined, keys.support)).status).toBe(200);
+    expect((await call('listClients', 'GET', `/v1/clients?officeId=${officeA}`, undefined, keys.support)).status).toBe(
+      200,
+    );
   });
 });
 
 describe('GET /v1/clients', () => {
   it('pages through an office in creation order with nextCursor', async () => {
-    const office = (await stack.http('POST', '/v1/offices', { name: 'Paging', language: 'en', contactEmail: 'p@example.be' })).body.id;
+    const office = (
+      await stack.http('POST', '/v1/offices', { name: 'Paging', language: 'en', contactEmail: 'p@example.be' })
+    ).body.id;
     const created: string[] = [];
     for (let i = 0; i < 5; i++) created.push((await createClient({ officeId: office }, stack.operatorKey)).id);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await call('listClients', 'GET', `/v1/clients?officeId=${office}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const res = await call(
+        'listClients',
+        'GET',
+        `/v1/clients?officeId=${office}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(res.body.data.length).toBeLessThanOrEqual(2);
       seen.push(...res.body.data.map((c: { id: string }) => c.id));
       cursor = res.body.nextCursor;
@@ -103,10 +182,18 @@ describe('GET /v1/clients', () => {
   });
 
   it('filters on a missing e-mail address and on part of the company name', async () => {
-    const office = (await stack.http('POST', '/v1/offices', { name: 'Filters', language: 'nl', contactEmail: 'f@example.be' })).body.id;
+    const office = (
+      await stack.http('POST', '/v1/offices', { name: 'Filters', language: 'nl', contactEmail: 'f@example.be' })
+    ).body.id;
     const without = await createClient({ officeId: office, companyName: 'Bakkerij Janssens' }, stack.operatorKey);
-    const withMail = await createClient({ officeId: office, companyName: 'Garage Peeters', email: 'info@peeters.be' }, stack.operatorKey);
-    const ids = async (query: string) => (await call('listClients', 'GET', `/v1/clients?officeId=${office}&${query}`)).body.data.map((c: { id: string }) => c.id);
+    const withMail = await createClient(
+      { officeId: office, companyName: 'Garage Peeters', email: 'info@peeters.be' },
+      stack.operatorKey,
+    );
+    const ids = async (query: string) =>
+      (await call('listClients', 'GET', `/v1/clients?officeId=${office}&${query}`)).body.data.map(
+        (c: { id: string }) => c.id,
+      );
     expect(await ids('missingEmail=true')).toEqual([without.id]);
     expect(await ids('missingEmail=false')).toEqual([withMail.id]);
     expect(await ids('q=JANSS')).toEqual([without.id]);
@@ -120,7 +207,12 @@ describe('office scoping', () => {
     const client = await createClient();
     expect((await call('getClient', 'GET', `/v1/clients/${client.id}`, undefined, keys.accountantB)).status).toBe(404);
     expect((await patch(client.id, { email: 'x@client.be' }, keys.accountantB)).status).toBe(404);
-    for (const query of ['', `?officeId=${officeA}`, '?missingEmail=true', `?q=${encodeURIComponent(client.companyName)}`]) {
+    for (const query of [
+      '',
+      `?officeId=${officeA}`,
+      '?missingEmail=true',
+      `?q=${encodeURIComponent(client.companyName)}`,
+    ]) {
       const list = await call('listClients', 'GET', `/v1/clients${query}`, undefined, keys.accountantB);
       expect(list.body.data.every((c: { officeId: string }) => c.officeId === officeB)).toBe(true);
     }
@@ -132,7 +224,10 @@ describe('PATCH /v1/clients/:id', () => {
   it('locks the company name while the enterprise number is empty, unless the same edit fills it in', async () => {
     const client = await createClient({ companyName: 'Old Name SRL' });
     const locked = await patch(client.id, { companyName: 'New Name SRL' });
-    expect(locked).toMatchObject({ status: 409, body: { code: 'company_name_locked', errors: [{ path: 'companyName' }] } });
+    expect(locked).toMatchObject({
+      status: 409,
+      body: { code: 'company_name_locked', errors: [{ path: 'companyName' }] },
+    });
     const both = await patch(client.id, { companyName: 'New Name SRL', enterpriseNumber: '0123.456.749' });
     expect(both.status).toBe(200);
     expect(both.body.client).toMatchObject({ companyName: 'New Name SRL', enterpriseNumber: '0123456749' });
@@ -143,16 +238,26 @@ describe('PATCH /v1/clients/:id', () => {
     const client = await createClient();
     expect((await patch(client.id, { enterpriseNumber: '0400123416' })).status).toBe(200);
     const changed = await patch(client.id, { enterpriseNumber: '0876543270' });
-    expect(changed).toMatchObject({ status: 409, body: { code: 'enterprise_number_locked', errors: [{ path: 'enterpriseNumber' }] } });
+    expect(changed).toMatchObject({
+      status: 409,
+      body: { code: 'enterprise_number_locked', errors: [{ path: 'enterpriseNumber' }] },
+    });
     const same = await patch(client.id, { enterpriseNumber: 'BE0400.123.416' });
-    expect(same.body).toMatchObject({ client: { enterpriseNumber: '0400123416' }, warnings: [], impact: { mandates: [] } });
+    expect(same.body).toMatchObject({
+      client: { enterpriseNumber: '0400123416' },
+      warnings: [],
+      impact: { mandates: [] },
+    });
   });
 
   it('refuses an enterprise number another client of the office already has', async () => {
     await createClient({ enterpriseNumber: '0202.239.951' });
     const client = await createClient();
     const res = await patch(client.id, { enterpriseNumber: '0202239951' });
-    expect(res).toMatchObject({ status: 409, body: { code: 'enterprise_number_taken', errors: [{ path: 'enterpriseNumber' }] } });
+    expect(res).toMatchObject({
+      status: 409,
+      body: { code: 'enterprise_number_taken', errors: [{ path: 'enterpriseNumber' }] },
+    });
   });
 
   it('allows a new client code with a warning about the delivery folder, unless another client has it', async () => {
@@ -160,7 +265,9 @@ describe('PATCH /v1/clients/:id', () => {
     const client = await createClient({ clientCode: 'DUP-001' });
     const res = await patch(client.id, { clientCode: 'DUP-002' });
     expect(res.status).toBe(200);
-    expect(res.body.warnings).toEqual([{ code: 'client_code_changed', message: 'future statements land in another delivery folder: DUP-001 → DUP-002' }]);
+    expect(res.body.warnings).toEqual([
+      { code: 'client_code_changed', message: 'future statements land in another delivery folder: DUP-001 → DUP-002' },
+    ]);
     const taken = await patch(client.id, { clientCode: other.clientCode });
     expect(taken).toMatchObject({ status: 409, body: { code: 'client_code_taken', errors: [{ path: 'clientCode' }] } });
   });
@@ -178,9 +285,16 @@ describe('PATCH /v1/clients/:id', () => {
   it('lists every unsigned mandate of the client’s accounts with its actions, only when data changed', async () => {
     const client = await createClient();
     const other = await createClient();
-    const account = async (clientId: string, iban: string) => (await stack.http('POST', `/v1/clients/${clientId}/bank-accounts`, { iban }, { key: keys.accountantA })).body.id as string;
-    const mandate = (bankAccountId: string, status: 'available_online' | 'in_preparation' | 'sent_to_client' | 'problem' | 'signed' | 'active') =>
-      stack.db.prisma.mandate.create({ data: { bankAccountId, managementMode: 'office', status, workflowId: `mandate:${bankAccountId}` } });
+    const account = async (clientId: string, iban: string) =>
+      (await stack.http('POST', `/v1/clients/${clientId}/bank-accounts`, { iban }, { key: keys.accountantA })).body
+        .id as string;
+    const mandate = (
+      bankAccountId: string,
+      status: 'available_online' | 'in_preparation' | 'sent_to_client' | 'problem' | 'signed' | 'active',
+    ) =>
+      stack.db.prisma.mandate.create({
+        data: { bankAccountId, managementMode: 'office', status, workflowId: `mandate:${bankAccountId}` },
+      });
     const online = await mandate(await account(client.id, 'BE53 0689 9999 5053'), 'available_online');
     const problem = await mandate(await account(client.id, 'BE35 3101 2345 6737'), 'problem');
     await mandate(await account(client.id, 'BE09 7341 2345 6757'), 'signed');
@@ -190,8 +304,22 @@ describe('PATCH /v1/clients/:id', () => {
     const res = await patch(client.id, { email: 'accounts@client.be' });
     const actions = ['download', 'sign', 'archive', 'resend'];
     expect(res.body.impact.mandates).toEqual([
-      { id: online.id, bankAccountId: online.bankAccountId, iban: 'BE53068999995053', status: 'available_online', actions, presentedAgain: false },
-      { id: problem.id, bankAccountId: problem.bankAccountId, iban: 'BE35310123456737', status: 'problem', actions, presentedAgain: false },
+      {
+        id: online.id,
+        bankAccountId: online.bankAccountId,
+        iban: 'BE53068999995053',
+        status: 'available_online',
+        actions,
+        presentedAgain: false,
+      },
+      {
+        id: problem.id,
+        bankAccountId: problem.bankAccountId,
+        iban: 'BE35310123456737',
+        status: 'problem',
+        actions,
+        presentedAgain: false,
+      },
     ]);
     expect((await patch(client.id, { email: 'accounts@client.be' })).body.impact.mandates).toEqual([]);
   });
@@ -204,7 +332,11 @@ describe('PATCH /v1/clients/:id', () => {
     await patch(client.id, { companyName: 'Locked' }, stack.operatorKey);
     const trail = await auditOf(client.id);
     expect(trail.map((e) => e.action)).toEqual(['client.create', 'client.update']);
-    expect(trail[1]).toMatchObject({ actorRole: 'operator', actorKeyId: operatorKeyId, details: { changed: ['email', 'language'] } });
+    expect(trail[1]).toMatchObject({
+      actorRole: 'operator',
+      actorKeyId: operatorKeyId,
+      details: { changed: ['email', 'language'] },
+    });
     expect(JSON.stringify(trail)).not.toContain('secret@client.be');
   });
 });
@@ -220,7 +352,16 @@ describe('DELETE /v1/clients/:id', () => {
 
   it('refuses (409, with the counts) a client that still has a bank account, and changes nothing', async () => {
     const client = await createClient();
-    expect((await stack.http('POST', `/v1/clients/${client.id}/bank-accounts`, { iban: 'BE68 5390 0754 7034' }, { key: keys.accountantA })).status).toBe(201);
+    expect(
+      (
+        await stack.http(
+          'POST',
+          `/v1/clients/${client.id}/bank-accounts`,
+          { iban: 'BE68 5390 0754 7034' },
+          { key: keys.accountantA },
+        )
+      ).status,
+    ).toBe(201);
     const res = await call('deleteClient', 'DELETE', `/v1/clients/${client.id}`, undefined, keys.accountantA);
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ code: 'client_in_use', bankAccounts: 1, caroOrders: 0, connections: 0 });
@@ -229,8 +370,12 @@ describe('DELETE /v1/clients/:id', () => {
 
   it('is 404 for another office’s accountant and 403 for support', async () => {
     const client = await createClient();
-    expect((await call('deleteClient', 'DELETE', `/v1/clients/${client.id}`, undefined, keys.accountantB)).status).toBe(404);
-    expect((await call('deleteClient', 'DELETE', `/v1/clients/${client.id}`, undefined, keys.support)).status).toBe(403);
+    expect((await call('deleteClient', 'DELETE', `/v1/clients/${client.id}`, undefined, keys.accountantB)).status).toBe(
+      404,
+    );
+    expect((await call('deleteClient', 'DELETE', `/v1/clients/${client.id}`, undefined, keys.support)).status).toBe(
+      403,
+    );
     expect((await stack.http('GET', `/v1/clients/${client.id}`)).status).toBe(200);
   });
 });

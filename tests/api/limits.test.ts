@@ -33,7 +33,12 @@ describe('limits', () => {
   });
 
   it('refuses a body over 100 kB with 413 problem+json', async () => {
-    const res = await stack.http('POST', '/v1/offices', { name: 'x'.repeat(200_000), language: 'fr', contactEmail: 'a@example.be' }, { key: await stack.key('operator') });
+    const res = await stack.http(
+      'POST',
+      '/v1/offices',
+      { name: 'x'.repeat(200_000), language: 'fr', contactEmail: 'a@example.be' },
+      { key: await stack.key('operator') },
+    );
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ code: 'body_too_large' });
   });
@@ -47,7 +52,18 @@ describe('Temporal down', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     const client = await deadTemporalClient();
-    server = await listen(createApp({ temporal: client, prisma: db.prisma, logger: silentLogger, taskQueue: 'q', temporalTimeoutMs: 500, consentSchedule: DEFAULT_CONSENT_SCHEDULE, webhookSecrets: TEST_WEBHOOK_SECRETS }), { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 100 });
+    server = await listen(
+      createApp({
+        temporal: client,
+        prisma: db.prisma,
+        logger: silentLogger,
+        taskQueue: 'q',
+        temporalTimeoutMs: 500,
+        consentSchedule: DEFAULT_CONSENT_SCHEDULE,
+        webhookSecrets: TEST_WEBHOOK_SECRETS,
+      }),
+      { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 100 },
+    );
     key = (await createApiKey(db.prisma, { name: 'op', role: 'operator' })).key;
   });
   afterAll(async () => {
@@ -57,12 +73,24 @@ describe('Temporal down', () => {
 
   it('answers 503 with Retry-After instead of hanging, and writes nothing', async () => {
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-    const office = (await (await fetch(`${server.url}/v1/offices`, { method: 'POST', headers, body: JSON.stringify({ name: 'O', language: 'fr', contactEmail: 'o@example.be' }) })).json()) as { id: string };
+    const office = (await (
+      await fetch(`${server.url}/v1/offices`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: 'O', language: 'fr', contactEmail: 'o@example.be' }),
+      })
+    ).json()) as { id: string };
     const started = Date.now();
     const res = await fetch(`${server.url}/v1/connections`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ officeId: office.id, provider: 'ponto', ownerLanguage: 'fr', ibans: ['BE68539007547034'], validUntil: new Date(Date.now() + 86_400_000 * 30).toISOString() }),
+      body: JSON.stringify({
+        officeId: office.id,
+        provider: 'ponto',
+        ownerLanguage: 'fr',
+        ibans: ['BE68539007547034'],
+        validUntil: new Date(Date.now() + 86_400_000 * 30).toISOString(),
+      }),
     });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('5');
@@ -78,13 +106,31 @@ describe('Temporal down', () => {
       return { status: res.status, body: (await res.json()) as any };
     };
     const office = await post('/v1/offices', { name: 'O', language: 'fr', contactEmail: 'o@example.be' });
-    const client = await post('/v1/clients', { officeId: office.body.id, companyName: 'C', clientCode: 'C-1', email: 'c@example.be', language: 'fr' });
+    const client = await post('/v1/clients', {
+      officeId: office.body.id,
+      companyName: 'C',
+      clientCode: 'C-1',
+      email: 'c@example.be',
+      language: 'fr',
+    });
     const account = await post(`/v1/clients/${client.body.id}/bank-accounts`, { iban: 'BE35 3101 2345 6737' });
     const mandate = await post('/v1/mandates', { bankAccountIds: [account.body.id], managementMode: 'service' });
     expect(mandate).toMatchObject({ status: 503, body: { code: 'temporal_unavailable' } });
     // The order is kept: the next order of the account starts its workflow (tests/e2e/mandate-journey.test.ts).
-    expect(await db.prisma.mandate.findMany({ where: { bankAccountId: account.body.id } })).toMatchObject([{ status: 'registered' }]);
-    const caro = await post('/v1/caro-orders', { orders: [{ clientId: client.body.id, bankAccountId: account.body.id, clientReference: 'REF-1', cardholderEmail: 'h@example.be', cardholderLanguage: 'fr' }] });
+    expect(await db.prisma.mandate.findMany({ where: { bankAccountId: account.body.id } })).toMatchObject([
+      { status: 'registered' },
+    ]);
+    const caro = await post('/v1/caro-orders', {
+      orders: [
+        {
+          clientId: client.body.id,
+          bankAccountId: account.body.id,
+          clientReference: 'REF-1',
+          cardholderEmail: 'h@example.be',
+          cardholderLanguage: 'fr',
+        },
+      ],
+    });
     expect(caro).toMatchObject({ status: 503, body: { code: 'temporal_unavailable' } });
     expect(await db.prisma.caroOrder.count()).toBe(0);
   });

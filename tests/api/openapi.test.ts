@@ -45,7 +45,9 @@ describe('/openapi.json', () => {
       }
       if (route.body) expect(op.requestBody.content['application/json'].schema).toBeDefined();
     }
-    const documented = Object.entries(document.paths).filter(([path]) => !path.startsWith('/v1/webhooks/')).flatMap(([, methods]) => Object.keys(methods as object));
+    const documented = Object.entries(document.paths)
+      .filter(([path]) => !path.startsWith('/v1/webhooks/'))
+      .flatMap(([, methods]) => Object.keys(methods as object));
     expect(documented).toHaveLength(apiRoutes.length);
   });
 
@@ -69,22 +71,25 @@ describe('/openapi.json', () => {
   });
 });
 
-describe.skipIf(browserSkipReason !== undefined)(`/docs in a real browser${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`, () => {
-  it('renders every operation, readable without scripts', async () => {
-    const browser = await launchChromium();
-    try {
-      const page = await browser.newPage({ javaScriptEnabled: false });
-      const res = await page.goto(`${stack.api.url}/docs`);
-      expect(res?.status()).toBe(200);
-      expect(await page.locator('h1').innerText()).toBe('Bank-feed onboarding API');
-      for (const route of apiRoutes) {
-        const section = page.locator(`section#${route.operationId}`);
-        expect(await section.count(), route.operationId).toBe(1);
-        expect(await section.locator('h3').innerText()).toContain(route.method.toUpperCase());
+describe.skipIf(browserSkipReason !== undefined)(
+  `/docs in a real browser${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
+  () => {
+    it('renders every operation, readable without scripts', async () => {
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage({ javaScriptEnabled: false });
+        const res = await page.goto(`${stack.api.url}/docs`);
+        expect(res?.status()).toBe(200);
+        expect(await page.locator('h1').innerText()).toBe('Bank-feed onboarding API');
+        for (const route of apiRoutes) {
+          const section = page.locator(`section#${route.operationId}`);
+          expect(await section.count(), route.operationId).toBe(1);
+          expect(await section.locator('h3').innerText()).toContain(route.method.toUpperCase());
+        }
+        await page.screenshot({ path: join(mkdtempSync(join(tmpdir(), 'docs-')), 'docs.png'), fullPage: true });
+      } finally {
+        await browser.close();
       }
-      await page.screenshot({ path: join(mkdtempSync(join(tmpdir(), 'docs-')), 'docs.png'), fullPage: true });
-    } finally {
-      await browser.close();
-    }
-  });
-});
+    });
+  },
+);

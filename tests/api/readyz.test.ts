@@ -21,13 +21,30 @@ afterAll(async () => {
 });
 
 async function readyz(temporalAddress: string, databaseUrl?: string) {
-  const client = createTemporalClient({ TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'q', TEMPORAL_TLS: false });
+  const client = createTemporalClient({
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: 'q',
+    TEMPORAL_TLS: false,
+  });
   const prisma = databaseUrl ? createPrisma(databaseUrl) : db.prisma;
-  const app = createApp({ temporal: client, prisma, logger: silentLogger, taskQueue: 'q', temporalTimeoutMs: 1_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, webhookSecrets: TEST_WEBHOOK_SECRETS });
+  const app = createApp({
+    temporal: client,
+    prisma,
+    logger: silentLogger,
+    taskQueue: 'q',
+    temporalTimeoutMs: 1_000,
+    consentSchedule: DEFAULT_CONSENT_SCHEDULE,
+    webhookSecrets: TEST_WEBHOOK_SECRETS,
+  });
   const server = await listen(app, { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 100 });
   try {
     const res = await fetch(`${server.url}/readyz`);
-    return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { checks: Record<string, { ok: boolean; error?: string }> } };
+    return {
+      status: res.status,
+      retryAfter: res.headers.get('retry-after'),
+      body: (await res.json()) as { checks: Record<string, { ok: boolean; error?: string }> },
+    };
   } finally {
     await server.close();
     // Against a dead address the SDK's retry interceptor still has retries queued: closing the
@@ -61,7 +78,15 @@ describe('GET /readyz', () => {
 
   it('/healthz answers without asking anyone', async () => {
     const client = await deadTemporalClient();
-    const app = createApp({ temporal: client, prisma: db.prisma, logger: silentLogger, taskQueue: 'q', temporalTimeoutMs: 1_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, webhookSecrets: TEST_WEBHOOK_SECRETS });
+    const app = createApp({
+      temporal: client,
+      prisma: db.prisma,
+      logger: silentLogger,
+      taskQueue: 'q',
+      temporalTimeoutMs: 1_000,
+      consentSchedule: DEFAULT_CONSENT_SCHEDULE,
+      webhookSecrets: TEST_WEBHOOK_SECRETS,
+    });
     const server = await listen(app, { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 100 });
     const res = await fetch(`${server.url}/healthz`); // never touches Temporal: the lazy connection stays unopened
     await server.close();

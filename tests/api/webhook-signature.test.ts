@@ -27,7 +27,10 @@ describe('webhook signature', () => {
     expect(header.split(',')).toHaveLength(3);
     expect(verifyWebhook(SECRET, BODY, header, { now: NOW }).ok).toBe(true);
     expect(verifyWebhook(OLD_SECRET, BODY, header, { now: NOW }).ok).toBe(true);
-    expect(verifyWebhook('whsec-unrelated-0123456789abcdef01234567', BODY, header, { now: NOW })).toMatchObject({ ok: false, code: 'invalid_signature' });
+    expect(verifyWebhook('whsec-unrelated-0123456789abcdef01234567', BODY, header, { now: NOW })).toMatchObject({
+      ok: false,
+      code: 'invalid_signature',
+    });
   });
 
   it.each([
@@ -44,9 +47,12 @@ describe('webhook signature', () => {
   });
 
   it('allows 5 minutes of clock difference either way, and no more', () => {
-    for (const skew of [-300, 0, 300]) expect(verifyWebhook(SECRET, BODY, signWebhook(SECRET, BODY, T + skew), { now: NOW }).ok, `${skew} s`).toBe(true);
+    for (const skew of [-300, 0, 300])
+      expect(verifyWebhook(SECRET, BODY, signWebhook(SECRET, BODY, T + skew), { now: NOW }).ok, `${skew} s`).toBe(true);
     for (const skew of [-360, -301, 301, 360]) {
-      expect(verifyWebhook(SECRET, BODY, signWebhook(SECRET, BODY, T + skew), { now: NOW }), `${skew} s`).toMatchObject({ ok: false, code: 'signature_expired' });
+      expect(verifyWebhook(SECRET, BODY, signWebhook(SECRET, BODY, T + skew), { now: NOW }), `${skew} s`).toMatchObject(
+        { ok: false, code: 'signature_expired' },
+      );
     }
   });
 

@@ -23,7 +23,15 @@ beforeAll(async () => {
   stack = await startTestStack(temporal);
   const client = await deadTemporalClient();
   const logger = pino({ level: 'debug' }, { write: (line: string) => void downLogs.push(line) });
-  const app = createApp({ temporal: client, prisma: stack.db.prisma, logger, taskQueue: 'q', temporalTimeoutMs: 500, consentSchedule: DEFAULT_CONSENT_SCHEDULE, webhookSecrets: TEST_WEBHOOK_SECRETS });
+  const app = createApp({
+    temporal: client,
+    prisma: stack.db.prisma,
+    logger,
+    taskQueue: 'q',
+    temporalTimeoutMs: 500,
+    consentSchedule: DEFAULT_CONSENT_SCHEDULE,
+    webhookSecrets: TEST_WEBHOOK_SECRETS,
+  });
   down = await listen(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 100 });
 });
 afterAll(async () => {
@@ -32,9 +40,16 @@ afterAll(async () => {
   await temporal?.teardown();
 });
 
-const event = (type: string, data: Record<string, unknown>, eventId = `evt-${randomUUID()}`) => ({ eventId, type, occurredAt: new Date().toISOString(), data });
-const stored = (provider: string, eventId: string) => stack.db.prisma.webhookEvent.count({ where: { provider, eventId } });
-const webhookAudits = (resourceId: string) => stack.db.prisma.auditEvent.findMany({ where: { resourceId, actorRole: 'webhook' }, orderBy: { at: 'asc' } });
+const event = (type: string, data: Record<string, unknown>, eventId = `evt-${randomUUID()}`) => ({
+  eventId,
+  type,
+  occurredAt: new Date().toISOString(),
+  data,
+});
+const stored = (provider: string, eventId: string) =>
+  stack.db.prisma.webhookEvent.count({ where: { provider, eventId } });
+const webhookAudits = (resourceId: string) =>
+  stack.db.prisma.auditEvent.findMany({ where: { resourceId, actorRole: 'webhook' }, orderBy: { at: 'asc' } });
 const connectionRow = (id: string) => stack.db.prisma.connection.findUniqueOrThrow({ where: { id } });
 
 /** Sends to the API whose Temporal is down, signed like the stack's helper does. */
@@ -42,7 +57,10 @@ async function postToDown(provider: string, body: unknown) {
   const raw = JSON.stringify(body);
   const res = await fetch(`${down.url}/v1/webhooks/${provider}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(TEST_WEBHOOK_SECRETS.aggregator, raw, Math.floor(Date.now() / 1000)) },
+    headers: {
+      'content-type': 'application/json',
+      [SIGNATURE_HEADER]: signWebhook(TEST_WEBHOOK_SECRETS.aggregator, raw, Math.floor(Date.now() / 1000)),
+    },
     body: raw,
   });
   return { status: res.status, headers: res.headers, body: await res.json() };
@@ -56,18 +74,45 @@ function expectProblem(res: { status: number; headers: Headers; body: any }, sta
 
 let office: string | undefined;
 async function registerConnection(validUntil = new Date(Date.now() + 40 * DAY)): Promise<string> {
-  office ??= (await stack.http('POST', '/v1/offices', { name: 'Fiduciaire Dupont', language: 'fr', contactEmail: 'office@example.be' })).body.id;
-  const created = await stack.http('POST', '/v1/connections', { officeId: office, provider: 'ponto', ownerLanguage: 'fr', ibans: ['BE68539007547034'], validUntil: validUntil.toISOString() });
+  office ??= (
+    await stack.http('POST', '/v1/offices', {
+      name: 'Fiduciaire Dupont',
+      language: 'fr',
+      contactEmail: 'office@example.be',
+    })
+  ).body.id;
+  const created = await stack.http('POST', '/v1/connections', {
+    officeId: office,
+    provider: 'ponto',
+    ownerLanguage: 'fr',
+    ibans: ['BE68539007547034'],
+    validUntil: validUntil.toISOString(),
+  });
   expect(created.status).toBe(202);
   return created.body.id;
 }
 
 /** A mandate in service mode for a new client and account of `iban`, with its running workflow. */
 async function orderMandate(iban = 'BE68 5390 0754 7034'): Promise<string> {
-  office ??= (await stack.http('POST', '/v1/offices', { name: 'Fiduciaire Dupont', language: 'fr', contactEmail: 'office@example.be' })).body.id;
-  const client = await stack.http('POST', '/v1/clients', { officeId: office, companyName: 'Brasserie SRL', clientCode: `C-${randomUUID()}`, email: 'client@example.be', language: 'fr' });
+  office ??= (
+    await stack.http('POST', '/v1/offices', {
+      name: 'Fiduciaire Dupont',
+      language: 'fr',
+      contactEmail: 'office@example.be',
+    })
+  ).body.id;
+  const client = await stack.http('POST', '/v1/clients', {
+    officeId: office,
+    companyName: 'Brasserie SRL',
+    clientCode: `C-${randomUUID()}`,
+    email: 'client@example.be',
+    language: 'fr',
+  });
   const account = await stack.http('POST', `/v1/clients/${client.body.id}/bank-accounts`, { iban });
-  const ordered = await stack.http('POST', '/v1/mandates', { bankAccountIds: [account.body.id], managementMode: 'service' });
+  const ordered = await stack.http('POST', '/v1/mandates', {
+    bankAccountIds: [account.body.id],
+    managementMode: 'service',
+  });
   expect(ordered.status).toBe(202);
   return ordered.body.data[0].mandate.id;
 }
@@ -83,10 +128,19 @@ describe('mandate reports from the e-signature provider and the bank', () => {
     const id = await orderMandate();
     await mandateStatus(id, 'sent_to_client');
     const signed = event('mandate.signed', { mandateId: id });
-    expect(await stack.webhook('esign', signed)).toMatchObject({ status: 202, body: { status: 'accepted', handled: true } });
+    expect(await stack.webhook('esign', signed)).toMatchObject({
+      status: 202,
+      body: { status: 'accepted', handled: true },
+    });
     expect((await stack.webhook('esign', signed)).body).toEqual({ status: 'duplicate' });
     await mandateStatus(id, 'bank_processing');
-    expect(await webhookAudits(id)).toMatchObject([{ action: 'webhook.esign.mandate.signed', resourceType: 'mandate', details: { eventId: signed.eventId, report: 'signed' } }]);
+    expect(await webhookAudits(id)).toMatchObject([
+      {
+        action: 'webhook.esign.mandate.signed',
+        resourceType: 'mandate',
+        details: { eventId: signed.eventId, report: 'signed' },
+      },
+    ]);
   });
 
   it('records a report about a mandate that has ended and changes nothing', async () => {
@@ -95,7 +149,9 @@ describe('mandate reports from the e-signature provider and the bank', () => {
     expect((await stack.http('POST', `/v1/mandates/${id}/archive`, { reason: 'client left' })).status).toBe(202);
     const late = await stack.webhook('esign', event('mandate.signed', { mandateId: id }));
     expect(late).toMatchObject({ status: 202, body: { handled: true } });
-    expect((await webhookAudits(id)).at(-1)).toMatchObject({ details: { report: 'signed', ignored: 'the mandate is archived' } });
+    expect((await webhookAudits(id)).at(-1)).toMatchObject({
+      details: { report: 'signed', ignored: 'the mandate is archived' },
+    });
     expect((await stack.http('GET', `/v1/mandates/${id}`)).body.status).toBe('archived');
   });
 
@@ -116,7 +172,14 @@ describe('webhook signature over HTTP', () => {
     expect(await stored('aggregator', sent.eventId)).toBe(1);
     expect((await connectionRow(id)).status).toBe('access_lost');
     expect(await webhookAudits(id)).toMatchObject([
-      { actorRole: 'webhook', actorKeyId: null, action: 'webhook.aggregator.connection.status_changed', resourceType: 'connection', resourceId: id, details: { eventId: sent.eventId, status: 'access_lost' } },
+      {
+        actorRole: 'webhook',
+        actorKeyId: null,
+        action: 'webhook.aggregator.connection.status_changed',
+        resourceType: 'connection',
+        resourceId: id,
+        details: { eventId: sent.eventId, status: 'access_lost' },
+      },
     ]);
   });
 
@@ -124,7 +187,11 @@ describe('webhook signature over HTTP', () => {
   it.each([
     ['a wrong secret', 'invalid_signature', () => ({ secret: 'not-the-aggregator-secret-0123456789abcdef' })],
     ["another provider's secret", 'invalid_signature', () => ({ secret: TEST_WEBHOOK_SECRETS.caro })],
-    ['a tampered body', 'invalid_signature', (signed: string) => ({ signedBody: signed.replace('access_lost', 'journal_missing') })],
+    [
+      'a tampered body',
+      'invalid_signature',
+      (signed: string) => ({ signedBody: signed.replace('access_lost', 'journal_missing') }),
+    ],
     ['no header', 'invalid_signature', () => ({ signature: null })],
     ['a garbled header', 'invalid_signature', () => ({ signature: 'sha256=deadbeef' })],
     ['a timestamp 6 minutes old', 'signature_expired', () => ({ timestamp: now() - 360 })],
@@ -141,9 +208,13 @@ describe('webhook signature over HTTP', () => {
 
   it('accepts a header with two v1 values (the provider rotating its secret)', async () => {
     const id = await registerConnection();
-    const res = await stack.webhook('aggregator', event('connection.status_changed', { connectionId: id, status: 'journal_missing' }), {
-      secret: ['the-previous-aggregator-secret-0123456789ab', TEST_WEBHOOK_SECRETS.aggregator],
-    });
+    const res = await stack.webhook(
+      'aggregator',
+      event('connection.status_changed', { connectionId: id, status: 'journal_missing' }),
+      {
+        secret: ['the-previous-aggregator-secret-0123456789ab', TEST_WEBHOOK_SECRETS.aggregator],
+      },
+    );
     expect(res.status).toBe(202);
   });
 });
@@ -157,22 +228,42 @@ describe('webhook body', () => {
 
   it('answers a schema failure with 400 naming the field', async () => {
     const id = await registerConnection();
-    const bad = await stack.webhook('aggregator', event('consent.renewed', { connectionId: id, validUntil: 'next year' }));
+    const bad = await stack.webhook(
+      'aggregator',
+      event('consent.renewed', { connectionId: id, validUntil: 'next year' }),
+    );
     expectProblem(bad, 400, 'validation_failed');
     expect(bad.body.errors).toEqual([expect.objectContaining({ in: 'body', path: 'data.validUntil' })]);
-    const noId = await stack.webhook('aggregator', { type: 'consent.renewed', occurredAt: new Date().toISOString(), data: {} });
+    const noId = await stack.webhook('aggregator', {
+      type: 'consent.renewed',
+      occurredAt: new Date().toISOString(),
+      data: {},
+    });
     expectProblem(noId, 400, 'validation_failed');
     expect(noId.body.errors.map((e: { path: string }) => e.path)).toContain('eventId');
   });
 
   it('refuses what PostgreSQL cannot store or the parser cannot read, storing nothing', async () => {
     const before = await stack.db.prisma.webhookEvent.count();
-    const nul = await stack.webhook('esign', JSON.stringify(event('mandate.signed', { mandateId: randomUUID() })).replace('"data":{', '"data":{"note":"a\\u0000b",'));
+    const nul = await stack.webhook(
+      'esign',
+      JSON.stringify(event('mandate.signed', { mandateId: randomUUID() })).replace(
+        '"data":{',
+        '"data":{"note":"a\\u0000b",',
+      ),
+    );
     expectProblem(nul, 400, 'validation_failed');
     expect(nul.body.errors[0].path).toBe('data.note');
     expectProblem(await stack.webhook('esign', '[]'), 400, 'validation_failed');
     expectProblem(await stack.webhook('esign', ''), 400, 'malformed_body');
-    expectProblem(await stack.webhook('esign', JSON.stringify(event('mandate.signed', { mandateId: randomUUID(), pad: 'x'.repeat(300_000) }))), 413, 'body_too_large');
+    expectProblem(
+      await stack.webhook(
+        'esign',
+        JSON.stringify(event('mandate.signed', { mandateId: randomUUID(), pad: 'x'.repeat(300_000) })),
+      ),
+      413,
+      'body_too_large',
+    );
     expect(await stack.db.prisma.webhookEvent.count()).toBe(before);
   });
 
@@ -189,12 +280,23 @@ describe('webhook body', () => {
     const sent = event('consent.revoked', { connectionId: randomUUID() });
     expectProblem(await stack.webhook('aggregator', sent), 422, 'unknown_event_type');
     expect(await stored('aggregator', sent.eventId)).toBe(0);
-    expectProblem(await stack.webhook('esign', event('caro.activated', { orderId: randomUUID() })), 422, 'unknown_event_type');
-    expectProblem(await stack.webhook('paypal', event('mandate.signed', { mandateId: randomUUID() })), 404, 'unknown_provider');
+    expectProblem(
+      await stack.webhook('esign', event('caro.activated', { orderId: randomUUID() })),
+      422,
+      'unknown_event_type',
+    );
+    expectProblem(
+      await stack.webhook('paypal', event('mandate.signed', { mandateId: randomUUID() })),
+      404,
+      'unknown_provider',
+    );
   });
 
   it('answers an unknown connection with 422 and keeps no event row, so that a retry is processed', async () => {
-    const sent = event('consent.renewed', { connectionId: randomUUID(), validUntil: new Date(Date.now() + 90 * DAY).toISOString() });
+    const sent = event('consent.renewed', {
+      connectionId: randomUUID(),
+      validUntil: new Date(Date.now() + 90 * DAY).toISOString(),
+    });
     expectProblem(await stack.webhook('aggregator', sent), 422, 'unknown_connection');
     expect(await stored('aggregator', sent.eventId)).toBe(0);
   });
@@ -205,7 +307,14 @@ describe('webhook de-duplication', () => {
     const id = await registerConnection();
     const first = event('connection.status_changed', { connectionId: id, status: 'access_lost' });
     expect((await stack.webhook('aggregator', first)).status).toBe(202);
-    expect((await stack.webhook('aggregator', event('connection.status_changed', { connectionId: id, status: 'journal_missing' }))).status).toBe(202);
+    expect(
+      (
+        await stack.webhook(
+          'aggregator',
+          event('connection.status_changed', { connectionId: id, status: 'journal_missing' }),
+        )
+      ).status,
+    ).toBe(202);
 
     const again = await stack.webhook('aggregator', first);
     expect(again.status).toBe(200);
@@ -229,7 +338,18 @@ describe('webhook de-duplication', () => {
     expect((await stack.webhook('esign', event('mandate.signed', { mandateId }, eventId))).status).toBe(202);
     expect((await stack.webhook('banklink', event('bank.mandate_accepted', { mandateId }, eventId))).status).toBe(202);
     await mandateStatus(mandateId, 'active');
-    expect((await stack.webhook('aggregator', event('connection.status_changed', { connectionId: await registerConnection(), status: 'access_lost' }, eventId))).status).toBe(202);
+    expect(
+      (
+        await stack.webhook(
+          'aggregator',
+          event(
+            'connection.status_changed',
+            { connectionId: await registerConnection(), status: 'access_lost' },
+            eventId,
+          ),
+        )
+      ).status,
+    ).toBe(202);
   });
 });
 
@@ -238,7 +358,9 @@ describe('consent renewal from the aggregator', () => {
     const id = await registerConnection();
     const newer = new Date(Date.now() + 130 * DAY).toISOString();
     const older = new Date(Date.now() + 100 * DAY).toISOString();
-    expect((await stack.webhook('aggregator', event('consent.renewed', { connectionId: id, validUntil: newer }))).status).toBe(202);
+    expect(
+      (await stack.webhook('aggregator', event('consent.renewed', { connectionId: id, validUntil: newer }))).status,
+    ).toBe(202);
     const stale = await stack.webhook('aggregator', event('consent.renewed', { connectionId: id, validUntil: older }));
     expect(stale.status).toBe(202);
 
@@ -248,17 +370,34 @@ describe('consent renewal from the aggregator', () => {
       return res.body.workflow.state?.validUntil === newer ? res.body.workflow.state : undefined;
     }, 'the renewal to reach the workflow');
     expect(state).toMatchObject({ validUntil: newer, phase: 'waiting' });
-    expect((await webhookAudits(id)).map((a) => a.details)).toMatchObject([{ outcome: 'renewed' }, { outcome: 'stale' }]);
+    expect((await webhookAudits(id)).map((a) => a.details)).toMatchObject([
+      { outcome: 'renewed' },
+      { outcome: 'stale' },
+    ]);
   });
 
   it('lifts the deadline statuses only: a missing journal stays; a deadline within 15 days expires soon', async () => {
     const id = await registerConnection();
     await stack.db.prisma.connection.update({ where: { id }, data: { status: 'journal_missing' } });
-    expect((await stack.webhook('aggregator', event('consent.renewed', { connectionId: id, validUntil: new Date(Date.now() + 90 * DAY).toISOString() }))).status).toBe(202);
+    expect(
+      (
+        await stack.webhook(
+          'aggregator',
+          event('consent.renewed', { connectionId: id, validUntil: new Date(Date.now() + 90 * DAY).toISOString() }),
+        )
+      ).status,
+    ).toBe(202);
     expect(await connectionRow(id)).toMatchObject({ status: 'journal_missing' });
     const other = await registerConnection(new Date(Date.now() + 5 * DAY));
     await stack.db.prisma.connection.update({ where: { id: other }, data: { status: 'expired' } });
-    expect((await stack.webhook('aggregator', event('consent.renewed', { connectionId: other, validUntil: new Date(Date.now() + 10 * DAY).toISOString() }))).status).toBe(202);
+    expect(
+      (
+        await stack.webhook(
+          'aggregator',
+          event('consent.renewed', { connectionId: other, validUntil: new Date(Date.now() + 10 * DAY).toISOString() }),
+        )
+      ).status,
+    ).toBe(202);
     expect(await connectionRow(other)).toMatchObject({ status: 'expires_soon' });
   });
 
@@ -284,7 +423,10 @@ describe('consent renewal from the aggregator', () => {
 
 describe('CARO events', () => {
   it('are validated', async () => {
-    const res = await stack.webhook('caro', event('caro.activation_failed', { orderId: randomUUID(), reason: 'card_expired' }));
+    const res = await stack.webhook(
+      'caro',
+      event('caro.activation_failed', { orderId: randomUUID(), reason: 'card_expired' }),
+    );
     expectProblem(res, 400, 'validation_failed');
     expect(res.body.errors[0].path).toBe('data.reason');
   });
@@ -312,19 +454,34 @@ describe('webhook logs', () => {
   it('name provider, event id, type and resource, never the payload', async () => {
     const connectionId = await registerConnection();
     // A status change needs no Temporal: the API whose Temporal is down takes it.
-    const sent = event('connection.status_changed', { connectionId, status: 'journal_missing', note: 'marker-do-not-log' });
+    const sent = event('connection.status_changed', {
+      connectionId,
+      status: 'journal_missing',
+      note: 'marker-do-not-log',
+    });
     const res = await postToDown('aggregator', sent);
     expect(res.status).toBe(202);
     const card = JSON.stringify(event('caro.activated', { orderId: randomUUID(), note: '4111 1111 1111 1111' }));
     const refused = await fetch(`${down.url}/v1/webhooks/caro`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(TEST_WEBHOOK_SECRETS.caro, card, Math.floor(Date.now() / 1000)) },
+      headers: {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER]: signWebhook(TEST_WEBHOOK_SECRETS.caro, card, Math.floor(Date.now() / 1000)),
+      },
       body: card,
     });
     expect(refused.status).toBe(400);
 
-    const accepted = downLogs.map((l) => JSON.parse(l)).find((l) => l.msg === 'webhook accepted' && l.eventId === sent.eventId);
-    expect(accepted).toMatchObject({ provider: 'aggregator', eventId: sent.eventId, type: 'connection.status_changed', resourceId: connectionId, handled: true });
+    const accepted = downLogs
+      .map((l) => JSON.parse(l))
+      .find((l) => l.msg === 'webhook accepted' && l.eventId === sent.eventId);
+    expect(accepted).toMatchObject({
+      provider: 'aggregator',
+      eventId: sent.eventId,
+      type: 'connection.status_changed',
+      resourceId: connectionId,
+      handled: true,
+    });
     expect(downLogs.join('\n')).not.toMatch(/marker-do-not-log|4111/);
   });
 });

@@ -47,8 +47,16 @@ describe('bankForIban', () => {
   });
 
   it('gives a foreign IBAN its country and first BBAN characters as bank code', () => {
-    expect(bankForIban('nl91 abna 0417 1643 00')).toEqual({ bankCode: 'NLABNA', bankName: 'Unknown bank', isKbcGroup: false });
-    expect(bankForIban('DE89370400440532013000')).toEqual({ bankCode: 'DE3704', bankName: 'Unknown bank', isKbcGroup: false });
+    expect(bankForIban('nl91 abna 0417 1643 00')).toEqual({
+      bankCode: 'NLABNA',
+      bankName: 'Unknown bank',
+      isKbcGroup: false,
+    });
+    expect(bankForIban('DE89370400440532013000')).toEqual({
+      bankCode: 'DE3704',
+      bankName: 'Unknown bank',
+      isKbcGroup: false,
+    });
   });
 
   it('refuses an IBAN whose check digits do not match', () => {
@@ -56,7 +64,9 @@ describe('bankForIban', () => {
   });
 
   it('lists every code once, within 000–999', () => {
-    const codes = BELGIAN_BANKS.flatMap((bank) => bank.codes.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, i) => from + i)));
+    const codes = BELGIAN_BANKS.flatMap((bank) =>
+      bank.codes.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, i) => from + i)),
+    );
     expect(new Set(codes).size).toBe(codes.length);
     expect(codes.every((code) => code >= 0 && code <= 999)).toBe(true);
   });

@@ -73,14 +73,24 @@ describe('embedded PostgreSQL (PGlite over a socket)', () => {
           name: 'Fiduciaire Dupont',
           language: 'fr',
           contactEmail: 'office@example.test',
-          clients: { create: { companyName: 'ACME SA', clientCode: 'C001', language: 'nl', enterpriseNumber: '0403170701' } },
+          clients: {
+            create: { companyName: 'ACME SA', clientCode: 'C001', language: 'nl', enterpriseNumber: '0403170701' },
+          },
         },
         include: { clients: true },
       });
       expect(office.id).toMatch(/^[0-9a-f-]{36}$/);
       const clientId = office.clients[0]!.id;
       await prisma.connection.create({
-        data: { officeId: office.id, clientId, ownerLanguage: 'fr', provider: 'sandbox', ibans: ['BE68539007547034'], validUntil: new Date('2030-01-01T00:00:00Z'), workflowId: 'wf-1' },
+        data: {
+          officeId: office.id,
+          clientId,
+          ownerLanguage: 'fr',
+          provider: 'sandbox',
+          ibans: ['BE68539007547034'],
+          validUntil: new Date('2030-01-01T00:00:00Z'),
+          workflowId: 'wf-1',
+        },
       });
       await prisma.webhookEvent.create({ data: { provider: 'sandbox', eventId: 'e1', payload: { a: [1, 'x'] } } });
 
@@ -90,7 +100,11 @@ describe('embedded PostgreSQL (PGlite over a socket)', () => {
         prisma.webhookEvent.findMany(),
         prisma.client.count(),
       ]);
-      expect(connections[0]).toMatchObject({ ibans: ['BE68539007547034'], status: 'connected', validUntil: new Date('2030-01-01T00:00:00Z') });
+      expect(connections[0]).toMatchObject({
+        ibans: ['BE68539007547034'],
+        status: 'connected',
+        validUntil: new Date('2030-01-01T00:00:00Z'),
+      });
       expect(events[0]?.payload).toEqual({ a: [1, 'x'] });
       expect(count).toBe(1);
 
@@ -98,7 +112,9 @@ describe('embedded PostgreSQL (PGlite over a socket)', () => {
       await expect(
         prisma.$transaction(async (tx) => {
           await tx.client.update({ where: { id: clientId }, data: { email: 'acme@example.test' } });
-          await tx.client.create({ data: { officeId: office.id, companyName: 'Dup', clientCode: 'C001', language: 'fr' } });
+          await tx.client.create({
+            data: { officeId: office.id, companyName: 'Dup', clientCode: 'C001', language: 'fr' },
+          });
         }),
       ).rejects.toMatchObject({ code: 'P2002' });
       expect((await prisma.client.findUniqueOrThrow({ where: { id: clientId } })).email).toBeNull();

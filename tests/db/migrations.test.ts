@@ -21,8 +21,19 @@ interface Backend {
 
 const schemaFile = new URL('../../prisma/schema.prisma', import.meta.url);
 const TABLES = [
-  'api_keys', 'audit_events', 'bank_accounts', 'caro_orders', 'clients', 'connections', 'email_outbox',
-  'idempotency_records', 'mandates', 'offices', 'reminders_sent', 'webhook_events', '_prisma_migrations',
+  'api_keys',
+  'audit_events',
+  'bank_accounts',
+  'caro_orders',
+  'clients',
+  'connections',
+  'email_outbox',
+  'idempotency_records',
+  'mandates',
+  'offices',
+  'reminders_sent',
+  'webhook_events',
+  '_prisma_migrations',
 ];
 
 const pglite: Backend = { name: 'embedded PGlite', create: () => startEmbeddedPostgres() };
@@ -65,17 +76,47 @@ async function expectPrismaHistory(url: string, names: string[]): Promise<void> 
   expect(columns).toEqual([
     { column_name: 'id', data_type: 'character varying', len: 36, is_nullable: 'NO', column_default: null },
     { column_name: 'checksum', data_type: 'character varying', len: 64, is_nullable: 'NO', column_default: null },
-    { column_name: 'finished_at', data_type: 'timestamp with time zone', len: null, is_nullable: 'YES', column_default: null },
-    { column_name: 'migration_name', data_type: 'character varying', len: 255, is_nullable: 'NO', column_default: null },
+    {
+      column_name: 'finished_at',
+      data_type: 'timestamp with time zone',
+      len: null,
+      is_nullable: 'YES',
+      column_default: null,
+    },
+    {
+      column_name: 'migration_name',
+      data_type: 'character varying',
+      len: 255,
+      is_nullable: 'NO',
+      column_default: null,
+    },
     { column_name: 'logs', data_type: 'text', len: null, is_nullable: 'YES', column_default: null },
-    { column_name: 'rolled_back_at', data_type: 'timestamp with time zone', len: null, is_nullable: 'YES', column_default: null },
-    { column_name: 'started_at', data_type: 'timestamp with time zone', len: null, is_nullable: 'NO', column_default: 'now()' },
+    {
+      column_name: 'rolled_back_at',
+      data_type: 'timestamp with time zone',
+      len: null,
+      is_nullable: 'YES',
+      column_default: null,
+    },
+    {
+      column_name: 'started_at',
+      data_type: 'timestamp with time zone',
+      len: null,
+      is_nullable: 'NO',
+      column_default: 'now()',
+    },
     { column_name: 'applied_steps_count', data_type: 'integer', len: null, is_nullable: 'NO', column_default: '0' },
   ]);
-  const rows = await query<{ id: string; checksum: string; migration_name: string; started_at: Date; finished_at: Date | null; logs: string | null; rolled_back_at: Date | null; applied_steps_count: number }>(
-    url,
-    'SELECT * FROM "_prisma_migrations" ORDER BY migration_name',
-  );
+  const rows = await query<{
+    id: string;
+    checksum: string;
+    migration_name: string;
+    started_at: Date;
+    finished_at: Date | null;
+    logs: string | null;
+    rolled_back_at: Date | null;
+    applied_steps_count: number;
+  }>(url, 'SELECT * FROM "_prisma_migrations" ORDER BY migration_name');
   expect(rows.map((r) => r.migration_name)).toEqual(names);
   for (const row of rows) {
     const sql = await readFile(join(defaultMigrationsDir(), row.migration_name, 'migration.sql'), 'utf8');
@@ -95,7 +136,10 @@ function migrationSuite(backend: Backend): void {
     beforeAll(async () => {
       db = await backend.create();
       const entries = await readdir(defaultMigrationsDir(), { withFileTypes: true });
-      names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+      names = entries
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort();
     });
     afterAll(async () => {
       await db?.stop();
@@ -106,7 +150,10 @@ function migrationSuite(backend: Backend): void {
       const started = Date.now();
       expect(await applyMigrations(db.url)).toEqual(names);
       console.log(`${backend.name}: ${names.length} migration(s) applied in ${Date.now() - started} ms`);
-      const tables = await query<{ table_name: string }>(db.url, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
+      const tables = await query<{ table_name: string }>(
+        db.url,
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+      );
       expect(tables.map((t) => t.table_name).sort()).toEqual([...TABLES].sort());
     });
 
@@ -114,14 +161,16 @@ function migrationSuite(backend: Backend): void {
       await expectPrismaHistory(db.url, names);
     });
 
-    it('leaves nothing for Prisma\'s own migrate deploy (schema engine) to apply', async () => {
+    it("leaves nothing for Prisma's own migrate deploy (schema engine) to apply", async () => {
       expect(await prismaMigrateDeploy(db.url, defaultMigrationsDir(), await readFile(schemaFile, 'utf8'))).toEqual([]);
     });
 
-    it('takes over a database that Prisma\'s own migrate deploy migrated', async () => {
+    it("takes over a database that Prisma's own migrate deploy migrated", async () => {
       const fresh = await backend.create();
       try {
-        expect(await prismaMigrateDeploy(fresh.url, defaultMigrationsDir(), await readFile(schemaFile, 'utf8'))).toEqual(names);
+        expect(
+          await prismaMigrateDeploy(fresh.url, defaultMigrationsDir(), await readFile(schemaFile, 'utf8')),
+        ).toEqual(names);
         await expectPrismaHistory(fresh.url, names); // our expectations hold for Prisma's own rows
         expect(await applyMigrations(fresh.url)).toEqual([]);
       } finally {
@@ -147,11 +196,16 @@ function migrationSuite(backend: Backend): void {
       await writeFile(file, original.replace(/\n/g, '\r\n'));
       expect(await applyMigrations(db.url, dir)).toEqual([]);
       await writeFile(file, `${original}\n-- edited\n`);
-      await expect(applyMigrations(db.url, dir)).rejects.toThrow(`${names[0]}/migration.sql was modified after it was applied`);
+      await expect(applyMigrations(db.url, dir)).rejects.toThrow(
+        `${names[0]}/migration.sql was modified after it was applied`,
+      );
     });
 
     it('refuses to go on while a failed migration is recorded', async () => {
-      await query(db.url, `INSERT INTO "_prisma_migrations" (id, checksum, migration_name) VALUES ('failed-1', 'x', '20000101000000_broken')`);
+      await query(
+        db.url,
+        `INSERT INTO "_prisma_migrations" (id, checksum, migration_name) VALUES ('failed-1', 'x', '20000101000000_broken')`,
+      );
       try {
         await expect(applyMigrations(db.url)).rejects.toThrow('20000101000000_broken failed earlier');
       } finally {
@@ -164,12 +218,23 @@ function migrationSuite(backend: Backend): void {
       await cp(join(dir, names[0]!), join(dir, '29990101000000_extra'), { recursive: true });
       await writeFile(join(dir, '29990101000000_extra', 'migration.sql'), 'CREATE TABLE "zz_extra" ("id" INTEGER);\n');
       await cp(join(dir, names[0]!), join(dir, '29990102000000_bad'), { recursive: true });
-      await writeFile(join(dir, '29990102000000_bad', 'migration.sql'), 'CREATE TABLE "zz_bad" ("id" INTEGER);\nSELECT * FROM "no_such_table";\n');
+      await writeFile(
+        join(dir, '29990102000000_bad', 'migration.sql'),
+        'CREATE TABLE "zz_bad" ("id" INTEGER);\nSELECT * FROM "no_such_table";\n',
+      );
 
-      await expect(applyMigrations(db.url, dir)).rejects.toThrow(/29990102000000_bad failed and was rolled back: .*no_such_table/);
-      const tables = await query<{ t: string }>(db.url, "SELECT table_name AS t FROM information_schema.tables WHERE table_name LIKE 'zz_%'");
+      await expect(applyMigrations(db.url, dir)).rejects.toThrow(
+        /29990102000000_bad failed and was rolled back: .*no_such_table/,
+      );
+      const tables = await query<{ t: string }>(
+        db.url,
+        "SELECT table_name AS t FROM information_schema.tables WHERE table_name LIKE 'zz_%'",
+      );
       expect(tables).toEqual([{ t: 'zz_extra' }]);
-      const recorded = await query<{ migration_name: string }>(db.url, `SELECT migration_name FROM "_prisma_migrations" WHERE migration_name LIKE '2999%'`);
+      const recorded = await query<{ migration_name: string }>(
+        db.url,
+        `SELECT migration_name FROM "_prisma_migrations" WHERE migration_name LIKE '2999%'`,
+      );
       expect(recorded).toEqual([{ migration_name: '29990101000000_extra' }]);
     });
 
@@ -177,9 +242,16 @@ function migrationSuite(backend: Backend): void {
     it('migrates once when several processes start at the same time', async () => {
       const fresh = await backend.create();
       try {
-        const results = await Promise.all([applyMigrations(fresh.url), applyMigrations(fresh.url), applyMigrations(fresh.url)]);
+        const results = await Promise.all([
+          applyMigrations(fresh.url),
+          applyMigrations(fresh.url),
+          applyMigrations(fresh.url),
+        ]);
         expect(results.map((r) => r.length).sort()).toEqual([0, 0, names.length]);
-        const [{ n }] = (await query<{ n: number }>(fresh.url, 'SELECT count(*)::int AS n FROM "_prisma_migrations"')) as [{ n: number }];
+        const [{ n }] = (await query<{ n: number }>(
+          fresh.url,
+          'SELECT count(*)::int AS n FROM "_prisma_migrations"',
+        )) as [{ n: number }];
         expect(n).toBe(names.length);
       } finally {
         await fresh.stop();
@@ -196,11 +268,14 @@ if (postgresUrl) {
 } else if (process.env.CI) {
   describe('migrations on a PostgreSQL server', () => {
     it('needs TEST_POSTGRES_URL in CI', () => {
-      throw new Error('TEST_POSTGRES_URL is not set: CI must run the migrations against a real PostgreSQL server (superuser URL)');
+      throw new Error(
+        'TEST_POSTGRES_URL is not set: CI must run the migrations against a real PostgreSQL server (superuser URL)',
+      );
     });
   });
 } else {
-  const reason = 'TEST_POSTGRES_URL is not set (e.g. postgresql://postgres:postgres@127.0.0.1:5432/postgres, a superuser)';
+  const reason =
+    'TEST_POSTGRES_URL is not set (e.g. postgresql://postgres:postgres@127.0.0.1:5432/postgres, a superuser)';
   console.warn(`tests/db/migrations.test.ts: skipping the PostgreSQL server suite: ${reason}`);
   describe.skip(`migrations on a PostgreSQL server (skipped: ${reason})`, () => {
     it('applies the migrations', () => {});

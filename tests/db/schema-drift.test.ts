@@ -37,7 +37,11 @@ describe('schema drift: schema.prisma vs prisma/migrations', () => {
   let schema: string;
 
   beforeAll(async () => {
-    [migrated, scratch, schema] = await Promise.all([startEmbeddedPostgres(), startEmbeddedPostgres(), readFile(schemaFile, 'utf8')]);
+    [migrated, scratch, schema] = await Promise.all([
+      startEmbeddedPostgres(),
+      startEmbeddedPostgres(),
+      readFile(schemaFile, 'utf8'),
+    ]);
     await applyMigrations(migrated.url);
     migratedCatalog = await withClient(migrated.url, (c) => describeCatalog(c));
   });
@@ -49,7 +53,10 @@ describe('schema drift: schema.prisma vs prisma/migrations', () => {
     const fromSchema = await catalogOfScript(scratch, await diffSchemas(null, schema, { url: scratch.url }));
     expect(migratedCatalog.length).toBeGreaterThan(50);
     const difference = diffCatalogs(fromSchema, migratedCatalog, ['schema.prisma', 'prisma/migrations']);
-    expect(difference, `schema.prisma and prisma/migrations disagree; run npm run db:migration:new -- <name>\n${difference}`).toBe('');
+    expect(
+      difference,
+      `schema.prisma and prisma/migrations disagree; run npm run db:migration:new -- <name>\n${difference}`,
+    ).toBe('');
   });
 
   it('notices a schema change that has no migration', async () => {

@@ -14,7 +14,10 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: unknown;
 }
-const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as { services: Record<string, Service>; volumes?: Record<string, unknown> };
+const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+};
 const SECRET = /SECRET|API_KEY/;
 
 /** Compose's variable interpolation, with a stand-in value for each required (`:?`) variable. */
@@ -22,7 +25,10 @@ function interpolate(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(env).map(([key, value]) => [
       key,
-      value.replace(/\$\{([A-Z_]+)(?::\?[^}]*|:-([^}]*))\}/g, (_m, name: string, fallback?: string) => fallback ?? `stand-in-${name.toLowerCase()}-0123456789abcdef`),
+      value.replace(
+        /\$\{([A-Z_]+)(?::\?[^}]*|:-([^}]*))\}/g,
+        (_m, name: string, fallback?: string) => fallback ?? `stand-in-${name.toLowerCase()}-0123456789abcdef`,
+      ),
     ]),
   );
 }
@@ -77,14 +83,18 @@ describe('docker-compose.yml', () => {
       const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
       expect(parsed.success ? [] : parsed.error.issues, name).toEqual([]);
       const known = Object.keys(schema.shape);
-      expect(Object.keys(env).filter((key) => !known.includes(key)), name).toEqual([]);
+      expect(
+        Object.keys(env).filter((key) => !known.includes(key)),
+        name,
+      ).toEqual([]);
     }
   });
 
   it('takes every secret from the environment, required, never written in the file', () => {
     for (const name of ['api', 'worker'] as const) {
       for (const [key, value] of Object.entries(services[name]!.environment!)) {
-        if (SECRET.test(key) && key !== 'RESEND_API_KEY') expect(value, `${name} ${key}`).toMatch(new RegExp(`^\\$\\{${key}:\\?.+\\}$`));
+        if (SECRET.test(key) && key !== 'RESEND_API_KEY')
+          expect(value, `${name} ${key}`).toMatch(new RegExp(`^\\$\\{${key}:\\?.+\\}$`));
       }
     }
     expect(services.worker!.environment!.RESEND_API_KEY).toBe('${RESEND_API_KEY:-}');
@@ -99,7 +109,8 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of Object.entries(services)) {
       for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
         expect(services[dependency], `${name} → ${dependency}`).toBeDefined();
-        if (condition === 'service_healthy') expect(services[dependency]!.healthcheck, `${dependency} healthcheck`).toBeDefined();
+        if (condition === 'service_healthy')
+          expect(services[dependency]!.healthcheck, `${dependency} healthcheck`).toBeDefined();
       }
     }
   });

@@ -19,7 +19,11 @@ afterAll(async () => {
 
 describe('consent renewal on the dev server', () => {
   it('loses no renewal when several arrive at once, and the status query follows the new run', async () => {
-    const office = await stack.http('POST', '/v1/offices', { name: 'Kantoor Peeters', language: 'nl', contactEmail: 'kantoor@example.be' });
+    const office = await stack.http('POST', '/v1/offices', {
+      name: 'Kantoor Peeters',
+      language: 'nl',
+      contactEmail: 'kantoor@example.be',
+    });
     const now = Date.now();
     const created = await stack.http('POST', '/v1/connections', {
       officeId: office.body.id,
@@ -57,11 +61,19 @@ describe('consent renewal on the dev server', () => {
     expect(stale.status).toBe(200);
     expect(stale.body.validUntil).toBe(second);
     const after = await stack.http('GET', `/v1/connections/${id}`);
-    expect(after.body).toMatchObject({ validUntil: second, status: 'connected', workflow: { status: 'RUNNING', state: { validUntil: second, renewals: state.renewals } } });
+    expect(after.body).toMatchObject({
+      validUntil: second,
+      status: 'connected',
+      workflow: { status: 'RUNNING', state: { validUntil: second, renewals: state.renewals } },
+    });
   });
 
   it('answers from the database when no worker answers the status query', async () => {
-    const office = await stack.http('POST', '/v1/offices', { name: 'Bureau Martin', language: 'fr', contactEmail: 'bureau@example.be' });
+    const office = await stack.http('POST', '/v1/offices', {
+      name: 'Bureau Martin',
+      language: 'fr',
+      contactEmail: 'bureau@example.be',
+    });
     const created = await stack.http('POST', '/v1/connections', {
       officeId: office.body.id,
       provider: 'ponto',
@@ -72,6 +84,10 @@ describe('consent renewal on the dev server', () => {
     await stack.worker.shutdown();
     const res = await stack.http('GET', `/v1/connections/${created.body.id}`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'connected', action: 'none', workflow: { status: 'RUNNING', state: null } });
+    expect(res.body).toMatchObject({
+      status: 'connected',
+      action: 'none',
+      workflow: { status: 'RUNNING', state: null },
+    });
   });
 });

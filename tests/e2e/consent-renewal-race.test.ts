@@ -18,7 +18,13 @@ let officeId: string;
 beforeAll(async () => {
   temporal = await createTimeSkippingEnv();
   stack = await startTestStack(temporal);
-  officeId = (await stack.http('POST', '/v1/offices', { name: 'Fiduciaire Dupont', language: 'fr', contactEmail: 'office@example.be' })).body.id;
+  officeId = (
+    await stack.http('POST', '/v1/offices', {
+      name: 'Fiduciaire Dupont',
+      language: 'fr',
+      contactEmail: 'office@example.be',
+    })
+  ).body.id;
 });
 afterAll(async () => {
   await stack?.stop();
@@ -28,7 +34,14 @@ afterAll(async () => {
 const serverNow = async () => (await temporal.currentTimeMs()) as number;
 
 async function register(validUntil: string): Promise<string> {
-  const created = await stack.http('POST', '/v1/connections', { officeId, provider: 'ponto', ownerEmail: 'owner@example.be', ownerLanguage: 'nl', ibans: ['BE68539007547034'], validUntil });
+  const created = await stack.http('POST', '/v1/connections', {
+    officeId,
+    provider: 'ponto',
+    ownerEmail: 'owner@example.be',
+    ownerLanguage: 'nl',
+    ibans: ['BE68539007547034'],
+    validUntil,
+  });
   expect(created.status).toBe(202);
   return created.body.id;
 }
@@ -43,12 +56,17 @@ async function skipToJustBeforeFirstReminder(validUntil: string, seconds: number
 }
 
 const renewViaSandbox = async (connectionId: string, validUntil: string) => {
-  const res = await stack.http('POST', '/v1/sandbox/webhooks/aggregator', { type: 'consent.renewed', data: { connectionId, validUntil } });
+  const res = await stack.http('POST', '/v1/sandbox/webhooks/aggregator', {
+    type: 'consent.renewed',
+    data: { connectionId, validUntil },
+  });
   expect(res.body.webhook).toMatchObject({ status: 202, body: { handled: true } });
 };
 
-const outboxFor = (connectionId: string) => stack.db.prisma.emailOutbox.findMany({ where: { caseId: connectionId }, orderBy: { createdAt: 'asc' } });
-const recorded = (connectionId: string) => stack.db.prisma.reminderSent.findMany({ where: { caseId: connectionId }, orderBy: { sentAt: 'asc' } });
+const outboxFor = (connectionId: string) =>
+  stack.db.prisma.emailOutbox.findMany({ where: { caseId: connectionId }, orderBy: { createdAt: 'asc' } });
+const recorded = (connectionId: string) =>
+  stack.db.prisma.reminderSent.findMany({ where: { caseId: connectionId }, orderBy: { sentAt: 'asc' } });
 
 /** The new deadline's 15-day reminder goes out when due: the new plan is in force. */
 async function expectNewPlanInForce(connectionId: string, oldUntil: string, newUntil: string): Promise<void> {
@@ -78,7 +96,9 @@ describe('a renewal just before a due reminder', () => {
     expect(await serverNow()).toBeGreaterThan(dueMs);
     expect(await outboxFor(id)).toEqual([]);
     expect(await recorded(id)).toEqual([]);
-    expect((await stack.db.prisma.connection.findUniqueOrThrow({ where: { id } })).validUntil.toISOString()).toBe(newUntil);
+    expect((await stack.db.prisma.connection.findUniqueOrThrow({ where: { id } })).validUntil.toISOString()).toBe(
+      newUntil,
+    );
 
     await expectNewPlanInForce(id, oldUntil, newUntil);
   });

@@ -14,7 +14,9 @@ let fake: FakeResend;
 
 beforeAll(async () => {
   [temporal, fake] = await Promise.all([createTimeSkippingEnv(), startFakeResend()]);
-  stack = await startTestStack(temporal, { email: new ResendSender({ apiKey: fake.apiKey, from: 'Bankfeed <no-reply@bankfeed.example>', baseUrl: fake.url }) });
+  stack = await startTestStack(temporal, {
+    email: new ResendSender({ apiKey: fake.apiKey, from: 'Bankfeed <no-reply@bankfeed.example>', baseUrl: fake.url }),
+  });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -27,7 +29,11 @@ describe('consent journey with Resend (local fake): Temporal retries, the provid
     // Call 1 (15-day reminder): accepted, answer lost. Call 2: its retry. Call 3 (3-day reminder): refused.
     fake.script('accept-then-drop');
     const now = (await temporal.currentTimeMs()) as number;
-    const office = await stack.http('POST', '/v1/offices', { name: 'Fiduciaire Dupont', language: 'fr', contactEmail: 'office@example.be' });
+    const office = await stack.http('POST', '/v1/offices', {
+      name: 'Fiduciaire Dupont',
+      language: 'fr',
+      contactEmail: 'office@example.be',
+    });
     const created = await stack.http('POST', '/v1/connections', {
       officeId: office.body.id,
       provider: 'ponto',
@@ -65,8 +71,16 @@ describe('consent journey with Resend (local fake): Temporal retries, the provid
       ['owner', 'sent', null],
       ['office', 'sent', null],
     ]);
-    expect(fake.messages.map((m) => m.body.to)).toEqual(['owner@example.be', 'owner@example.be', 'owner@example.be', 'office@example.be']);
-    const reminders = await stack.db.prisma.reminderSent.findMany({ where: { caseId: id }, orderBy: { sentAt: 'asc' } });
+    expect(fake.messages.map((m) => m.body.to)).toEqual([
+      'owner@example.be',
+      'owner@example.be',
+      'owner@example.be',
+      'office@example.be',
+    ]);
+    const reminders = await stack.db.prisma.reminderSent.findMany({
+      where: { caseId: id },
+      orderBy: { sentAt: 'asc' },
+    });
     expect(reminders.map((r) => r.sequence)).toEqual([15, 1]);
   });
 });

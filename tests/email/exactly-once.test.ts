@@ -14,7 +14,10 @@ let fake: FakeResend;
 let resend: ResendSender;
 let logs = '';
 // The real logger configuration is not the point here: capture whatever sendEmail logs, unredacted.
-const logger = pino({ level: 'debug' }, new Writable({ write: (chunk, _enc, done) => ((logs += String(chunk)), done()) }));
+const logger = pino(
+  { level: 'debug' },
+  new Writable({ write: (chunk, _enc, done) => ((logs += String(chunk)), done()) }),
+);
 
 const ADDRESS = 'cardholder@example.be';
 const invitation = (idempotencyKey: string, to: string | null = ADDRESS): SendEmailRequest<'caro.invitation'> => ({
@@ -66,9 +69,19 @@ describe('sendEmail: exactly once per idempotency key', () => {
     expect(fake.messages).toHaveLength(1);
     expect(first).toEqual({ status: 'sent', providerMessageId: fake.messages[0]!.id, duplicate: false });
     expect(fake.requests[0]!.idempotencyKey).toBe('caro:caro-1/invitation');
-    expect(fake.requests[0]!.body).toMatchObject({ to: ADDRESS, subject: 'Activeer de levering van uw kredietkaartafschriften aan Fiduciaire Dupont' });
+    expect(fake.requests[0]!.body).toMatchObject({
+      to: ADDRESS,
+      subject: 'Activeer de levering van uw kredietkaartafschriften aan Fiduciaire Dupont',
+    });
     expect(fake.requests[0]!.body.html).toContain(SAMPLE_LINKS.activation);
-    expect(await row('caro:caro-1/invitation')).toMatchObject({ status: 'sent', providerMessageId: fake.messages[0]!.id, toAddress: ADDRESS, language: 'nl', caseType: 'caro', caseId: 'caro-1' });
+    expect(await row('caro:caro-1/invitation')).toMatchObject({
+      status: 'sent',
+      providerMessageId: fake.messages[0]!.id,
+      toAddress: ADDRESS,
+      language: 'nl',
+      caseType: 'caro',
+      caseId: 'caro-1',
+    });
 
     const again = await sendEmail(invitation('caro:caro-1/invitation'));
     expect(again).toEqual({ ...first, duplicate: true });
@@ -89,7 +102,11 @@ describe('sendEmail: exactly once per idempotency key', () => {
     expect(fake.requests[1]!.body).toEqual(fake.requests[0]!.body);
     expect(fake.messages).toHaveLength(1);
     expect(retried).toEqual({ status: 'sent', providerMessageId: fake.messages[0]!.id, duplicate: false });
-    expect(await row('caro:caro-1/reminder/1')).toMatchObject({ status: 'sent', providerMessageId: fake.messages[0]!.id, error: null });
+    expect(await row('caro:caro-1/reminder/1')).toMatchObject({
+      status: 'sent',
+      providerMessageId: fake.messages[0]!.id,
+      error: null,
+    });
   });
 
   it('the worker dies after the provider accepted, before recording: the retry sends the stored body, nothing new', async () => {
@@ -97,7 +114,10 @@ describe('sendEmail: exactly once per idempotency key', () => {
     const sendEmail = sendWith(crashing);
     await failure(sendEmail(invitation('caro:caro-1/reminder/2')));
     // Even if the template or the data changed meanwhile, the retry re-sends the recorded message.
-    const retried = await sendEmail({ ...invitation('caro:caro-1/reminder/2'), vars: { ...invitation('x').vars, officeName: 'Another office' } });
+    const retried = await sendEmail({
+      ...invitation('caro:caro-1/reminder/2'),
+      vars: { ...invitation('x').vars, officeName: 'Another office' },
+    });
     expect(fake.messages).toHaveLength(1);
     expect(fake.requests.map((r) => r.idempotencyKey)).toEqual(['caro:caro-1/reminder/2', 'caro:caro-1/reminder/2']);
     expect(fake.requests[1]!.body).toEqual(fake.requests[0]!.body);
@@ -109,7 +129,10 @@ describe('sendEmail: exactly once per idempotency key', () => {
     fake.script(rateLimited(7), serverError());
     const throttled = await failure(sendEmail(invitation('caro:caro-1/reminder/3')));
     expect(throttled).toMatchObject({ type: 'EmailDeliveryFailed', nonRetryable: false, nextRetryDelay: 7000 });
-    expect(await row('caro:caro-1/reminder/3')).toMatchObject({ status: 'failed', error: expect.stringMatching(/^rate_limit_exceeded/) });
+    expect(await row('caro:caro-1/reminder/3')).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^rate_limit_exceeded/),
+    });
     const down = await failure(sendEmail(invitation('caro:caro-1/reminder/3')));
     expect(down).toMatchObject({ type: 'EmailDeliveryFailed', nonRetryable: false });
     await sendEmail(invitation('caro:caro-1/reminder/3'));
@@ -122,8 +145,15 @@ describe('sendEmail: exactly once per idempotency key', () => {
     const sendEmail = sendWith(resend);
     fake.script(validationError(`The \`to\` address ${ADDRESS} is invalid.`));
     const refused = await failure(sendEmail(invitation('caro:caro-2/invitation')));
-    expect(refused).toMatchObject({ type: 'EmailRejected', nonRetryable: true, message: 'e-mail rejected: validation_error: The `to` address [address] is invalid.' });
-    expect(await row('caro:caro-2/invitation')).toMatchObject({ status: 'rejected', error: 'validation_error: The `to` address [address] is invalid.' });
+    expect(refused).toMatchObject({
+      type: 'EmailRejected',
+      nonRetryable: true,
+      message: 'e-mail rejected: validation_error: The `to` address [address] is invalid.',
+    });
+    expect(await row('caro:caro-2/invitation')).toMatchObject({
+      status: 'rejected',
+      error: 'validation_error: The `to` address [address] is invalid.',
+    });
     const replayed = await failure(sendEmail(invitation('caro:caro-2/invitation')));
     expect(replayed).toMatchObject({ type: 'EmailRejected', nonRetryable: true });
     expect(fake.requests).toHaveLength(1);
@@ -142,10 +172,22 @@ describe('sendEmail: exactly once per idempotency key', () => {
 
   it('development outbox: the row is the delivery, once per key', async () => {
     const sendEmail = sendWith(new OutboxSender());
-    expect(await sendEmail(invitation('caro:caro-4/invitation'))).toEqual({ status: 'sent', providerMessageId: null, duplicate: false });
-    expect(await sendEmail(invitation('caro:caro-4/invitation'))).toEqual({ status: 'sent', providerMessageId: null, duplicate: true });
+    expect(await sendEmail(invitation('caro:caro-4/invitation'))).toEqual({
+      status: 'sent',
+      providerMessageId: null,
+      duplicate: false,
+    });
+    expect(await sendEmail(invitation('caro:caro-4/invitation'))).toEqual({
+      status: 'sent',
+      providerMessageId: null,
+      duplicate: true,
+    });
     expect(await db.prisma.emailOutbox.findMany({ where: { idempotencyKey: 'caro:caro-4/invitation' } })).toEqual([
-      expect.objectContaining({ status: 'sent', toAddress: ADDRESS, html: expect.stringContaining(SAMPLE_LINKS.activation) }),
+      expect.objectContaining({
+        status: 'sent',
+        toAddress: ADDRESS,
+        html: expect.stringContaining(SAMPLE_LINKS.activation),
+      }),
     ]);
   });
 

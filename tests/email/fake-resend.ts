@@ -29,10 +29,20 @@ export type Scripted = { status: number; body: unknown; headers?: Record<string,
 export const rateLimited = (retryAfterSeconds: number): Scripted => ({
   status: 429,
   headers: { 'retry-after': String(retryAfterSeconds) },
-  body: { statusCode: 429, name: 'rate_limit_exceeded', message: 'Too many requests. You can only make 2 requests per second.' },
+  body: {
+    statusCode: 429,
+    name: 'rate_limit_exceeded',
+    message: 'Too many requests. You can only make 2 requests per second.',
+  },
 });
-export const serverError = (): Scripted => ({ status: 500, body: { statusCode: 500, name: 'internal_server_error', message: 'An unexpected error occurred.' } });
-export const validationError = (message: string): Scripted => ({ status: 422, body: { statusCode: 422, name: 'validation_error', message } });
+export const serverError = (): Scripted => ({
+  status: 500,
+  body: { statusCode: 500, name: 'internal_server_error', message: 'An unexpected error occurred.' },
+});
+export const validationError = (message: string): Scripted => ({
+  status: 422,
+  body: { statusCode: 422, name: 'validation_error', message },
+});
 
 export interface FakeResend {
   url: string;
@@ -78,8 +88,10 @@ export async function startFakeResend(apiKey = 're_test_fake_key'): Promise<Fake
       const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
       requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, idempotencyKey, body });
 
-      if (req.headers.authorization !== `Bearer ${apiKey}`) return send(res, 403, { statusCode: 403, name: 'invalid_api_key', message: 'API key is invalid' });
-      if (req.method !== 'POST' || req.url !== '/emails') return send(res, 404, { statusCode: 404, name: 'not_found', message: 'not found' });
+      if (req.headers.authorization !== `Bearer ${apiKey}`)
+        return send(res, 403, { statusCode: 403, name: 'invalid_api_key', message: 'API key is invalid' });
+      if (req.method !== 'POST' || req.url !== '/emails')
+        return send(res, 404, { statusCode: 404, name: 'not_found', message: 'not found' });
       const next = scripted.shift();
       if (next === 'accept-then-drop') {
         accept(idempotencyKey, body);
@@ -87,9 +99,19 @@ export async function startFakeResend(apiKey = 're_test_fake_key'): Promise<Fake
         return;
       }
       if (next) return send(res, next.status, next.body, next.headers);
-      if (!body?.to || !body?.from || !body?.subject) return send(res, 422, { statusCode: 422, name: 'missing_required_field', message: 'Missing `to`, `from` or `subject` field.' });
+      if (!body?.to || !body?.from || !body?.subject)
+        return send(res, 422, {
+          statusCode: 422,
+          name: 'missing_required_field',
+          message: 'Missing `to`, `from` or `subject` field.',
+        });
       const outcome = accept(idempotencyKey, body);
-      if ('conflict' in outcome) return send(res, 409, { statusCode: 409, name: 'invalid_idempotent_request', message: 'Same idempotency key used with a different request payload.' });
+      if ('conflict' in outcome)
+        return send(res, 409, {
+          statusCode: 409,
+          name: 'invalid_idempotent_request',
+          message: 'Same idempotency key used with a different request payload.',
+        });
       send(res, 200, { id: outcome.id });
     });
   });

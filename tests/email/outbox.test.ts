@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimOutboxRow, findOutboxMessage, listOutbox, markRejected, markSent } from '../../activities/email/outbox.js';
+import {
+  claimOutboxRow,
+  findOutboxMessage,
+  listOutbox,
+  markRejected,
+  markSent,
+} from '../../activities/email/outbox.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 let db: TestDatabase;
@@ -32,7 +38,15 @@ const subjects = (items: { subject: string }[]) => items.map((m) => m.subject);
 describe('listOutbox (operators)', () => {
   it('lists newest first, without the HTML part', async () => {
     const { items, nextCursor } = await listOutbox(db.prisma, { limit: 50 });
-    expect(subjects(items)).toEqual(['message 7', 'message 6', 'message 5', 'message 4', 'message 3', 'message 2', 'message 1']);
+    expect(subjects(items)).toEqual([
+      'message 7',
+      'message 6',
+      'message 5',
+      'message 4',
+      'message 3',
+      'message 2',
+      'message 1',
+    ]);
     expect(items[0]).not.toHaveProperty('html');
     expect(items[0]).toMatchObject({ text: 'message 7', status: 'queued', toAddress: 'person7@example.be' });
     expect(nextCursor).toBeNull();
@@ -41,8 +55,14 @@ describe('listOutbox (operators)', () => {
   it('filters by status, case type and case', async () => {
     expect(subjects((await listOutbox(db.prisma, { status: 'rejected', limit: 50 })).items)).toEqual(['message 2']);
     expect(subjects((await listOutbox(db.prisma, { status: 'queued', limit: 50 })).items)).toEqual(['message 7']);
-    expect(subjects((await listOutbox(db.prisma, { caseType: 'caro', limit: 50 })).items)).toEqual(['message 6', 'message 4', 'message 2']);
-    expect(subjects((await listOutbox(db.prisma, { caseType: 'connection', caseId: 'case-1', limit: 50 })).items)).toEqual(['message 7', 'message 1']);
+    expect(subjects((await listOutbox(db.prisma, { caseType: 'caro', limit: 50 })).items)).toEqual([
+      'message 6',
+      'message 4',
+      'message 2',
+    ]);
+    expect(
+      subjects((await listOutbox(db.prisma, { caseType: 'connection', caseId: 'case-1', limit: 50 })).items),
+    ).toEqual(['message 7', 'message 1']);
   });
 
   it('pages with a cursor until the end', async () => {
@@ -60,7 +80,10 @@ describe('listOutbox (operators)', () => {
   it('clamps the page size, and finds one message with its HTML', async () => {
     expect((await listOutbox(db.prisma, { limit: 0 })).items).toHaveLength(1);
     const [latest] = (await listOutbox(db.prisma, { limit: 1 })).items;
-    expect(await findOutboxMessage(db.prisma, latest!.id)).toMatchObject({ subject: 'message 7', html: '<p>message 7</p>' });
+    expect(await findOutboxMessage(db.prisma, latest!.id)).toMatchObject({
+      subject: 'message 7',
+      html: '<p>message 7</p>',
+    });
     expect(await findOutboxMessage(db.prisma, '0193a8a4-0000-7000-8000-000000000000')).toBeNull();
   });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { renderTemplate, TEMPLATE_IDS, TEMPLATE_LANGUAGES, templateLanguage, type TemplateId, type TemplateLanguage } from '../../activities/email/templates/index.js';
+import {
+  renderTemplate,
+  TEMPLATE_IDS,
+  TEMPLATE_LANGUAGES,
+  templateLanguage,
+  type TemplateId,
+  type TemplateLanguage,
+} from '../../activities/email/templates/index.js';
 import { formatDate, maskIban } from '../../activities/email/templates/language.js';
 import { SAMPLE_LINKS, SAMPLES } from '../../activities/email/templates/samples.js';
 
@@ -9,7 +16,9 @@ function render<K extends TemplateId>(id: K, language: TemplateLanguage, variant
   if (!sample) throw new Error(`no sample ${id}/${variant}`);
   return renderTemplate(id, sample.vars, language);
 }
-const all = TEMPLATE_IDS.flatMap((id) => SAMPLES[id].flatMap((sample) => TEMPLATE_LANGUAGES.map((language) => [id, sample.variant, language] as const)));
+const all = TEMPLATE_IDS.flatMap((id) =>
+  SAMPLES[id].flatMap((sample) => TEMPLATE_LANGUAGES.map((language) => [id, sample.variant, language] as const)),
+);
 const each = (fn: (language: TemplateLanguage) => void) => TEMPLATE_LANGUAGES.forEach(fn);
 
 describe('every template, variant and language renders', () => {
@@ -20,7 +29,8 @@ describe('every template, variant and language renders', () => {
     expect(mail.html).toContain(`<html lang="${language}">`);
     expect(mail.html).toContain(`<title>${mail.subject.replace(/&/g, '&amp;')}</title>`);
     expect(mail.text.length).toBeGreaterThan(100);
-    for (const part of [mail.subject, mail.html, mail.text]) expect(part).not.toMatch(/undefined|\bnull\b|NaN|\[object |Invalid Date/);
+    for (const part of [mail.subject, mail.html, mail.text])
+      expect(part).not.toMatch(/undefined|\bnull\b|NaN|\[object |Invalid Date/);
     // Accounts are masked wherever they appear.
     expect(mail.text).not.toMatch(/BE\d{14}/);
   });
@@ -44,22 +54,39 @@ describe('key facts', () => {
   });
 
   it('KBC/CBC link instructions: both the Touch and the Business Dashboard steps, CODABOX, professional users only, no link', () => {
-    const professional = { fr: /Seuls les utilisateurs professionnels/, nl: /Alleen professionele gebruikers/, en: /Only professional users/ };
+    const professional = {
+      fr: /Seuls les utilisateurs professionnels/,
+      nl: /Alleen professionele gebruikers/,
+      en: /Only professional users/,
+    };
     each((l) => {
-      for (const [id, variant] of [['mandate.bank-link-instructions', 'kbc'], ['mandate.reminder', 'bank-link-3'], ['caro.bank-app-instructions', 'kbc'], ['caro.reminder', 'bank-app-3']] as const) {
+      for (const [id, variant] of [
+        ['mandate.bank-link-instructions', 'kbc'],
+        ['mandate.reminder', 'bank-link-3'],
+        ['caro.bank-app-instructions', 'kbc'],
+        ['caro.reminder', 'bank-app-3'],
+      ] as const) {
         const { text, html } = render(id, l, variant);
-        expect(text, `${id} ${l}`).toMatch(/(KBC|CBC) Touch\n-+\n\n1\. [^\n]+\n2\. [^\n]+\n3\. [^\n]+\n4\. [^\n]+\n5\. [^\n]+\n6\. [^\n]+\n7\. /);
+        expect(text, `${id} ${l}`).toMatch(
+          /(KBC|CBC) Touch\n-+\n\n1\. [^\n]+\n2\. [^\n]+\n3\. [^\n]+\n4\. [^\n]+\n5\. [^\n]+\n6\. [^\n]+\n7\. /,
+        );
         expect(text, `${id} ${l}`).toMatch(/(KBC|CBC) Business Dashboard\n-+\n\n1\. [^\n]+\n(\d\. [^\n]+\n){5}7\. /);
         expect(text.match(/CODABOX/g), `${id} ${l}`).toHaveLength(2);
         expect(text).toMatch(professional[l]);
         expect(html).not.toContain('href=');
       }
     });
-    expect(render('caro.bank-app-instructions', 'en').text).toContain('5. Select the credit card with client reference 4711 0815 22.');
+    expect(render('caro.bank-app-instructions', 'en').text).toContain(
+      '5. Select the credit card with client reference 4711 0815 22.',
+    );
   });
 
   it('connection invitation: the signed link in both parts, its expiry, and why the owner is invited again', () => {
-    const why = { fr: ['ne retrouve plus le compte', 'n’a plus accès'], nl: ['niet meer terug', 'geen toegang meer'], en: ['can no longer find', 'lost access'] };
+    const why = {
+      fr: ['ne retrouve plus le compte', 'n’a plus accès'],
+      nl: ['niet meer terug', 'geen toegang meer'],
+      en: ['can no longer find', 'lost access'],
+    };
     each((l) => {
       const notFound = render('consent.invitation', l, 'account_not_found');
       const lost = render('consent.invitation', l, 'access_lost');
@@ -75,7 +102,11 @@ describe('key facts', () => {
   });
 
   it('CARO invitation: the activation link, and what the cardholder needs (card, card reader, client reference)', () => {
-    const needs = { fr: ['carte de crédit', 'lecteur de carte', 'référence client 4711 0815 22'], nl: ['kredietkaart', 'kaartlezer', 'klantreferentie 4711 0815 22'], en: ['credit card', 'card reader', 'client reference 4711 0815 22'] };
+    const needs = {
+      fr: ['carte de crédit', 'lecteur de carte', 'référence client 4711 0815 22'],
+      nl: ['kredietkaart', 'kaartlezer', 'klantreferentie 4711 0815 22'],
+      en: ['credit card', 'card reader', 'client reference 4711 0815 22'],
+    };
     each((l) => {
       const mail = render('caro.invitation', l);
       expect(mail.html).toContain(`href="${SAMPLE_LINKS.activation}"`);
@@ -92,8 +123,12 @@ describe('key facts', () => {
   });
 
   it('stalled-case notice: the reminder dates in the office’s language', () => {
-    expect(render('mandate.stalled', 'nl').text).toContain('Herinneringen verstuurd: 15 januari 2027, 29 januari 2027, 12 februari 2027');
-    expect(render('mandate.stalled', 'fr').subject).toBe('Sans réponse après 3 rappels : Boulangerie Peeters BV (PEET01)');
+    expect(render('mandate.stalled', 'nl').text).toContain(
+      'Herinneringen verstuurd: 15 januari 2027, 29 januari 2027, 12 februari 2027',
+    );
+    expect(render('mandate.stalled', 'fr').subject).toBe(
+      'Sans réponse après 3 rappels : Boulangerie Peeters BV (PEET01)',
+    );
   });
 
   it('CARO confirmation: the first month of statements, the terms link, how to revoke', () => {
@@ -107,7 +142,12 @@ describe('key facts', () => {
 
   it('CARO failure: one guidance per reason', () => {
     const reasons = SAMPLES['caro.failure'].map((s) => s.variant);
-    expect(reasons).toEqual(['online_payments_disabled', 'card_not_linked_to_reference', 'debit_card', 'technical_or_data_error']);
+    expect(reasons).toEqual([
+      'online_payments_disabled',
+      'card_not_linked_to_reference',
+      'debit_card',
+      'technical_or_data_error',
+    ]);
     each((l) => expect(new Set(reasons.map((r) => render('caro.failure', l, r).subject)).size).toBe(4));
     expect(render('caro.failure', 'en', 'debit_card').text).toContain('VISA Debit');
     expect(render('caro.failure', 'en', 'technical_or_data_error').text).toMatch(/used once, at an ATM or in a shop/);
@@ -117,11 +157,27 @@ describe('key facts', () => {
 
   it('consent reminders 15, 3 and 1 days before, with the deadline in the recipient’s locale', () => {
     const subjects = {
-      fr: ['Votre connexion bancaire expire dans 15 jours', 'Votre connexion bancaire expire dans 3 jours', 'Votre connexion bancaire expire dans 1 jour'],
-      nl: ['Uw bankkoppeling verloopt over 15 dagen', 'Uw bankkoppeling verloopt over 3 dagen', 'Uw bankkoppeling verloopt over 1 dag'],
-      en: ['Your bank connection expires in 15 days', 'Your bank connection expires in 3 days', 'Your bank connection expires in 1 day'],
+      fr: [
+        'Votre connexion bancaire expire dans 15 jours',
+        'Votre connexion bancaire expire dans 3 jours',
+        'Votre connexion bancaire expire dans 1 jour',
+      ],
+      nl: [
+        'Uw bankkoppeling verloopt over 15 dagen',
+        'Uw bankkoppeling verloopt over 3 dagen',
+        'Uw bankkoppeling verloopt over 1 dag',
+      ],
+      en: [
+        'Your bank connection expires in 15 days',
+        'Your bank connection expires in 3 days',
+        'Your bank connection expires in 1 day',
+      ],
     };
-    const deadline = { fr: 'valable jusqu’au 1 mars 2027', nl: 'geldig tot 1 maart 2027', en: 'valid until 1 March 2027' };
+    const deadline = {
+      fr: 'valable jusqu’au 1 mars 2027',
+      nl: 'geldig tot 1 maart 2027',
+      en: 'valid until 1 March 2027',
+    };
     each((l) => {
       expect(['15-days', '3-days', '1-days'].map((v) => render('consent.reminder', l, v).subject)).toEqual(subjects[l]);
       expect(render('consent.reminder', l).text).toContain(deadline[l]);
@@ -132,7 +188,9 @@ describe('key facts', () => {
     expect(render('consent.expired.owner', 'en').text).toMatch(/expired on 1 March 2027[\s\S]*Renew authorisation/);
     expect(render('consent.expired.office', 'fr', 'owner-notified').text).toContain('Nous avons expliqué au titulaire');
     expect(render('consent.expired.office', 'fr', 'owner-without-email').text).toContain('aucune adresse e-mail');
-    expect(render('consent.expired.office', 'nl', 'owner-without-email').subject).toBe('Bankkoppeling verlopen: BE68 •••• •••• 7034, BE71 •••• •••• 6769');
+    expect(render('consent.expired.office', 'nl', 'owner-without-email').subject).toBe(
+      'Bankkoppeling verlopen: BE68 •••• •••• 7034, BE71 •••• •••• 6769',
+    );
   });
 
   it('pre-order warning for cardholders: the sender to expect, not phishing, signed by the office, no "do not reply"', () => {
@@ -148,9 +206,23 @@ describe('key facts', () => {
 
 describe('language, dates, escaping', () => {
   it('falls back de → fr and anything else → en', () => {
-    expect(['fr', 'nl', 'en', 'de', 'DE', 'nl-BE', 'es', '', null, undefined].map(templateLanguage)).toEqual(['fr', 'nl', 'en', 'fr', 'fr', 'nl', 'en', 'en', 'en', 'en']);
+    expect(['fr', 'nl', 'en', 'de', 'DE', 'nl-BE', 'es', '', null, undefined].map(templateLanguage)).toEqual([
+      'fr',
+      'nl',
+      'en',
+      'fr',
+      'fr',
+      'nl',
+      'en',
+      'en',
+      'en',
+      'en',
+    ]);
     const vars = SAMPLES['consent.reminder'][0]!.vars;
-    expect(renderTemplate('consent.reminder', vars, 'de')).toMatchObject({ language: 'fr', subject: 'Votre connexion bancaire expire dans 15 jours' });
+    expect(renderTemplate('consent.reminder', vars, 'de')).toMatchObject({
+      language: 'fr',
+      subject: 'Votre connexion bancaire expire dans 15 jours',
+    });
     expect(renderTemplate('consent.reminder', vars, 'xx').language).toBe('en');
   });
 
@@ -168,15 +240,18 @@ describe('language, dates, escaping', () => {
     expect(mail.html).not.toContain('<script>');
     expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;');
     expect(mail.text).toContain('<script>alert(1)</script> & "Co"');
-    expect(() => renderTemplate('mandate.invitation', { ...vars, signingUrl: 'javascript:alert(1)' }, 'en')).toThrow(/http\(s\)/);
+    expect(() => renderTemplate('mandate.invitation', { ...vars, signingUrl: 'javascript:alert(1)' }, 'en')).toThrow(
+      /http\(s\)/,
+    );
   });
 
   it('types the variables of each template (checked by tsc)', () => {
     const typeChecks = () => {
+      const mandateCase = { companyName: 'x', officeName: 'y', iban: 'BE68539007547034' };
       // @ts-expect-error signingUrl and linkExpiresAt are missing
-      renderTemplate('mandate.invitation', { companyName: 'x', officeName: 'y', iban: 'BE68539007547034', bankName: 'Belfius' }, 'fr');
+      renderTemplate('mandate.invitation', { ...mandateCase, bankName: 'Belfius' }, 'fr');
       // @ts-expect-error a KBC/CBC-only template does not take another bank
-      renderTemplate('mandate.bank-link-instructions', { companyName: 'x', officeName: 'y', iban: 'BE68539007547034', bankName: 'Belfius' }, 'fr');
+      renderTemplate('mandate.bank-link-instructions', { ...mandateCase, bankName: 'Belfius' }, 'fr');
       // @ts-expect-error not a failure reason
       renderTemplate('caro.failure', { companyName: 'x', clientReference: '1', reason: 'card_stolen' }, 'en');
       // @ts-expect-error no such template

@@ -42,7 +42,8 @@ async function buildTemplate(): Promise<Blob> {
     await writeFile(tmp, Buffer.from(await dump.arrayBuffer()));
     await rename(tmp, file);
     for (const old of await readdir(dirname(file))) {
-      if (old.startsWith('template-') && old.endsWith('.tar') && join(dirname(file), old) !== file) await rm(join(dirname(file), old), { force: true });
+      if (old.startsWith('template-') && old.endsWith('.tar') && join(dirname(file), old) !== file)
+        await rm(join(dirname(file), old), { force: true });
     }
     return dump;
   } finally {

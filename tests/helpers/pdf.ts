@@ -13,10 +13,15 @@ export function readPdfText(pdf: Buffer): string[] {
   expect(raw.slice(startxref, startxref + 4)).toBe('xref');
   const [, first, count] = /^xref\n(\d+) (\d+)\n/.exec(raw.slice(startxref))!.map(Number) as [number, number, number];
   expect(first).toBe(0);
-  const entries = raw.slice(startxref).split('\n').slice(2, 2 + count);
+  const entries = raw
+    .slice(startxref)
+    .split('\n')
+    .slice(2, 2 + count);
   entries.slice(1).forEach((entry, i) => {
     const offset = Number(entry.slice(0, 10));
-    expect(raw.slice(offset, offset + 20), `object ${i + 1} at its xref offset`).toMatch(new RegExp(`^${i + 1} 0 obj\\n`));
+    expect(raw.slice(offset, offset + 20), `object ${i + 1} at its xref offset`).toMatch(
+      new RegExp(`^${i + 1} 0 obj\\n`),
+    );
   });
   expect(raw).toMatch(/trailer\n<< \/Size \d+ \/Root 1 0 R/);
   const text: string[] = [];
@@ -36,4 +41,5 @@ function fromWinAnsi(bytes: string): string {
 }
 
 /** How many pages the document declares. */
-export const pdfPageCount = (pdf: Buffer): number => Number(/\/Type \/Pages \/Kids \[[^\]]*\] \/Count (\d+)/.exec(pdf.toString('latin1'))?.[1]);
+export const pdfPageCount = (pdf: Buffer): number =>
+  Number(/\/Type \/Pages \/Kids \[[^\]]*\] \/Count (\d+)/.exec(pdf.toString('latin1'))?.[1]);

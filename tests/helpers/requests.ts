@@ -16,34 +16,68 @@ export type ValidRequest = { path: string; body?: unknown };
  * One valid request for every route of the API, by operationId. The role × route matrix and
  * the bad-input suite both start from these: a route without an entry fails both.
  */
-export function validRequests({ stack, officeId, connectionId }: RequestContext): Record<string, () => Promise<ValidRequest> | ValidRequest> {
+export function validRequests({
+  stack,
+  officeId,
+  connectionId,
+}: RequestContext): Record<string, () => Promise<ValidRequest> | ValidRequest> {
   const clientBody = () => ({ officeId, companyName: 'Matrix SRL', clientCode: `M-${randomUUID()}`, language: 'fr' });
   const newClient = async () => (await stack.http('POST', '/v1/clients', clientBody())).body.id as string;
   const kbcIban = 'BE09 7341 2345 6757';
   /** A fresh mandate (office mode, other bank) with its running workflow. */
   const newMandate = async () => {
-    const account = await stack.http('POST', `/v1/clients/${await newClient()}/bank-accounts`, { iban: 'BE68 5390 0754 7034' });
-    const ordered = await stack.http('POST', '/v1/mandates', { bankAccountIds: [account.body.id], managementMode: 'office' });
+    const account = await stack.http('POST', `/v1/clients/${await newClient()}/bank-accounts`, {
+      iban: 'BE68 5390 0754 7034',
+    });
+    const ordered = await stack.http('POST', '/v1/mandates', {
+      bankAccountIds: [account.body.id],
+      managementMode: 'office',
+    });
     const id = ordered.body.data[0].mandate.id as string;
     // Presented: the office can act on it.
-    await waitFor(async () => ((await stack.http('GET', `/v1/mandates/${id}`)).body.status === 'available_online' ? true : undefined), 'the mandate to be presented');
+    await waitFor(
+      async () =>
+        (await stack.http('GET', `/v1/mandates/${id}`)).body.status === 'available_online' ? true : undefined,
+      'the mandate to be presented',
+    );
     return { id, bankAccountId: account.body.id as string };
   };
   const caroOrderBody = async () => {
     const clientId = await newClient();
     const account = await stack.http('POST', `/v1/clients/${clientId}/bank-accounts`, { iban: 'BE68 5390 0754 7034' });
-    return { orders: [{ clientId, bankAccountId: account.body.id as string, clientReference: `REF-${randomUUID().slice(0, 8)}`, cardholderEmail: 'holder@example.be', cardholderLanguage: 'fr' }] };
+    return {
+      orders: [
+        {
+          clientId,
+          bankAccountId: account.body.id as string,
+          clientReference: `REF-${randomUUID().slice(0, 8)}`,
+          cardholderEmail: 'holder@example.be',
+          cardholderLanguage: 'fr',
+        },
+      ],
+    };
   };
-  const newCaroOrder = async () => (await stack.http('POST', '/v1/caro-orders', await caroOrderBody())).body.data[0].id as string;
+  const newCaroOrder = async () =>
+    (await stack.http('POST', '/v1/caro-orders', await caroOrderBody())).body.data[0].id as string;
   /** A connection of the office, `days` from its deadline, in `status` (as the aggregator would report it). */
   const newConnection = async (days: number, status?: 'access_lost' | 'journal_missing') => {
     const validUntil = new Date(Date.now() + days * DAY).toISOString();
-    const created = await stack.http('POST', '/v1/connections', { officeId, provider: 'ponto', ownerEmail: 'owner@example.be', ownerLanguage: 'nl', ibans: ['BE68539007547034'], validUntil });
+    const created = await stack.http('POST', '/v1/connections', {
+      officeId,
+      provider: 'ponto',
+      ownerEmail: 'owner@example.be',
+      ownerLanguage: 'nl',
+      ibans: ['BE68539007547034'],
+      validUntil,
+    });
     if (status) await stack.db.prisma.connection.update({ where: { id: created.body.id }, data: { status } });
     return created.body.id as string;
   };
   return {
-    createOffice: () => ({ path: '/v1/offices', body: { name: 'Office M', language: 'nl', contactEmail: 'm@example.be' } }),
+    createOffice: () => ({
+      path: '/v1/offices',
+      body: { name: 'Office M', language: 'nl', contactEmail: 'm@example.be' },
+    }),
     listOffices: () => ({ path: '/v1/offices' }),
     getOffice: () => ({ path: `/v1/offices/${officeId}` }),
     createClient: () => ({ path: '/v1/clients', body: clientBody() }),
@@ -51,14 +85,19 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
     getClient: async () => ({ path: `/v1/clients/${await newClient()}` }),
     updateClient: async () => ({ path: `/v1/clients/${await newClient()}`, body: { email: 'm@example.be' } }),
     deleteClient: async () => ({ path: `/v1/clients/${await newClient()}` }),
-    createBankAccount: async () => ({ path: `/v1/clients/${await newClient()}/bank-accounts`, body: { iban: kbcIban } }),
+    createBankAccount: async () => ({
+      path: `/v1/clients/${await newClient()}/bank-accounts`,
+      body: { iban: kbcIban },
+    }),
     listBankAccounts: async () => ({ path: `/v1/clients/${await newClient()}/bank-accounts` }),
     getBankAccount: async () => {
       const account = await stack.http('POST', `/v1/clients/${await newClient()}/bank-accounts`, { iban: kbcIban });
       return { path: `/v1/bank-accounts/${account.body.id}` };
     },
     orderMandates: async () => {
-      const account = await stack.http('POST', `/v1/clients/${await newClient()}/bank-accounts`, { iban: 'BE68 5390 0754 7034' });
+      const account = await stack.http('POST', `/v1/clients/${await newClient()}/bank-accounts`, {
+        iban: 'BE68 5390 0754 7034',
+      });
       return { path: '/v1/mandates', body: { bankAccountIds: [account.body.id], managementMode: 'office' } };
     },
     listMandates: () => ({ path: '/v1/mandates?status=available_online' }),
@@ -66,22 +105,46 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
     downloadMandate: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/document.pdf` }),
     copyMandateSigningLink: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/signing-link` }),
     resendMandate: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/resend` }),
-    archiveMandate: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/archive`, body: { reason: 'client left' } }),
-    markMandateProblem: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/problem`, body: { reason: 'bank_data_outdated' } }),
+    archiveMandate: async () => ({
+      path: `/v1/mandates/${(await newMandate()).id}/archive`,
+      body: { reason: 'client left' },
+    }),
+    markMandateProblem: async () => ({
+      path: `/v1/mandates/${(await newMandate()).id}/problem`,
+      body: { reason: 'bank_data_outdated' },
+    }),
     resolveMandateProblem: async () => {
       const { id } = await newMandate();
       await stack.http('POST', `/v1/mandates/${id}/problem`, { reason: 'wrong_enterprise_number' });
       return { path: `/v1/mandates/${id}/problem/resolve` };
     },
-    createConnection: () => ({ path: '/v1/connections', body: { officeId, provider: 'ponto', ownerLanguage: 'nl', ibans: ['BE68539007547034'], validUntil: new Date(Date.now() + 90 * DAY).toISOString() } }),
+    createConnection: () => ({
+      path: '/v1/connections',
+      body: {
+        officeId,
+        provider: 'ponto',
+        ownerLanguage: 'nl',
+        ibans: ['BE68539007547034'],
+        validUntil: new Date(Date.now() + 90 * DAY).toISOString(),
+      },
+    }),
     listConnections: () => ({ path: '/v1/connections?expiresWithinDays=120' }),
     getConnection: () => ({ path: `/v1/connections/${connectionId}` }),
     remindConnectionOwner: async () => ({ path: `/v1/connections/${await newConnection(10)}/remind` }),
-    inviteConnectionOwner: async () => ({ path: `/v1/connections/${await newConnection(60, 'access_lost')}/invitation` }),
-    reportJournalCreated: async () => ({ path: `/v1/connections/${await newConnection(60, 'journal_missing')}/journal-created` }),
-    renewConnection: () => ({ path: `/v1/connections/${connectionId}/renewal`, body: { validUntil: new Date(Date.now() + 80 * DAY).toISOString() } }),
+    inviteConnectionOwner: async () => ({
+      path: `/v1/connections/${await newConnection(60, 'access_lost')}/invitation`,
+    }),
+    reportJournalCreated: async () => ({
+      path: `/v1/connections/${await newConnection(60, 'journal_missing')}/journal-created`,
+    }),
+    renewConnection: () => ({
+      path: `/v1/connections/${connectionId}/renewal`,
+      body: { validUntil: new Date(Date.now() + 80 * DAY).toISOString() },
+    }),
     createCaroOrders: async () => ({ path: '/v1/caro-orders', body: await caroOrderBody() }),
-    getCaroPreorderWarning: async () => ({ path: `/v1/clients/${await newClient()}/caro-preorder-warning?language=nl` }),
+    getCaroPreorderWarning: async () => ({
+      path: `/v1/clients/${await newClient()}/caro-preorder-warning?language=nl`,
+    }),
     listCaroOrders: () => ({ path: '/v1/caro-orders?status=invitation_sent' }),
     getCaroOrder: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}` }),
     resendCaroInvitation: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}/resend` }),
@@ -93,18 +156,33 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
       return { path: `/v1/caro-orders/${id}/reactivate`, body: { cardholderEmail: 'holder2@example.be' } };
     },
     replayCaroOrder: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}/replay`, body: { dryRun: true } }),
-    replayCaroOrders: () => ({ path: '/v1/caro-orders/replay', body: { reason: 'technical_or_data_error', dryRun: true } }),
+    replayCaroOrders: () => ({
+      path: '/v1/caro-orders/replay',
+      body: { reason: 'technical_or_data_error', dryRun: true },
+    }),
     listAuditEvents: () => ({ path: `/v1/audit?resourceType=connection&resourceId=${connectionId}` }),
     listOutbox: () => ({ path: '/v1/outbox?caseType=connection' }),
     getOutboxMessage: async () => {
       const message = await stack.db.prisma.emailOutbox.create({
-        data: { idempotencyKey: `matrix/${randomUUID()}`, template: 'consent.reminder', language: 'fr', toAddress: 'owner@example.be', subject: 'Rappel', html: '<p>Rappel</p>', text: 'Rappel', status: 'sent' },
+        data: {
+          idempotencyKey: `matrix/${randomUUID()}`,
+          template: 'consent.reminder',
+          language: 'fr',
+          toAddress: 'owner@example.be',
+          subject: 'Rappel',
+          html: '<p>Rappel</p>',
+          text: 'Rappel',
+          status: 'sent',
+        },
       });
       return { path: `/v1/outbox/${message.id}` };
     },
     createApiKey: () => ({ path: '/v1/api-keys', body: { name: 'matrix', role: 'support' } }),
     listApiKeys: () => ({ path: '/v1/api-keys' }),
-    sandboxWebhook: () => ({ path: '/v1/sandbox/webhooks/aggregator', body: { type: 'connection.status_changed', data: { connectionId, status: 'connected' } } }),
+    sandboxWebhook: () => ({
+      path: '/v1/sandbox/webhooks/aggregator',
+      body: { type: 'connection.status_changed', data: { connectionId, status: 'connected' } },
+    }),
     revokeApiKey: async () => {
       const created = await stack.http('POST', '/v1/api-keys', { name: 'to revoke', role: 'support' });
       return { path: `/v1/api-keys/${created.body.id}` };
@@ -114,7 +192,15 @@ export function validRequests({ stack, officeId, connectionId }: RequestContext)
 
 /** An office with one connection, the fixtures every request above refers to. */
 export async function seedRequestContext(stack: TestStack): Promise<RequestContext> {
-  const officeId = (await stack.http('POST', '/v1/offices', { name: 'Office A', language: 'fr', contactEmail: 'a@example.be' })).body.id as string;
-  const connection = await stack.http('POST', '/v1/connections', { officeId, provider: 'ponto', ownerLanguage: 'fr', ibans: ['BE68539007547034'], validUntil: new Date(Date.now() + 60 * DAY).toISOString() });
+  const officeId = (
+    await stack.http('POST', '/v1/offices', { name: 'Office A', language: 'fr', contactEmail: 'a@example.be' })
+  ).body.id as string;
+  const connection = await stack.http('POST', '/v1/connections', {
+    officeId,
+    provider: 'ponto',
+    ownerLanguage: 'fr',
+    ibans: ['BE68539007547034'],
+    validUntil: new Date(Date.now() + 60 * DAY).toISOString(),
+  });
   return { stack, officeId, connectionId: connection.body.id as string };
 }

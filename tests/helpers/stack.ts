@@ -17,12 +17,18 @@ import { DEFAULT_CARO_SCHEDULE, type CaroSchedule } from '../../workflows/caro-a
 import { createTestDatabase, type TestDatabase } from './db.js';
 
 // TEST_LOG_LEVEL=debug shows the API and worker logs of a test run.
-export const silentLogger = createLogger({ service: 'test', level: (process.env.TEST_LOG_LEVEL as 'debug' | undefined) ?? 'silent' });
+export const silentLogger = createLogger({
+  service: 'test',
+  level: (process.env.TEST_LOG_LEVEL as 'debug' | undefined) ?? 'silent',
+});
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The product's workflow bundle, built once per test file. */
 export const productBundle = () =>
-  (bundle ??= bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } }));
+  (bundle ??= bundleWorkflowCode({
+    workflowsPath,
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+  }));
 
 export interface HttpOptions {
   /** API key to send; the stack's operator key by default, null for none. */
@@ -65,9 +71,18 @@ export interface TestStack {
   /** A new API key of that role (accountants need an office). */
   key(role: Role, officeId?: string): Promise<string>;
   /** fetch() against the API, JSON in and out. */
-  http(method: string, path: string, body?: unknown, opts?: HttpOptions): Promise<{ status: number; headers: Headers; body: any }>;
+  http(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts?: HttpOptions,
+  ): Promise<{ status: number; headers: Headers; body: any }>;
   /** POST /v1/webhooks/:provider, signed: `event` goes as JSON (a string as is). */
-  webhook(provider: string, event: unknown, opts?: WebhookOptions): Promise<{ status: number; headers: Headers; body: any }>;
+  webhook(
+    provider: string,
+    event: unknown,
+    opts?: WebhookOptions,
+  ): Promise<{ status: number; headers: Headers; body: any }>;
   stop(): Promise<void>;
 }
 
@@ -76,7 +91,17 @@ export interface TestStack {
  * real Temporal server and a fresh migrated database. E-mail goes to the development outbox
  * unless `email` is given (e.g. a ResendSender pointed at tests/email/fake-resend.ts).
  */
-export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { namespace?: string; rateLimitPerMinute?: number; email?: EmailSender; sandbox?: boolean; caroSchedule?: CaroSchedule; logger?: Logger } = {}): Promise<TestStack> {
+export async function startTestStack(
+  temporal: TestWorkflowEnvironment,
+  opts: {
+    namespace?: string;
+    rateLimitPerMinute?: number;
+    email?: EmailSender;
+    sandbox?: boolean;
+    caroSchedule?: CaroSchedule;
+    logger?: Logger;
+  } = {},
+): Promise<TestStack> {
   const namespace = opts.namespace ?? 'default';
   const taskQueue = `stack-${Math.random().toString(36).slice(2)}`;
   const db = await createTestDatabase();
@@ -84,7 +109,13 @@ export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { 
     connection: temporal.nativeConnection,
     namespace,
     taskQueue,
-    deps: { prisma: db.prisma, logger: opts.logger ?? silentLogger, email: opts.email ?? new OutboxSender(), links: createLinkBuilder({ publicBaseUrl: TEST_PUBLIC_BASE_URL, secret: TEST_LINK_SECRET }), caro: caroDepsFromEnv(TEST_LINK_ENV) },
+    deps: {
+      prisma: db.prisma,
+      logger: opts.logger ?? silentLogger,
+      email: opts.email ?? new OutboxSender(),
+      links: createLinkBuilder({ publicBaseUrl: TEST_PUBLIC_BASE_URL, secret: TEST_LINK_SECRET }),
+      caro: caroDepsFromEnv(TEST_LINK_ENV),
+    },
     workflowBundle: await productBundle(),
   });
   const running = worker.run();
@@ -94,9 +125,22 @@ export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { 
     TEMPORAL_TASK_QUEUE: taskQueue,
     TEMPORAL_TLS: false,
   });
-  const app = createApp({ temporal: client, prisma: db.prisma, logger: opts.logger ?? silentLogger, taskQueue, temporalTimeoutMs: 5_000, consentSchedule: DEFAULT_CONSENT_SCHEDULE, caroSchedule: opts.caroSchedule ?? DEFAULT_CARO_SCHEDULE, linkSigning: { secret: TEST_LINK_SECRET, publicBaseUrl: TEST_PUBLIC_BASE_URL }, webhookSecrets: TEST_WEBHOOK_SECRETS, sandbox: opts.sandbox ?? true, ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}) });
+  const app = createApp({
+    temporal: client,
+    prisma: db.prisma,
+    logger: opts.logger ?? silentLogger,
+    taskQueue,
+    temporalTimeoutMs: 5_000,
+    consentSchedule: DEFAULT_CONSENT_SCHEDULE,
+    caroSchedule: opts.caroSchedule ?? DEFAULT_CARO_SCHEDULE,
+    linkSigning: { secret: TEST_LINK_SECRET, publicBaseUrl: TEST_PUBLIC_BASE_URL },
+    webhookSecrets: TEST_WEBHOOK_SECRETS,
+    sandbox: opts.sandbox ?? true,
+    ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),
+  });
   const api = await listen(app, { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 1_000 });
-  const key = async (role: Role, officeId?: string) => (await createApiKey(db.prisma, { name: `test ${role}`, role, officeId })).key;
+  const key = async (role: Role, officeId?: string) =>
+    (await createApiKey(db.prisma, { name: `test ${role}`, role, officeId })).key;
   const operatorKey = await key('operator');
   return {
     db,
@@ -122,10 +166,16 @@ export async function startTestStack(temporal: TestWorkflowEnvironment, opts: { 
     async webhook(provider, event, opts = {}) {
       const body = typeof event === 'string' ? event : JSON.stringify(event);
       const secret = opts.secret ?? (isProvider(provider) ? TEST_WEBHOOK_SECRETS[provider] : 'no such provider');
-      const signature = opts.signature === undefined ? signWebhook(secret, opts.signedBody ?? body, opts.timestamp ?? Math.floor(Date.now() / 1000)) : opts.signature;
+      const signature =
+        opts.signature === undefined
+          ? signWebhook(secret, opts.signedBody ?? body, opts.timestamp ?? Math.floor(Date.now() / 1000))
+          : opts.signature;
       const res = await fetch(`${api.url}/v1/webhooks/${provider}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(signature === null ? {} : { [SIGNATURE_HEADER]: signature }) },
+        headers: {
+          'content-type': 'application/json',
+          ...(signature === null ? {} : { [SIGNATURE_HEADER]: signature }),
+        },
         body,
       });
       const text = await res.text();

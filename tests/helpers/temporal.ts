@@ -10,8 +10,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTemporalClient } from '../../lib/temporal/client.js';
 import { resolveTemporalCli, resolveTestServer } from '../../lib/temporal-binaries.js';
 
-const existing = (path: string | undefined) =>
-  path ? { executable: { type: 'existing-path' as const, path } } : {};
+const existing = (path: string | undefined) => (path ? { executable: { type: 'existing-path' as const, path } } : {});
 
 /** Time-skipping test server (Java SDK's): fast timers, but no reset, listing or schedules. */
 export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
@@ -96,7 +95,12 @@ export function freePort(): Promise<number> {
  * throws from a timer.
  */
 export async function deadTemporalClient(): Promise<Client> {
-  return createTemporalClient({ TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'q', TEMPORAL_TLS: false });
+  return createTemporalClient({
+    TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: 'q',
+    TEMPORAL_TLS: false,
+  });
 }
 
 /** Command lines of this process's live child processes (POSIX `ps`), to assert that servers were cleaned up. */

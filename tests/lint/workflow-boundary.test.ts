@@ -15,9 +15,15 @@ describe('ESLint workflow import boundary', () => {
   it.each([
     ["import { readFileSync } from 'node:fs';\nexport const x = readFileSync;", 'node built-ins'],
     ["import { Resend } from 'resend';\nexport const x = Resend;", 'resend'],
-    ["import { ConnectionStatus } from '../../prisma/generated/client.js';\nexport const x = ConnectionStatus;", 'Prisma values'],
+    [
+      "import { ConnectionStatus } from '../../prisma/generated/client.js';\nexport const x = ConnectionStatus;",
+      'Prisma values',
+    ],
     ["import { PrismaClient } from '@prisma/client';\nexport const x = PrismaClient;", '@prisma/client'],
-    ["import { createActivities } from '../../activities/index.js';\nexport const x = createActivities;", 'activity code'],
+    [
+      "import { createActivities } from '../../activities/index.js';\nexport const x = createActivities;",
+      'activity code',
+    ],
     ["import { createApp } from '../../api/app.js';\nexport const x = createApp;", 'API code'],
     ["import { Client } from '@temporalio/client';\nexport const x = Client;", 'the Temporal client'],
   ])('refuses a value import of %s (%s)', async (code) => {
@@ -40,6 +46,11 @@ describe('ESLint workflow import boundary', () => {
   });
 
   it('leaves code outside workflows/ alone', async () => {
-    expect(await rulesFired("import { readFileSync } from 'node:fs';\nexport const x = readFileSync;", 'activities/probe.ts')).toEqual([]);
+    expect(
+      await rulesFired(
+        "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;",
+        'activities/probe.ts',
+      ),
+    ).toEqual([]);
   });
 });

@@ -9,8 +9,16 @@ describe('process boot: a bad environment fails with one readable line', () => {
   it.each([
     ['api/main.ts', { DATABASE_URL: 'postgresql://x@localhost/db', PORT: 'eighty' }, /^Invalid environment: PORT: .+$/],
     ['api/main.ts', {}, /^Invalid environment: DATABASE_URL: is required/],
-    ['workers/main.ts', { DATABASE_URL: 'mysql://x@localhost/db' }, /^Invalid environment: DATABASE_URL: must be a postgresql:\/\/ URL$/],
-    ['workers/main.ts', { DATABASE_URL: 'postgresql://x@localhost/db', TEMPORAL_TLS: 'maybe' }, /^Invalid environment: TEMPORAL_TLS: must be true or false \(got "maybe"\)$/],
+    [
+      'workers/main.ts',
+      { DATABASE_URL: 'mysql://x@localhost/db' },
+      /^Invalid environment: DATABASE_URL: must be a postgresql:\/\/ URL$/,
+    ],
+    [
+      'workers/main.ts',
+      { DATABASE_URL: 'postgresql://x@localhost/db', TEMPORAL_TLS: 'maybe' },
+      /^Invalid environment: TEMPORAL_TLS: must be true or false \(got "maybe"\)$/,
+    ],
   ])('%s with %j', async (entry, env, expected) => {
     const proc = spawnEntry(entry, env);
     const { code } = await proc.exited;
@@ -34,7 +42,11 @@ describe('process lifecycle against a real Temporal and database', () => {
   });
 
   it('the worker starts, logs JSON, and stops cleanly on SIGTERM', async () => {
-    const worker = spawnEntry('workers/main.ts', { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: 'boot-test' });
+    const worker = spawnEntry('workers/main.ts', {
+      DATABASE_URL: pg.url,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_TASK_QUEUE: 'boot-test',
+    });
     const started = JSON.parse(await worker.waitForLine(/"worker started"/, 90_000)) as Record<string, unknown>;
     expect(started).toMatchObject({ level: 'info', service: 'worker', taskQueue: 'boot-test', msg: 'worker started' });
     worker.child.kill('SIGTERM');
@@ -43,7 +55,12 @@ describe('process lifecycle against a real Temporal and database', () => {
   });
 
   it('the API serves, drains on SIGTERM, and exits 0', async () => {
-    const api = spawnEntry('api/main.ts', { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, PORT: '0', HOST: '127.0.0.1' });
+    const api = spawnEntry('api/main.ts', {
+      DATABASE_URL: pg.url,
+      TEMPORAL_ADDRESS: temporal.address,
+      PORT: '0',
+      HOST: '127.0.0.1',
+    });
     const line = JSON.parse(await api.waitForLine(/"api listening"/)) as { url: string };
     const ready = await fetch(`${line.url}/readyz`);
     expect(ready.status).toBe(200);

@@ -49,7 +49,10 @@ describe('npm run keys', () => {
     expect((await keys('revoke', parsed.prefix)).code).toBe(0);
     const revoked = await withPrisma((prisma) => prisma.apiKey.findUniqueOrThrow({ where: { prefix: parsed.prefix } }));
     expect(revoked.revokedAt).not.toBeNull();
-    expect(await keys('revoke', parsed.prefix)).toMatchObject({ code: 1, output: expect.stringContaining('no live key') });
+    expect(await keys('revoke', parsed.prefix)).toMatchObject({
+      code: 1,
+      output: expect.stringContaining('no live key'),
+    });
   });
 
   it.each([

@@ -92,12 +92,20 @@ describe('withLock', () => {
     const events: string[] = [];
     let bIsWaiting!: () => void;
     const bWaits = new Promise<void>((resolve) => (bIsWaiting = resolve));
-    const a = withLock(lockDir, () => {}, async () => {
-      events.push('a:start');
-      await bWaits; // hold the lock until b has reported that it is blocked
-      events.push('a:end');
-    });
-    const b = withLock(lockDir, () => bIsWaiting(), async () => void events.push('b:run'));
+    const a = withLock(
+      lockDir,
+      () => {},
+      async () => {
+        events.push('a:start');
+        await bWaits; // hold the lock until b has reported that it is blocked
+        events.push('a:end');
+      },
+    );
+    const b = withLock(
+      lockDir,
+      () => bIsWaiting(),
+      async () => void events.push('b:run'),
+    );
     await Promise.all([a, b]);
     expect(events).toEqual(['a:start', 'a:end', 'b:run']);
   });
@@ -106,6 +114,12 @@ describe('withLock', () => {
     const lockDir = join(root, '.stale-lock');
     mkdirSync(lockDir);
     writeFileSync(join(lockDir, 'pid'), '2147483646'); // no such process
-    await expect(withLock(lockDir, () => {}, async () => 'ran')).resolves.toBe('ran');
+    await expect(
+      withLock(
+        lockDir,
+        () => {},
+        async () => 'ran',
+      ),
+    ).resolves.toBe('ran');
   });
 });

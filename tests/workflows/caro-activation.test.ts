@@ -17,13 +17,21 @@ import {
   retryActivationUpdate,
   type CaroChannel,
 } from '../../workflows/caro-activation/contract.js';
-import { nextCaroStep, outcomeEffect, refusal as whyRefused, statementsFromDate } from '../../workflows/caro-activation/plan.js';
+import {
+  nextCaroStep,
+  outcomeEffect,
+  refusal as whyRefused,
+  statementsFromDate,
+} from '../../workflows/caro-activation/plan.js';
 import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
 import { productBundle } from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
 
-type Activities = Pick<ReturnType<typeof createActivities>, 'sendCaroInvitation' | 'sendCaroReminder' | 'activateCaroOrder' | 'recordCaroProblem' | 'closeCaroOrder'>;
+type Activities = Pick<
+  ReturnType<typeof createActivities>,
+  'sendCaroInvitation' | 'sendCaroReminder' | 'activateCaroOrder' | 'recordCaroProblem' | 'closeCaroOrder'
+>;
 type Call = { activity: keyof Activities; atMs: number; args: Record<string, unknown> };
 
 const DAY = 86_400_000;
@@ -68,10 +76,23 @@ function recordingActivities(calls: Call[]): Activities {
 }
 
 /** Runs `fn` with a worker and one order's workflow; terminates the workflow afterwards (it lives as long as the order). */
-async function withOrder(orderId: string, fn: (ctx: { handle: WorkflowHandle<typeof caroActivationWorkflow>; calls: Call[]; day: (call: Call) => number }) => Promise<void>, channel: CaroChannel = 'link') {
+async function withOrder(
+  orderId: string,
+  fn: (ctx: {
+    handle: WorkflowHandle<typeof caroActivationWorkflow>;
+    calls: Call[];
+    day: (call: Call) => number;
+  }) => Promise<void>,
+  channel: CaroChannel = 'link',
+) {
   const calls: Call[] = [];
   const taskQueue = `caro-${Math.random().toString(36).slice(2)}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await productBundle(), activities: recordingActivities(calls) });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await productBundle(),
+    activities: recordingActivities(calls),
+  });
   const start = () =>
     env.client.workflow.start<typeof caroActivationWorkflow>('caroActivationWorkflow', {
       workflowId: caroActivationWorkflowId(orderId),
@@ -107,15 +128,34 @@ describe('CARO schedule (pure)', () => {
   it('plans reminders 14, 28, 42 days after the invitation, then the expiry on day 56', () => {
     const invitedAt = '2027-01-01T10:00:00.000Z';
     const base = { status: 'invitation_sent' as const, invitedAt, expiresAt: '2027-02-26T10:00:00.000Z' };
-    expect(nextCaroStep({ ...base, reminders: [] }, DEFAULT_CARO_SCHEDULE)).toEqual({ kind: 'reminder', number: 1, at: '2027-01-15T10:00:00.000Z' });
-    expect(nextCaroStep({ ...base, reminders: [{ number: 1, at: '' }, { number: 2, at: '' }] }, DEFAULT_CARO_SCHEDULE)).toEqual({ kind: 'reminder', number: 3, at: '2027-02-12T10:00:00.000Z' });
-    expect(nextCaroStep({ ...base, reminders: [1, 2, 3].map((number) => ({ number, at: '' })) }, DEFAULT_CARO_SCHEDULE)).toEqual({ kind: 'expiry', at: base.expiresAt });
+    expect(nextCaroStep({ ...base, reminders: [] }, DEFAULT_CARO_SCHEDULE)).toEqual({
+      kind: 'reminder',
+      number: 1,
+      at: '2027-01-15T10:00:00.000Z',
+    });
+    expect(
+      nextCaroStep(
+        {
+          ...base,
+          reminders: [
+            { number: 1, at: '' },
+            { number: 2, at: '' },
+          ],
+        },
+        DEFAULT_CARO_SCHEDULE,
+      ),
+    ).toEqual({ kind: 'reminder', number: 3, at: '2027-02-12T10:00:00.000Z' });
+    expect(
+      nextCaroStep({ ...base, reminders: [1, 2, 3].map((number) => ({ number, at: '' })) }, DEFAULT_CARO_SCHEDULE),
+    ).toEqual({ kind: 'expiry', at: base.expiresAt });
     expect(nextCaroStep({ ...base, status: 'active', reminders: [] }, DEFAULT_CARO_SCHEDULE)).toBeNull();
   });
 
   it('allows each action only in its states, and says why otherwise', () => {
     expect(whyRefused({ status: 'invitation_sent', channel: 'link' }, 'resend')).toBeUndefined();
-    expect(whyRefused({ status: 'problem', channel: 'link' }, 'resend')).toBe('cannot resend the invitation of an order in state problem (allowed in: invitation_sent)');
+    expect(whyRefused({ status: 'problem', channel: 'link' }, 'resend')).toBe(
+      'cannot resend the invitation of an order in state problem (allowed in: invitation_sent)',
+    );
     expect(whyRefused({ status: 'invitation_sent', channel: 'bank-app' }, 'copyLink')).toMatch(/KBC\/CBC/);
     expect(whyRefused({ status: 'active', channel: 'link' }, 'cancel')).toBeUndefined();
     expect(whyRefused({ status: 'invitation_expired', channel: 'link' }, 'reactivate')).toBeUndefined();
@@ -145,7 +185,10 @@ describe('CARO activation workflow (time-skipping)', () => {
     await withOrder('00000000-0000-7000-8000-000000000001', async ({ handle, calls, day }) => {
       await env.sleep(13 * DAY);
       expect(calls.map((c) => c.activity)).toEqual(['sendCaroInvitation']);
-      expect(calls[0]!.args).toMatchObject({ linkVersion: 1, idempotencyKey: expect.stringMatching(/^caro:00000000-0000-7000-8000-000000000001\/v1\/invitation\//) });
+      expect(calls[0]!.args).toMatchObject({
+        linkVersion: 1,
+        idempotencyKey: expect.stringMatching(/^caro:00000000-0000-7000-8000-000000000001\/v1\/invitation\//),
+      });
       await env.sleep(2 * DAY);
       expect(sent(calls, 'sendCaroReminder').map(day)).toEqual([14]);
       await env.sleep(12 * DAY); // day 27
@@ -157,7 +200,11 @@ describe('CARO activation workflow (time-skipping)', () => {
       expect(midway.nextStep).toMatchObject({ kind: 'reminder', number: 3 });
       await env.sleep(26 * DAY); // day 55
       expect(sent(calls, 'sendCaroReminder').map(day)).toEqual([14, 28, 42]);
-      expect(sent(calls, 'sendCaroReminder').map((c) => [c.args.number, c.args.of])).toEqual([[1, 3], [2, 3], [3, 3]]);
+      expect(sent(calls, 'sendCaroReminder').map((c) => [c.args.number, c.args.of])).toEqual([
+        [1, 3],
+        [2, 3],
+        [3, 3],
+      ]);
       expect(sent(calls, 'closeCaroOrder')).toEqual([]);
       await env.sleep(2 * DAY); // day 57
       expect(sent(calls, 'closeCaroOrder').map((c) => [day(c), c.args.status])).toEqual([[56, 'invitation_expired']]);
@@ -180,10 +227,23 @@ describe('CARO activation workflow (time-skipping)', () => {
       expect(Date.parse(after.expiresAt) - Date.parse(after.invitedAt)).toBe(56 * DAY);
       await env.sleep(80 * DAY);
       const invitations = sent(calls, 'sendCaroInvitation');
-      expect(invitations.map((c) => [Math.round(day(c)), c.args.linkVersion])).toEqual([[0, 1], [20, 2]]);
+      expect(invitations.map((c) => [Math.round(day(c)), c.args.linkVersion])).toEqual([
+        [0, 1],
+        [20, 2],
+      ]);
       const resentDay = day(invitations[1]!);
       // Reminder 1 of the first invitation on day 14; then 14, 28, 42 days after the resend; no day-28 reminder of the old schedule.
-      expect(sent(calls, 'sendCaroReminder').map((c) => [day(c) - (c.args.linkVersion === 2 ? resentDay : 0), c.args.linkVersion])).toEqual([[14, 1], [14, 2], [28, 2], [42, 2]]);
+      expect(
+        sent(calls, 'sendCaroReminder').map((c) => [
+          day(c) - (c.args.linkVersion === 2 ? resentDay : 0),
+          c.args.linkVersion,
+        ]),
+      ).toEqual([
+        [14, 1],
+        [14, 2],
+        [28, 2],
+        [42, 2],
+      ]);
       expect(sent(calls, 'closeCaroOrder').map((c) => day(c) - resentDay)).toEqual([56]);
     });
   });
@@ -191,33 +251,81 @@ describe('CARO activation workflow (time-skipping)', () => {
   it('sends nothing after an activation; statements from the month after; late and repeated callbacks change nothing', async () => {
     await withOrder('00000000-0000-7000-8000-000000000003', async ({ handle, calls }) => {
       await env.sleep(3 * DAY);
-      await handle.signal(caroOutcomeSignal, { outcome: 'activated', eventId: 'e1', occurredAt: '2026-11-27T10:00:00Z' });
-      await handle.signal(caroOutcomeSignal, { outcome: 'activated', eventId: 'e1', occurredAt: '2026-11-27T10:00:00Z' });
-      await handle.signal(caroOutcomeSignal, { outcome: 'failed', eventId: 'e2', occurredAt: '2026-11-27T09:00:00Z', reason: 'debit_card' });
+      await handle.signal(caroOutcomeSignal, {
+        outcome: 'activated',
+        eventId: 'e1',
+        occurredAt: '2026-11-27T10:00:00Z',
+      });
+      await handle.signal(caroOutcomeSignal, {
+        outcome: 'activated',
+        eventId: 'e1',
+        occurredAt: '2026-11-27T10:00:00Z',
+      });
+      await handle.signal(caroOutcomeSignal, {
+        outcome: 'failed',
+        eventId: 'e2',
+        occurredAt: '2026-11-27T09:00:00Z',
+        reason: 'debit_card',
+      });
       await env.sleep(100 * DAY);
       expect(calls.map((c) => c.activity)).toEqual(['sendCaroInvitation', 'activateCaroOrder']);
-      expect(calls[1]!.args).toMatchObject({ statementsFrom: '2026-12-01T00:00:00.000Z', idempotencyKey: 'caro:00000000-0000-7000-8000-000000000003/v1/confirmation' });
+      expect(calls[1]!.args).toMatchObject({
+        statementsFrom: '2026-12-01T00:00:00.000Z',
+        idempotencyKey: 'caro:00000000-0000-7000-8000-000000000003/v1/confirmation',
+      });
       const state = await handle.query(caroStateQuery);
-      expect(state).toMatchObject({ status: 'active', reason: null, statementsFrom: '2026-12-01T00:00:00.000Z', nextStep: null });
-      expect(state.history.at(-1)).toMatchObject({ event: 'activated', from: 'invitation_sent', to: 'active', actor: { kind: 'webhook', id: 'e1' } });
-      await expect(handle.executeUpdate(resendInvitationUpdate, { args: [{ actor }] })).rejects.toThrow(WorkflowUpdateFailedError);
+      expect(state).toMatchObject({
+        status: 'active',
+        reason: null,
+        statementsFrom: '2026-12-01T00:00:00.000Z',
+        nextStep: null,
+      });
+      expect(state.history.at(-1)).toMatchObject({
+        event: 'activated',
+        from: 'invitation_sent',
+        to: 'active',
+        actor: { kind: 'webhook', id: 'e1' },
+      });
+      await expect(handle.executeUpdate(resendInvitationUpdate, { args: [{ actor }] })).rejects.toThrow(
+        WorkflowUpdateFailedError,
+      );
     });
   });
 
-  it.each(CARO_PROBLEM_REASONS)('a %s failure puts the order in problem with that reason; a later success ends active', async (reason) => {
-    await withOrder(`00000000-0000-7000-8001-${String(CARO_PROBLEM_REASONS.indexOf(reason)).padStart(12, '0')}`, async ({ handle, calls }) => {
-      await handle.signal(caroOutcomeSignal, { outcome: 'failed', eventId: `f-${reason}`, occurredAt: '2026-11-25T10:00:00Z', reason });
-      await handle.signal(caroOutcomeSignal, { outcome: 'failed', eventId: `f2-${reason}`, occurredAt: '2026-11-25T10:05:00Z', reason });
-      await env.sleep(60_000);
-      const problem = await handle.query(caroStateQuery);
-      expect(problem).toMatchObject({ status: 'problem', reason });
-      expect(sent(calls, 'recordCaroProblem').map((c) => c.args.reason)).toEqual([reason]); // the same failure twice: told once
-      await handle.signal(caroOutcomeSignal, { outcome: 'activated', eventId: `a-${reason}`, occurredAt: '2026-11-25T10:30:00Z' });
-      await env.sleep(DAY);
-      expect(await handle.query(caroStateQuery)).toMatchObject({ status: 'active', reason: null });
-      expect(sent(calls, 'activateCaroOrder')).toHaveLength(1);
-    });
-  });
+  it.each(CARO_PROBLEM_REASONS)(
+    'a %s failure puts the order in problem with that reason; a later success ends active',
+    async (reason) => {
+      await withOrder(
+        `00000000-0000-7000-8001-${String(CARO_PROBLEM_REASONS.indexOf(reason)).padStart(12, '0')}`,
+        async ({ handle, calls }) => {
+          await handle.signal(caroOutcomeSignal, {
+            outcome: 'failed',
+            eventId: `f-${reason}`,
+            occurredAt: '2026-11-25T10:00:00Z',
+            reason,
+          });
+          await handle.signal(caroOutcomeSignal, {
+            outcome: 'failed',
+            eventId: `f2-${reason}`,
+            occurredAt: '2026-11-25T10:05:00Z',
+            reason,
+          });
+          await env.sleep(60_000);
+          const problem = await handle.query(caroStateQuery);
+          expect(problem).toMatchObject({ status: 'problem', reason });
+          expect(sent(calls, 'recordCaroProblem').map((c) => c.args.reason)).toEqual([reason]); // the same failure twice: told once
+          await handle.signal(caroOutcomeSignal, {
+            outcome: 'activated',
+            eventId: `a-${reason}`,
+            occurredAt: '2026-11-25T10:30:00Z',
+          });
+          await env.sleep(DAY);
+          expect(await handle.query(caroStateQuery)).toMatchObject({ status: 'active', reason: null });
+          expect(sent(calls, 'activateCaroOrder')).toHaveLength(1);
+        },
+      );
+    },
+  );
 
   it('cancel stops the schedule; reactivate sends a new invitation with a fresh schedule', async () => {
     await withOrder('00000000-0000-7000-8000-000000000004', async ({ handle, calls, day }) => {
@@ -226,24 +334,44 @@ describe('CARO activation workflow (time-skipping)', () => {
       expect(cancelled).toMatchObject({ status: 'cancelled', nextStep: null });
       await env.sleep(60 * DAY);
       expect(calls.map((c) => c.activity)).toEqual(['sendCaroInvitation', 'sendCaroReminder', 'closeCaroOrder']);
-      expect(await refusal(handle.executeUpdate(cancelOrderUpdate, { args: [{ actor }] }))).toMatch(/cannot cancel an order in state cancelled/);
-      expect(await refusal(handle.executeUpdate(copyActivationLinkUpdate, { args: [{ actor }] }))).toMatch(/cannot copy the activation link of an order in state cancelled/);
+      expect(await refusal(handle.executeUpdate(cancelOrderUpdate, { args: [{ actor }] }))).toMatch(
+        /cannot cancel an order in state cancelled/,
+      );
+      expect(await refusal(handle.executeUpdate(copyActivationLinkUpdate, { args: [{ actor }] }))).toMatch(
+        /cannot copy the activation link of an order in state cancelled/,
+      );
       const reactivated = await handle.executeUpdate(reactivateOrderUpdate, { args: [{ actor }] });
       expect(reactivated).toMatchObject({ status: 'invitation_sent', linkVersion: 2 });
       await env.sleep(15 * DAY);
       const again = sent(calls, 'sendCaroInvitation').at(-1)!;
       expect(sent(calls, 'sendCaroReminder').map((c) => Math.round(day(c) - day(again)))).toEqual([-61, 14]);
-      expect((await handle.query(caroStateQuery)).history.map((t) => t.event)).toEqual(['ordered', 'cancelled', 'reactivated']);
+      expect((await handle.query(caroStateQuery)).history.map((t) => t.event)).toEqual([
+        'ordered',
+        'cancelled',
+        'reactivated',
+      ]);
     });
   });
 
   it('support replay (retry update) of a problem sends a fresh invitation; refused outside problem', async () => {
     await withOrder('00000000-0000-7000-8000-000000000005', async ({ handle, calls }) => {
-      expect(await refusal(handle.executeUpdate(retryActivationUpdate, { args: [{ actor }] }))).toMatch(/cannot replay the activation of an order in state invitation_sent/);
-      await handle.signal(caroOutcomeSignal, { outcome: 'failed', eventId: 'r1', occurredAt: '2026-11-25T10:00:00Z', reason: 'technical_or_data_error' });
+      expect(await refusal(handle.executeUpdate(retryActivationUpdate, { args: [{ actor }] }))).toMatch(
+        /cannot replay the activation of an order in state invitation_sent/,
+      );
+      await handle.signal(caroOutcomeSignal, {
+        outcome: 'failed',
+        eventId: 'r1',
+        occurredAt: '2026-11-25T10:00:00Z',
+        reason: 'technical_or_data_error',
+      });
       // Support replays a case it sees in problem: wait until the workflow has recorded it.
-      await waitFor(async () => ((await handle.query(caroStateQuery)).status === 'problem' ? true : undefined), 'the problem');
-      const replayed = await handle.executeUpdate(retryActivationUpdate, { args: [{ actor: { kind: 'api-key', id: 'support-key', role: 'support' } }] });
+      await waitFor(
+        async () => ((await handle.query(caroStateQuery)).status === 'problem' ? true : undefined),
+        'the problem',
+      );
+      const replayed = await handle.executeUpdate(retryActivationUpdate, {
+        args: [{ actor: { kind: 'api-key', id: 'support-key', role: 'support' } }],
+      });
       expect(replayed).toMatchObject({ status: 'invitation_sent', reason: null, linkVersion: 2 });
       expect(replayed.history.at(-1)).toMatchObject({ event: 'replayed', from: 'problem', actor: { role: 'support' } });
       expect(sent(calls, 'sendCaroInvitation').map((c) => c.args.linkVersion)).toEqual([1, 2]);
@@ -254,12 +382,16 @@ describe('CARO activation workflow (time-skipping)', () => {
     await withOrder(
       '00000000-0000-7000-8000-000000000006',
       async ({ handle }) => {
-        expect(await refusal(handle.executeUpdate(copyActivationLinkUpdate, { args: [{ actor }] }))).toMatch(/KBC\/CBC order has no activation link/);
+        expect(await refusal(handle.executeUpdate(copyActivationLinkUpdate, { args: [{ actor }] }))).toMatch(
+          /KBC\/CBC order has no activation link/,
+        );
       },
       'bank-app',
     );
     await withOrder('00000000-0000-7000-8000-000000000007', async ({ handle }) => {
-      expect(await handle.executeUpdate(copyActivationLinkUpdate, { args: [{ actor }] })).toMatchObject({ linkVersion: 1 });
+      expect(await handle.executeUpdate(copyActivationLinkUpdate, { args: [{ actor }] })).toMatchObject({
+        linkVersion: 1,
+      });
     });
   });
 });

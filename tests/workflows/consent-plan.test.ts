@@ -41,7 +41,12 @@ describe('consent reminder plan (09:00 Europe/Brussels)', () => {
 
   it('never plans a reminder at or after the deadline', () => {
     // Deadline at 08:00 local on the day: the 1-day reminder is the day before, nothing on the day itself.
-    expect(planConsentReminders(at('2027-06-10T06:00:00Z'), at('2027-06-09T12:00:00Z'), { ...DEFAULT_CONSENT_SCHEDULE, reminderDaysBefore: [0, 1] })).toEqual([]);
+    expect(
+      planConsentReminders(at('2027-06-10T06:00:00Z'), at('2027-06-09T12:00:00Z'), {
+        ...DEFAULT_CONSENT_SCHEDULE,
+        reminderDaysBefore: [0, 1],
+      }),
+    ).toEqual([]);
   });
 
   it('lands on the first valid instant when 09:00 does not exist locally', () => {

@@ -1,7 +1,12 @@
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { createConnectionActivities } from '../../activities/connections/activities.js';
-import { consentRenewalWorkflowId, consentRenewedSignal, consentStateQuery, DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
+import {
+  consentRenewalWorkflowId,
+  consentRenewedSignal,
+  consentStateQuery,
+  DEFAULT_CONSENT_SCHEDULE,
+} from '../../workflows/consent-renewal/contract.js';
 import type { consentRenewalWorkflow } from '../../workflows/consent-renewal/workflow.js';
 import { productBundle } from '../helpers/stack.js';
 import { startDevServer, type DevServer } from '../helpers/temporal.js';
@@ -39,7 +44,12 @@ describe('consent renewal workflow over many renewals', () => {
     };
     const taskQueue = `many-${Date.now()}`;
     const workflowBundle = await productBundle();
-    const worker = await Worker.create({ connection: server.env.nativeConnection, taskQueue, workflowBundle, activities });
+    const worker = await Worker.create({
+      connection: server.env.nativeConnection,
+      taskQueue,
+      workflowBundle,
+      activities,
+    });
     const client = server.env.client;
     let validUntil = new Date(Date.now() + 90 * DAY).toISOString();
     await worker.runUntil(async () => {
@@ -53,7 +63,8 @@ describe('consent renewal workflow over many renewals', () => {
         validUntil = new Date(Date.parse(validUntil) + 90 * DAY).toISOString();
         await handle.signal(consentRenewedSignal, { validUntil });
         let state = await handle.query(consentStateQuery);
-        for (let attempt = 0; state.renewals < renewal && attempt < 200; attempt++) state = await handle.query(consentStateQuery);
+        for (let attempt = 0; state.renewals < renewal && attempt < 200; attempt++)
+          state = await handle.query(consentStateQuery);
         expect(state).toMatchObject({ renewals: renewal, validUntil, phase: 'waiting' });
         const description = await handle.describe();
         runIds.add(description.runId);

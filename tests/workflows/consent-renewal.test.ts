@@ -41,7 +41,8 @@ function recordingActivities(calls: Call[], opts: { rejectDaysBefore?: number } 
   return {
     async sendConsentReminder(req) {
       record('sendConsentReminder', req);
-      if (req.daysBefore === opts.rejectDaysBefore) throw ApplicationFailure.nonRetryable('e-mail rejected: validation_error', 'EmailRejected');
+      if (req.daysBefore === opts.rejectDaysBefore)
+        throw ApplicationFailure.nonRetryable('e-mail rejected: validation_error', 'EmailRejected');
       return { sent: true };
     },
     async sendConnectionInvitation(req) {
@@ -55,14 +56,24 @@ function recordingActivities(calls: Call[], opts: { rejectDaysBefore?: number } 
   };
 }
 
-async function withWorker<R>(calls: Call[], fn: (taskQueue: string) => Promise<R>, opts: { rejectDaysBefore?: number } = {}): Promise<R> {
+async function withWorker<R>(
+  calls: Call[],
+  fn: (taskQueue: string) => Promise<R>,
+  opts: { rejectDaysBefore?: number } = {},
+): Promise<R> {
   const taskQueue = `consent-${Math.random().toString(36).slice(2)}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: recordingActivities(calls, opts) });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: recordingActivities(calls, opts),
+  });
   return worker.runUntil(fn(taskQueue));
 }
 
 const nowMs = async () => (await env.currentTimeMs()) as number;
-const reminders = (calls: Call[]) => calls.filter((c) => c.activity === 'sendConsentReminder').map((c) => [c.args.daysBefore, c.at]);
+const reminders = (calls: Call[]) =>
+  calls.filter((c) => c.activity === 'sendConsentReminder').map((c) => [c.args.daysBefore, c.at]);
 
 describe('consent renewal workflow (time-skipping)', () => {
   it('reminds 15, 3 and 1 days before at 09:00 Brussels, then expires at the deadline', async () => {
@@ -116,7 +127,12 @@ describe('consent renewal workflow (time-skipping)', () => {
       expect(result).toMatchObject({ status: 'expired', validUntil: renewedUntil, renewals: 1 });
     });
     const after = calls.filter((c) => c.args.validUntil !== validUntil);
-    expect(after.map((c) => c.activity)).toEqual(['sendConsentReminder', 'sendConsentReminder', 'sendConsentReminder', 'markConsentExpired']);
+    expect(after.map((c) => c.activity)).toEqual([
+      'sendConsentReminder',
+      'sendConsentReminder',
+      'sendConsentReminder',
+      'markConsentExpired',
+    ]);
   });
 
   it('ignores a repeated or earlier deadline', async () => {
@@ -176,19 +192,39 @@ describe('manual actions (updates on the running workflow)', () => {
       expect(first).toMatchObject({ sent: true, daysBefore: 10 });
       if (!first.sent) throw new Error('not sent');
       expect(Date.parse(first.nextAllowedAt) - Date.parse(first.at)).toBe(DAY);
-      expect(await handle.executeUpdate(remindNowUpdate, { args: [{ validUntil }] })).toEqual({ sent: false, reason: 'too_soon', nextAllowedAt: first.nextAllowedAt });
+      expect(await handle.executeUpdate(remindNowUpdate, { args: [{ validUntil }] })).toEqual({
+        sent: false,
+        reason: 'too_soon',
+        nextAllowedAt: first.nextAllowedAt,
+      });
       // The caller saw another deadline than this run's: a renewal crossed the request.
-      expect(await handle.executeUpdate(remindNowUpdate, { args: [{ validUntil: new Date(start + 5 * DAY).toISOString() }] })).toEqual({ sent: false, reason: 'renewed' });
+      expect(
+        await handle.executeUpdate(remindNowUpdate, {
+          args: [{ validUntil: new Date(start + 5 * DAY).toISOString() }],
+        }),
+      ).toEqual({ sent: false, reason: 'renewed' });
 
       await env.sleep(DAY + 60_000);
-      expect(await handle.executeUpdate(remindNowUpdate, { args: [{ validUntil }] })).toMatchObject({ sent: true, daysBefore: 9 });
+      expect(await handle.executeUpdate(remindNowUpdate, { args: [{ validUntil }] })).toMatchObject({
+        sent: true,
+        daysBefore: 9,
+      });
 
       const renewedUntil = new Date(start + 60 * DAY).toISOString();
       await handle.signal(consentRenewedSignal, { validUntil: renewedUntil });
-      expect(await handle.executeUpdate(remindNowUpdate, { args: [{ validUntil }] })).toEqual({ sent: false, reason: 'renewed' });
+      expect(await handle.executeUpdate(remindNowUpdate, { args: [{ validUntil }] })).toEqual({
+        sent: false,
+        reason: 'renewed',
+      });
       // The next run keeps the last manual reminder: still too soon for the renewed consent.
-      await waitFor(async () => ((await handle.query(consentStateQuery)).renewals === 1 ? true : undefined), 'the renewed run');
-      expect(await handle.executeUpdate(remindNowUpdate, { args: [{ validUntil: renewedUntil }] })).toMatchObject({ sent: false, reason: 'too_soon' });
+      await waitFor(
+        async () => ((await handle.query(consentStateQuery)).renewals === 1 ? true : undefined),
+        'the renewed run',
+      );
+      expect(await handle.executeUpdate(remindNowUpdate, { args: [{ validUntil: renewedUntil }] })).toMatchObject({
+        sent: false,
+        reason: 'too_soon',
+      });
       expect(await handle.executeUpdate(sendInvitationUpdate)).toMatchObject({ sent: true });
       await handle.terminate();
     });
@@ -199,6 +235,8 @@ describe('manual actions (updates on the running workflow)', () => {
     ]);
     const invitations = calls.filter((c) => c.activity === 'sendConnectionInvitation');
     // Keyed per workflow chain (its first run id): a chain started again after an expiry never reuses a key.
-    expect(invitations.map((c) => [c.args.sequence, c.args.idempotencyKey])).toEqual([[1, expect.stringMatching(/^connection:c-remind\/[0-9a-f-]{36}\/invitation\/1$/)]]);
+    expect(invitations.map((c) => [c.args.sequence, c.args.idempotencyKey])).toEqual([
+      [1, expect.stringMatching(/^connection:c-remind\/[0-9a-f-]{36}\/invitation\/1$/)],
+    ]);
   });
 });

@@ -42,7 +42,8 @@ afterAll(async () => {
 
 /** Activity mocks that record the server-time instant each was scheduled at. */
 function recordingActivities(calls: Call[]): Activities {
-  const record = (activity: keyof Activities, args: object) => calls.push({ activity, atMs: Context.current().info.currentAttemptScheduledTimestampMs, args: { ...args } });
+  const record = (activity: keyof Activities, args: object) =>
+    calls.push({ activity, atMs: Context.current().info.currentAttemptScheduledTimestampMs, args: { ...args } });
   return {
     async prepareMandate(req) {
       record('prepareMandate', req);
@@ -72,11 +73,19 @@ function recordingActivities(calls: Call[]): Activities {
 
 let counter = 0;
 /** Starts a mandate workflow with a recording worker, runs `fn`, then shuts the worker down. */
-async function withMandate<R>(input: Partial<MandateInput>, fn: (ctx: { handle: WorkflowHandle<typeof mandateWorkflow>; calls: Call[]; startMs: number }) => Promise<R>): Promise<R> {
+async function withMandate<R>(
+  input: Partial<MandateInput>,
+  fn: (ctx: { handle: WorkflowHandle<typeof mandateWorkflow>; calls: Call[]; startMs: number }) => Promise<R>,
+): Promise<R> {
   const calls: Call[] = [];
   const taskQueue = `mandate-${Math.random().toString(36).slice(2)}`;
   const mandateId = `m-${++counter}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: recordingActivities(calls) });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: recordingActivities(calls),
+  });
   const start = () =>
     env.client.workflow.start<typeof mandateWorkflow>('mandateWorkflow', {
       workflowId: mandateWorkflowId(mandateId),
@@ -86,7 +95,10 @@ async function withMandate<R>(input: Partial<MandateInput>, fn: (ctx: { handle: 
   return worker.runUntil(async () => {
     const startMs = (await env.currentTimeMs()) as number;
     const handle = await start();
-    await waitFor(async () => (calls.some((c) => c.activity === 'mirrorMandateState' && c.args.version === 2) ? true : undefined), 'the first presentation');
+    await waitFor(
+      async () => (calls.some((c) => c.activity === 'mirrorMandateState' && c.args.version === 2) ? true : undefined),
+      'the first presentation',
+    );
     return fn({ handle, calls, startMs });
   });
 }
@@ -104,16 +116,29 @@ describe('mandate workflow (time-skipping)', () => {
       expect(states(calls)).toEqual(['in_preparation', 'sent_to_client']);
       expect(daysOf(calls, 'sendMandateInvitation', startMs)).toEqual([0]);
       const first = await handle.query(mandateStatusQuery);
-      expect(first).toMatchObject({ state: 'sent_to_client', whoseMove: 'client', revision: 1, reminders: [], nextStep: { kind: 'reminder', number: 1 } });
+      expect(first).toMatchObject({
+        state: 'sent_to_client',
+        whoseMove: 'client',
+        revision: 1,
+        reminders: [],
+        nextStep: { kind: 'reminder', number: 1 },
+      });
       expect(Date.parse(first.nextStep!.at) - Date.parse(first.presentedAt!)).toBe(14 * DAY);
 
       await env.sleep(14 * DAY - 60_000);
       expect(daysOf(calls, 'sendMandateReminder', startMs)).toEqual([]);
       await env.sleep(60 * DAY);
-      await waitFor(async () => (calls.some((c) => c.activity === 'notifyMandateStalled') ? true : undefined), 'the stalled notice');
+      await waitFor(
+        async () => (calls.some((c) => c.activity === 'notifyMandateStalled') ? true : undefined),
+        'the stalled notice',
+      );
       expect(daysOf(calls, 'sendMandateReminder', startMs)).toEqual([14, 28, 42]);
       expect(daysOf(calls, 'notifyMandateStalled', startMs)).toEqual([56]);
-      expect(calls.filter((c) => c.activity === 'sendMandateReminder').map((c) => [c.args.number, c.args.of, c.args.idempotencyKey])).toEqual([
+      expect(
+        calls
+          .filter((c) => c.activity === 'sendMandateReminder')
+          .map((c) => [c.args.number, c.args.of, c.args.idempotencyKey]),
+      ).toEqual([
         [1, 3, `${handle.workflowId}/r1/reminder/1`],
         [2, 3, `${handle.workflowId}/r1/reminder/2`],
         [3, 3, `${handle.workflowId}/r1/reminder/3`],
@@ -133,9 +158,15 @@ describe('mandate workflow (time-skipping)', () => {
   it('stops reminding once signed, then goes through the bank to active', async () => {
     await withMandate({}, async ({ handle, calls, startMs }) => {
       await env.sleep(15 * DAY);
-      await waitFor(async () => (daysOf(calls, 'sendMandateReminder', startMs).length === 1 ? true : undefined), 'the first reminder');
+      await waitFor(
+        async () => (daysOf(calls, 'sendMandateReminder', startMs).length === 1 ? true : undefined),
+        'the first reminder',
+      );
       await handle.signal(mandateReportSignal, report('e1', { type: 'signed' }));
-      await waitFor(async () => ((await handle.query(mandateStatusQuery)).state === 'bank_processing' ? true : undefined), 'bank processing');
+      await waitFor(
+        async () => ((await handle.query(mandateStatusQuery)).state === 'bank_processing' ? true : undefined),
+        'bank processing',
+      );
       const status = await handle.query(mandateStatusQuery);
       expect(status).toMatchObject({ whoseMove: 'bank', nextStep: null });
       await env.sleep(60 * DAY);
@@ -152,7 +183,10 @@ describe('mandate workflow (time-skipping)', () => {
   it('restarts the plan after a client edit: a new revision, reminders counted from the new presentation', async () => {
     await withMandate({}, async ({ handle, calls, startMs }) => {
       await env.sleep(20 * DAY);
-      await waitFor(async () => (daysOf(calls, 'sendMandateReminder', startMs).length === 1 ? true : undefined), 'the first reminder');
+      await waitFor(
+        async () => (daysOf(calls, 'sendMandateReminder', startMs).length === 1 ? true : undefined),
+        'the first reminder',
+      );
       await handle.signal(clientUpdatedSignal, { actor: { kind: 'accountant', id: 'key-2' } });
       await waitFor(async () => {
         const s = await handle.query(mandateStatusQuery);
@@ -160,18 +194,32 @@ describe('mandate workflow (time-skipping)', () => {
       }, 'the new presentation');
       const editMs = (await env.currentTimeMs()) as number;
       const status = await handle.query(mandateStatusQuery);
-      expect(status).toMatchObject({ state: 'sent_to_client', revision: 2, reminders: [], nextStep: { kind: 'reminder', number: 1 } });
-      expect(status.history.map((h) => [h.to, h.actor.kind, h.note])).toContainEqual(['in_preparation', 'accountant', 'client data changed']);
+      expect(status).toMatchObject({
+        state: 'sent_to_client',
+        revision: 2,
+        reminders: [],
+        nextStep: { kind: 'reminder', number: 1 },
+      });
+      expect(status.history.map((h) => [h.to, h.actor.kind, h.note])).toContainEqual([
+        'in_preparation',
+        'accountant',
+        'client data changed',
+      ]);
       expect(calls.filter((c) => c.activity === 'sendMandateInvitation').map((c) => c.args.idempotencyKey)).toEqual([
         `${handle.workflowId}/r1/invitation`,
         `${handle.workflowId}/r2/invitation`,
       ]);
 
       await env.sleep(50 * DAY);
-      await waitFor(async () => (daysOf(calls, 'sendMandateReminder', startMs).length === 4 ? true : undefined), 'the restarted reminders');
+      await waitFor(
+        async () => (daysOf(calls, 'sendMandateReminder', startMs).length === 4 ? true : undefined),
+        'the restarted reminders',
+      );
       // Day 14 of the first presentation, then days 14, 28, 42 of the second.
       expect(daysOf(calls, 'sendMandateReminder', editMs).map(Math.round)).toEqual([-6, 14, 28, 42]);
-      expect(calls.filter((c) => c.activity === 'sendMandateReminder').map((c) => [c.args.revision, c.args.number])).toEqual([
+      expect(
+        calls.filter((c) => c.activity === 'sendMandateReminder').map((c) => [c.args.revision, c.args.number]),
+      ).toEqual([
         [1, 1],
         [2, 1],
         [2, 2],
@@ -188,14 +236,20 @@ describe('mandate workflow (time-skipping)', () => {
       await env.sleep(7 * DAY - 60_000);
       expect(calls.some((c) => c.activity === 'flagBankLinkMissing')).toBe(false);
       await env.sleep(2 * DAY);
-      await waitFor(async () => (calls.some((c) => c.activity === 'flagBankLinkMissing') ? true : undefined), 'the detected issue');
+      await waitFor(
+        async () => (calls.some((c) => c.activity === 'flagBankLinkMissing') ? true : undefined),
+        'the detected issue',
+      );
       expect(daysOf(calls, 'flagBankLinkMissing', startMs)).toEqual([7]);
       expect((await handle.query(mandateStatusQuery)).nextStep).toMatchObject({ kind: 'reminder', number: 1 });
 
       // The e-signature report does not apply to a bank-app link.
       await handle.signal(mandateReportSignal, report('e1', { type: 'signed' }));
       await handle.signal(mandateReportSignal, report('e2', { type: 'bank_link_created' }));
-      await waitFor(async () => ((await handle.query(mandateStatusQuery)).state === 'bank_processing' ? true : undefined), 'the link');
+      await waitFor(
+        async () => ((await handle.query(mandateStatusQuery)).state === 'bank_processing' ? true : undefined),
+        'the link',
+      );
       await handle.signal(mandateReportSignal, report('e3', { type: 'bank_accepted' }));
       expect(await handle.result()).toMatchObject({ state: 'active' });
       expect(states(calls)).toEqual(['in_preparation', 'awaiting_bank_link', 'bank_processing', 'active']);
@@ -224,10 +278,16 @@ describe('mandate workflow (time-skipping)', () => {
 
   it('keeps a bank rejection when the signature report arrives after it', async () => {
     await withMandate({}, async ({ handle }) => {
-      await handle.signal(mandateReportSignal, report('r1', { type: 'bank_rejected', reason: 'signer_not_authorised' }));
+      await handle.signal(
+        mandateReportSignal,
+        report('r1', { type: 'bank_rejected', reason: 'signer_not_authorised' }),
+      );
       await handle.signal(mandateReportSignal, report('s1', { type: 'signed' }));
       await handle.signal(mandateReportSignal, report('s1', { type: 'signed' }));
-      await waitFor(async () => ((await handle.query(mandateStatusQuery)).state === 'problem' ? true : undefined), 'the problem');
+      await waitFor(
+        async () => ((await handle.query(mandateStatusQuery)).state === 'problem' ? true : undefined),
+        'the problem',
+      );
       const status = await handle.query(mandateStatusQuery);
       expect(status).toMatchObject({ state: 'problem', problemReason: 'signer_not_authorised', whoseMove: 'office' });
       const resolved = await handle.executeUpdate(resolveProblemUpdate, { args: [{ actor: operator }] });
@@ -239,7 +299,13 @@ describe('mandate workflow (time-skipping)', () => {
   it('ignores a report about an older presentation, and a signature while the office holds a non-signature problem', async () => {
     await withMandate({}, async ({ handle }) => {
       await handle.signal(clientUpdatedSignal, { actor: operator });
-      await waitFor(async () => ((s) => (s.revision === 2 && s.state === 'sent_to_client' ? true : undefined))(await handle.query(mandateStatusQuery)), 'revision 2');
+      await waitFor(
+        async () =>
+          ((s) => (s.revision === 2 && s.state === 'sent_to_client' ? true : undefined))(
+            await handle.query(mandateStatusQuery),
+          ),
+        'revision 2',
+      );
       await handle.signal(mandateReportSignal, { eventId: 'esign:old', revision: 1, report: { type: 'signed' } });
       await handle.executeUpdate(markProblemUpdate, { args: [{ actor: operator, reason: 'wrong_enterprise_number' }] });
       await handle.signal(mandateReportSignal, { eventId: 'esign:new', revision: 2, report: { type: 'signed' } });
@@ -252,8 +318,14 @@ describe('mandate workflow (time-skipping)', () => {
 
   it('runs an Update once per update id: a retried resend does not present twice', async () => {
     await withMandate({}, async ({ handle }) => {
-      const first = await handle.executeUpdate(resendUpdate, { updateId: 'resend:key-1:idem-1', args: [{ actor: operator }] });
-      const retried = await handle.executeUpdate(resendUpdate, { updateId: 'resend:key-1:idem-1', args: [{ actor: operator }] });
+      const first = await handle.executeUpdate(resendUpdate, {
+        updateId: 'resend:key-1:idem-1',
+        args: [{ actor: operator }],
+      });
+      const retried = await handle.executeUpdate(resendUpdate, {
+        updateId: 'resend:key-1:idem-1',
+        args: [{ actor: operator }],
+      });
       expect(first.revision).toBe(2);
       expect(retried.revision).toBe(2);
       expect((await handle.query(mandateStatusQuery)).revision).toBe(2);
@@ -264,15 +336,23 @@ describe('mandate workflow (time-skipping)', () => {
   it('handles a report delivered with the start only after the first presentation', async () => {
     const calls: Call[] = [];
     const taskQueue = `mandate-${Math.random().toString(36).slice(2)}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: recordingActivities(calls) });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      activities: recordingActivities(calls),
+    });
     await worker.runUntil(async () => {
-      const handle = await env.client.workflow.signalWithStart<typeof mandateWorkflow, [ReportEnvelope]>('mandateWorkflow', {
-        workflowId: mandateWorkflowId('m-early'),
-        taskQueue,
-        args: [{ mandateId: 'm-early', path: 'esign', mode: 'service', schedule: DEFAULT_MANDATE_SCHEDULE }],
-        signal: mandateReportSignal,
-        signalArgs: [{ eventId: 'banklink:early', report: { type: 'bank_accepted' } }],
-      });
+      const handle = await env.client.workflow.signalWithStart<typeof mandateWorkflow, [ReportEnvelope]>(
+        'mandateWorkflow',
+        {
+          workflowId: mandateWorkflowId('m-early'),
+          taskQueue,
+          args: [{ mandateId: 'm-early', path: 'esign', mode: 'service', schedule: DEFAULT_MANDATE_SCHEDULE }],
+          signal: mandateReportSignal,
+          signalArgs: [{ eventId: 'banklink:early', report: { type: 'bank_accepted' } }],
+        },
+      );
       expect(await handle.result()).toMatchObject({ state: 'active' });
     });
     expect(states(calls)).toEqual(['in_preparation', 'sent_to_client', 'bank_processing', 'active']);
@@ -280,21 +360,44 @@ describe('mandate workflow (time-skipping)', () => {
 
   it('refuses actions the state does not allow, with ActionNotAllowed', async () => {
     await withMandate({}, async ({ handle }) => {
-      const refused = await handle.executeUpdate(resolveProblemUpdate, { args: [{ actor: operator }] }).catch((e: unknown) => e);
+      const refused = await handle
+        .executeUpdate(resolveProblemUpdate, { args: [{ actor: operator }] })
+        .catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
-      expect((refused as WorkflowUpdateFailedError).cause).toMatchObject({ type: ACTION_NOT_ALLOWED, message: 'resolving a problem is not possible while the mandate is sent_to_client' });
-      const problem = await handle.executeUpdate(markProblemUpdate, { args: [{ actor: operator, reason: 'wrong_enterprise_number' }] });
+      expect((refused as WorkflowUpdateFailedError).cause).toMatchObject({
+        type: ACTION_NOT_ALLOWED,
+        message: 'resolving a problem is not possible while the mandate is sent_to_client',
+      });
+      const problem = await handle.executeUpdate(markProblemUpdate, {
+        args: [{ actor: operator, reason: 'wrong_enterprise_number' }],
+      });
       expect(problem).toMatchObject({ state: 'problem', problemReason: 'wrong_enterprise_number' });
-      const again = await handle.executeUpdate(markProblemUpdate, { args: [{ actor: operator, reason: 'bank_data_outdated' }] }).catch((e: unknown) => e);
+      const again = await handle
+        .executeUpdate(markProblemUpdate, { args: [{ actor: operator, reason: 'bank_data_outdated' }] })
+        .catch((e: unknown) => e);
       expect((again as WorkflowUpdateFailedError).cause).toMatchObject({ type: ACTION_NOT_ALLOWED });
       const resent = await handle.executeUpdate(resendUpdate, { args: [{ actor: operator }] });
       expect(resent).toMatchObject({ state: 'sent_to_client', revision: 2 });
       await handle.signal(mandateReportSignal, report('s', { type: 'signed' }));
-      await waitFor(async () => ((await handle.query(mandateStatusQuery)).state === 'bank_processing' ? true : undefined), 'signed');
+      await waitFor(
+        async () => ((await handle.query(mandateStatusQuery)).state === 'bank_processing' ? true : undefined),
+        'signed',
+      );
       const late = await handle.executeUpdate(resendUpdate, { args: [{ actor: operator }] }).catch((e: unknown) => e);
-      expect((late as WorkflowUpdateFailedError).cause).toMatchObject({ type: ACTION_NOT_ALLOWED, message: 'resend is not possible while the mandate is bank_processing' });
+      expect((late as WorkflowUpdateFailedError).cause).toMatchObject({
+        type: ACTION_NOT_ALLOWED,
+        message: 'resend is not possible while the mandate is bank_processing',
+      });
       const history = (await handle.query(mandateStatusQuery)).history;
-      expect(history.map((h) => h.to)).toEqual(['in_preparation', 'sent_to_client', 'problem', 'in_preparation', 'sent_to_client', 'signed', 'bank_processing']);
+      expect(history.map((h) => h.to)).toEqual([
+        'in_preparation',
+        'sent_to_client',
+        'problem',
+        'in_preparation',
+        'sent_to_client',
+        'signed',
+        'bank_processing',
+      ]);
       expect(history[2]!.actor).toEqual(operator);
       await handle.executeUpdate(archiveUpdate, { args: [{ actor: operator, reason: 'done' }] });
     });

@@ -5,7 +5,12 @@ export const CARO_STATUSES = ['invitation_sent', 'active', 'problem', 'invitatio
 export type CaroStatus = (typeof CARO_STATUSES)[number];
 
 /** Why an activation failed, as the CARO provider reports it. */
-export const CARO_PROBLEM_REASONS = ['online_payments_disabled', 'card_not_linked_to_reference', 'debit_card', 'technical_or_data_error'] as const;
+export const CARO_PROBLEM_REASONS = [
+  'online_payments_disabled',
+  'card_not_linked_to_reference',
+  'debit_card',
+  'technical_or_data_error',
+] as const;
 export type CaroProblemReason = (typeof CARO_PROBLEM_REASONS)[number];
 
 /** Other banks: a signed activation link; KBC/CBC: instructions for the bank app, no link. */
@@ -32,7 +37,8 @@ export interface CaroTransition {
   at: string;
   from: CaroStatus | null;
   to: CaroStatus;
-  event: 'ordered' | 'reminder' | 'resent' | 'activated' | 'failed' | 'expired' | 'cancelled' | 'reactivated' | 'replayed';
+  event:
+    'ordered' | 'reminder' | 'resent' | 'activated' | 'failed' | 'expired' | 'cancelled' | 'reactivated' | 'replayed';
   reason?: CaroProblemReason;
   actor: CaroActor;
 }
@@ -75,7 +81,10 @@ export const caroStateQuery = defineQuery<CaroState>('caroState');
 
 /** Accountant actions: each rejected (validator) when the state does not allow it, with a message for the 409. */
 export const resendInvitationUpdate = defineUpdate<CaroState, [{ actor: CaroActor }]>('resendInvitation');
-export const copyActivationLinkUpdate = defineUpdate<{ linkVersion: number; expiresAt: string }, [{ actor: CaroActor }]>('copyActivationLink');
+export const copyActivationLinkUpdate = defineUpdate<
+  { linkVersion: number; expiresAt: string },
+  [{ actor: CaroActor }]
+>('copyActivationLink');
 export const cancelOrderUpdate = defineUpdate<CaroState, [{ actor: CaroActor }]>('cancelOrder');
 /** The API stores the new cardholder address on the order before calling it (addresses never enter history). */
 export const reactivateOrderUpdate = defineUpdate<CaroState, [{ actor: CaroActor }]>('reactivateOrder');

@@ -4,15 +4,21 @@ import type { CaroNextStep, CaroOutcome, CaroSchedule, CaroState, CaroStatus } f
 const DAY_MS = 86_400_000;
 
 /** `days` after `fromIso`, as an ISO instant. */
-export const daysAfter = (fromIso: string, days: number): string => new Date(Date.parse(fromIso) + days * DAY_MS).toISOString();
+export const daysAfter = (fromIso: string, days: number): string =>
+  new Date(Date.parse(fromIso) + days * DAY_MS).toISOString();
 
 /**
  * What the schedule does next for an open invitation (`invitation_sent` or `problem`): the next
  * reminder not yet sent, then the expiry. Nothing for any other state.
  */
-export function nextCaroStep(state: Pick<CaroState, 'status' | 'invitedAt' | 'expiresAt' | 'reminders'>, schedule: CaroSchedule): CaroNextStep {
+export function nextCaroStep(
+  state: Pick<CaroState, 'status' | 'invitedAt' | 'expiresAt' | 'reminders'>,
+  schedule: CaroSchedule,
+): CaroNextStep {
   if (state.status !== 'invitation_sent' && state.status !== 'problem') return null;
-  const days = [...new Set(schedule.reminderDays)].filter((d) => d > 0 && d < schedule.expiryDays).sort((a, b) => a - b);
+  const days = [...new Set(schedule.reminderDays)]
+    .filter((d) => d > 0 && d < schedule.expiryDays)
+    .sort((a, b) => a - b);
   const number = state.reminders.length + 1;
   const day = days[number - 1];
   if (day !== undefined) return { kind: 'reminder', number, at: daysAfter(state.invitedAt, day) };
@@ -44,9 +50,12 @@ export type CaroAction = keyof typeof CARO_ACTIONS;
 
 /** Why `action` is refused in this state, or undefined when it is allowed. */
 export function refusal(state: Pick<CaroState, 'status' | 'channel'>, action: CaroAction): string | undefined {
-  if (action === 'copyLink' && state.channel !== 'link') return 'a KBC/CBC order has no activation link: the cardholder activates in the bank app';
+  if (action === 'copyLink' && state.channel !== 'link')
+    return 'a KBC/CBC order has no activation link: the cardholder activates in the bank app';
   const { allowed, verb } = CARO_ACTIONS[action];
-  return (allowed as readonly CaroStatus[]).includes(state.status) ? undefined : `cannot ${verb} an order in state ${state.status} (allowed in: ${allowed.join(', ')})`;
+  return (allowed as readonly CaroStatus[]).includes(state.status)
+    ? undefined
+    : `cannot ${verb} an order in state ${state.status} (allowed in: ${allowed.join(', ')})`;
 }
 
 const OPEN: readonly CaroStatus[] = ['invitation_sent', 'problem'];
@@ -56,7 +65,10 @@ const OPEN: readonly CaroStatus[] = ['invitation_sent', 'problem'];
  * failed attempt); a failure counts while it is open unless it repeats the current problem. Late
  * ones (a failure after success) and repeated ones change nothing.
  */
-export function outcomeEffect(state: Pick<CaroState, 'status' | 'reason'>, outcome: CaroOutcome): 'activate' | 'fail' | 'ignore' {
+export function outcomeEffect(
+  state: Pick<CaroState, 'status' | 'reason'>,
+  outcome: CaroOutcome,
+): 'activate' | 'fail' | 'ignore' {
   if (!OPEN.includes(state.status)) return 'ignore';
   if (outcome.outcome === 'activated') return 'activate';
   return state.status === 'problem' && state.reason === outcome.reason ? 'ignore' : 'fail';

@@ -28,7 +28,15 @@ import {
   type CaroStatus,
   type CaroTransition,
 } from './contract.js';
-import { daysAfter, nextCaroStep, outcomeEffect, refusal, reminderTotal, statementsFromDate, type CaroAction } from './plan.js';
+import {
+  daysAfter,
+  nextCaroStep,
+  outcomeEffect,
+  refusal,
+  reminderTotal,
+  statementsFromDate,
+  type CaroAction,
+} from './plan.js';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -83,7 +91,14 @@ export async function caroActivationWorkflow(input: CaroActivationInput): Promis
   };
 
   const transition = (to: CaroStatus, event: CaroTransition['event'], actor: CaroActor, reason?: CaroProblemReason) => {
-    state.history.push({ at: now(), from: state.history.length === 0 ? null : state.status, to, event, actor, ...(reason ? { reason } : {}) });
+    state.history.push({
+      at: now(),
+      from: state.history.length === 0 ? null : state.status,
+      to,
+      event,
+      actor,
+      ...(reason ? { reason } : {}),
+    });
     state.status = to;
     state.reason = reason ?? null;
     state.nextStep = nextCaroStep(state, schedule);
@@ -97,7 +112,12 @@ export async function caroActivationWorkflow(input: CaroActivationInput): Promis
     state.expiresAt = daysAfter(state.invitedAt, schedule.expiryDays);
     state.reminders = [];
     transition('invitation_sent', event, actor);
-    await sendCaroInvitation({ orderId, linkVersion: state.linkVersion, linkExpiresAt: state.expiresAt, idempotencyKey: `${workflowId}/v${state.linkVersion}/invitation/${workflowInfo().runId}` });
+    await sendCaroInvitation({
+      orderId,
+      linkVersion: state.linkVersion,
+      linkExpiresAt: state.expiresAt,
+      idempotencyKey: `${workflowId}/v${state.linkVersion}/invitation/${workflowInfo().runId}`,
+    });
   };
 
   const close = async (to: 'invitation_expired' | 'cancelled', event: CaroTransition['event'], actor: CaroActor) => {
@@ -108,16 +128,27 @@ export async function caroActivationWorkflow(input: CaroActivationInput): Promis
   const onOutcome = async (outcome: CaroOutcome) => {
     const actor: CaroActor = { kind: 'webhook', id: outcome.eventId };
     const effect = outcomeEffect(state, outcome);
-    if (effect === 'ignore') return log.info('CARO callback changes nothing', { orderId, status: state.status, outcome: outcome.outcome });
+    if (effect === 'ignore')
+      return log.info('CARO callback changes nothing', { orderId, status: state.status, outcome: outcome.outcome });
     if (outcome.outcome === 'activated') {
       state.statementsFrom = statementsFromDate(outcome.occurredAt);
       transition('active', 'activated', actor);
-      await activateCaroOrder({ orderId, statementsFrom: state.statementsFrom, activatedAt: outcome.occurredAt, idempotencyKey: `${workflowId}/v${state.linkVersion}/confirmation` });
+      await activateCaroOrder({
+        orderId,
+        statementsFrom: state.statementsFrom,
+        activatedAt: outcome.occurredAt,
+        idempotencyKey: `${workflowId}/v${state.linkVersion}/confirmation`,
+      });
       return;
     }
     transition('problem', 'failed', actor, outcome.reason);
     const failures = state.history.filter((t) => t.event === 'failed').length;
-    await recordCaroProblem({ orderId, reason: outcome.reason, at: outcome.occurredAt, idempotencyKey: `${workflowId}/v${state.linkVersion}/failure/${failures}` });
+    await recordCaroProblem({
+      orderId,
+      reason: outcome.reason,
+      at: outcome.occurredAt,
+      idempotencyKey: `${workflowId}/v${state.linkVersion}/failure/${failures}`,
+    });
   };
 
   const check = (action: CaroAction) => {
@@ -149,7 +180,9 @@ export async function caroActivationWorkflow(input: CaroActivationInput): Promis
   setHandler(cancelOrderUpdate, cancel.handler, cancel.options);
   setHandler(reactivateOrderUpdate, reactivate.handler, reactivate.options);
   setHandler(retryActivationUpdate, retry.handler, retry.options);
-  setHandler(copyActivationLinkUpdate, () => ({ linkVersion: state.linkVersion, expiresAt: state.expiresAt }), { validator: (_request: { actor: CaroActor }) => check('copyLink') });
+  setHandler(copyActivationLinkUpdate, () => ({ linkVersion: state.linkVersion, expiresAt: state.expiresAt }), {
+    validator: (_request: { actor: CaroActor }) => check('copyLink'),
+  });
 
   if (!input.carried) await locked(() => invite('ordered', input.actor));
 
@@ -161,7 +194,9 @@ export async function caroActivationWorkflow(input: CaroActivationInput): Promis
     const step = nextCaroStep(state, schedule);
     state.nextStep = step;
     const seen = generation;
-    const changed = step ? await condition(() => generation !== seen, Math.max(Date.parse(step.at) - Date.now(), 0)) : await condition(() => generation !== seen).then(() => true);
+    const changed = step
+      ? await condition(() => generation !== seen, Math.max(Date.parse(step.at) - Date.now(), 0))
+      : await condition(() => generation !== seen).then(() => true);
     if (changed || !step) continue;
     await locked(async () => {
       if (generation !== seen) return; // an event came first: plan again

@@ -16,7 +16,8 @@ export type ConnectionStatus = keyof typeof CONNECTION_STATUSES;
 /** The statuses a new invitation to the owner repairs (POST /v1/connections/:id/invitation). */
 export const INVITATION_STATUSES = ['account_not_found', 'access_lost'] as const satisfies readonly ConnectionStatus[];
 export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
-export const needsInvitation = (status: string): status is InvitationStatus => (INVITATION_STATUSES as readonly string[]).includes(status);
+export const needsInvitation = (status: string): status is InvitationStatus =>
+  (INVITATION_STATUSES as readonly string[]).includes(status);
 
 export interface ConsentSchedule {
   /** Days before `validUntil` on which the owner is reminded, e.g. [15, 3, 1]. */
@@ -67,7 +68,9 @@ export type RemindNowResult =
   | { sent: false; reason: 'renewed' | 'expired' | 'missing_recipient' | 'undeliverable' };
 
 /** `POST /v1/connections/:id/invitation`: a new invitation for a connection the aggregator reports broken. */
-export type InvitationResult = { sent: true; at: string; linkExpiresAt: string } | { sent: false; reason: 'not_needed' | 'missing_recipient' | 'undeliverable' };
+export type InvitationResult =
+  | { sent: true; at: string; linkExpiresAt: string }
+  | { sent: false; reason: 'not_needed' | 'missing_recipient' | 'undeliverable' };
 
 export interface ConsentRenewalResult {
   connectionId: string;

@@ -1,4 +1,12 @@
-import { ActivityFailure, ApplicationFailure, isCancellation, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
 import {
   DEFAULT_MANUAL_REMINDER_INTERVAL_HOURS,
@@ -37,7 +45,10 @@ function undeliverable(error: unknown, what: string): { sent: false; reason: 'un
  * never once the consent was renewed or expired) and "invite again". Returns the live counters,
  * to be carried over continue-as-new.
  */
-export function handleManualActions(input: ConsentRenewalInput, closed: () => 'renewed' | 'expired' | undefined): ManualActions {
+export function handleManualActions(
+  input: ConsentRenewalInput,
+  closed: () => 'renewed' | 'expired' | undefined,
+): ManualActions {
   const manual: ManualActions = { reminders: 0, invitations: 0, ...input.manual };
   const intervalMs = (input.schedule.manualReminderIntervalHours ?? DEFAULT_MANUAL_REMINDER_INTERVAL_HOURS) * HOUR;
   const { connectionId, validUntil } = input;
@@ -47,14 +58,21 @@ export function handleManualActions(input: ConsentRenewalInput, closed: () => 'r
     if (reason) return { sent: false, reason };
     const now = Date.now();
     const last = manual.lastReminderAt === undefined ? undefined : Date.parse(manual.lastReminderAt);
-    if (last !== undefined && now - last < intervalMs) return { sent: false, reason: 'too_soon', nextAllowedAt: iso(last + intervalMs) };
+    if (last !== undefined && now - last < intervalMs)
+      return { sent: false, reason: 'too_soon', nextAllowedAt: iso(last + intervalMs) };
     // Claimed before the first await: a second request meanwhile is too soon.
     const previous = manual.lastReminderAt;
     manual.lastReminderAt = iso(now);
     const sequence = ++manual.reminders;
     const daysBefore = Math.max(1, Math.ceil((Date.parse(validUntil) - now) / DAY));
     try {
-      const outcome = await sendConsentReminder({ connectionId, validUntil, daysBefore, manual: { sequence }, idempotencyKey: `${workflowInfo().workflowId}/${validUntil}/manual-reminder/${sequence}` });
+      const outcome = await sendConsentReminder({
+        connectionId,
+        validUntil,
+        daysBefore,
+        manual: { sequence },
+        idempotencyKey: `${workflowInfo().workflowId}/${validUntil}/manual-reminder/${sequence}`,
+      });
       if (outcome.sent) return { sent: true, at: iso(now), daysBefore, nextAllowedAt: iso(now + intervalMs) };
       manual.lastReminderAt = previous;
       return { sent: false, reason: outcome.reason };
@@ -69,7 +87,12 @@ export function handleManualActions(input: ConsentRenewalInput, closed: () => 'r
     const sequence = ++manual.invitations;
     const linkExpiresAt = iso(now + INVITATION_LINK_DAYS * DAY);
     try {
-      const outcome = await sendConnectionInvitation({ connectionId, sequence, linkExpiresAt, idempotencyKey: `${workflowInfo().workflowId}/${workflowInfo().firstExecutionRunId}/invitation/${sequence}` });
+      const outcome = await sendConnectionInvitation({
+        connectionId,
+        sequence,
+        linkExpiresAt,
+        idempotencyKey: `${workflowInfo().workflowId}/${workflowInfo().firstExecutionRunId}/invitation/${sequence}`,
+      });
       return outcome.sent ? { sent: true, at: iso(now), linkExpiresAt } : { sent: false, reason: outcome.reason };
     } catch (error) {
       return undeliverable(error, 'Connection invitation');

@@ -1,4 +1,15 @@
-import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, isCancellation, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
 import {
   consentRenewedSignal,
@@ -48,7 +59,13 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
     if (Date.parse(validUntil) > Date.parse(renewedUntil ?? input.validUntil)) renewedUntil = validUntil;
   });
   setHandler(consentStateQuery, () => state);
-  const manual = handleManualActions(input, () => (renewedUntil !== undefined ? 'renewed' : state.phase === 'expired' || Date.now() >= validUntilMs ? 'expired' : undefined));
+  const manual = handleManualActions(input, () =>
+    renewedUntil !== undefined
+      ? 'renewed'
+      : state.phase === 'expired' || Date.now() >= validUntilMs
+        ? 'expired'
+        : undefined,
+  );
 
   const renewed = (untilMs: number) => condition(() => renewedUntil !== undefined, Math.max(untilMs - Date.now(), 0));
 
@@ -68,7 +85,11 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
       // case's outbox; the deadline still counts, so the journey goes on.
       if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
       const failure = error.cause instanceof ApplicationFailure ? error.cause.type : error.cause?.name;
-      log.warn('Consent reminder not delivered: continuing', { connectionId, daysBefore: reminder.daysBefore, failure });
+      log.warn('Consent reminder not delivered: continuing', {
+        connectionId,
+        daysBefore: reminder.daysBefore,
+        failure,
+      });
     }
   }
 
@@ -79,7 +100,12 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
   const planAnew = async (until: string) => {
     log.info('Consent renewed: planning anew', { connectionId, renewals: renewals + 1 });
     await condition(allHandlersFinished);
-    return continueAsNew<typeof consentRenewalWorkflow>({ ...input, validUntil: until, renewals: renewals + 1, manual });
+    return continueAsNew<typeof consentRenewalWorkflow>({
+      ...input,
+      validUntil: until,
+      renewals: renewals + 1,
+      manual,
+    });
   };
   if (renewedUntil !== undefined) return planAnew(renewedUntil);
 

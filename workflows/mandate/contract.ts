@@ -29,7 +29,12 @@ export const FINAL_MANDATE_STATES: readonly MandateState[] = ['active', 'archive
 /** Waiting for the client: reminders run while the mandate is in one of these. */
 export const WAITING_FOR_CLIENT: readonly MandateState[] = ['sent_to_client', 'awaiting_bank_link'];
 /** Not yet signed or linked: a client edit presents these again (seed 004). */
-export const REPRESENTABLE: readonly MandateState[] = ['in_preparation', 'available_online', 'sent_to_client', 'problem'];
+export const REPRESENTABLE: readonly MandateState[] = [
+  'in_preparation',
+  'available_online',
+  'sent_to_client',
+  'problem',
+];
 
 /** Whose move it is in each state. */
 export const WHOSE_MOVE: Record<MandateState, 'service' | 'office' | 'client' | 'bank' | 'nobody'> = {
@@ -54,7 +59,11 @@ export interface MandateSchedule {
   bankLinkIssueAfterDays: number;
 }
 
-export const DEFAULT_MANDATE_SCHEDULE: MandateSchedule = { reminderDays: [14, 28, 42], stalledAfterDays: 56, bankLinkIssueAfterDays: 7 };
+export const DEFAULT_MANDATE_SCHEDULE: MandateSchedule = {
+  reminderDays: [14, 28, 42],
+  stalledAfterDays: 56,
+  bankLinkIssueAfterDays: 7,
+};
 
 export interface MandateInput {
   mandateId: string;
@@ -123,7 +132,9 @@ export const clientUpdatedSignal = defineSignal<[{ actor: Actor }]>('clientUpdat
 
 export const resendUpdate = defineUpdate<MandateStatus, [{ actor: Actor }]>('resend');
 export const archiveUpdate = defineUpdate<MandateStatus, [{ actor: Actor; reason: string }]>('archive');
-export const markProblemUpdate = defineUpdate<MandateStatus, [{ actor: Actor; reason: MandateProblemReason }]>('markProblem');
+export const markProblemUpdate = defineUpdate<MandateStatus, [{ actor: Actor; reason: MandateProblemReason }]>(
+  'markProblem',
+);
 export const resolveProblemUpdate = defineUpdate<MandateStatus, [{ actor: Actor }]>('resolveProblem');
 
 export const mandateStatusQuery = defineQuery<MandateStatus>('mandateStatus');

@@ -21,10 +21,12 @@ export function nextMandateStep(input: Pick<MandateInput, 'path' | 'mode' | 'sch
   if (facts.presentedAtMs === null || !WAITING_FOR_CLIENT.includes(facts.state)) return null;
   const at = (days: number) => new Date(facts.presentedAtMs! + days * DAY_MS).toISOString();
   const steps: Exclude<NextStep, null>[] = [];
-  if (input.path === 'bank_link' && !facts.bankLinkIssueFlagged) steps.push({ kind: 'bank_link_check', at: at(input.schedule.bankLinkIssueAfterDays) });
+  if (input.path === 'bank_link' && !facts.bankLinkIssueFlagged)
+    steps.push({ kind: 'bank_link_check', at: at(input.schedule.bankLinkIssueAfterDays) });
   if (input.mode === 'service') {
     const days = input.schedule.reminderDays;
-    if (facts.remindersSent < days.length) steps.push({ kind: 'reminder', number: facts.remindersSent + 1, at: at(days[facts.remindersSent]!) });
+    if (facts.remindersSent < days.length)
+      steps.push({ kind: 'reminder', number: facts.remindersSent + 1, at: at(days[facts.remindersSent]!) });
     else if (!facts.stalledNoticeSent) steps.push({ kind: 'stalled_notice', at: at(input.schedule.stalledAfterDays) });
   }
   // Earliest first; at the same instant the detected issue goes before the reminder.

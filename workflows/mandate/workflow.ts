@@ -1,4 +1,14 @@
-import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, isCancellation, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
 import {
   ACTION_NOT_ALLOWED,
@@ -39,11 +49,24 @@ const SYSTEM: Actor = { kind: 'system' };
 const RESENDABLE: readonly MandateState[] = ['available_online', 'sent_to_client', 'awaiting_bank_link', 'problem'];
 const PREPARING: readonly MandateState[] = ['registered', 'in_preparation'];
 /** Problems a new signature answers: the client may still sign the same document. */
-const SIGNATURE_PROBLEMS: readonly (MandateProblemReason | null)[] = ['signature_rejected', 'several_signatures_required'];
-const UNSIGNED: readonly MandateState[] = ['registered', 'in_preparation', 'available_online', 'sent_to_client', 'awaiting_bank_link'];
+const SIGNATURE_PROBLEMS: readonly (MandateProblemReason | null)[] = [
+  'signature_rejected',
+  'several_signatures_required',
+];
+const UNSIGNED: readonly MandateState[] = [
+  'registered',
+  'in_preparation',
+  'available_online',
+  'sent_to_client',
+  'awaiting_bank_link',
+];
 
 const notAllowed = (what: string, state: MandateState) =>
-  ApplicationFailure.create({ type: ACTION_NOT_ALLOWED, message: `${what} is not possible while the mandate is ${state}`, nonRetryable: true });
+  ApplicationFailure.create({
+    type: ACTION_NOT_ALLOWED,
+    message: `${what} is not possible while the mandate is ${state}`,
+    nonRetryable: true,
+  });
 
 /**
  * One mandate, from order to `active` or `archived` (DOMAIN.md, journey 1). External reports
@@ -85,7 +108,11 @@ export async function mandateWorkflow(input: MandateInput): Promise<{ mandateId:
   const now = () => new Date(Date.now()).toISOString();
   const isFinal = () => FINAL_MANDATE_STATES.includes(status.state);
 
-  async function transition(to: MandateState, actor: Actor, extra: { problemReason?: MandateProblemReason; archiveReason?: string; note?: string } = {}) {
+  async function transition(
+    to: MandateState,
+    actor: Actor,
+    extra: { problemReason?: MandateProblemReason; archiveReason?: string; note?: string } = {},
+  ) {
     const at = now();
     status.history.push({ at, from: status.state, to, actor, ...(extra.note ? { note: extra.note } : {}) });
     status.state = to;
@@ -94,7 +121,15 @@ export async function mandateWorkflow(input: MandateInput): Promise<{ mandateId:
     if (to === 'archived') status.archiveReason = extra.archiveReason ?? null;
     if ((to === 'signed' || to === 'bank_processing') && signedAt === null) signedAt = at;
     version += 1;
-    await mirrorMandateState({ mandateId, version, state: to, problemReason: status.problemReason, archiveReason: status.archiveReason, signedAt, at });
+    await mirrorMandateState({
+      mandateId,
+      version,
+      state: to,
+      problemReason: status.problemReason,
+      archiveReason: status.archiveReason,
+      signedAt,
+      at,
+    });
   }
 
   /** Tolerates an undeliverable e-mail (recorded on the case's outbox): the journey goes on. */
@@ -124,9 +159,16 @@ export async function mandateWorkflow(input: MandateInput): Promise<{ mandateId:
     status.bankLinkIssueAt = null;
     bankRefused = false;
     if (input.mode === 'service') {
-      await deliver('invitation', () => sendMandateInvitation({ mandateId, revision, idempotencyKey: `${workflowId}/r${revision}/invitation` }));
+      await deliver('invitation', () =>
+        sendMandateInvitation({ mandateId, revision, idempotencyKey: `${workflowId}/r${revision}/invitation` }),
+      );
     }
-    const target: MandateState = input.path === 'bank_link' ? 'awaiting_bank_link' : input.mode === 'office' ? 'available_online' : 'sent_to_client';
+    const target: MandateState =
+      input.path === 'bank_link'
+        ? 'awaiting_bank_link'
+        : input.mode === 'office'
+          ? 'available_online'
+          : 'sent_to_client';
     await transition(target, SYSTEM);
   }
 
@@ -135,7 +177,14 @@ export async function mandateWorkflow(input: MandateInput): Promise<{ mandateId:
     if (isFinal()) return log.info('Report after the end: ignored', { mandateId, report: report.type, state });
     switch (report.type) {
       case 'signed':
-        if (input.path !== 'esign' || !(UNSIGNED.includes(state) || (state === 'problem' && !bankRefused && SIGNATURE_PROBLEMS.includes(status.problemReason)))) break;
+        if (
+          input.path !== 'esign' ||
+          !(
+            UNSIGNED.includes(state) ||
+            (state === 'problem' && !bankRefused && SIGNATURE_PROBLEMS.includes(status.problemReason))
+          )
+        )
+          break;
         await transition('signed', { kind: 'client' });
         return transition('bank_processing', SYSTEM, { note: 'sent to the bank' });
       case 'signature_rejected':
@@ -167,20 +216,32 @@ export async function mandateWorkflow(input: MandateInput): Promise<{ mandateId:
     }
     if (step.kind === 'reminder') {
       const outcome = await deliver('reminder', () =>
-        sendMandateReminder({ mandateId, revision, number: step.number, of: input.schedule.reminderDays.length, idempotencyKey: `${workflowId}/r${revision}/reminder/${step.number}`, at: now() }),
+        sendMandateReminder({
+          mandateId,
+          revision,
+          number: step.number,
+          of: input.schedule.reminderDays.length,
+          idempotencyKey: `${workflowId}/r${revision}/reminder/${step.number}`,
+          at: now(),
+        }),
       );
       // Counted even when undeliverable: the plan moves on, the outbox shows the problem.
       status.reminders.push({ number: step.number, at: now() });
-      if (outcome && !outcome.sent) log.info('Mandate reminder not sent', { mandateId, number: step.number, reason: outcome.reason });
+      if (outcome && !outcome.sent)
+        log.info('Mandate reminder not sent', { mandateId, number: step.number, reason: outcome.reason });
       return;
     }
-    await deliver('stalled notice', () => notifyMandateStalled({ mandateId, revision, idempotencyKey: `${workflowId}/r${revision}/stalled`, at: now() }));
+    await deliver('stalled notice', () =>
+      notifyMandateStalled({ mandateId, revision, idempotencyKey: `${workflowId}/r${revision}/stalled`, at: now() }),
+    );
     status.stalledNoticeAt = now();
   }
 
   /** Work started by a signal has no caller to fail: its failure is logged, the queue goes on. */
   const inBackground = (what: string, fn: () => Promise<unknown>) =>
-    void serialize(fn).catch((error: unknown) => log.error('Mandate step failed', { mandateId, what, error: (error as Error).message }));
+    void serialize(fn).catch((error: unknown) =>
+      log.error('Mandate step failed', { mandateId, what, error: (error as Error).message }),
+    );
 
   // Queued before any handler is registered: a signal or update delivered with the start (or
   // while no worker ran) goes after the first presentation, never before it.
@@ -192,7 +253,12 @@ export async function mandateWorkflow(input: MandateInput): Promise<{ mandateId:
     seenEvents.add(eventId);
     inBackground(report.type, async () => {
       if (revision !== undefined && revision !== status.revision) {
-        return log.info('Report about an older presentation: ignored', { mandateId, report: report.type, revision, current: status.revision });
+        return log.info('Report about an older presentation: ignored', {
+          mandateId,
+          report: report.type,
+          revision,
+          current: status.revision,
+        });
       }
       await onReport(report);
     });
@@ -207,7 +273,11 @@ export async function mandateWorkflow(input: MandateInput): Promise<{ mandateId:
    * An action: the validator refuses it up front (nothing in history) unless the mandate is being
    * prepared, in which case it waits its turn and the handler decides on the state it then finds.
    */
-  const guarded = <A extends { actor: Actor } = { actor: Actor }>(what: string, allowed: (state: MandateState) => boolean, run: (args: A) => Promise<unknown>) => ({
+  const guarded = <A extends { actor: Actor } = { actor: Actor }>(
+    what: string,
+    allowed: (state: MandateState) => boolean,
+    run: (args: A) => Promise<unknown>,
+  ) => ({
     validator: (_args: A) => {
       if (!allowed(status.state) && !PREPARING.includes(status.state)) throw notAllowed(what, status.state);
     },
@@ -218,12 +288,26 @@ export async function mandateWorkflow(input: MandateInput): Promise<{ mandateId:
         return status;
       }),
   });
-  const resend = guarded('resend', (s) => RESENDABLE.includes(s), ({ actor }) => present(actor, 'resent'));
-  const archive = guarded<{ actor: Actor; reason: string }>('archive', () => !isFinal(), ({ actor, reason }) => transition('archived', actor, { archiveReason: reason }));
-  const markProblem = guarded<{ actor: Actor; reason: MandateProblemReason }>('marking a problem', (s) => !isFinal() && s !== 'problem', ({ actor, reason }) =>
-    transition('problem', actor, { problemReason: reason }),
+  const resend = guarded(
+    'resend',
+    (s) => RESENDABLE.includes(s),
+    ({ actor }) => present(actor, 'resent'),
   );
-  const resolve = guarded('resolving a problem', (s) => s === 'problem', ({ actor }) => present(actor, 'problem resolved'));
+  const archive = guarded<{ actor: Actor; reason: string }>(
+    'archive',
+    () => !isFinal(),
+    ({ actor, reason }) => transition('archived', actor, { archiveReason: reason }),
+  );
+  const markProblem = guarded<{ actor: Actor; reason: MandateProblemReason }>(
+    'marking a problem',
+    (s) => !isFinal() && s !== 'problem',
+    ({ actor, reason }) => transition('problem', actor, { problemReason: reason }),
+  );
+  const resolve = guarded(
+    'resolving a problem',
+    (s) => s === 'problem',
+    ({ actor }) => present(actor, 'problem resolved'),
+  );
   setHandler(resendUpdate, resend.handler, { validator: resend.validator });
   setHandler(archiveUpdate, archive.handler, { validator: archive.validator });
   setHandler(markProblemUpdate, markProblem.handler, { validator: markProblem.validator });

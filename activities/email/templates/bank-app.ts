@@ -34,7 +34,9 @@ export function bankAppSteps(language: TemplateLanguage, bank: KbcGroupBank, sel
           `Dans la liste des logiciels externes, sélectionnez ${PARTNER}.`,
           'Acceptez les conditions et signez la transaction.',
         ),
-        note('Seuls les utilisateurs professionnels peuvent créer ce lien : l’option n’apparaît pas dans un profil privé.'),
+        note(
+          'Seuls les utilisateurs professionnels peuvent créer ce lien : l’option n’apparaît pas dans un profil privé.',
+        ),
       ];
     case 'nl':
       return [

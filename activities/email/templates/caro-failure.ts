@@ -19,7 +19,8 @@ const GUIDANCE: Record<TemplateLanguage, Record<CaroFailureReason, Guidance>> = 
   fr: {
     online_payments_disabled: {
       title: 'paiements en ligne désactivés',
-      cause: 'La carte ne permet pas les paiements en ligne, ou elle a été bloquée temporairement dans l’application bancaire.',
+      cause:
+        'La carte ne permet pas les paiements en ligne, ou elle a été bloquée temporairement dans l’application bancaire.',
       todo: [
         'Vérifiez avec le titulaire s’il peut payer en ligne avec cette carte. Sinon, il demande à sa banque d’activer les paiements en ligne.',
         'S’il le peut, vérifiez s’il a bloqué temporairement la carte dans son application bancaire, et invitez-le à la débloquer.',
@@ -38,7 +39,10 @@ const GUIDANCE: Record<TemplateLanguage, Record<CaroFailureReason, Guidance>> = 
     debit_card: {
       title: 'carte de débit utilisée',
       cause: 'Le titulaire a utilisé une carte de débit (VISA Debit). Seules les cartes de crédit fonctionnent.',
-      todo: ['Demandez-lui d’utiliser sa carte de crédit : elle porte la mention « Crédit », une carte de débit la mention « Débit ».', 'Il réessaie ensuite avec le même lien d’activation.'],
+      todo: [
+        'Demandez-lui d’utiliser sa carte de crédit : elle porte la mention « Crédit », une carte de débit la mention « Débit ».',
+        'Il réessaie ensuite avec le même lien d’activation.',
+      ],
     },
     technical_or_data_error: {
       title: 'erreur technique ou de données',
@@ -73,7 +77,10 @@ const GUIDANCE: Record<TemplateLanguage, Record<CaroFailureReason, Guidance>> = 
     debit_card: {
       title: 'debetkaart gebruikt',
       cause: 'De kaarthouder gebruikte een debetkaart (VISA Debit). Alleen kredietkaarten werken.',
-      todo: ['Vraag hem zijn kredietkaart te gebruiken: daarop staat "Credit", op een debetkaart "Debit".', 'Daarna probeert hij opnieuw met dezelfde activatielink.'],
+      todo: [
+        'Vraag hem zijn kredietkaart te gebruiken: daarop staat "Credit", op een debetkaart "Debit".',
+        'Daarna probeert hij opnieuw met dezelfde activatielink.',
+      ],
     },
     technical_or_data_error: {
       title: 'technische of gegevensfout',
@@ -108,7 +115,10 @@ const GUIDANCE: Record<TemplateLanguage, Record<CaroFailureReason, Guidance>> = 
     debit_card: {
       title: 'debit card used',
       cause: 'The cardholder used a debit card (VISA Debit). Only credit cards work.',
-      todo: ['Ask them to use their credit card: it says "Credit", a debit card says "Debit".', 'They then retry with the same activation link.'],
+      todo: [
+        'Ask them to use their credit card: it says "Credit", a debit card says "Debit".',
+        'They then retry with the same activation link.',
+      ],
     },
     technical_or_data_error: {
       title: 'technical or data error',
@@ -123,30 +133,46 @@ const GUIDANCE: Record<TemplateLanguage, Record<CaroFailureReason, Guidance>> = 
   },
 };
 
-const TEXT: Record<TemplateLanguage, { subject: (company: string, ref: string, title: string) => string; failed: (ref: string) => string; labels: [string, string, string]; todo: string; check: string; after: string }> = {
+const TEXT: Record<
+  TemplateLanguage,
+  {
+    subject: (company: string, ref: string, title: string) => string;
+    failed: (ref: string) => string;
+    labels: [string, string, string];
+    todo: string;
+    check: string;
+    after: string;
+  }
+> = {
   fr: {
     subject: (c, r, title) => `Échec de l’activation CARO : ${c} (${r}) – ${title}`,
-    failed: (ref) => `Le titulaire de la carte a tenté d’activer les relevés de la référence client ${ref}, mais l’activation a échoué.`,
+    failed: (ref) =>
+      `Le titulaire de la carte a tenté d’activer les relevés de la référence client ${ref}, mais l’activation a échoué.`,
     labels: ['Client', 'Référence client', 'Cause'],
     todo: 'Que faire ?',
     check: 'Invitez le titulaire de la carte à vérifier :',
-    after: 'Une fois la cause corrigée, le titulaire peut réessayer ; si le lien d’activation ne fonctionne plus, demandez au support de relancer l’activation.',
+    after:
+      'Une fois la cause corrigée, le titulaire peut réessayer ; si le lien d’activation ne fonctionne plus, demandez au support de relancer l’activation.',
   },
   nl: {
     subject: (c, r, title) => `CARO-activatie mislukt: ${c} (${r}) – ${title}`,
-    failed: (ref) => `De kaarthouder probeerde de afschriften voor klantreferentie ${ref} te activeren, maar de activatie is mislukt.`,
+    failed: (ref) =>
+      `De kaarthouder probeerde de afschriften voor klantreferentie ${ref} te activeren, maar de activatie is mislukt.`,
     labels: ['Klant', 'Klantreferentie', 'Oorzaak'],
     todo: 'Wat te doen?',
     check: 'Vraag de kaarthouder te controleren:',
-    after: 'Zodra de oorzaak verholpen is, kan de kaarthouder het opnieuw proberen; werkt de activatielink niet meer, vraag support dan de activatie opnieuw te starten.',
+    after:
+      'Zodra de oorzaak verholpen is, kan de kaarthouder het opnieuw proberen; werkt de activatielink niet meer, vraag support dan de activatie opnieuw te starten.',
   },
   en: {
     subject: (c, r, title) => `CARO activation failed: ${c} (${r}) – ${title}`,
-    failed: (ref) => `The cardholder tried to activate the statements for client reference ${ref}, but the activation failed.`,
+    failed: (ref) =>
+      `The cardholder tried to activate the statements for client reference ${ref}, but the activation failed.`,
     labels: ['Client', 'Client reference', 'Cause'],
     todo: 'What to do',
     check: 'Ask the cardholder to check:',
-    after: 'Once the cause is fixed, the cardholder can try again; if the activation link no longer works, ask support to replay the activation.',
+    after:
+      'Once the cause is fixed, the cardholder can try again; if the activation link no longer works, ask support to replay the activation.',
   },
 };
 
@@ -168,12 +194,22 @@ function failureContent(l: TemplateLanguage, v: CaroFailureVars) {
     list(...g.todo),
     paragraph(t.after),
   ];
-  return { subject: t.subject(v.companyName, v.clientReference, g.title), preview: g.cause, greeting: GREETING[l], blocks, signature: fromService[l] };
+  return {
+    subject: t.subject(v.companyName, v.clientReference, g.title),
+    preview: g.cause,
+    greeting: GREETING[l],
+    blocks,
+    signature: fromService[l],
+  };
 }
 
 export const caroFailure = defineTemplate<CaroFailureVars>({
   audience: 'office',
-  content: { fr: (v) => failureContent('fr', v), nl: (v) => failureContent('nl', v), en: (v) => failureContent('en', v) },
+  content: {
+    fr: (v) => failureContent('fr', v),
+    nl: (v) => failureContent('nl', v),
+    en: (v) => failureContent('en', v),
+  },
 });
 
 /** The accountant-facing guidance for `reason`, in `language` (with the template fallback): for the API's answer. */

@@ -2,7 +2,13 @@
  * Every message of the three journeys, by id. `renderTemplate(id, vars, language)` is typed per
  * id: a missing or misspelled variable is a compile error.
  */
-import { caroBankAppInstructions, caroConfirmation, caroInvitation, caroPreorderWarning, caroReminder } from './caro.js';
+import {
+  caroBankAppInstructions,
+  caroConfirmation,
+  caroInvitation,
+  caroPreorderWarning,
+  caroReminder,
+} from './caro.js';
 import { caroFailure } from './caro-failure.js';
 import { consentExpiredOffice, consentExpiredOwner, consentInvitation, consentReminder } from './consent.js';
 import type { TemplateDef } from './define.js';
@@ -39,7 +45,11 @@ export interface RenderedTemplate extends RenderedEmail {
   language: TemplateLanguage;
 }
 
-export function renderTemplate<K extends TemplateId>(id: K, vars: TemplateVars<K>, requestedLanguage: string | null | undefined): RenderedTemplate {
+export function renderTemplate<K extends TemplateId>(
+  id: K,
+  vars: TemplateVars<K>,
+  requestedLanguage: string | null | undefined,
+): RenderedTemplate {
   const language = templateLanguage(requestedLanguage);
   const write: (vars: TemplateVars<K>) => Parameters<typeof renderLayout>[0] = registry[id].content[language];
   return { ...renderLayout(write(vars), language), language };

@@ -39,7 +39,9 @@ export const formatDate = (iso: IsoDate, language: TemplateLanguage): string =>
 
 /** `avril 2027`, `april 2027`, `April 2027`. */
 export const formatMonth = (iso: IsoDate, language: TemplateLanguage): string =>
-  new Intl.DateTimeFormat(LOCALES[language], { month: 'long', year: 'numeric', timeZone: TIME_ZONE }).format(toDate(iso));
+  new Intl.DateTimeFormat(LOCALES[language], { month: 'long', year: 'numeric', timeZone: TIME_ZONE }).format(
+    toDate(iso),
+  );
 
 /** `BE68 •••• •••• 7034`: enough for the holder to recognise the account, no more. */
 export function maskIban(iban: string): string {

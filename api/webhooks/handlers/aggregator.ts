@@ -13,7 +13,9 @@ const reportedStatus = z.enum(statuses).exclude(['expires_soon', 'expired']);
 async function findConnection(prisma: PrismaClient, id: string) {
   const connection = await prisma.connection.findUnique({ where: { id } });
   if (!connection) {
-    throw new ApiError(422, 'unknown_connection', 'no connection with this id', { errors: [{ in: 'body', path: 'data.connectionId', message: 'no such connection' }] });
+    throw new ApiError(422, 'unknown_connection', 'no connection with this id', {
+      errors: [{ in: 'body', path: 'data.connectionId', message: 'no such connection' }],
+    });
   }
   return connection;
 }
@@ -35,7 +37,10 @@ export const aggregatorEvents = defineProvider({
     }
     // Only a renewal lifts `expired`, and "connected" does not hide an approaching deadline.
     const keep: ConnectionStatus[] = event.data.status === 'connected' ? ['expired', 'expires_soon'] : ['expired'];
-    const { count } = await deps.prisma.connection.updateMany({ where: { id: connection.id, status: { notIn: keep } }, data: { status: event.data.status } });
+    const { count } = await deps.prisma.connection.updateMany({
+      where: { id: connection.id, status: { notIn: keep } },
+      data: { status: event.data.status },
+    });
     log.info({ status: event.data.status, applied: count === 1 }, 'connection status reported by the aggregator');
     return { handled: true, details: { status: event.data.status, previous: connection.status, applied: count === 1 } };
   },

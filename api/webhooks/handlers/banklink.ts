@@ -10,7 +10,10 @@ export const banklinkEvents = defineProvider({
     eventSchema('bank.link_created', { mandateId: idSchema }),
     eventSchema('bank.mandate_accepted', { mandateId: idSchema }),
     // Without a reason the bank is taken to find its data outdated.
-    eventSchema('bank.mandate_rejected', { mandateId: idSchema, reason: z.enum(MANDATE_PROBLEM_REASONS).default('bank_data_outdated') }),
+    eventSchema('bank.mandate_rejected', {
+      mandateId: idSchema,
+      reason: z.enum(MANDATE_PROBLEM_REASONS).default('bank_data_outdated'),
+    }),
   ],
   resource: (event) => ({ type: 'mandate', id: event.data.mandateId }),
   handle(ctx, event) {

@@ -1,6 +1,10 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
-import { CARO_PROBLEM_REASONS, caroOutcomeSignal, type CaroOutcome } from '../../../workflows/caro-activation/contract.js';
+import {
+  CARO_PROBLEM_REASONS,
+  caroOutcomeSignal,
+  type CaroOutcome,
+} from '../../../workflows/caro-activation/contract.js';
 import { withTemporalDeadline } from '../../deps.js';
 import { ApiError } from '../../errors.js';
 import { idSchema } from '../../schemas/common.js';
@@ -22,12 +26,20 @@ export const caroEvents = defineProvider({
     eventSchema('caro.activation_failed', { orderId: idSchema, reason: failureReason }),
   ],
   screen: (raw) =>
-    containsCardNumber(raw) ? new ApiError(400, 'card_data_refused', 'the payload looks like it carries a card number: refused, nothing was stored') : undefined,
+    containsCardNumber(raw)
+      ? new ApiError(
+          400,
+          'card_data_refused',
+          'the payload looks like it carries a card number: refused, nothing was stored',
+        )
+      : undefined,
   resource: (event) => ({ type: 'caro_order', id: event.data.orderId }),
   async handle({ deps, log }, event) {
     const order = await deps.prisma.caroOrder.findUnique({ where: { id: event.data.orderId } });
     if (!order) {
-      throw new ApiError(422, 'unknown_caro_order', 'no CARO order with this id', { errors: [{ in: 'body', path: 'data.orderId', message: 'no such CARO order' }] });
+      throw new ApiError(422, 'unknown_caro_order', 'no CARO order with this id', {
+        errors: [{ in: 'body', path: 'data.orderId', message: 'no such CARO order' }],
+      });
     }
     const outcome: CaroOutcome =
       event.type === 'caro.activated'
@@ -42,6 +54,13 @@ export const caroEvents = defineProvider({
       return { handled: false, details: { outcome: outcome.outcome, workflow: 'not_running' } };
     }
     log.info({ outcome: outcome.outcome }, 'CARO outcome signalled');
-    return { handled: true, details: { outcome: outcome.outcome, ...(outcome.outcome === 'failed' ? { reason: outcome.reason } : {}), previous: order.status } };
+    return {
+      handled: true,
+      details: {
+        outcome: outcome.outcome,
+        ...(outcome.outcome === 'failed' ? { reason: outcome.reason } : {}),
+        previous: order.status,
+      },
+    };
   },
 });

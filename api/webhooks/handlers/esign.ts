@@ -10,11 +10,20 @@ const revision = z.number().int().min(1).optional();
 export const esignEvents = defineProvider({
   events: [
     eventSchema('mandate.signed', { mandateId: idSchema, revision }),
-    eventSchema('mandate.signature_rejected', { mandateId: idSchema, revision, reason: z.string().max(500).optional() }),
+    eventSchema('mandate.signature_rejected', {
+      mandateId: idSchema,
+      revision,
+      reason: z.string().max(500).optional(),
+    }),
   ],
   resource: (event) => ({ type: 'mandate', id: event.data.mandateId }),
   handle: (ctx, event) =>
-    reportToMandate(ctx, { provider: 'esign', eventId: event.eventId, revision: event.data.revision }, event.data.mandateId, {
-      type: event.type === 'mandate.signed' ? 'signed' : 'signature_rejected',
-    }),
+    reportToMandate(
+      ctx,
+      { provider: 'esign', eventId: event.eventId, revision: event.data.revision },
+      event.data.mandateId,
+      {
+        type: event.type === 'mandate.signed' ? 'signed' : 'signature_rejected',
+      },
+    ),
 });
