@@ -1,8 +1,28 @@
+import type { Prisma } from '../../lib/db/client.js';
 import type { Actor } from './route.js';
 
-/** Accountants see their own office only; the back office sees every office. */
-export const officeScope = (actor: Actor): { officeId?: string } =>
-  actor.role === 'accountant' ? { officeId: actor.officeId ?? '' } : {};
+/**
+ * Tenant scoping, in one place: the `where` fragment that limits each model to what the actor may
+ * see. Accountants see their own office only; operators and support see every office. Every read
+ * of a tenant's record goes through one of these, so another office's id is simply "not found".
+ */
+export function tenantScope(actor: Actor) {
+  if (actor.role !== 'accountant') {
+    return { office: {}, client: {}, bankAccount: {}, mandate: {}, caroOrder: {}, connection: {} } as const;
+  }
+  const officeId = actor.officeId ?? '';
+  return {
+    office: { id: officeId } satisfies Prisma.OfficeWhereInput,
+    client: { officeId } satisfies Prisma.ClientWhereInput,
+    bankAccount: { client: { officeId } } satisfies Prisma.BankAccountWhereInput,
+    mandate: { bankAccount: { client: { officeId } } } satisfies Prisma.MandateWhereInput,
+    caroOrder: { client: { officeId } } satisfies Prisma.CaroOrderWhereInput,
+    connection: { officeId } satisfies Prisma.ConnectionWhereInput,
+  };
+}
+
+/** The `officeId` filter of models that carry it themselves (clients, connections). */
+export const officeScope = (actor: Actor): { officeId?: string } => tenantScope(actor).client;
 
 /** The office a write goes to: an accountant's own, whatever they sent; the back office must name one. */
 export function targetOffice(actor: Actor, requested: string | undefined): string | undefined {
