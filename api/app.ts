@@ -1,7 +1,7 @@
 import express from 'express';
 import type { AppDeps } from './deps.js';
 import { mountRoutes } from './http/mount.js';
-import { RateLimiter } from './http/rate-limit.js';
+import { createRateLimiter } from './http/rate-limit.js';
 import { notFoundHandler, problemHandler } from './middleware/problem.js';
 import { requestContext } from './middleware/request-context.js';
 import { docsRoutes } from './openapi/routes.js';
@@ -26,7 +26,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Sandbox routes exist only when enabled: otherwise a 404, and absent from /openapi.json.
   const routes = apiRoutes.filter((route) => !route.sandbox || deps.sandbox === true);
   app.use(docsRoutes(routes));
-  app.use(mountRoutes(routes, deps, new RateLimiter(deps.rateLimitPerMinute ?? 600)));
+  app.use(mountRoutes(routes, deps, createRateLimiter(deps.prisma, deps.rateLimitPerMinute ?? 600)));
   app.use(notFoundHandler);
   app.use(problemHandler);
   return app;

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../deps.js';
 import { forbidden, tooManyRequests } from '../errors.js';
 import { authenticate } from './authenticate.js';
-import { idempotencyScope, remember, replay } from './idempotency.js';
+import { idempotencyScope, release, remember, reserve } from './idempotency.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { Actor, Reply, RouteDef } from './route.js';
 import { parseIn } from './validate.js';
@@ -30,7 +30,7 @@ async function audit(deps: AppDeps, actor: Actor, route: RouteDef, reply: Reply)
 
 /**
  * One Express route per definition: authenticate, rate-limit, check the role, validate path,
- * query and body, replay idempotent POSTs, run the handler, audit what changed.
+ * query and body, reserve or replay idempotent POSTs, run the handler, audit what changed.
  */
 export function mountRoutes(routes: readonly RouteDef[], deps: AppDeps, limiter: RateLimiter): Router {
   const router = Router();
@@ -38,7 +38,7 @@ export function mountRoutes(routes: readonly RouteDef[], deps: AppDeps, limiter:
   for (const route of routes) {
     router[route.method](route.path, auth, async (req: Request, res: Response) => {
       const actor = req.actor!;
-      const wait = limiter.take(actor.keyId);
+      const wait = await limiter.take(actor.keyId);
       if (wait > 0) throw tooManyRequests(wait);
       if (!route.roles.includes(actor.role))
         throw forbidden(`the ${actor.role} role may not ${route.summary.toLowerCase()}`);
@@ -49,10 +49,16 @@ export function mountRoutes(routes: readonly RouteDef[], deps: AppDeps, limiter:
         route.method === 'post'
           ? idempotencyScope(req.header('idempotency-key'), route.method, req.path, req.body)
           : undefined;
-      const replayed = scope && (await replay(deps, actor, scope));
-      if (replayed) return send(res, replayed);
-      const reply = await route.handler({ params, query, body, actor, deps, req, res });
-      await audit(deps, actor, route, reply);
+      const reservation = scope && (await reserve(deps, actor, scope));
+      if (reservation && 'replay' in reservation) return send(res, reservation.replay);
+      let reply: Reply;
+      try {
+        reply = await route.handler({ params, query, body, actor, deps, req, res });
+        await audit(deps, actor, route, reply);
+      } catch (error) {
+        if (scope) await release(deps, actor, scope);
+        throw error;
+      }
       if (scope) await remember(deps, actor, scope, reply);
       send(res, reply);
     });

@@ -1,27 +1,58 @@
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type { PrismaClient } from '../../lib/db/client.js';
+
+/** Takes one request from an API key's allowance: 0 when allowed, else the seconds to wait. */
+export interface RateLimiter {
+  take(key: string): Promise<number>;
+}
+
+const WINDOW_SECONDS = 60;
+
 /**
- * Token bucket per API key, in process memory: `perMinute` requests a minute, with bursts up
- * to the same number. Several API processes each keep their own buckets.
+ * rate-limiter-flexible's PostgreSQL store speaks to a `pg`-like `query({ text, values })`. This
+ * one runs its statements through the process's Prisma client, so they share its pool (one
+ * connection against the embedded database, where a second connection would interleave
+ * transactions). BIGINT columns come back as numbers, as `pg` gives them for this table.
  */
-export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+const prismaQueryClient = (prisma: PrismaClient) => ({
+  async query({ text, values }: { text: string; values?: unknown[] }) {
+    const rows = await prisma.$queryRawUnsafe<Record<string, unknown>[]>(text, ...(values ?? []));
+    const converted = rows.map((row) =>
+      Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])),
+    );
+    return { rows: converted, rowCount: converted.length };
+  },
+});
 
-  constructor(
-    private readonly perMinute: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /** Takes one token; returns 0 when allowed, else the seconds to wait. */
-  take(key: string): number {
-    const now = this.now();
-    const ratePerMs = this.perMinute / 60_000;
-    const bucket = this.buckets.get(key) ?? { tokens: this.perMinute, at: now };
-    bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.at) * ratePerMs);
-    bucket.at = now;
-    this.buckets.set(key, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 0;
-    }
-    return Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerMs / 1000));
-  }
+/**
+ * `perMinute` requests per API key in each 60 s window, counted in the `rate_limits` table, so the
+ * limit holds across every API process that shares the database. A key that used up its window is
+ * refused from memory until the window ends (no database round trip). Should the database fail,
+ * each process falls back to counting in memory rather than refusing or letting everything through.
+ */
+export function createRateLimiter(prisma: PrismaClient, perMinute: number): RateLimiter {
+  const limiter = new RateLimiterPostgres({
+    storeClient: prismaQueryClient(prisma),
+    storeType: 'client',
+    tableName: 'rate_limits',
+    tableCreated: true, // by the migration
+    clearExpiredByTimeout: false, // one row per key, reused window after window
+    keyPrefix: 'api-key',
+    points: perMinute,
+    duration: WINDOW_SECONDS,
+    inMemoryBlockOnConsumed: perMinute,
+    inMemoryBlockDuration: WINDOW_SECONDS,
+    insuranceLimiter: new RateLimiterMemory({ points: perMinute, duration: WINDOW_SECONDS }),
+  });
+  return {
+    async take(key) {
+      try {
+        await limiter.consume(key);
+        return 0;
+      } catch (refusal) {
+        if (refusal instanceof RateLimiterRes) return Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
+        throw refusal;
+      }
+    },
+  };
 }

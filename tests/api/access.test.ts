@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../api/routes/index.js';
 import type { Role } from '../../lib/auth/api-keys.js';
+import { Prisma } from '../../lib/db/client.js';
 import { seedRequestContext, validRequests } from '../helpers/requests.js';
 import { expectDeclaredResponse } from '../helpers/schemas.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
@@ -165,6 +166,43 @@ describe('idempotency', () => {
     const a = await stack.http('POST', '/v1/offices', { ...body, name: 'Office K' }, { headers });
     const b = await stack.http('POST', '/v1/offices', { ...body, name: 'Office K' }, { headers, key: otherOperator });
     expect(a.body.id).not.toBe(b.body.id);
+  });
+
+  it('answers 409 while a twin with the same key still runs, and lets a retry take over an abandoned one', async () => {
+    const headers = { 'idempotency-key': 'create-office-i-3' };
+    const named = { ...body, name: 'Office L' };
+    expect((await stack.http('POST', '/v1/offices', named, { headers })).status).toBe(201);
+    const where = { key: 'create-office-i-3' };
+    // As if the first request were still running (in another API process): reserved, no answer yet.
+    await stack.db.prisma.idempotencyRecord.updateMany({
+      where,
+      data: { responseStatus: null, responseBody: Prisma.DbNull },
+    });
+    const twin = await stack.http('POST', '/v1/offices', named, { headers });
+    expect(twin.status).toBe(409);
+    expect(twin.body).toMatchObject({ code: 'idempotency_in_progress' });
+    expect(twin.headers.get('retry-after')).toBe('1');
+    expect(await stack.db.prisma.office.count({ where: { name: 'Office L' } })).toBe(1);
+    // Reserved ten minutes ago and never answered: its process died; the retry runs it.
+    await stack.db.prisma.idempotencyRecord.updateMany({ where, data: { createdAt: new Date(Date.now() - 600_000) } });
+    const retry = await stack.http('POST', '/v1/offices', named, { headers });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    expect(await stack.db.prisma.idempotencyRecord.findFirst({ where })).toMatchObject({ responseStatus: 201 });
+  });
+
+  it('frees the key when the request fails, so the retry runs for real', async () => {
+    const headers = { 'idempotency-key': 'create-client-i-4' };
+    const client = {
+      officeId: '01900000-0000-7000-8000-000000000000',
+      companyName: 'X',
+      clientCode: 'X',
+      language: 'fr',
+    };
+    const refused = await stack.http('POST', '/v1/clients', client, { headers });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.status).toBeLessThan(500);
+    expect(await stack.db.prisma.idempotencyRecord.count({ where: { key: 'create-client-i-4' } })).toBe(0);
   });
 
   it('refuses an unusable key with 400', async () => {

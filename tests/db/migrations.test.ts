@@ -31,6 +31,7 @@ const TABLES = [
   'idempotency_records',
   'mandates',
   'offices',
+  'rate_limits',
   'reminders_sent',
   'webhook_events',
   '_prisma_migrations',
