@@ -3,7 +3,7 @@ import type { ConsentSchedule } from '../workflows/consent-renewal/contract.js';
 import type { MandateSchedule } from '../workflows/mandate/contract.js';
 import type { CaroSchedule } from '../workflows/caro-activation/contract.js';
 import { linkEnvFields, refuseDevSecretInProduction } from '../lib/links/env.js';
-import { emailEnvSchema } from '../activities/email/env.js';
+import { emailEnvSchema } from '../lib/email/env.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
 import { envPort, logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalEnvSchema } from '../lib/config/temporal-env.js';

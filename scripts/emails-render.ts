@@ -5,14 +5,9 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import {
-  renderTemplate,
-  TEMPLATE_IDS,
-  TEMPLATE_LANGUAGES,
-  type TemplateId,
-} from '../activities/email/templates/index.js';
-import { escapeHtml } from '../activities/email/templates/layout.js';
-import { SAMPLES } from '../activities/email/templates/samples.js';
+import { renderTemplate, TEMPLATE_IDS, TEMPLATE_LANGUAGES, type TemplateId } from '../lib/email/templates/index.js';
+import { escapeHtml } from '../lib/email/templates/layout.js';
+import { SAMPLES } from '../lib/email/templates/samples.js';
 
 const outDir = resolve(process.argv[2] ?? 'template-review');
 

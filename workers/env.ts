@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailEnvSchema } from '../activities/email/env.js';
+import { emailEnvSchema } from '../lib/email/env.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
 import { logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalEnvSchema } from '../lib/config/temporal-env.js';

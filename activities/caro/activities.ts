@@ -1,10 +1,10 @@
-import { purgeCardholderEmail as purgeRows } from './purge.js';
+import { purgeCardholderEmail as purgeRows } from '../../lib/caro/purge.js';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { CaroProblemReason } from '../../prisma/generated/enums.js';
 import type { ActivityDeps } from '../deps.js';
 import { createSendEmail, isEmailRejected } from '../email/send-email.js';
-import type { KbcGroupBank } from '../email/templates/index.js';
-import { caroLinkSubject } from './links.js';
+import type { KbcGroupBank } from '../../lib/email/templates/index.js';
+import { caroLinkSubject } from '../../lib/links/subjects.js';
 
 export interface CaroInvitationRequest {
   orderId: string;

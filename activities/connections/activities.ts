@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { needsInvitation } from '../../workflows/consent-renewal/contract.js';
+import { connectionLinkSubject } from '../../lib/links/subjects.js';
 import type { ActivityDeps } from '../deps.js';
 import { createSendEmail, isEmailRejected } from '../email/send-email.js';
 
@@ -123,7 +124,11 @@ export function createConnectionActivities(deps: ActivityDeps) {
           ...facts(connection),
           officeName: connection.office.name,
           reason: connection.status,
-          invitationUrl: links.url('connection-invitation', connection.id, new Date(req.linkExpiresAt)),
+          invitationUrl: links.url(
+            'connection-invitation',
+            connectionLinkSubject(connection.id),
+            new Date(req.linkExpiresAt),
+          ),
           linkExpiresAt: req.linkExpiresAt,
         },
         to: connection.ownerEmail,

@@ -14,10 +14,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { CaseType, Language } from '../../prisma/generated/client.js';
 import type { ActivityDeps } from '../deps.js';
-import { claimOutboxRow, markFailed, markRejected, markSent } from './outbox.js';
+import { claimOutboxRow, markFailed, markRejected, markSent } from '../../lib/email/outbox.js';
 import { redactPersonalData } from './redact.js';
 import { EmailDeliveryError } from './sender.js';
-import { renderTemplate, type TemplateId, type TemplateVars } from './templates/index.js';
+import { renderTemplate, type TemplateId, type TemplateVars } from '../../lib/email/templates/index.js';
 
 export interface SendEmailRequest<K extends TemplateId> {
   template: K;

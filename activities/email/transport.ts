@@ -1,5 +1,5 @@
 import type { Logger } from '../../lib/logger.js';
-import type { EmailEnv } from './env.js';
+import type { EmailEnv } from '../../lib/email/env.js';
 import { ResendSender } from './resend-sender.js';
 import { OutboxSender, type EmailSender } from './sender.js';
 

@@ -1,9 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { MandateProblemReason, MandateState } from '../../workflows/mandate/contract.js';
 import type { ActivityDeps } from '../deps.js';
-import type { KbcGroupBank } from '../email/templates/define.js';
+import type { KbcGroupBank } from '../../lib/email/templates/define.js';
 import { createSendEmail } from '../email/send-email.js';
-import { mandateSigningLink } from './links.js';
+import { mandateSigningLink } from '../../lib/links/mandate-signing.js';
 
 /** The app the client links in: CBC Banque's clients use CBC's, every other KBC group bank KBC's. */
 export const kbcGroupApp = (bankName: string): KbcGroupBank => (bankName.startsWith('CBC') ? 'CBC' : 'KBC');

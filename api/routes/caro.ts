@@ -1,8 +1,8 @@
-import { purgeCardholderEmail } from '../../activities/caro/purge.js';
+import { purgeCardholderEmail } from '../../lib/caro/purge.js';
 import { uuidv7 } from '../../lib/db/ids.js';
 import type { CaroOrder, Prisma } from '../../lib/db/client.js';
-import { caroLinkSubject } from '../../activities/caro/links.js';
-import { renderTemplate } from '../../activities/email/templates/index.js';
+import { caroLinkSubject } from '../../lib/links/subjects.js';
+import { renderTemplate } from '../../lib/email/templates/index.js';
 import {
   cancelOrderUpdate,
   caroActivationWorkflowId,

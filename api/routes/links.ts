@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { LINK_PURPOSES } from '../../lib/links/links.js';
+import { linkSubjectCaseId } from '../../lib/links/subjects.js';
 import { LinkTokenError, verifyLinkToken } from '../../lib/links/token.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
@@ -28,7 +29,7 @@ export function linkRoutes(deps: AppDeps): Router {
     const purpose = claims.purpose as (typeof LINK_PURPOSES)[number];
     const target = await linkTargets[purpose](deps, claims.subject);
     // Ids only: never the token.
-    req.log.info({ purpose, subject: claims.subject.split(':')[0] }, 'link opened');
+    req.log.info({ purpose, subject: linkSubjectCaseId(purpose, claims.subject) }, 'link opened');
     res.setHeader('Cache-Control', 'no-store');
     res.status(200).json({ purpose, ...target });
   });

@@ -1,4 +1,4 @@
-import { mandateSigningLink } from '../../activities/mandates/links.js';
+import { mandateSigningLink } from '../../lib/links/mandate-signing.js';
 import { Prisma } from '../../lib/db/client.js';
 import { uuidv7 } from '../../lib/db/ids.js';
 import {

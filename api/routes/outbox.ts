@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findOutboxMessage, listOutbox } from '../../activities/email/outbox.js';
+import { findOutboxMessage, listOutbox } from '../../lib/email/outbox.js';
 import { notFound } from '../errors.js';
 import { pageQuery, pageSchema } from '../http/pagination.js';
 import { defineRoute } from '../http/route.js';

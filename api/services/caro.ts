@@ -6,7 +6,7 @@ import {
   WorkflowUpdateFailedError,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { caroGuidance } from '../../activities/email/templates/caro-failure.js';
+import { caroGuidance } from '../../lib/email/templates/caro-failure.js';
 import type { CaroOrder, Prisma } from '../../lib/db/client.js';
 import {
   caroStateQuery,
@@ -18,7 +18,7 @@ import {
   type CaroChannel,
 } from '../../workflows/caro-activation/contract.js';
 import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
-import { parseCaroLinkSubject } from '../../activities/caro/links.js';
+import { parseCaroLinkSubject } from '../../lib/links/subjects.js';
 import { workflowView } from './workflow-view.js';
 import { withTemporalDeadline, type AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';

@@ -1,21 +1,22 @@
 import type { LinkPurpose } from '../../lib/links/links.js';
+import { parseConnectionLinkSubject, parseMandateLinkSubject } from '../../lib/links/subjects.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { resolveActivationLink } from './caro.js';
 
 const noSuchLink = () => new ApiError(404, 'not_found', 'no such link');
 
-/** A mandate's signing link names its presentation (`<id>:r<revision>`): only the latest one signs. */
+/** A mandate's signing link names its presentation (lib/links/subjects.ts): only the latest one signs. */
 async function signingTarget(deps: AppDeps, subject: string) {
-  const match = /^([0-9a-f-]{36}):r(\d+)$/.exec(subject);
+  const parsed = parseMandateLinkSubject(subject);
   const mandate =
-    match &&
+    parsed &&
     (await deps.prisma.mandate.findUnique({
-      where: { id: match[1]! },
+      where: { id: parsed.mandateId },
       include: { bankAccount: { include: { client: { include: { office: true } } } } },
     }));
-  if (!match || !mandate) throw noSuchLink();
-  if (mandate.revision !== Number(match[2]))
+  if (!parsed || !mandate) throw noSuchLink();
+  if (mandate.revision !== parsed.revision)
     throw new ApiError(
       410,
       'link_superseded',
@@ -36,8 +37,11 @@ async function signingTarget(deps: AppDeps, subject: string) {
 
 /** A connection invitation opens while the connection still needs the owner (repair or new access). */
 async function invitationTarget(deps: AppDeps, subject: string) {
-  const connection = await deps.prisma.connection.findUnique({ where: { id: subject }, include: { office: true } });
-  if (!connection) throw noSuchLink();
+  const parsed = parseConnectionLinkSubject(subject);
+  const connection =
+    parsed &&
+    (await deps.prisma.connection.findUnique({ where: { id: parsed.connectionId }, include: { office: true } }));
+  if (!parsed || !connection) throw noSuchLink();
   if (
     connection.status !== 'account_not_found' &&
     connection.status !== 'access_lost' &&

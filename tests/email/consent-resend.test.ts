@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listOutbox } from '../../activities/email/outbox.js';
+import { listOutbox } from '../../lib/email/outbox.js';
 import { ResendSender } from '../../activities/email/resend-sender.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';

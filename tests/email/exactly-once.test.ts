@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ResendSender } from '../../activities/email/resend-sender.js';
 import { createSendEmail, type SendEmailRequest } from '../../activities/email/send-email.js';
 import { OutboxSender, type EmailSender } from '../../activities/email/sender.js';
-import { SAMPLE_LINKS, SAMPLES } from '../../activities/email/templates/samples.js';
+import { SAMPLE_LINKS, SAMPLES } from '../../lib/email/templates/samples.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { rateLimited, serverError, startFakeResend, validationError, type FakeResend } from './fake-resend.js';
 

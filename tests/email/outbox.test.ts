@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  claimOutboxRow,
-  findOutboxMessage,
-  listOutbox,
-  markRejected,
-  markSent,
-} from '../../activities/email/outbox.js';
+import { claimOutboxRow, findOutboxMessage, listOutbox, markRejected, markSent } from '../../lib/email/outbox.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 let db: TestDatabase;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadEmailEnv } from '../../activities/email/env.js';
+import { loadEmailEnv } from '../../lib/email/env.js';
 import { ResendSender } from '../../activities/email/resend-sender.js';
 import { EmailDeliveryError, OutboxSender, type OutgoingMessage } from '../../activities/email/sender.js';
 import { createEmailSender } from '../../activities/email/transport.js';

@@ -6,9 +6,9 @@ import {
   templateLanguage,
   type TemplateId,
   type TemplateLanguage,
-} from '../../activities/email/templates/index.js';
-import { formatDate, maskIban } from '../../activities/email/templates/language.js';
-import { SAMPLE_LINKS, SAMPLES } from '../../activities/email/templates/samples.js';
+} from '../../lib/email/templates/index.js';
+import { formatDate, maskIban } from '../../lib/email/templates/language.js';
+import { SAMPLE_LINKS, SAMPLES } from '../../lib/email/templates/samples.js';
 
 function render<K extends TemplateId>(id: K, language: TemplateLanguage, variant?: string) {
   const samples = SAMPLES[id];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseEnv } from '../../lib/config/env.js';
-import { linkEnvFields, refuseDevSecretInProduction } from '../../lib/links/env.js';
+import { parseEnv } from '../config/env.js';
+import { linkEnvFields, refuseDevSecretInProduction } from '../links/env.js';
 
 /**
  * E-mail settings of the worker. Without RESEND_API_KEY, messages go to the development outbox

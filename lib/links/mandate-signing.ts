@@ -1,4 +1,5 @@
-import type { LinkBuilder } from '../../lib/links/links.js';
+import type { LinkBuilder } from './links.js';
+import { mandateLinkSubject } from './subjects.js';
 
 /** How long a signing link stays valid after a presentation: past the last reminder and the stalled notice. */
 export const MANDATE_LINK_VALID_DAYS = 60;
@@ -14,5 +15,5 @@ export function mandateSigningLink(
   m: { id: string; revision: number; presentedAt: Date | null; createdAt: Date },
 ): { url: string; expiresAt: Date } {
   const expiresAt = new Date((m.presentedAt ?? m.createdAt).getTime() + MANDATE_LINK_VALID_DAYS * DAY_MS);
-  return { url: links.url('mandate-signing', `${m.id}:r${m.revision}`, expiresAt), expiresAt };
+  return { url: links.url('mandate-signing', mandateLinkSubject(m), expiresAt), expiresAt };
 }

@@ -4,7 +4,8 @@
  * the registry, so a new template without samples does not compile.
  */
 import { CaroProblemReason } from '../../../prisma/generated/enums.js';
-import { createLinkBuilder } from '../../../lib/links/links.js';
+import { createLinkBuilder } from '../../links/links.js';
+import { caroLinkSubject, connectionLinkSubject, mandateLinkSubject } from '../../links/subjects.js';
 import type { TemplateId, TemplateVars } from './index.js';
 
 export type Samples = { [K in TemplateId]: { variant: string; vars: TemplateVars<K> }[] };
@@ -15,9 +16,21 @@ const links = createLinkBuilder({
 });
 const linkExpiresAt = '2027-03-15T10:00:00.000Z';
 export const SAMPLE_LINKS = {
-  signing: links.url('mandate-signing', '0193a8a4-0000-7000-8000-000000000001', new Date(linkExpiresAt)),
-  activation: links.url('caro-activation', '0193a8a4-0000-7000-8000-000000000002', new Date(linkExpiresAt)),
-  invitation: links.url('connection-invitation', '0193a8a4-0000-7000-8000-000000000003', new Date(linkExpiresAt)),
+  signing: links.url(
+    'mandate-signing',
+    mandateLinkSubject({ id: '0193a8a4-0000-7000-8000-000000000001', revision: 1 }),
+    new Date(linkExpiresAt),
+  ),
+  activation: links.url(
+    'caro-activation',
+    caroLinkSubject('0193a8a4-0000-7000-8000-000000000002', 1),
+    new Date(linkExpiresAt),
+  ),
+  invitation: links.url(
+    'connection-invitation',
+    connectionLinkSubject('0193a8a4-0000-7000-8000-000000000003'),
+    new Date(linkExpiresAt),
+  ),
   terms: 'https://bankfeed.example/terms/caro',
 };
 
