@@ -3,7 +3,7 @@ import type { AppDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, defineRoute, EDITORS, type Actor } from '../http/route.js';
-import { officeScope, targetOffice } from '../http/scope.js';
+import { officeScope, targetOffice, tenantScope } from '../http/scope.js';
 import {
   clientSchema,
   clientUpdateSchema,
@@ -89,7 +89,9 @@ const changedFields = (client: Client, body: Editable): Editable =>
  */
 async function presentUnsignedMandates(deps: AppDeps, actor: Actor, clientId: string) {
   const mandates = await deps.prisma.mandate.findMany({
-    where: { status: { in: [...UNSIGNED_MANDATE_STATUSES] }, bankAccount: { clientId } },
+    where: {
+      AND: [tenantScope(actor).mandate, { status: { in: [...UNSIGNED_MANDATE_STATUSES] }, bankAccount: { clientId } }],
+    },
     include: { bankAccount: { select: { iban: true, isKbcGroup: true } } },
     orderBy: { id: 'asc' },
   });

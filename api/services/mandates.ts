@@ -27,10 +27,6 @@ export const mandateInclude = {
 } as const;
 export type MandateRow = Prisma.MandateGetPayload<{ include: typeof mandateInclude }>;
 
-/** Accountants reach the mandates of their own office only. */
-export const mandateScope = (actor: Actor): Prisma.MandateWhereInput =>
-  actor.role === 'accountant' ? { bankAccount: { client: { officeId: actor.officeId ?? '' } } } : {};
-
 /** The workflow records who acted: the role and the key id, never the key. */
 export const workflowActor = (actor: Actor): WorkflowActor => ({ kind: actor.role, id: actor.keyId });
 
