@@ -8,6 +8,7 @@ import {
   markProblemUpdate,
   resendUpdate,
   resolveProblemUpdate,
+  SIGNING_LINK_STATES,
 } from '../../workflows/mandate/contract.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
@@ -289,7 +290,7 @@ export const mandateRoutes = [
           'action_not_allowed',
           'KBC/CBC accounts are linked in the bank app: there is no signing link',
         );
-      if (m.status !== 'available_online' && m.status !== 'sent_to_client')
+      if (!SIGNING_LINK_STATES.includes(m.status))
         throw new ApiError(409, 'action_not_allowed', `the mandate is ${m.status}: there is no signing link to copy`);
       // The same link as in the client's e-mail: same presentation, same expiry.
       const link = mandateSigningLink(apiLinkBuilder(deps), m);
