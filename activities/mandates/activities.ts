@@ -1,5 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { MandateProblemReason, MandateState } from '../../workflows/mandate/contract.js';
+import {
+  SIGNED_MANDATE_STATES,
+  WAITING_FOR_CLIENT,
+  type MandateProblemReason,
+  type MandateState,
+} from '../../workflows/mandate/rules.js';
 import type { ActivityDeps } from '../deps.js';
 import type { KbcGroupBank } from '../../lib/email/templates/define.js';
 import { createSendEmail } from '../email/send-email.js';
@@ -48,7 +53,7 @@ export function createMandateActivities(deps: ActivityDeps) {
 
   /** Is this presentation still the current one, and still waiting for the client? */
   const stillWaiting = (m: Loaded, revision: number) =>
-    m.revision === revision && (m.status === 'sent_to_client' || m.status === 'awaiting_bank_link');
+    m.revision === revision && WAITING_FOR_CLIENT.includes(m.status);
 
   return {
     /** Records a new presentation: the document and link now carry revision `revision` and the client's current data. */
@@ -78,8 +83,7 @@ export function createMandateActivities(deps: ActivityDeps) {
       signedAt: string | null;
       at: string;
     }): Promise<{ applied: boolean }> {
-      const settled =
-        req.state === 'bank_processing' || req.state === 'signed' || req.state === 'active' || req.state === 'archived';
+      const settled = SIGNED_MANDATE_STATES.includes(req.state) || req.state === 'archived';
       const { count } = await prisma.mandate.updateMany({
         where: { id: req.mandateId, stateVersion: { lt: req.version } },
         data: {

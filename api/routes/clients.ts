@@ -1,21 +1,20 @@
 import { Prisma, type Client } from '../../lib/db/client.js';
+import { isIn, mandateActions, PRESENTED_AGAIN_BY_CLIENT_EDIT } from '../../workflows/mandate/rules.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, defineRoute, EDITORS, type Actor } from '../http/route.js';
-import { officeScope, targetOffice } from '../http/scope.js';
+import { officeScope, targetOffice, tenantScope } from '../http/scope.js';
 import {
   clientSchema,
   clientUpdateSchema,
   createClientBody,
   listClientsQuery,
-  MANDATE_ACTIONS,
-  UNSIGNED_MANDATE_STATUSES,
   updateClientBody,
 } from '../schemas/clients.js';
 import { idParams } from '../schemas/common.js';
 import { problemResponses } from '../schemas/problem.js';
-import { presentAgain } from '../services/mandates.js';
+import { pathOf, presentAgain } from '../services/mandates.js';
 
 type Editable = Partial<Pick<Client, 'companyName' | 'enterpriseNumber' | 'clientCode' | 'email' | 'language'>>;
 
@@ -83,25 +82,36 @@ const changedFields = (client: Client, body: Editable): Editable =>
   );
 
 /**
- * Every unsigned mandate of the client's accounts is presented again with the new data: its
- * workflow regenerates the document and link and restarts its reminders. The answer lists them
- * with the actions open to the office (KBC/CBC accounts are linked in the app, not signed).
+ * Every unsigned mandate of the client's accounts is presented again with the new data (seed 004):
+ * its workflow regenerates the document and link and restarts its reminders. The answer lists them
+ * with the actions open to the office, the same as the mandate's own view shows.
  */
 async function presentUnsignedMandates(deps: AppDeps, actor: Actor, clientId: string) {
   const mandates = await deps.prisma.mandate.findMany({
-    where: { status: { in: [...UNSIGNED_MANDATE_STATUSES] }, bankAccount: { clientId } },
+    where: {
+      AND: [
+        tenantScope(actor).mandate,
+        { status: { in: [...PRESENTED_AGAIN_BY_CLIENT_EDIT] }, bankAccount: { clientId } },
+      ],
+    },
     include: { bankAccount: { select: { iban: true, isKbcGroup: true } } },
     orderBy: { id: 'asc' },
   });
   const delivered = await presentAgain(deps, actor, mandates);
-  return mandates.map((m) => ({
-    id: m.id,
-    bankAccountId: m.bankAccountId,
-    iban: m.bankAccount.iban,
-    status: m.status as (typeof UNSIGNED_MANDATE_STATUSES)[number],
-    actions: MANDATE_ACTIONS.filter((a) => a !== 'sign' || !m.bankAccount.isKbcGroup),
-    presentedAgain: delivered.get(m.id) ?? false,
-  }));
+  return mandates.flatMap((m) =>
+    isIn(PRESENTED_AGAIN_BY_CLIENT_EDIT, m.status)
+      ? [
+          {
+            id: m.id,
+            bankAccountId: m.bankAccountId,
+            iban: m.bankAccount.iban,
+            status: m.status,
+            actions: mandateActions(m.status, pathOf(m)),
+            presentedAgain: delivered.get(m.id) ?? false,
+          },
+        ]
+      : [],
+  );
 }
 
 export const clientRoutes = [

@@ -8,12 +8,13 @@ import {
   markProblemUpdate,
   resendUpdate,
   resolveProblemUpdate,
+  SIGNING_LINK_STATES,
 } from '../../workflows/mandate/contract.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, defineRoute, EDITORS, type Actor } from '../http/route.js';
-import { officeScope } from '../http/scope.js';
+import { tenantScope } from '../http/scope.js';
 import { idParams } from '../schemas/common.js';
 import {
   archiveMandateBody,
@@ -34,7 +35,6 @@ import {
   mandateAction,
   mandateInclude,
   mandateInput,
-  mandateScope,
   presentMandate,
   startMandateWorkflow,
   updateIdOf,
@@ -44,7 +44,7 @@ import {
 
 async function findMandate(deps: AppDeps, actor: Actor, id: string): Promise<MandateRow> {
   const mandate = await deps.prisma.mandate.findFirst({
-    where: { id, ...mandateScope(actor) },
+    where: { id, ...tenantScope(actor).mandate },
     include: mandateInclude,
   });
   if (!mandate) throw notFound('mandate');
@@ -112,7 +112,7 @@ export const mandateRoutes = [
     },
     async handler({ body, actor, deps, req }) {
       const accounts = await deps.prisma.bankAccount.findMany({
-        where: { id: { in: body.bankAccountIds }, client: officeScope(actor) },
+        where: { id: { in: body.bankAccountIds }, ...tenantScope(actor).bankAccount },
         include: { client: true, mandate: true },
       });
       const byId = new Map(accounts.map((a) => [a.id, a]));
@@ -190,7 +190,7 @@ export const mandateRoutes = [
     },
     async handler({ query, actor, deps }) {
       const { after, ...args } = pageArgs(query);
-      const filters: Prisma.MandateWhereInput[] = [after, mandateScope(actor)];
+      const filters: Prisma.MandateWhereInput[] = [after, tenantScope(actor).mandate];
       if (query.officeId) filters.push({ bankAccount: { client: { officeId: query.officeId } } });
       if (query.clientId) filters.push({ bankAccount: { clientId: query.clientId } });
       if (query.status) filters.push({ status: query.status });
@@ -243,7 +243,7 @@ export const mandateRoutes = [
     async handler({ params, actor, deps }) {
       // One read: the mandate with the client's current data and its office.
       const m = await deps.prisma.mandate.findFirst({
-        where: { id: params.id, ...mandateScope(actor) },
+        where: { id: params.id, ...tenantScope(actor).mandate },
         include: { bankAccount: { include: { client: { include: { office: true } } } } },
       });
       if (!m) throw notFound('mandate');
@@ -290,7 +290,7 @@ export const mandateRoutes = [
           'action_not_allowed',
           'KBC/CBC accounts are linked in the bank app: there is no signing link',
         );
-      if (m.status !== 'available_online' && m.status !== 'sent_to_client')
+      if (!SIGNING_LINK_STATES.includes(m.status))
         throw new ApiError(409, 'action_not_allowed', `the mandate is ${m.status}: there is no signing link to copy`);
       // The same link as in the client's e-mail: same presentation, same expiry.
       const link = mandateSigningLink(apiLinkBuilder(deps), m);

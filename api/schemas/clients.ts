@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isValidEnterpriseNumber, normalizeEnterpriseNumber } from '../../lib/banking/enterprise-number.js';
+import { MANDATE_ACTIONS, PRESENTED_AGAIN_BY_CLIENT_EDIT } from '../../workflows/mandate/rules.js';
 import { pageQuery } from '../http/pagination.js';
 import { emailSchema, idSchema, languageSchema, timestamps } from './common.js';
 
@@ -61,20 +62,19 @@ export const clientSchema = z.object({
   ...timestamps,
 });
 
-export const UNSIGNED_MANDATE_STATUSES = ['available_online', 'in_preparation', 'sent_to_client', 'problem'] as const;
-export const MANDATE_ACTIONS = ['download', 'sign', 'archive', 'resend'] as const;
-
 export const clientUpdateSchema = z.object({
   client: clientSchema,
   warnings: z.array(z.object({ code: z.string(), message: z.string() })),
   impact: z.object({
-    /** Unsigned mandates to present again with the new data (empty when nothing changed). */
+    /** Unsigned mandates presented again with the new data (empty when nothing changed), with their actions. */
     mandates: z.array(
       z.object({
         id: z.string(),
         bankAccountId: z.string(),
         iban: z.string(),
-        status: z.enum(UNSIGNED_MANDATE_STATUSES),
+        /** The state before this edit presented it again. */
+        status: z.enum(PRESENTED_AGAIN_BY_CLIENT_EDIT),
+        /** What the office can do with it, as `GET /v1/mandates/{id}` shows them (KBC/CBC: no `sign`). */
         actions: z.array(z.enum(MANDATE_ACTIONS)),
         /** False when the workflow could not be reached: resend it (the edit itself is saved). */
         presentedAgain: z.boolean(),

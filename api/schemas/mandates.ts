@@ -1,9 +1,14 @@
 import { z } from 'zod';
-import { MANDATE_PROBLEM_REASONS, MANDATE_STATES } from '../../workflows/mandate/contract.js';
+import {
+  MANAGEMENT_MODES,
+  MANDATE_ACTIONS,
+  MANDATE_PARTIES,
+  MANDATE_PATHS,
+  MANDATE_PROBLEM_REASONS,
+  MANDATE_STATES,
+} from '../../workflows/mandate/rules.js';
 import { pageQuery } from '../http/pagination.js';
 import { idSchema, timestamps } from './common.js';
-
-export const MANDATE_ACTIONS = ['download', 'sign', 'archive', 'resend', 'mark_problem', 'resolve_problem'] as const;
 
 export const orderMandatesBody = z
   .object({
@@ -14,7 +19,7 @@ export const orderMandatesBody = z
       .max(100)
       .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an account'),
     /** `office`: the office presents it ('Dispo. en ligne'); `service`: the client is e-mailed ('Envoyé au client'). */
-    managementMode: z.enum(['office', 'service']),
+    managementMode: z.enum(MANAGEMENT_MODES),
   })
   .strict();
 
@@ -40,8 +45,8 @@ export const mandateSchema = z.object({
   iban: z.string(),
   bankName: z.string(),
   /** `esign` (other banks) or `bank_link` (KBC/CBC, linked in the bank app). */
-  path: z.enum(['esign', 'bank_link']),
-  managementMode: z.enum(['office', 'service']),
+  path: z.enum(MANDATE_PATHS),
+  managementMode: z.enum(MANAGEMENT_MODES),
   status: z.enum(MANDATE_STATES),
   problemReason: z.enum(MANDATE_PROBLEM_REASONS).nullable(),
   archiveReason: z.string().nullable(),
@@ -90,7 +95,7 @@ export const mandateDetailSchema = mandateSchema.extend({
     state: z
       .object({
         state: z.enum(MANDATE_STATES),
-        whoseMove: z.enum(['service', 'office', 'client', 'bank', 'nobody']),
+        whoseMove: z.enum(MANDATE_PARTIES),
         revision: z.number().int(),
         presentedAt: z.string().nullable(),
         reminders: z.array(z.object({ number: z.number().int(), at: z.string() })),

@@ -1,9 +1,10 @@
 import { textPdf, type PdfLine } from '../../lib/pdf/text-pdf.js';
+import { templateLanguage, type Language } from '../../workflows/shared/language.js';
 
 export interface MandateDocumentData {
   mandateId: string;
   revision: number;
-  language: 'fr' | 'nl' | 'en' | 'de';
+  language: Language;
   companyName: string;
   enterpriseNumber: string | null;
   clientCode: string;
@@ -82,7 +83,7 @@ const formatEnterprise = (n: string) => `${n.slice(0, 4)}.${n.slice(4, 7)}.${n.s
 
 /** The mandate as a PDF, with the client's current data: regenerated at every download. */
 export function mandatePdf(v: MandateDocumentData): Buffer {
-  const t = TEXT[v.language === 'de' ? 'fr' : v.language];
+  const t = TEXT[templateLanguage(v.language)];
   const values = [
     v.companyName,
     v.enterpriseNumber ? formatEnterprise(v.enterpriseNumber) : t.missing,

@@ -9,46 +9,28 @@ import {
   ACTION_NOT_ALLOWED,
   DEFAULT_MANDATE_SCHEDULE,
   FINAL_MANDATE_STATES,
-  REPRESENTABLE,
   clientUpdatedSignal,
+  mandateActions,
   mandateWorkflowId,
   type Actor as WorkflowActor,
   type MandateInput,
-  type MandateState,
 } from '../../workflows/mandate/contract.js';
 import type { mandateWorkflow } from '../../workflows/mandate/workflow.js';
 import { withTemporalDeadline, type AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import type { Actor } from '../http/route.js';
-import type { MANDATE_ACTIONS } from '../schemas/mandates.js';
 
 export const mandateInclude = {
   bankAccount: { include: { client: { select: { id: true, officeId: true } } } },
 } as const;
 export type MandateRow = Prisma.MandateGetPayload<{ include: typeof mandateInclude }>;
 
-/** Accountants reach the mandates of their own office only. */
-export const mandateScope = (actor: Actor): Prisma.MandateWhereInput =>
-  actor.role === 'accountant' ? { bankAccount: { client: { officeId: actor.officeId ?? '' } } } : {};
-
 /** The workflow records who acted: the role and the key id, never the key. */
 export const workflowActor = (actor: Actor): WorkflowActor => ({ kind: actor.role, id: actor.keyId });
 
-/** What the office can do with a mandate in this state (the workflow has the last word). */
-export function mandateActions(status: MandateState, isKbcGroup: boolean): (typeof MANDATE_ACTIONS)[number][] {
-  if (FINAL_MANDATE_STATES.includes(status)) return status === 'active' ? ['download'] : [];
-  const unsigned = REPRESENTABLE.includes(status) || status === 'awaiting_bank_link';
-  return [
-    'download',
-    ...(unsigned && !isKbcGroup ? (['sign'] as const) : []),
-    'archive',
-    ...(unsigned && status !== 'in_preparation' ? (['resend'] as const) : []),
-    status === 'problem' ? ('resolve_problem' as const) : ('mark_problem' as const),
-  ];
-}
-
 /** KBC/CBC accounts are linked in the bank app; every other bank's mandate is signed electronically. */
-const pathOf = (m: MandateRow): MandateInput['path'] => (m.bankAccount.isKbcGroup ? 'bank_link' : 'esign');
+export const pathOf = (m: { bankAccount: { isKbcGroup: boolean } }): MandateInput['path'] =>
+  m.bankAccount.isKbcGroup ? 'bank_link' : 'esign';
 
 /** A mandate as the API shows it: the row, its account, and the actions open to the office. */
 export function presentMandate(m: MandateRow) {
@@ -60,7 +42,8 @@ export function presentMandate(m: MandateRow) {
     iban: bankAccount.iban,
     bankName: bankAccount.bankName,
     path: pathOf(m),
-    actions: mandateActions(m.status, bankAccount.isKbcGroup),
+    /** What the office can do now (the workflow has the last word). */
+    actions: mandateActions(m.status, pathOf(m)),
   };
 }
 

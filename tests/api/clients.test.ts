@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MandateState } from '../../workflows/mandate/rules.js';
 import { expectDeclaredResponse } from '../helpers/schemas.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
@@ -288,39 +289,44 @@ describe('PATCH /v1/clients/:id', () => {
     const account = async (clientId: string, iban: string) =>
       (await stack.http('POST', `/v1/clients/${clientId}/bank-accounts`, { iban }, { key: keys.accountantA })).body
         .id as string;
-    const mandate = (
-      bankAccountId: string,
-      status: 'available_online' | 'in_preparation' | 'sent_to_client' | 'problem' | 'signed' | 'active',
-    ) =>
+    const mandate = (bankAccountId: string, status: MandateState) =>
       stack.db.prisma.mandate.create({
         data: { bankAccountId, managementMode: 'office', status, workflowId: `mandate:${bankAccountId}` },
       });
     const online = await mandate(await account(client.id, 'BE53 0689 9999 5053'), 'available_online');
     const problem = await mandate(await account(client.id, 'BE35 3101 2345 6737'), 'problem');
+    const preparing = await mandate(await account(client.id, 'BE24 3101 2345 6838'), 'in_preparation');
+    const kbcProblem = await mandate(await account(client.id, 'BE46 7351 2345 6736'), 'problem');
     await mandate(await account(client.id, 'BE09 7341 2345 6757'), 'signed');
+    // KBC/CBC's unsigned state: not presented again by a client edit (seed 004 names four states).
+    await mandate(await account(client.id, 'BE95 7341 2345 6858'), 'awaiting_bank_link');
     await mandate(await account(other.id, 'BE48 0011 2345 6727'), 'sent_to_client');
 
     // Rows without a workflow: listed, and reported as not presented again (the e2e test has real ones).
     const res = await patch(client.id, { email: 'accounts@client.be' });
-    const actions = ['download', 'sign', 'archive', 'resend'];
-    expect(res.body.impact.mandates).toEqual([
-      {
-        id: online.id,
-        bankAccountId: online.bankAccountId,
-        iban: 'BE53068999995053',
-        status: 'available_online',
-        actions,
-        presentedAgain: false,
-      },
-      {
-        id: problem.id,
-        bankAccountId: problem.bankAccountId,
-        iban: 'BE35310123456737',
-        status: 'problem',
-        actions,
-        presentedAgain: false,
-      },
-    ]);
+    const row = (m: { id: string; bankAccountId: string }, iban: string, status: MandateState, actions: string[]) => ({
+      id: m.id,
+      bankAccountId: m.bankAccountId,
+      iban,
+      status,
+      actions,
+      presentedAgain: false,
+    });
+    const impact = [
+      row(online, 'BE53068999995053', 'available_online', ['download', 'sign', 'archive', 'resend', 'mark_problem']),
+      row(problem, 'BE35310123456737', 'problem', ['download', 'sign', 'archive', 'resend', 'resolve_problem']),
+      // Its presentation is under way: resending would present it twice.
+      row(preparing, 'BE24310123456838', 'in_preparation', ['download', 'sign', 'archive', 'mark_problem']),
+      // Linked in the bank app: no electronic signature.
+      row(kbcProblem, 'BE46735123456736', 'problem', ['download', 'archive', 'resend', 'resolve_problem']),
+    ];
+    expect(res.body.impact.mandates).toEqual(impact.sort((a, b) => a.id.localeCompare(b.id)));
+    // The same actions as each mandate's own view.
+    for (const m of impact) {
+      expect(
+        (await stack.http('GET', `/v1/mandates/${m.id}`, undefined, { key: keys.accountantA })).body.actions,
+      ).toEqual(m.actions);
+    }
     expect((await patch(client.id, { email: 'accounts@client.be' })).body.impact.mandates).toEqual([]);
   });
 

@@ -134,7 +134,7 @@ describe('mandate journey through the HTTP API, the real worker and a real Tempo
         bankAccountId: accountId,
         iban: 'BE35310123456737',
         status: 'sent_to_client',
-        actions: ['download', 'sign', 'archive', 'resend'],
+        actions: ['download', 'sign', 'archive', 'resend', 'mark_problem'],
         presentedAgain: true,
       },
     ]);
@@ -248,7 +248,7 @@ describe('mandate journey through the HTTP API, the real worker and a real Tempo
   });
 
   it('KBC/CBC: in-app link steps, a detected issue after 7 days, cleared by the link; the bank activates', async () => {
-    const { accountId } = await newAccount(KBC_IBAN);
+    const { clientId, accountId } = await newAccount(KBC_IBAN);
     const mandate = await order(accountId);
     const waiting = await until(mandate.id, 'awaiting the link', (m) => m.status === 'awaiting_bank_link');
     expect(waiting).toMatchObject({
@@ -264,6 +264,10 @@ describe('mandate journey through the HTTP API, the real worker and a real Tempo
       status: 409,
       detail: 'KBC/CBC accounts are linked in the bank app: there is no signing link',
     });
+    // Unsigned, but a client edit does not present it again (seed 004 names four states, not this one).
+    const edit = await stack.http('PATCH', `/v1/clients/${clientId}`, { language: 'fr' });
+    expect(edit.body.impact.mandates).toEqual([]);
+    expect(await get(mandate.id)).toMatchObject({ status: 'awaiting_bank_link', revision: 1 });
 
     const issues = async () =>
       (await stack.http('GET', `/v1/mandates?officeId=${officeId}&issue=bank_link_missing`)).body.data.map(

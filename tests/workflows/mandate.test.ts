@@ -256,6 +256,28 @@ describe('mandate workflow (time-skipping)', () => {
     });
   });
 
+  it('KBC/CBC: a client edit leaves a mandate awaiting the bank link as it is, and presents one in problem again', async () => {
+    await withMandate({ path: 'bank_link' }, async ({ handle, calls }) => {
+      await handle.signal(clientUpdatedSignal, { actor: operator });
+      await handle.executeUpdate(markProblemUpdate, { args: [{ actor: operator, reason: 'bank_data_outdated' }] });
+      // Unsigned, but not among the states a client edit presents again: still the first presentation.
+      expect((await handle.query(mandateStatusQuery)).revision).toBe(1);
+      await handle.signal(clientUpdatedSignal, { actor: operator });
+      await waitFor(async () => {
+        const s = await handle.query(mandateStatusQuery);
+        return s.revision === 2 && s.state === 'awaiting_bank_link' ? true : undefined;
+      }, 'the new presentation');
+      expect(states(calls)).toEqual([
+        'in_preparation',
+        'awaiting_bank_link',
+        'problem',
+        'in_preparation',
+        'awaiting_bank_link',
+      ]);
+      await handle.executeUpdate(archiveUpdate, { args: [{ actor: operator, reason: 'done' }] });
+    });
+  });
+
   it('office mode: available online, no e-mail and no reminder', async () => {
     await withMandate({ mode: 'office' }, async ({ handle, calls }) => {
       expect(states(calls)).toEqual(['in_preparation', 'available_online']);

@@ -1,54 +1,9 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
-/** States of a mandate (DOMAIN.md, journey 1). `awaiting_bank_link` is the KBC/CBC path. */
-export const MANDATE_STATES = [
-  'registered',
-  'in_preparation',
-  'available_online',
-  'sent_to_client',
-  'awaiting_bank_link',
-  'signed',
-  'bank_processing',
-  'active',
-  'problem',
-  'archived',
-] as const;
-export type MandateState = (typeof MANDATE_STATES)[number];
+import type { MandatePath, MandateProblemReason, MandateState, ManagementMode, WHOSE_MOVE } from './rules.js';
 
-export const MANDATE_PROBLEM_REASONS = [
-  'signature_rejected',
-  'bank_data_outdated',
-  'signer_not_authorised',
-  'wrong_enterprise_number',
-  'several_signatures_required',
-] as const;
-export type MandateProblemReason = (typeof MANDATE_PROBLEM_REASONS)[number];
-
-/** Final states: the workflow ends there. */
-export const FINAL_MANDATE_STATES: readonly MandateState[] = ['active', 'archived'];
-/** Waiting for the client: reminders run while the mandate is in one of these. */
-export const WAITING_FOR_CLIENT: readonly MandateState[] = ['sent_to_client', 'awaiting_bank_link'];
-/** Not yet signed or linked: a client edit presents these again (seed 004). */
-export const REPRESENTABLE: readonly MandateState[] = [
-  'in_preparation',
-  'available_online',
-  'sent_to_client',
-  'problem',
-];
-
-/** Whose move it is in each state. */
-export const WHOSE_MOVE: Record<MandateState, 'service' | 'office' | 'client' | 'bank' | 'nobody'> = {
-  registered: 'service',
-  in_preparation: 'service',
-  available_online: 'office',
-  sent_to_client: 'client',
-  awaiting_bank_link: 'client',
-  signed: 'bank',
-  bank_processing: 'bank',
-  active: 'nobody',
-  problem: 'office',
-  archived: 'nobody',
-};
+/** The journey's states, sets of states and actions: pure data, in rules.ts. */
+export * from './rules.js';
 
 export interface MandateSchedule {
   /** Days after presentation on which the client is reminded (service mode, e-mail known), e.g. [14, 28, 42]. */
@@ -67,9 +22,8 @@ export const DEFAULT_MANDATE_SCHEDULE: MandateSchedule = {
 
 export interface MandateInput {
   mandateId: string;
-  /** `esign`: other banks (electronic signature); `bank_link`: KBC/CBC (link in the bank app). */
-  path: 'esign' | 'bank_link';
-  mode: 'office' | 'service';
+  path: MandatePath;
+  mode: ManagementMode;
   schedule: MandateSchedule;
 }
 

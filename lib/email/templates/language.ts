@@ -1,22 +1,7 @@
-/**
- * Which language a message is written in, and how dates and IBANs read in it.
- *
- * Templates exist in fr, nl and en. Fallback, for any other requested language:
- * - `de` → `fr`: German-speaking Belgians live in the East Cantons, in Wallonia, where French is
- *   the language of the administration and the banks' second language; the journeys' source
- *   texts (CodaBox, KBC/CBC) exist in French and Dutch, not German.
- * - anything else (unknown, missing) → `en`.
- */
-export const TEMPLATE_LANGUAGES = ['fr', 'nl', 'en'] as const;
-export type TemplateLanguage = (typeof TEMPLATE_LANGUAGES)[number];
+import type { TemplateLanguage } from '../../../workflows/shared/language.js';
 
-const FALLBACK: Record<string, TemplateLanguage> = { de: 'fr' };
-
-export function templateLanguage(requested: string | null | undefined): TemplateLanguage {
-  const code = (requested ?? '').trim().toLowerCase().slice(0, 2);
-  if ((TEMPLATE_LANGUAGES as readonly string[]).includes(code)) return code as TemplateLanguage;
-  return FALLBACK[code] ?? 'en';
-}
+/** The language a message is written in, and its fallback (`de` → `fr`): one rule, in workflows/shared. */
+export { TEMPLATE_LANGUAGES, templateLanguage, type TemplateLanguage } from '../../../workflows/shared/language.js';
 
 /** Belgian conventions for fr and nl; British for en (day month year, like the rest of Europe). */
 export const LOCALES: Record<TemplateLanguage, string> = { fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' };
