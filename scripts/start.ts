@@ -8,26 +8,22 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
-import { createEmailSender } from '../activities/email/transport.js';
 import { createApp } from '../api/app.js';
-import { caroScheduleFromEnv, consentScheduleFromEnv, loadApiEnv, mandateScheduleFromEnv } from '../api/env.js';
-import { caroDepsFromEnv } from '../activities/caro/links.js';
-import { sandboxEnabled } from '../api/sandbox/env.js';
+import { appDepsFromEnv } from '../api/deps-from-env.js';
+import { loadApiEnv } from '../api/env.js';
 import { listen } from '../api/server.js';
-import { webhookSecretsFromEnv } from '../api/webhooks/env.js';
 import { createApiKey } from '../lib/auth/key-store.js';
 import { envPort, exitOnEnvError, parseEnv } from '../lib/config/env.js';
 import { temporalConnectionSettings } from '../lib/config/temporal-env.js';
 import { createPrisma } from '../lib/db/client.js';
 import { EMBEDDED_POOL_MAX, startEmbeddedPostgres } from '../lib/db/embedded.js';
 import { applyMigrations } from '../lib/db/migrate.js';
-import { linkBuilderFromEnv } from '../lib/links/links.js';
 import { createLogger } from '../lib/logger.js';
 import { onShutdownSignal } from '../lib/shutdown.js';
 import { createTemporalClient } from '../lib/temporal/client.js';
 import { temporalLogger } from '../lib/temporal/sdk-logger.js';
 import { provisionTemporalBinaries } from '../lib/temporal-binaries.js';
-import { createWorker } from '../workers/create-worker.js';
+import { activityDepsFromEnv, createWorker } from '../workers/create-worker.js';
 import { loadWorkerEnv } from '../workers/env.js';
 import { startTemporalDevServer } from './start/temporal-dev-server.js';
 
@@ -114,13 +110,7 @@ async function main(): Promise<void> {
     connection: nativeConnection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
-    deps: {
-      prisma,
-      logger: workerLogger,
-      email: createEmailSender(workerEnv, workerLogger),
-      links: linkBuilderFromEnv(workerEnv),
-      caro: caroDepsFromEnv(workerEnv),
-    },
+    deps: activityDepsFromEnv(workerEnv, { prisma, logger: workerLogger }),
   });
   const running = worker.run();
   stops.unshift(async () => {
@@ -131,21 +121,7 @@ async function main(): Promise<void> {
 
   const temporal = createTemporalClient(env);
   stops.unshift(() => temporal.connection.close());
-  const app = createApp({
-    temporal,
-    prisma,
-    logger: apiLogger,
-    taskQueue: env.TEMPORAL_TASK_QUEUE,
-    temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS,
-    consentSchedule: consentScheduleFromEnv(env),
-    mandateSchedule: mandateScheduleFromEnv(env),
-    caroSchedule: caroScheduleFromEnv(env),
-    linkSigning: { secret: workerEnv.LINK_SIGNING_SECRET, publicBaseUrl: workerEnv.PUBLIC_BASE_URL },
-    emailFrom: workerEnv.EMAIL_FROM,
-    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
-    webhookSecrets: webhookSecretsFromEnv(env, apiLogger),
-    sandbox: sandboxEnabled(env),
-  });
+  const app = createApp(appDepsFromEnv(env, { temporal, prisma, logger: apiLogger }));
   const server = await listen(app, {
     port: env.PORT,
     host: env.HOST,
