@@ -10,10 +10,10 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
 import { createApp } from '../api/app.js';
 import { appDepsFromEnv } from '../api/deps-from-env.js';
-import { loadApiEnv } from '../api/env.js';
+import { apiEnvSchema, loadApiEnv } from '../api/env.js';
 import { listen } from '../api/server.js';
 import { createApiKey } from '../lib/auth/key-store.js';
-import { envPort, exitOnEnvError, parseEnv } from '../lib/config/env.js';
+import { envPort, exitOnEnvError, logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalConnectionSettings } from '../lib/config/temporal-env.js';
 import { createPrisma } from '../lib/db/client.js';
 import { EMBEDDED_POOL_MAX, startEmbeddedPostgres } from '../lib/db/embedded.js';
@@ -25,6 +25,7 @@ import { temporalLogger } from '../lib/temporal/sdk-logger.js';
 import { provisionTemporalBinaries } from '../lib/temporal-binaries.js';
 import { activityDepsFromEnv, createWorker } from '../workers/create-worker.js';
 import { loadWorkerEnv } from '../workers/env.js';
+import { claimDataDir, type StackPidFile } from './start/pid-file.js';
 import { startTemporalDevServer } from './start/temporal-dev-server.js';
 
 /** A fresh embedded database has no API key yet: the local stack creates one operator key and prints it once. */
@@ -41,6 +42,8 @@ const stackEnvSchema = z.object({
   DATABASE_URL: z.string().optional(),
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
+  LOG_LEVEL: logLevel,
+  SHUTDOWN_TIMEOUT_MS: apiEnvSchema.shape.SHUTDOWN_TIMEOUT_MS,
 });
 
 const started = Date.now();
@@ -56,6 +59,23 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const stack = parseEnv(stackEnvSchema);
   const dataDir = resolve(stack.DATA_DIR);
+  const logger = createLogger({ service: 'stack', level: stack.LOG_LEVEL });
+  let pidFile: StackPidFile | undefined;
+  // From the first moment on, so that a signal during start-up also stops what already runs.
+  // Bounded: the API's drain, then the dev server's 10 s grace; a second signal exits at once.
+  onShutdownSignal(
+    logger,
+    async () => {
+      await stopAll();
+      pidFile?.release();
+      process.stdout.write('stopped cleanly\n');
+    },
+    { forceExitAfterMs: stack.SHUTDOWN_TIMEOUT_MS + 20_000, signals: ['SIGINT', 'SIGTERM', 'SIGHUP'] },
+  );
+  if (!stack.DATABASE_URL || !stack.TEMPORAL_ADDRESS) {
+    pidFile = await claimDataDir(dataDir, step);
+    process.once('exit', pidFile.release);
+  }
 
   let databaseUrl = stack.DATABASE_URL;
   if (!databaseUrl) {
@@ -81,6 +101,7 @@ async function main(): Promise<void> {
       port: stack.TEMPORAL_DEV_PORT,
       uiPort: stack.TEMPORAL_UI_PORT,
       namespace: stack.TEMPORAL_NAMESPACE,
+      onSpawn: (child) => pidFile?.add({ name: 'Temporal dev server', group: true, ...child }),
     });
     stops.unshift(server.stop);
     temporalAddress = server.address;
@@ -96,7 +117,6 @@ async function main(): Promise<void> {
   };
   const env = loadApiEnv(processEnv);
   const workerEnv = loadWorkerEnv(processEnv);
-  const logger = createLogger({ service: 'stack', level: env.LOG_LEVEL });
   const workerLogger = createLogger({ service: 'worker', level: env.LOG_LEVEL });
   const apiLogger = createLogger({ service: 'api', level: env.LOG_LEVEL });
   const prisma = createPrisma(databaseUrl, { maxConnections: env.DATABASE_POOL_MAX });
@@ -130,10 +150,6 @@ async function main(): Promise<void> {
   });
   stops.unshift(server.close);
 
-  onShutdownSignal(logger, async () => {
-    await stopAll();
-    process.stdout.write('stopped cleanly\n');
-  });
   running.catch((error: unknown) => {
     logger.fatal({ err: error }, 'worker crashed: stopping the stack');
     void stopAll().finally(() => process.exit(1));
