@@ -26,7 +26,7 @@ import { provisionTemporalBinaries } from '../lib/temporal-binaries.js';
 import { activityDepsFromEnv, createWorker } from '../workers/create-worker.js';
 import { loadWorkerEnv } from '../workers/env.js';
 import { claimDataDir, type StackPidFile } from './start/pid-file.js';
-import { startTemporalDevServer } from './start/temporal-dev-server.js';
+import { assertDevServerPortsFree, startTemporalDevServer } from './start/temporal-dev-server.js';
 
 /** A fresh embedded database has no API key yet: the local stack creates one operator key and prints it once. */
 async function bootstrapOperatorKey(prisma: ReturnType<typeof createPrisma>): Promise<string | undefined> {
@@ -76,6 +76,8 @@ async function main(): Promise<void> {
     pidFile = await claimDataDir(dataDir, step);
     process.once('exit', pidFile.release);
   }
+  if (!stack.TEMPORAL_ADDRESS)
+    await assertDevServerPortsFree({ port: stack.TEMPORAL_DEV_PORT, uiPort: stack.TEMPORAL_UI_PORT });
 
   let databaseUrl = stack.DATABASE_URL;
   if (!databaseUrl) {

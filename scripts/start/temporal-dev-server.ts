@@ -28,7 +28,6 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs:
   throw new Error(`temporal dev server did not answer on ${address} within ${timeoutMs / 1000} s`);
 }
 
-/** Refuses a taken port up front: the dev server would log `bind: address already in use` and keep running. */
 async function assertPortFree(port: number, variable: string): Promise<void> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -45,6 +44,15 @@ async function assertPortFree(port: number, variable: string): Promise<void> {
 }
 
 /**
+ * Refuses taken ports before anything starts: the dev server would log `bind: address already in use`,
+ * keep running, and start-up would report ready on whatever holds the port.
+ */
+export async function assertDevServerPortsFree(opts: { port: number; uiPort: number }): Promise<void> {
+  await assertPortFree(opts.port, 'TEMPORAL_DEV_PORT');
+  await assertPortFree(opts.uiPort, 'TEMPORAL_UI_PORT');
+}
+
+/**
  * `temporal server start-dev`, persisted to `<dataDir>/temporal.db` so workflows survive a
  * restart. Runs in its own process group: Ctrl-C reaches us first, and we stop it last,
  * after the worker has drained. `onSpawn` learns its pid and argv at once (for the pid file).
@@ -58,8 +66,6 @@ export async function startTemporalDevServer(opts: {
   onSpawn?: (child: { pid: number; command: string[] }) => void;
 }): Promise<DevServerProcess> {
   await mkdir(opts.dataDir, { recursive: true });
-  await assertPortFree(opts.port, 'TEMPORAL_DEV_PORT');
-  await assertPortFree(opts.uiPort, 'TEMPORAL_UI_PORT');
   const args = [
     'server',
     'start-dev',
