@@ -6,19 +6,19 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { z } from 'zod';
 
-export interface RecordedProcess {
-  name: string;
-  pid: number;
+const recordedProcess = z.object({
+  name: z.string(),
+  pid: z.number().int().positive(),
   /** Its argv as /proc shows it: a pid reused by another program is never signalled. */
-  command: string[];
+  command: z.array(z.string()).min(1),
   /** Leads its own process group (spawned detached): signals go to the whole group. */
-  group?: boolean;
-}
-interface Content {
-  owner: RecordedProcess;
-  children: RecordedProcess[];
-}
+  group: z.boolean().optional(),
+});
+export type RecordedProcess = z.infer<typeof recordedProcess>;
+const contentSchema = z.object({ owner: recordedProcess, children: z.array(recordedProcess) });
+type Content = z.infer<typeof contentSchema>;
 
 export interface StackPidFile {
   path: string;
@@ -70,9 +70,9 @@ export async function stopRecorded(p: RecordedProcess, graceMs = GRACE_MS): Prom
 
 function read(path: string): Content | undefined {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Content;
+    return contentSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
   } catch {
-    return undefined; // none, or torn by a crash mid-write: nothing to trust in it
+    return undefined; // none, or not ours to trust
   }
 }
 
