@@ -67,9 +67,15 @@ const READY_MS = 240_000;
 const left: { procs: Spawned[]; pids: RecordedProcess[]; dirs: string[] } = { procs: [], pids: [], dirs: [] };
 afterEach(async () => {
   for (const proc of left.procs.splice(0)) proc.child.kill('SIGKILL');
+  // Killing npm leaves its child: whatever a pid file still names goes too.
+  for (const dir of left.dirs) {
+    if (!existsSync(join(dir, 'stack.pids.json'))) continue;
+    const { owner, children } = readPidFile(dir);
+    left.pids.push({ ...owner, group: false }, ...children);
+  }
   for (const p of left.pids.splice(0)) {
     try {
-      if (running(p)) process.kill(-p.pid, 'SIGKILL');
+      if (running(p)) process.kill(p.group ? -p.pid : p.pid, 'SIGKILL');
     } catch {
       // gone meanwhile
     }
