@@ -5,31 +5,17 @@ import { createLogger } from '../lib/logger.js';
 import { onShutdownSignal } from '../lib/shutdown.js';
 import { createTemporalClient } from '../lib/temporal/client.js';
 import { createApp } from './app.js';
-import { caroScheduleFromEnv, consentScheduleFromEnv, loadApiEnv, mandateScheduleFromEnv, type ApiEnv } from './env.js';
+import { appDepsFromEnv } from './deps-from-env.js';
+import { loadApiEnv, type ApiEnv } from './env.js';
 import { sandboxEnabled } from './sandbox/env.js';
 import { listen } from './server.js';
-import { webhookSecretsFromEnv } from './webhooks/env.js';
 
 async function main(env: ApiEnv): Promise<void> {
   const logger = createLogger({ service: 'api', level: env.LOG_LEVEL });
   if (env.MIGRATE_ON_START) await migrate(env.DATABASE_URL, logger);
   const prisma = createPrisma(env.DATABASE_URL, { maxConnections: env.DATABASE_POOL_MAX });
   const temporal = createTemporalClient(env);
-  const app = createApp({
-    temporal,
-    prisma,
-    logger,
-    taskQueue: env.TEMPORAL_TASK_QUEUE,
-    temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS,
-    consentSchedule: consentScheduleFromEnv(env),
-    mandateSchedule: mandateScheduleFromEnv(env),
-    caroSchedule: caroScheduleFromEnv(env),
-    linkSigning: { secret: env.LINK_SIGNING_SECRET, publicBaseUrl: env.PUBLIC_BASE_URL },
-    emailFrom: env.EMAIL_FROM,
-    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
-    webhookSecrets: webhookSecretsFromEnv(env, logger),
-    sandbox: sandboxEnabled(env),
-  });
+  const app = createApp(appDepsFromEnv(env, { temporal, prisma, logger }));
   if (sandboxEnabled(env))
     logger.warn(
       'development sandbox enabled: POST /v1/sandbox/webhooks/:provider forges signed provider events (SANDBOX_ENABLED=false turns it off)',

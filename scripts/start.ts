@@ -8,28 +8,25 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
-import { createEmailSender } from '../activities/email/transport.js';
 import { createApp } from '../api/app.js';
-import { caroScheduleFromEnv, consentScheduleFromEnv, loadApiEnv, mandateScheduleFromEnv } from '../api/env.js';
-import { caroDepsFromEnv } from '../activities/caro/links.js';
-import { sandboxEnabled } from '../api/sandbox/env.js';
+import { appDepsFromEnv } from '../api/deps-from-env.js';
+import { apiEnvSchema, loadApiEnv } from '../api/env.js';
 import { listen } from '../api/server.js';
-import { webhookSecretsFromEnv } from '../api/webhooks/env.js';
 import { createApiKey } from '../lib/auth/key-store.js';
-import { envPort, exitOnEnvError, parseEnv } from '../lib/config/env.js';
+import { envPort, exitOnEnvError, logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalConnectionSettings } from '../lib/config/temporal-env.js';
 import { createPrisma } from '../lib/db/client.js';
 import { EMBEDDED_POOL_MAX, startEmbeddedPostgres } from '../lib/db/embedded.js';
 import { applyMigrations } from '../lib/db/migrate.js';
-import { linkBuilderFromEnv } from '../lib/links/links.js';
 import { createLogger } from '../lib/logger.js';
 import { onShutdownSignal } from '../lib/shutdown.js';
 import { createTemporalClient } from '../lib/temporal/client.js';
 import { temporalLogger } from '../lib/temporal/sdk-logger.js';
 import { provisionTemporalBinaries } from '../lib/temporal-binaries.js';
-import { createWorker } from '../workers/create-worker.js';
+import { activityDepsFromEnv, createWorker } from '../workers/create-worker.js';
 import { loadWorkerEnv } from '../workers/env.js';
-import { startTemporalDevServer } from './start/temporal-dev-server.js';
+import { claimDataDir, type StackPidFile } from './start/pid-file.js';
+import { assertDevServerPortsFree, startTemporalDevServer } from './start/temporal-dev-server.js';
 
 /** A fresh embedded database has no API key yet: the local stack creates one operator key and prints it once. */
 async function bootstrapOperatorKey(prisma: ReturnType<typeof createPrisma>): Promise<string | undefined> {
@@ -45,6 +42,8 @@ const stackEnvSchema = z.object({
   DATABASE_URL: z.string().optional(),
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
+  LOG_LEVEL: logLevel,
+  SHUTDOWN_TIMEOUT_MS: apiEnvSchema.shape.SHUTDOWN_TIMEOUT_MS,
 });
 
 const started = Date.now();
@@ -60,6 +59,25 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const stack = parseEnv(stackEnvSchema);
   const dataDir = resolve(stack.DATA_DIR);
+  const logger = createLogger({ service: 'stack', level: stack.LOG_LEVEL });
+  let pidFile: StackPidFile | undefined;
+  // From the first moment on, so that a signal during start-up also stops what already runs.
+  // Bounded: the API's drain, then the dev server's 10 s grace; a second signal exits at once.
+  onShutdownSignal(
+    logger,
+    async () => {
+      await stopAll();
+      pidFile?.release();
+      process.stdout.write('stopped cleanly\n');
+    },
+    { forceExitAfterMs: stack.SHUTDOWN_TIMEOUT_MS + 20_000, signals: ['SIGINT', 'SIGTERM', 'SIGHUP'] },
+  );
+  if (!stack.DATABASE_URL || !stack.TEMPORAL_ADDRESS) {
+    pidFile = await claimDataDir(dataDir, step);
+    process.once('exit', pidFile.release);
+  }
+  if (!stack.TEMPORAL_ADDRESS)
+    await assertDevServerPortsFree({ port: stack.TEMPORAL_DEV_PORT, uiPort: stack.TEMPORAL_UI_PORT });
 
   let databaseUrl = stack.DATABASE_URL;
   if (!databaseUrl) {
@@ -85,6 +103,7 @@ async function main(): Promise<void> {
       port: stack.TEMPORAL_DEV_PORT,
       uiPort: stack.TEMPORAL_UI_PORT,
       namespace: stack.TEMPORAL_NAMESPACE,
+      onSpawn: (child) => pidFile?.add({ name: 'Temporal dev server', group: true, ...child }),
     });
     stops.unshift(server.stop);
     temporalAddress = server.address;
@@ -100,7 +119,6 @@ async function main(): Promise<void> {
   };
   const env = loadApiEnv(processEnv);
   const workerEnv = loadWorkerEnv(processEnv);
-  const logger = createLogger({ service: 'stack', level: env.LOG_LEVEL });
   const workerLogger = createLogger({ service: 'worker', level: env.LOG_LEVEL });
   const apiLogger = createLogger({ service: 'api', level: env.LOG_LEVEL });
   const prisma = createPrisma(databaseUrl, { maxConnections: env.DATABASE_POOL_MAX });
@@ -114,13 +132,7 @@ async function main(): Promise<void> {
     connection: nativeConnection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
-    deps: {
-      prisma,
-      logger: workerLogger,
-      email: createEmailSender(workerEnv, workerLogger),
-      links: linkBuilderFromEnv(workerEnv),
-      caro: caroDepsFromEnv(workerEnv),
-    },
+    deps: activityDepsFromEnv(workerEnv, { prisma, logger: workerLogger }),
   });
   const running = worker.run();
   stops.unshift(async () => {
@@ -131,21 +143,7 @@ async function main(): Promise<void> {
 
   const temporal = createTemporalClient(env);
   stops.unshift(() => temporal.connection.close());
-  const app = createApp({
-    temporal,
-    prisma,
-    logger: apiLogger,
-    taskQueue: env.TEMPORAL_TASK_QUEUE,
-    temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS,
-    consentSchedule: consentScheduleFromEnv(env),
-    mandateSchedule: mandateScheduleFromEnv(env),
-    caroSchedule: caroScheduleFromEnv(env),
-    linkSigning: { secret: workerEnv.LINK_SIGNING_SECRET, publicBaseUrl: workerEnv.PUBLIC_BASE_URL },
-    emailFrom: workerEnv.EMAIL_FROM,
-    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
-    webhookSecrets: webhookSecretsFromEnv(env, apiLogger),
-    sandbox: sandboxEnabled(env),
-  });
+  const app = createApp(appDepsFromEnv(env, { temporal, prisma, logger: apiLogger }));
   const server = await listen(app, {
     port: env.PORT,
     host: env.HOST,
@@ -154,10 +152,6 @@ async function main(): Promise<void> {
   });
   stops.unshift(server.close);
 
-  onShutdownSignal(logger, async () => {
-    await stopAll();
-    process.stdout.write('stopped cleanly\n');
-  });
   running.catch((error: unknown) => {
     logger.fatal({ err: error }, 'worker crashed: stopping the stack');
     void stopAll().finally(() => process.exit(1));

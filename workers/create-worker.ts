@@ -1,7 +1,11 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { caroDepsFromEnv } from '../activities/caro/links.js';
+import { createEmailSender } from '../activities/email/transport.js';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { linkBuilderFromEnv } from '../lib/links/links.js';
+import type { WorkerEnv } from './env.js';
 
 /** `workflows/index.ts` under tsx, `dist/workflows/index.js` once compiled. */
 export const workflowsPath = fileURLToPath(
@@ -29,3 +33,14 @@ export function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     ...(opts.shutdownGraceTime !== undefined ? { shutdownGraceTime: opts.shutdownGraceTime } : {}),
   });
 }
+
+/** The activities' dependencies from the worker's environment (workers/main.ts and npm start). */
+export const activityDepsFromEnv = (
+  env: WorkerEnv,
+  clients: Pick<ActivityDeps, 'prisma' | 'logger'>,
+): ActivityDeps => ({
+  ...clients,
+  email: createEmailSender(env, clients.logger),
+  links: linkBuilderFromEnv(env),
+  caro: caroDepsFromEnv(env),
+});

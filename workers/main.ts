@@ -1,14 +1,11 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { caroDepsFromEnv } from '../activities/caro/links.js';
-import { createEmailSender } from '../activities/email/transport.js';
 import { exitOnEnvError } from '../lib/config/env.js';
 import { temporalConnectionSettings } from '../lib/config/temporal-env.js';
 import { createPrisma } from '../lib/db/client.js';
 import { migrate } from '../lib/db/migrate-on-start.js';
-import { linkBuilderFromEnv } from '../lib/links/links.js';
 import { createLogger } from '../lib/logger.js';
 import { temporalLogger } from '../lib/temporal/sdk-logger.js';
-import { createWorker } from './create-worker.js';
+import { activityDepsFromEnv, createWorker } from './create-worker.js';
 import { loadWorkerEnv, type WorkerEnv } from './env.js';
 
 async function main(env: WorkerEnv): Promise<void> {
@@ -24,13 +21,7 @@ async function main(env: WorkerEnv): Promise<void> {
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
-      deps: {
-        prisma,
-        logger,
-        email: createEmailSender(env, logger),
-        links: linkBuilderFromEnv(env),
-        caro: caroDepsFromEnv(env),
-      },
+      deps: activityDepsFromEnv(env, { prisma, logger }),
       shutdownGraceTime: `${env.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
     });
     logger.info(

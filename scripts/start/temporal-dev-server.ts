@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
@@ -27,10 +28,34 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs:
   throw new Error(`temporal dev server did not answer on ${address} within ${timeoutMs / 1000} s`);
 }
 
+async function assertPortFree(port: number, variable: string): Promise<void> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} is in use (another Temporal server?): stop it or set ${variable}`)
+          : error,
+      ),
+    );
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  await new Promise((resolve) => server.close(resolve));
+}
+
+/**
+ * Refuses taken ports before anything starts: the dev server would log `bind: address already in use`,
+ * keep running, and start-up would report ready on whatever holds the port.
+ */
+export async function assertDevServerPortsFree(opts: { port: number; uiPort: number }): Promise<void> {
+  await assertPortFree(opts.port, 'TEMPORAL_DEV_PORT');
+  await assertPortFree(opts.uiPort, 'TEMPORAL_UI_PORT');
+}
+
 /**
  * `temporal server start-dev`, persisted to `<dataDir>/temporal.db` so workflows survive a
  * restart. Runs in its own process group: Ctrl-C reaches us first, and we stop it last,
- * after the worker has drained.
+ * after the worker has drained. `onSpawn` learns its pid and argv at once (for the pid file).
  */
 export async function startTemporalDevServer(opts: {
   cli: string;
@@ -38,6 +63,7 @@ export async function startTemporalDevServer(opts: {
   port: number;
   uiPort: number;
   namespace: string;
+  onSpawn?: (child: { pid: number; command: string[] }) => void;
 }): Promise<DevServerProcess> {
   await mkdir(opts.dataDir, { recursive: true });
   const args = [
@@ -57,6 +83,7 @@ export async function startTemporalDevServer(opts: {
     'error',
   ];
   const child = spawn(opts.cli, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+  if (child.pid) opts.onSpawn?.({ pid: child.pid, command: [opts.cli, ...args] });
   const killGroup = (signal: NodeJS.Signals) => {
     try {
       if (child.pid && child.exitCode === null) process.kill(-child.pid, signal);

@@ -13,7 +13,12 @@ export interface Spawned {
 
 /** Runs a repo entry point (e.g. `api/main.ts`) under tsx with only the given environment (plus PATH). */
 export function spawnEntry(entry: string, env: Record<string, string>, args: string[] = []): Spawned {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  return spawnCommand(process.execPath, ['--import', 'tsx', entry, ...args], env);
+}
+
+/** Runs a command (e.g. `npm start`) in the repo with only the given environment (plus PATH and HOME). */
+export function spawnCommand(command: string, args: string[], env: Record<string, string>): Spawned {
+  const child = spawn(command, args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,27 @@
+import type { Client } from '@temporalio/client';
+import type { Logger } from '../lib/logger.js';
+import type { PrismaClient } from '../prisma/generated/client.js';
+import type { AppDeps } from './deps.js';
+import { caroScheduleFromEnv, consentScheduleFromEnv, mandateScheduleFromEnv, type ApiEnv } from './env.js';
+import { sandboxEnabled } from './sandbox/env.js';
+import { webhookSecretsFromEnv } from './webhooks/env.js';
+
+/** The API's dependencies from its environment and the process's clients (api/main.ts and npm start). */
+export function appDepsFromEnv(
+  env: ApiEnv,
+  clients: { temporal: Client; prisma: PrismaClient; logger: Logger },
+): AppDeps {
+  return {
+    ...clients,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    temporalTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS,
+    consentSchedule: consentScheduleFromEnv(env),
+    mandateSchedule: mandateScheduleFromEnv(env),
+    caroSchedule: caroScheduleFromEnv(env),
+    linkSigning: { secret: env.LINK_SIGNING_SECRET, publicBaseUrl: env.PUBLIC_BASE_URL },
+    emailFrom: env.EMAIL_FROM,
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    webhookSecrets: webhookSecretsFromEnv(env, clients.logger),
+    sandbox: sandboxEnabled(env),
+  };
+}
