@@ -133,6 +133,7 @@ async function main(): Promise<void> {
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     deps: activityDepsFromEnv(workerEnv, { prisma, logger: workerLogger }),
+    shutdownGraceTime: `${workerEnv.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
   });
   const running = worker.run();
   stops.unshift(async () => {
