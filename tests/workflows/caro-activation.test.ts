@@ -350,6 +350,14 @@ describe('CARO activation workflow (time-skipping)', () => {
         'cancelled',
         'reactivated',
       ]);
+      // Each mirror carries the transition count, so the database never goes back to an older state.
+      expect(calls.map((c) => [c.activity, c.args.version])).toEqual([
+        ['sendCaroInvitation', 1],
+        ['sendCaroReminder', 1],
+        ['closeCaroOrder', 2],
+        ['sendCaroInvitation', 3],
+        ['sendCaroReminder', 3],
+      ]);
     });
   });
 

@@ -18,6 +18,7 @@ import {
   reactivateOrderUpdate,
   resendInvitationUpdate,
   retryActivationUpdate,
+  type CaroProblemReason,
 } from '../../workflows/caro-activation/contract.js';
 import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
 import { productBundle } from '../helpers/stack.js';
@@ -47,7 +48,7 @@ const activities: Activities = {
   closeCaroOrder: async () => ({ purged: 1 }),
 };
 
-const failed = (eventId: string, reason = 'debit_card' as const) => ({
+const failed = (eventId: string, reason: CaroProblemReason = 'debit_card') => ({
   outcome: 'failed' as const,
   eventId,
   occurredAt: '2026-11-20T10:00:00Z',
