@@ -35,8 +35,14 @@ type Activities = Pick<
 >;
 type Handle = WorkflowHandle<typeof caroActivationWorkflow>;
 
+/** A real-time pause inside an activity, so that a message arrives while a move is in flight. */
+const pause = () => new Promise((resolve) => setTimeout(resolve, 300));
+
 const activities: Activities = {
-  sendCaroInvitation: async () => ({ sent: true }),
+  sendCaroInvitation: async (req) => {
+    if (req.orderId.endsWith('-concurrent') && req.linkVersion === 1) await pause();
+    return { sent: true };
+  },
   // Reminder 2 of the first invitation is undeliverable: the schedule goes on.
   sendCaroReminder: async (req) => {
     if (req.number === 2 && req.linkVersion === 1)
@@ -44,7 +50,10 @@ const activities: Activities = {
     return { sent: true };
   },
   activateCaroOrder: async () => ({ confirmed: true }),
-  recordCaroProblem: async () => ({ officeNotified: true }),
+  recordCaroProblem: async (req) => {
+    if (req.orderId.endsWith('-concurrent')) await pause();
+    return { officeNotified: true };
+  },
   closeCaroOrder: async () => ({ purged: 1 }),
 };
 
@@ -91,6 +100,22 @@ const scenarios: Record<string, (env: TestWorkflowEnvironment, handle: Handle) =
   },
 };
 
+/** Scenarios whose messages arrive while another move is in flight (their activities pause). */
+const concurrent: Record<string, (env: TestWorkflowEnvironment, handle: Handle) => Promise<void>> = {
+  // A resend while the first invitation is still being sent; then a replay while the failure is
+  // being recorded (the schedule and the replay wake at the same point).
+  'moves-while-busy-concurrent': async (env, handle) => {
+    await handle.executeUpdate(resendInvitationUpdate, { args: [{ actor }] });
+    await env.sleep(20 * DAY);
+    await handle.signal(caroOutcomeSignal, failed('f1'));
+    await handle.executeUpdate(retryActivationUpdate, { args: [{ actor }] });
+    await env.sleep(15 * DAY);
+    await handle.signal(caroOutcomeSignal, activated('a1'));
+    await env.sleep(DAY);
+  },
+};
+Object.assign(scenarios, concurrent);
+
 async function record(env: TestWorkflowEnvironment): Promise<void> {
   await mkdir(dir, { recursive: true });
   for (const [name, run] of Object.entries(scenarios)) {
@@ -103,11 +128,11 @@ async function record(env: TestWorkflowEnvironment): Promise<void> {
     });
     await worker.runUntil(async () => {
       const handle = await env.client.workflow.start<typeof caroActivationWorkflow>('caroActivationWorkflow', {
-        workflowId: caroActivationWorkflowId(`00000000-0000-7000-8000-0000000000${name.length}`),
+        workflowId: caroActivationWorkflowId(`order-${name}`),
         taskQueue,
         args: [{ orderId: `order-${name}`, channel: 'link', schedule: DEFAULT_CARO_SCHEDULE, actor }],
       });
-      await handle.query(caroStateQuery);
+      if (!name.endsWith('-concurrent')) await handle.query(caroStateQuery);
       await run(env, handle);
       await handle.query(caroStateQuery);
       const history = await handle.fetchHistory();

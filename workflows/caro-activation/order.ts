@@ -1,33 +1,10 @@
-import { ApplicationFailure, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
 import type { createActivities } from '../../activities/index.js';
 import { unlessUndeliverable } from '../shared/undeliverable.js';
-import {
-  cancelOrderUpdate,
-  caroOutcomeSignal,
-  caroStateQuery,
-  copyActivationLinkUpdate,
-  reactivateOrderUpdate,
-  resendInvitationUpdate,
-  retryActivationUpdate,
-  STATE_CONFLICT,
-  type CaroActivationInput,
-  type CaroActor,
-  type CaroEvent,
-  type CaroOutcome,
-  type CaroProblemReason,
-  type CaroState,
-  type CaroStatus,
-} from './contract.js';
-import {
-  daysAfter,
-  nextCaroStep,
-  outcomeEffect,
-  refusal,
-  reminderTotal,
-  statementsFromDate,
-  type CaroAction,
-} from './plan.js';
+import type { CaroActivationInput, CaroActor, CaroEvent, CaroOutcome, CaroProblemReason } from './contract.js';
+import type { CaroState, CaroStatus } from './contract.js';
+import { applyTransition, daysAfter, outcomeEffect, reminderTotal, statementsFromDate } from './plan.js';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -41,15 +18,11 @@ const { sendCaroInvitation, sendCaroReminder } = proxyActivities<Activities>({
   retry: { initialInterval: '30 seconds', maximumAttempts: 5 },
 });
 
-const conflict = (message: string) => ApplicationFailure.create({ type: STATE_CONFLICT, message, nonRetryable: true });
-
-export type ReminderStep = { kind: 'reminder'; number: number };
-
 /**
- * One CARO order's state and every move on it. The state lives here; each transition is mirrored
- * to the database with its version (the number of transitions so far), so a retried or late
- * mirror never takes the order back. Every move runs under one mutex: a webhook and an accountant
- * acting at once are applied one after the other.
+ * One CARO order's state and every move on it (the handlers that call them: ./messages.ts). The
+ * state lives here; each transition is mirrored to the database with its version (the number of
+ * transitions so far), so a retried or late mirror never takes the order back. Every move runs
+ * under one mutex: a webhook and an accountant acting at once are applied one after the other.
  */
 export function caroOrder(input: CaroActivationInput) {
   const { orderId, channel, schedule } = input;
@@ -71,29 +44,22 @@ export function caroOrder(input: CaroActivationInput) {
   const mutex = new Mutex();
   /** Moves finished: the schedule plans again after each. */
   let moves = 0;
-  const exclusive = <T>(fn: () => Promise<T>): Promise<T> =>
-    mutex.runExclusive(async () => {
+  // A move waits (a condition) until none runs, then takes the mutex: woken at the same point of
+  // the workflow task as ever, so that recorded histories replay.
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    await condition(() => !mutex.isLocked());
+    return mutex.runExclusive(async () => {
       try {
         return await fn();
       } finally {
         moves += 1;
       }
     });
+  };
   const version = () => state.history.length;
 
-  const transition = (to: CaroStatus, event: CaroEvent, actor: CaroActor, reason?: CaroProblemReason) => {
-    state.history.push({
-      at: now(),
-      from: state.history.length === 0 ? null : state.status,
-      to,
-      event,
-      actor,
-      ...(reason ? { reason } : {}),
-    });
-    state.status = to;
-    state.reason = reason ?? null;
-    state.nextStep = nextCaroStep(state, schedule);
-  };
+  const transition = (to: CaroStatus, event: CaroEvent, actor: CaroActor, reason?: CaroProblemReason) =>
+    applyTransition(state, schedule, { at: now(), to, event, actor, ...(reason ? { reason } : {}) });
 
   // A fresh link version, expiry and reminder schedule, then the e-mail. The run id in the key: a
   // run reset by support after a rejected invitation sends it again, under a new outbox row.
@@ -117,7 +83,7 @@ export function caroOrder(input: CaroActivationInput) {
     await closeCaroOrder({ orderId, version: version(), status: to });
   };
 
-  const remind = async (step: ReminderStep) => {
+  const remind = async (step: { number: number }) => {
     await unlessUndeliverable('CARO reminder', { orderId, number: step.number }, async () => {
       const outcome = await sendCaroReminder({
         orderId,
@@ -162,50 +128,16 @@ export function caroOrder(input: CaroActivationInput) {
     });
   };
 
-  const check = (action: CaroAction) => {
-    const refused = refusal(state, action);
-    if (refused) throw conflict(refused);
-  };
-  /** An accountant's or support's action: refused by the validator before it is recorded, checked again under the mutex. */
-  const action = (name: CaroAction, run: (actor: CaroActor) => Promise<void>) =>
-    [
-      ({ actor }: { actor: CaroActor }) =>
-        exclusive(async () => {
-          check(name);
-          await run(actor);
-          return state;
-        }),
-      { validator: (_request: { actor: CaroActor }) => check(name) },
-    ] as const;
-
-  /** Registers the query, the provider's signal and the actions' updates. */
-  function handleMessages() {
-    const seenEvents = new Set<string>();
-    setHandler(caroStateQuery, () => state);
-    setHandler(caroOutcomeSignal, async (outcome) => {
-      if (seenEvents.has(outcome.eventId)) return;
-      seenEvents.add(outcome.eventId);
-      await exclusive(() => onOutcome(outcome));
-    });
-    setHandler(resendInvitationUpdate, ...action('resend', (actor) => invite('resent', actor)));
-    setHandler(cancelOrderUpdate, ...action('cancel', (actor) => close('cancelled', 'cancelled', actor)));
-    setHandler(reactivateOrderUpdate, ...action('reactivate', (actor) => invite('reactivated', actor)));
-    setHandler(retryActivationUpdate, ...action('retry', (actor) => invite('replayed', actor)));
-    setHandler(copyActivationLinkUpdate, () => ({ linkVersion: state.linkVersion, expiresAt: state.expiresAt }), {
-      validator: (_request: { actor: CaroActor }) => check('copyLink'),
-    });
-  }
-
   return {
     state,
-    handleMessages,
     exclusive,
     invite,
     close,
     remind,
-    /** How many moves finished so far. */
+    onOutcome,
     moves: () => moves,
-    /** No move runs or waits. */
+    /** No move runs. */
     idle: () => !mutex.isLocked(),
   };
 }
+export type CaroOrder = ReturnType<typeof caroOrder>;

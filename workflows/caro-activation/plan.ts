@@ -1,5 +1,5 @@
 import { localParts } from '../shared/local-time.js';
-import type { CaroNextStep, CaroOutcome, CaroSchedule, CaroState, CaroStatus } from './contract.js';
+import type { CaroNextStep, CaroOutcome, CaroSchedule, CaroState, CaroStatus, CaroTransition } from './contract.js';
 
 const DAY_MS = 86_400_000;
 
@@ -23,6 +23,15 @@ export function nextCaroStep(
   const day = days[number - 1];
   if (day !== undefined) return { kind: 'reminder', number, at: daysAfter(state.invitedAt, day) };
   return { kind: 'expiry', at: state.expiresAt };
+}
+
+/** Records a transition (the first one has no `from`) and plans the next step from the new state. */
+export function applyTransition(state: CaroState, schedule: CaroSchedule, t: Omit<CaroTransition, 'from'>): void {
+  const { at, ...rest } = t;
+  state.history.push({ at, from: state.history.length === 0 ? null : state.status, ...rest });
+  state.status = t.to;
+  state.reason = t.reason ?? null;
+  state.nextStep = nextCaroStep(state, schedule);
 }
 
 /** How many reminders the schedule sends per invitation. */

@@ -1,17 +1,18 @@
 import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
 import type { CaroActivationInput, CaroState } from './contract.js';
+import { handleCaroMessages } from './messages.js';
 import { caroOrder } from './order.js';
 import { nextCaroStep } from './plan.js';
 
 /**
  * One CARO order, for as long as it exists: invitation (link or KBC/CBC bank-app steps), reminders
- * and expiry, the provider's outcomes, and the accountant's and support's actions (./order.ts).
+ * and expiry, the provider's outcomes, and the accountant's and support's actions (./order.ts, ./messages.ts).
  * This loop is the schedule: it sleeps until the next step is due, and plans again after any move.
  */
 export async function caroActivationWorkflow(input: CaroActivationInput): Promise<CaroState> {
   const order = caroOrder(input);
   const { state } = order;
-  order.handleMessages();
+  handleCaroMessages(order);
 
   if (!input.carried) await order.exclusive(() => order.invite('ordered', input.actor));
 
