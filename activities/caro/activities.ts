@@ -2,6 +2,7 @@ import { purgeCardholderEmail as purgeRows } from './purge.js';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Prisma } from '../../lib/db/client.js';
 import type { CaroProblemReason } from '../../prisma/generated/enums.js';
+import { caroReminderKind } from '../../workflows/caro-activation/contract.js';
 import type { ActivityDeps } from '../deps.js';
 import { createSendEmail, isEmailRejected } from '../email/send-email.js';
 import type { KbcGroupBank } from '../email/templates/index.js';
@@ -156,7 +157,7 @@ export function createCaroActivities(deps: ActivityDeps) {
           {
             caseType: 'caro',
             caseId: order.id,
-            kind: `caro:v${req.linkVersion}`,
+            kind: caroReminderKind(req.linkVersion),
             sequence: req.number,
             toAddress: order.cardholderEmail,
           },

@@ -7,6 +7,7 @@ import {
   caroActivationWorkflowId,
   copyActivationLinkUpdate,
   reactivateOrderUpdate,
+  reminderLinkVersion,
   resendInvitationUpdate,
 } from '../../workflows/caro-activation/contract.js';
 import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
@@ -244,7 +245,7 @@ export const caroRoutes = [
         body: {
           ...shown(order),
           reminders: reminders.map((r) => ({
-            linkVersion: Number(r.kind.replace(/^caro:v/, '')),
+            linkVersion: reminderLinkVersion(r.kind),
             number: r.sequence,
             sentAt: r.sentAt,
             toAddress: r.toAddress,

@@ -110,3 +110,7 @@ export const retryActivationUpdate = defineUpdate<CaroState, [{ actor: CaroActor
 export const STATE_CONFLICT = 'state_conflict';
 
 export const caroActivationWorkflowId = (orderId: string): string => `caro:${orderId}`;
+
+/** The `kind` of a reminder row: reminders are numbered per invitation (link version). */
+export const caroReminderKind = (linkVersion: number): string => `caro:v${linkVersion}`;
+export const reminderLinkVersion = (kind: string): number => Number(/^caro:v(\d+)$/.exec(kind)?.[1] ?? Number.NaN);
