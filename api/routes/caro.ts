@@ -45,7 +45,7 @@ import {
   decideReplay,
   replay,
   replayAudit,
-  restartFailedRun,
+  updateFailedRun,
   withGuidance,
 } from '../services/caro.js';
 
@@ -335,8 +335,7 @@ export const caroRoutes = [
         // The run FAILED (e.g. its invitation was refused): cancelling must still close the case and
         // purge the address, through the workflow, which starts again from the failed run's state.
         if (!(error instanceof ApiError) || error.code !== 'caro_workflow_not_running') throw error;
-        if (!(await restartFailedRun(deps, order, actor))) throw error;
-        await cancel();
+        if (!(await updateFailedRun(deps, order, actor, cancelOrderUpdate))) throw error;
         req.log.info({ caroOrderId: order.id }, 'CARO order of a failed run: workflow restarted, order cancelled');
         return {
           status: 202,

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   ActivityFailure,
+  WithStartWorkflowOperation,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  type UpdateDefinition,
   type WorkflowHandle,
 } from '@temporalio/client';
 import { caroGuidance } from '../../activities/email/templates/caro-failure.js';
@@ -16,6 +18,7 @@ import {
   type CaroActivationInput,
   type CaroActor,
   type CaroChannel,
+  type CaroState,
 } from '../../workflows/caro-activation/contract.js';
 import {
   CARO_HOLDS_REFERENCE,
@@ -115,24 +118,36 @@ export async function assertReferencesFree(
 /**
  * A run that FAILED (e.g. its invitation was refused) cannot take an update, and the workflow is
  * the only writer of the order's status: the order's workflow starts again from the failed run's
- * last state (a closed run still answers its query), so that the action can go through it.
- * Answers false when the run did not fail (nothing to restart).
+ * last state (a closed run still answers its query) with the update as its first message
+ * (update-with-start: no step of the old schedule runs before it). Answers undefined when the run
+ * did not fail.
  */
-export async function restartFailedRun(deps: AppDeps, order: CaroOrder, actor: Actor): Promise<boolean> {
+export async function updateFailedRun(
+  deps: AppDeps,
+  order: CaroOrder,
+  actor: Actor,
+  update: UpdateDefinition<CaroState, [{ actor: CaroActor }]>,
+): Promise<CaroState | undefined> {
   const handle = caroHandle(deps, order);
   const description = await withTemporalDeadline(deps, () => handle.describe());
-  if (description.status.name !== 'FAILED') return false;
+  if (description.status.name !== 'FAILED') return undefined;
   const carried = await withTemporalDeadline(deps, () => handle.query(caroStateQuery));
-  await withTemporalDeadline(deps, () =>
-    deps.temporal.workflow.start<typeof caroActivationWorkflow>('caroActivationWorkflow', {
+  const startWorkflowOperation = new WithStartWorkflowOperation<typeof caroActivationWorkflow>(
+    'caroActivationWorkflow',
+    {
       workflowId: order.workflowId,
       taskQueue: deps.taskQueue,
       args: [{ ...caroInput(deps, order, actor), carried }],
-      // Two requests at once: the second finds the run the first started.
+      // Two requests at once: the second finds the run the first started, and its update is refused.
       workflowIdConflictPolicy: 'USE_EXISTING',
+    },
+  );
+  return caroAction(deps, () =>
+    deps.temporal.workflow.executeUpdateWithStart(update, {
+      args: [{ actor: caroActor(actor) }],
+      startWorkflowOperation,
     }),
   );
-  return true;
 }
 
 /** The order as the API shows it: with the accountant's guidance for a problem, in the office's language. */
