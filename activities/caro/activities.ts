@@ -1,13 +1,24 @@
 import { purgeCardholderEmail as purgeRows } from '../../lib/caro/purge.js';
 import { ApplicationFailure } from '@temporalio/activity';
+import type { Prisma } from '../../lib/db/client.js';
 import type { CaroProblemReason } from '../../prisma/generated/enums.js';
+import { caroReminderKind } from '../../workflows/caro-activation/contract.js';
 import type { ActivityDeps } from '../deps.js';
 import { createSendEmail, isEmailRejected } from '../email/send-email.js';
 import type { KbcGroupBank } from '../../lib/email/templates/index.js';
 import { caroLinkSubject } from '../../lib/links/subjects.js';
 
-export interface CaroInvitationRequest {
+/**
+ * The order's state version (its workflow's transition count): a status write older than the
+ * stored one is ignored, so a retried or late mirror never takes the order back. Absent only in
+ * an activity scheduled before versions existed: then the write is unguarded, as it was.
+ */
+interface Versioned {
   orderId: string;
+  version: number;
+}
+
+export interface CaroInvitationRequest extends Versioned {
   linkVersion: number;
   /** When this invitation and its link expire (ISO). */
   linkExpiresAt: string;
@@ -38,6 +49,17 @@ export function createCaroActivities(deps: ActivityDeps) {
     return order;
   }
   type Order = Awaited<ReturnType<typeof loadOrder>>;
+
+  /** Mirrors a transition of the workflow, unless a later one is already mirrored. */
+  async function mirror(req: Versioned, data: Prisma.CaroOrderUpdateManyMutationInput): Promise<boolean> {
+    const { count } = await prisma.caroOrder.updateMany({
+      where: { id: req.orderId, stateVersion: { lt: req.version } },
+      data: { ...data, stateVersion: req.version },
+    });
+    if (count === 0)
+      logger.info({ caroOrderId: req.orderId, version: req.version }, 'CARO state not mirrored: a later one is');
+    return count === 1;
+  }
 
   function termsUrl() {
     if (!deps.caro)
@@ -79,17 +101,14 @@ export function createCaroActivities(deps: ActivityDeps) {
     /** Mirrors a new invitation (version, expiry, schedule restarted) and sends it to the cardholder. */
     async sendCaroInvitation(req: CaroInvitationRequest): Promise<CaroEmailOutcome> {
       const order = await loadOrder(req.orderId);
-      await prisma.caroOrder.update({
-        where: { id: order.id },
-        data: {
-          status: 'invitation_sent',
-          problemReason: null,
-          problemAt: null,
-          linkVersion: req.linkVersion,
-          linkExpiresAt: new Date(req.linkExpiresAt),
-          reminderCount: 0,
-          lastReminderAt: null,
-        },
+      await mirror(req, {
+        status: 'invitation_sent',
+        problemReason: null,
+        problemAt: null,
+        linkVersion: req.linkVersion,
+        linkExpiresAt: new Date(req.linkExpiresAt),
+        reminderCount: 0,
+        lastReminderAt: null,
       });
       const how = activation(order, req.linkVersion, req.linkExpiresAt);
       const common = {
@@ -138,16 +157,17 @@ export function createCaroActivities(deps: ActivityDeps) {
           {
             caseType: 'caro',
             caseId: order.id,
-            kind: `caro:v${req.linkVersion}`,
+            kind: caroReminderKind(req.linkVersion),
             sequence: req.number,
             toAddress: order.cardholderEmail,
           },
         ],
         skipDuplicates: true,
       });
+      // Counted on the invitation it belongs to, unless a later transition is already mirrored.
       if (count === 1)
-        await prisma.caroOrder.update({
-          where: { id: order.id },
+        await prisma.caroOrder.updateMany({
+          where: { id: order.id, stateVersion: { lte: req.version }, reminderCount: { lt: req.number } },
           data: { reminderCount: req.number, lastReminderAt: new Date() },
         });
       logger.info({ caroOrderId: order.id, number: req.number, duplicate: outcome.duplicate }, 'CARO reminder sent');
@@ -158,22 +178,20 @@ export function createCaroActivities(deps: ActivityDeps) {
      * Active: statements from the month after enrolment; the confirmation with the terms goes to
      * the cardholder, whose address is then deleted (also when the provider refused the message).
      */
-    async activateCaroOrder(req: {
-      orderId: string;
-      statementsFrom: string;
-      activatedAt: string;
-      idempotencyKey: string;
-    }): Promise<{ confirmed: boolean }> {
+    async activateCaroOrder(
+      req: Versioned & {
+        statementsFrom: string;
+        activatedAt: string;
+        idempotencyKey: string;
+      },
+    ): Promise<{ confirmed: boolean }> {
       const order = await loadOrder(req.orderId);
-      await prisma.caroOrder.update({
-        where: { id: order.id },
-        data: {
-          status: 'active',
-          problemReason: null,
-          problemAt: null,
-          statementsFrom: new Date(req.statementsFrom),
-          activatedAt: new Date(req.activatedAt),
-        },
+      await mirror(req, {
+        status: 'active',
+        problemReason: null,
+        problemAt: null,
+        statementsFrom: new Date(req.statementsFrom),
+        activatedAt: new Date(req.activatedAt),
       });
       let confirmed = false;
       try {
@@ -195,17 +213,15 @@ export function createCaroActivities(deps: ActivityDeps) {
     },
 
     /** Problem with its reason; the office gets the guidance for it in its own language. */
-    async recordCaroProblem(req: {
-      orderId: string;
-      reason: CaroProblemReason;
-      at: string;
-      idempotencyKey: string;
-    }): Promise<{ officeNotified: boolean }> {
+    async recordCaroProblem(
+      req: Versioned & {
+        reason: CaroProblemReason;
+        at: string;
+        idempotencyKey: string;
+      },
+    ): Promise<{ officeNotified: boolean }> {
       const order = await loadOrder(req.orderId);
-      await prisma.caroOrder.update({
-        where: { id: order.id },
-        data: { status: 'problem', problemReason: req.reason, problemAt: new Date(req.at) },
-      });
+      await mirror(req, { status: 'problem', problemReason: req.reason, problemAt: new Date(req.at) });
       let officeNotified = false;
       try {
         const outcome = await sendEmail({
@@ -225,16 +241,10 @@ export function createCaroActivities(deps: ActivityDeps) {
     },
 
     /** Expired or cancelled: mirrored, and the cardholder's address is purged. */
-    async closeCaroOrder(req: {
-      orderId: string;
-      status: 'invitation_expired' | 'cancelled';
-    }): Promise<{ purged: number }> {
-      const order = await loadOrder(req.orderId);
+    async closeCaroOrder(req: Versioned & { status: 'invitation_expired' | 'cancelled' }): Promise<{ purged: number }> {
+      await loadOrder(req.orderId);
       // A closed order is no longer in problem: the reason filter lists open cases only.
-      await prisma.caroOrder.update({
-        where: { id: order.id },
-        data: { status: req.status, problemReason: null, problemAt: null },
-      });
+      await mirror(req, { status: req.status, problemReason: null, problemAt: null });
       const purged = await purgeCardholderEmail(req.orderId);
       logger.info({ caroOrderId: req.orderId, status: req.status }, 'CARO order closed');
       return { purged };

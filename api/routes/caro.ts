@@ -1,4 +1,3 @@
-import { purgeCardholderEmail } from '../../lib/caro/purge.js';
 import { uuidv7 } from '../../lib/db/ids.js';
 import type { CaroOrder, Prisma } from '../../lib/db/client.js';
 import { caroLinkSubject } from '../../lib/links/subjects.js';
@@ -8,14 +7,16 @@ import {
   caroActivationWorkflowId,
   copyActivationLinkUpdate,
   reactivateOrderUpdate,
+  reminderLinkVersion,
   resendInvitationUpdate,
 } from '../../workflows/caro-activation/contract.js';
 import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
+import { CARO_REPLAYABLE } from '../../workflows/caro-activation/plan.js';
 import { withTemporalDeadline, type AppDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import { page, pageArgs, pageSchema } from '../http/pagination.js';
-import { ALL_ROLES, BACK_OFFICE, defineRoute, EDITORS, type Actor } from '../http/route.js';
-import { officeScope } from '../http/scope.js';
+import { ALL_ROLES, BACK_OFFICE, defineRoute, EDITORS } from '../http/route.js';
+import { tenantScope } from '../http/scope.js';
 import {
   activationLinkSchema,
   caroOrderDetailSchema,
@@ -34,6 +35,8 @@ import { idParams } from '../schemas/common.js';
 import { problemResponses } from '../schemas/problem.js';
 import { apiLinkBuilder } from '../services/link-signing.js';
 import {
+  assertCaroAllowed,
+  assertReferencesFree,
   caroAction,
   caroActor,
   caroHandle,
@@ -42,18 +45,18 @@ import {
   decideReplay,
   replay,
   replayAudit,
+  updateFailedRun,
   withGuidance,
 } from '../services/caro.js';
 
 type ScopedOrder = CaroOrder & { client: { officeId: string; office: { language: string } } };
 
-const clientScope = (actor: Actor): Prisma.CaroOrderWhereInput =>
-  actor.role === 'accountant' ? { client: { officeId: actor.officeId ?? '' } } : {};
 const withOffice = { client: { select: { officeId: true, office: { select: { language: true } } } } } as const;
 const shown = ({ client, ...order }: ScopedOrder) => withGuidance(order, client.office.language);
 
-async function findScoped(deps: AppDeps, actor: Actor, id: string): Promise<ScopedOrder> {
-  const order = await deps.prisma.caroOrder.findFirst({ where: { id, ...clientScope(actor) }, include: withOffice });
+/** The order, if the actor's office may see it (tenantScope): another office's id is simply not found. */
+async function orderFor(deps: AppDeps, where: Prisma.CaroOrderWhereInput): Promise<ScopedOrder> {
+  const order = await deps.prisma.caroOrder.findFirst({ where, include: withOffice });
   if (!order) throw notFound('CARO order');
   return order;
 }
@@ -88,7 +91,7 @@ export const caroRoutes = [
     },
     async handler({ params, query, actor, deps }) {
       const client = await deps.prisma.client.findFirst({
-        where: { id: params.id, ...officeScope(actor) },
+        where: { id: params.id, ...tenantScope(actor).client },
         include: { office: true },
       });
       if (!client) throw notFound('client');
@@ -123,7 +126,7 @@ export const caroRoutes = [
     async handler({ body, actor, deps, req }) {
       const clientIds = [...new Set(body.orders.map((o) => o.clientId))];
       const clients = await deps.prisma.client.findMany({
-        where: { id: { in: clientIds }, ...officeScope(actor) },
+        where: { id: { in: clientIds }, ...tenantScope(actor).client },
         include: { bankAccounts: true },
       });
       const unknown = (path: string, message: string) =>
@@ -138,18 +141,10 @@ export const caroRoutes = [
       const keys = planned.map(({ item }) => `${item.clientId}/${item.clientReference}`);
       if (new Set(keys).size !== keys.length)
         throw new ApiError(422, 'duplicate_order', 'the same client reference is ordered twice in this request');
-      const open = await deps.prisma.caroOrder.findFirst({
-        where: {
-          OR: planned.map(({ item }) => ({ clientId: item.clientId, clientReference: item.clientReference })),
-          status: { in: ['invitation_sent', 'problem', 'active'] },
-        },
-      });
-      if (open)
-        throw new ApiError(
-          409,
-          'caro_reference_in_use',
-          `client reference ${open.clientReference} already has an open CARO order (${open.id}): cancel it first`,
-        );
+      await assertReferencesFree(
+        deps,
+        planned.map(({ item }) => item),
+      );
       // The rows are committed first, with their final workflow ids, so that each workflow's first
       // activity finds its order; then the workflows start. If Temporal refuses, the rows are
       // removed again and the answer is a 503 to retry: no order stays behind without its workflow.
@@ -213,7 +208,7 @@ export const caroRoutes = [
     },
     async handler({ query, actor, deps }) {
       const { after, ...args } = pageArgs(query);
-      const filters: Prisma.CaroOrderWhereInput[] = [after, clientScope(actor)];
+      const filters: Prisma.CaroOrderWhereInput[] = [after, tenantScope(actor).caroOrder];
       if (query.officeId) filters.push({ client: { officeId: query.officeId } });
       if (query.clientId) filters.push({ clientId: query.clientId });
       if (query.status) filters.push({ status: query.status });
@@ -233,7 +228,7 @@ export const caroRoutes = [
     params: idParams,
     responses: { 200: { description: 'The order', schema: caroOrderDetailSchema }, ...problemResponses(400, 401, 404) },
     async handler({ params, actor, deps, req }) {
-      const order = await findScoped(deps, actor, params.id);
+      const order = await orderFor(deps, { id: params.id, ...tenantScope(actor).caroOrder });
       const [workflow, reminders, rejected] = await Promise.all([
         caroWorkflowView(deps, req.log, order),
         deps.prisma.reminderSent.findMany({
@@ -250,7 +245,7 @@ export const caroRoutes = [
         body: {
           ...shown(order),
           reminders: reminders.map((r) => ({
-            linkVersion: Number(r.kind.replace(/^caro:v/, '')),
+            linkVersion: reminderLinkVersion(r.kind),
             number: r.sequence,
             sentAt: r.sentAt,
             toAddress: r.toAddress,
@@ -275,7 +270,7 @@ export const caroRoutes = [
       ...problemResponses(400, 401, 403, 404, 409, 422),
     },
     async handler({ params, actor, deps }) {
-      const order = await findScoped(deps, actor, params.id);
+      const order = await orderFor(deps, { id: params.id, ...tenantScope(actor).caroOrder });
       const state = await caroAction(deps, () =>
         caroHandle(deps, order).executeUpdate(resendInvitationUpdate, { args: [{ actor: caroActor(actor) }] }),
       );
@@ -301,7 +296,7 @@ export const caroRoutes = [
       ...problemResponses(400, 401, 403, 404, 409, 503),
     },
     async handler({ params, actor, deps }) {
-      const order = await findScoped(deps, actor, params.id);
+      const order = await orderFor(deps, { id: params.id, ...tenantScope(actor).caroOrder });
       const links = apiLinkBuilder(deps);
       const link = await caroAction(deps, () =>
         caroHandle(deps, order).executeUpdate(copyActivationLinkUpdate, { args: [{ actor: caroActor(actor) }] }),
@@ -329,29 +324,19 @@ export const caroRoutes = [
       ...problemResponses(400, 401, 403, 404, 409),
     },
     async handler({ params, actor, deps, req }) {
-      const order = await findScoped(deps, actor, params.id);
-      try {
-        await caroAction(deps, () =>
+      const order = await orderFor(deps, { id: params.id, ...tenantScope(actor).caroOrder });
+      const cancel = () =>
+        caroAction(deps, () =>
           caroHandle(deps, order).executeUpdate(cancelOrderUpdate, { args: [{ actor: caroActor(actor) }] }),
         );
+      try {
+        await cancel();
       } catch (error) {
-        // A run that FAILED (e.g. its invitation was refused) cannot take the Update; cancelling must
-        // still close the case and purge the address, so the database is closed directly.
-        if (
-          !(error instanceof ApiError) ||
-          error.code !== 'caro_workflow_not_running' ||
-          (order.status !== 'invitation_sent' && order.status !== 'problem')
-        )
-          throw error;
-        await deps.prisma.caroOrder.updateMany({
-          where: { id: order.id, status: { in: ['invitation_sent', 'problem'] } },
-          data: { status: 'cancelled', problemReason: null, problemAt: null },
-        });
-        const purged = await purgeCardholderEmail(deps.prisma, order.id);
-        req.log.info(
-          { caroOrderId: order.id, ...purged },
-          'CARO order of a failed run cancelled in the database; address purged',
-        );
+        // The run FAILED (e.g. its invitation was refused): cancelling must still close the case and
+        // purge the address, through the workflow, which starts again from the failed run's state.
+        if (!(error instanceof ApiError) || error.code !== 'caro_workflow_not_running') throw error;
+        if (!(await updateFailedRun(deps, order, actor, cancelOrderUpdate))) throw error;
+        req.log.info({ caroOrderId: order.id }, 'CARO order of a failed run: workflow restarted, order cancelled');
         return {
           status: 202,
           body: await reread(deps, order.id),
@@ -377,14 +362,10 @@ export const caroRoutes = [
       ...problemResponses(400, 401, 403, 404, 409, 422),
     },
     async handler({ params, body, actor, deps }) {
-      const order = await findScoped(deps, actor, params.id);
-      if (order.status !== 'cancelled' && order.status !== 'invitation_expired') {
-        throw new ApiError(
-          409,
-          'caro_state_conflict',
-          `cannot reactivate an order in state ${order.status} (allowed in: cancelled, invitation_expired)`,
-        );
-      }
+      const order = await orderFor(deps, { id: params.id, ...tenantScope(actor).caroOrder });
+      assertCaroAllowed(order, 'reactivate');
+      // The reference may have been ordered again meanwhile: one order at a time per reference.
+      await assertReferencesFree(deps, [order], order.id);
       // The address goes to the database, never into workflow history; refused, it is removed again.
       await deps.prisma.caroOrder.update({
         where: { id: order.id },
@@ -420,7 +401,7 @@ export const caroRoutes = [
       ...problemResponses(400, 401, 403, 404, 409, 422),
     },
     async handler({ params, body, actor, deps, req }) {
-      const order = await findScoped(deps, actor, params.id);
+      const order = await orderFor(deps, { id: params.id, ...tenantScope(actor).caroOrder });
       const decision = await decideReplay(deps, order);
       if (body.dryRun) {
         return {
@@ -458,7 +439,7 @@ export const caroRoutes = [
     },
     async handler({ body, actor, deps, req }) {
       const filters: Prisma.CaroOrderWhereInput[] = [
-        { status: body.reason ? 'problem' : (body.status ?? { in: ['problem', 'invitation_sent'] }) },
+        { status: body.reason ? 'problem' : (body.status ?? { in: [...CARO_REPLAYABLE] }) },
       ];
       if (body.reason) filters.push({ problemReason: body.reason });
       if (body.officeId) filters.push({ client: { officeId: body.officeId } });

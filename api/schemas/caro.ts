@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { CARO_PROBLEM_REASONS, CARO_STATUSES } from '../../workflows/caro-activation/contract.js';
+import {
+  CARO_ACTOR_KINDS,
+  CARO_CHANNELS,
+  CARO_EVENTS,
+  CARO_PROBLEM_REASONS,
+  CARO_STATUSES,
+} from '../../workflows/caro-activation/contract.js';
+import { CARO_REPLAYABLE } from '../../workflows/caro-activation/plan.js';
 import { pageQuery } from '../http/pagination.js';
 import { containsCardNumber } from '../webhooks/card-data.js';
 import { emailSchema, idSchema, instantSchema, languageSchema, timestamps } from './common.js';
@@ -61,7 +68,7 @@ export const replayOneBody = z.object({ dryRun: z.boolean() }).strict();
 export const replayCaroBody = z
   .object({
     reason: caroReasonSchema.optional(),
-    status: z.enum(['problem', 'invitation_sent']).optional(),
+    status: z.enum(CARO_REPLAYABLE).optional(),
     /** Failed (or changed) at or after this instant. */
     since: instantSchema.optional(),
     officeId: idSchema.optional(),
@@ -102,10 +109,14 @@ export const caroOrderSchema = z.object({
   guidance: guidanceSchema,
 });
 
-const actorSchema = z.object({ kind: z.string(), id: z.string().optional(), role: z.string().optional() });
+const actorSchema = z.object({
+  kind: z.enum(CARO_ACTOR_KINDS),
+  id: z.string().optional(),
+  role: z.string().optional(),
+});
 const stateSchema = z.object({
   orderId: z.string(),
-  channel: z.enum(['link', 'bank-app']),
+  channel: z.enum(CARO_CHANNELS),
   status: caroStatusSchema,
   reason: caroReasonSchema.nullable(),
   linkVersion: z.number(),
@@ -124,7 +135,7 @@ const stateSchema = z.object({
       at: z.string(),
       from: caroStatusSchema.nullable(),
       to: caroStatusSchema,
-      event: z.string(),
+      event: z.enum(CARO_EVENTS),
       reason: caroReasonSchema.optional(),
       actor: actorSchema,
     }),

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   ActivityFailure,
+  WithStartWorkflowOperation,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  type UpdateDefinition,
   type WorkflowHandle,
 } from '@temporalio/client';
 import { caroGuidance } from '../../lib/email/templates/caro-failure.js';
@@ -16,7 +18,15 @@ import {
   type CaroActivationInput,
   type CaroActor,
   type CaroChannel,
+  type CaroState,
 } from '../../workflows/caro-activation/contract.js';
+import {
+  CARO_HOLDS_REFERENCE,
+  isCaroOpen,
+  isCaroReplayable,
+  refusal,
+  type CaroAction,
+} from '../../workflows/caro-activation/plan.js';
 import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
 import { parseCaroLinkSubject } from '../../lib/links/subjects.js';
 import { workflowView } from './workflow-view.js';
@@ -64,7 +74,7 @@ export async function resolveActivationLink(deps: AppDeps, subject: string) {
       'link_superseded',
       'a newer invitation replaced this link: use the link of the latest e-mail',
     );
-  if (order.status !== 'invitation_sent' && order.status !== 'problem')
+  if (!isCaroOpen(order.status))
     throw new ApiError(410, 'link_closed', `this activation is no longer open (${order.status})`);
   return {
     orderId: order.id,
@@ -73,6 +83,71 @@ export async function resolveActivationLink(deps: AppDeps, subject: string) {
     officeName: order.client.office.name,
     linkExpiresAt: order.linkExpiresAt,
   };
+}
+
+/** The 409 of an action the order's state (as mirrored) does not allow, in the workflow's own words. */
+export function assertCaroAllowed(order: Pick<CaroOrder, 'status' | 'kbcGroup'>, action: CaroAction): void {
+  const refused = refusal({ status: order.status, channel: caroChannel(order) }, action);
+  if (refused) throw new ApiError(409, 'caro_state_conflict', refused);
+}
+
+/**
+ * One order at a time per client reference: the 409 when another order (not `except`) still
+ * holds one of these references.
+ */
+export async function assertReferencesFree(
+  deps: AppDeps,
+  references: { clientId: string; clientReference: string }[],
+  except?: string,
+): Promise<void> {
+  const open = await deps.prisma.caroOrder.findFirst({
+    where: {
+      OR: references.map(({ clientId, clientReference }) => ({ clientId, clientReference })),
+      status: { in: [...CARO_HOLDS_REFERENCE] },
+      ...(except ? { id: { not: except } } : {}),
+    },
+  });
+  if (open)
+    throw new ApiError(
+      409,
+      'caro_reference_in_use',
+      `client reference ${open.clientReference} already has an open CARO order (${open.id}): cancel it first`,
+    );
+}
+
+/**
+ * A run that FAILED (e.g. its invitation was refused) cannot take an update, and the workflow is
+ * the only writer of the order's status: the order's workflow starts again from the failed run's
+ * last state (a closed run still answers its query) with the update as its first message
+ * (update-with-start: no step of the old schedule runs before it). Answers undefined when the run
+ * did not fail.
+ */
+export async function updateFailedRun(
+  deps: AppDeps,
+  order: CaroOrder,
+  actor: Actor,
+  update: UpdateDefinition<CaroState, [{ actor: CaroActor }]>,
+): Promise<CaroState | undefined> {
+  const handle = caroHandle(deps, order);
+  const description = await withTemporalDeadline(deps, () => handle.describe());
+  if (description.status.name !== 'FAILED') return undefined;
+  const carried = await withTemporalDeadline(deps, () => handle.query(caroStateQuery));
+  const startWorkflowOperation = new WithStartWorkflowOperation<typeof caroActivationWorkflow>(
+    'caroActivationWorkflow',
+    {
+      workflowId: order.workflowId,
+      taskQueue: deps.taskQueue,
+      args: [{ ...caroInput(deps, order, actor), carried }],
+      // Two requests at once: the second finds the run the first started, and its update is refused.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    },
+  );
+  return caroAction(deps, () =>
+    deps.temporal.workflow.executeUpdateWithStart(update, {
+      args: [{ actor: caroActor(actor) }],
+      startWorkflowOperation,
+    }),
+  );
 }
 
 /** The order as the API shows it: with the accountant's guidance for a problem, in the office's language. */
@@ -148,10 +223,13 @@ export async function decideReplay(deps: AppDeps, order: CaroOrder): Promise<Rep
     }
   });
   if (!description) return { orderId: order.id, why: 'no workflow for this order' };
+  if (!isCaroReplayable(order.status))
+    return { orderId: order.id, why: `nothing failed: the order is ${order.status}` };
   if (description.status.name === 'FAILED') return { orderId: order.id, mechanism: 'reset', status: order.status };
   if (description.status.name !== 'RUNNING')
     return { orderId: order.id, why: `workflow ${description.status.name.toLowerCase()}` };
-  if (order.status !== 'problem') return { orderId: order.id, why: `nothing failed: the order is ${order.status}` };
+  if (refusal({ status: order.status, channel: caroChannel(order) }, 'retry'))
+    return { orderId: order.id, why: `nothing failed: the order is ${order.status}` };
   return { orderId: order.id, mechanism: 'retry-update', status: order.status };
 }
 

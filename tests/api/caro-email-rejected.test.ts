@@ -113,6 +113,7 @@ describe('CARO reactivation with an address the e-mail provider refuses', () => 
       'the run to fail',
     );
 
+    await temporal.sleep(20 * 86_400_000); // reminder 1 of the failed run would be due
     const cancelled = await stack.http('POST', `/v1/caro-orders/${id}/cancel`);
     expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(202);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', cardholderEmail: null });
@@ -121,5 +122,21 @@ describe('CARO reactivation with an address the e-mail provider refuses', () => 
     const outbox = await stack.db.prisma.emailOutbox.findMany({ where: { caseType: 'caro', caseId: id } });
     expect(outbox.length).toBeGreaterThan(0);
     expect(outbox.map((m) => m.toAddress)).toEqual(outbox.map(() => null));
+    expect(outbox.map((m) => m.template)).not.toContain('caro.reminder');
+
+    // The cancel went through the workflow (started again from the failed run's state), which
+    // owns the order again: its mirror carries the version, support has nothing to replay, and
+    // the order can be reactivated.
+    expect(row.stateVersion).toBe(2);
+    const shown = (await stack.http('GET', `/v1/caro-orders/${id}`)).body;
+    expect(shown.workflow.status).toBe('RUNNING');
+    expect(shown.workflow.state.history.map((t: { event: string }) => t.event)).toEqual(['ordered', 'cancelled']);
+    const dryRun = await stack.http('POST', `/v1/caro-orders/${id}/replay`, { dryRun: true });
+    expect(dryRun.body).toMatchObject({ replayed: [], skipped: [{ why: 'nothing failed: the order is cancelled' }] });
+    const reactivated = await stack.http('POST', `/v1/caro-orders/${id}/reactivate`, {
+      cardholderEmail: 'fixed@example.be',
+    });
+    expect(reactivated.status, JSON.stringify(reactivated.body)).toBe(202);
+    expect(reactivated.body).toMatchObject({ status: 'invitation_sent', linkVersion: 2 });
   });
 });

@@ -191,9 +191,25 @@ describe('ordering', () => {
       await stack.http('POST', '/v1/offices', { name: 'Other', language: 'nl', contactEmail: 'o@example.be' })
     ).body.id;
     const outsider = await stack.key('accountant', otherOffice);
-    expect((await stack.http('GET', `/v1/caro-orders/${id}`, undefined, { key: outsider })).status).toBe(404);
-    expect((await stack.http('POST', `/v1/caro-orders/${id}/cancel`, undefined, { key: outsider })).status).toBe(404);
+    const read = await stack.http('GET', `/v1/caro-orders/${id}`, undefined, { key: outsider });
+    expect([read.status, read.body.code, read.body.detail]).toEqual([404, 'not_found', 'CARO order not found']);
+    for (const action of ['cancel', 'resend', 'activation-link']) {
+      const res = await stack.http('POST', `/v1/caro-orders/${id}/${action}`, undefined, { key: outsider });
+      expect([action, res.status, res.body.code]).toEqual([action, 404, 'not_found']);
+    }
+    const reactivate = await stack.http(
+      'POST',
+      `/v1/caro-orders/${id}/reactivate`,
+      { cardholderEmail: 'x@example.be' },
+      { key: outsider },
+    );
+    expect([reactivate.status, reactivate.body.code]).toEqual([404, 'not_found']);
     expect((await stack.http('GET', '/v1/caro-orders', undefined, { key: outsider })).body.data).toEqual([]);
+    const clientId = (await stack.db.prisma.caroOrder.findUniqueOrThrow({ where: { id } })).clientId;
+    const warning = await stack.http('GET', `/v1/clients/${clientId}/caro-preorder-warning`, undefined, {
+      key: outsider,
+    });
+    expect([warning.status, warning.body.code]).toEqual([404, 'not_found']);
   });
 });
 
@@ -322,6 +338,41 @@ describe('accountant actions', () => {
       'cancelled',
       'reactivated',
     ]);
+  });
+});
+
+describe('one order at a time per client reference', () => {
+  it('refuses to reactivate a cancelled order once its reference was ordered again, as a second order is', async () => {
+    const { clientId, bankAccountId } = await clientWithAccount();
+    const item = {
+      clientId,
+      bankAccountId,
+      clientReference: `REF-${randomUUID().slice(0, 8)}`,
+      cardholderLanguage: 'nl',
+    };
+    const place = (cardholderEmail: string) =>
+      stack.http('POST', '/v1/caro-orders', { orders: [{ ...item, cardholderEmail }] }, { key: accountant });
+    const first = (await place('first@example.be')).body.data[0].id as string;
+    await waitForTemplate(first, 'caro.invitation');
+    expect((await place('again@example.be')).body.code).toBe('caro_reference_in_use');
+    expect((await stack.http('POST', `/v1/caro-orders/${first}/cancel`, undefined, { key: accountant })).status).toBe(
+      202,
+    );
+    const second = await place('second@example.be');
+    expect(second.status).toBe(202);
+
+    const reactivated = await stack.http(
+      'POST',
+      `/v1/caro-orders/${first}/reactivate`,
+      { cardholderEmail: 'first@example.be' },
+      { key: accountant },
+    );
+    expect([reactivated.status, reactivated.body.code]).toEqual([409, 'caro_reference_in_use']);
+    expect(reactivated.body.detail).toContain(second.body.data[0].id);
+    expect(await stack.db.prisma.caroOrder.findUniqueOrThrow({ where: { id: first } })).toMatchObject({
+      status: 'cancelled',
+      cardholderEmail: null,
+    });
   });
 });
 

@@ -7,6 +7,7 @@ import type { createActivities } from '../../activities/index.js';
 import {
   cancelOrderUpdate,
   CARO_PROBLEM_REASONS,
+  CARO_STATUSES,
   caroActivationWorkflowId,
   caroOutcomeSignal,
   caroStateQuery,
@@ -18,10 +19,15 @@ import {
   type CaroChannel,
 } from '../../workflows/caro-activation/contract.js';
 import {
+  CARO_CLOSED,
+  CARO_HOLDS_REFERENCE,
+  CARO_OPEN,
+  CARO_REPLAYABLE,
   nextCaroStep,
   outcomeEffect,
   refusal as whyRefused,
   statementsFromDate,
+  type CaroAction,
 } from '../../workflows/caro-activation/plan.js';
 import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
 import { productBundle } from '../helpers/stack.js';
@@ -160,6 +166,31 @@ describe('CARO schedule (pure)', () => {
     expect(whyRefused({ status: 'active', channel: 'link' }, 'cancel')).toBeUndefined();
     expect(whyRefused({ status: 'invitation_expired', channel: 'link' }, 'reactivate')).toBeUndefined();
     expect(whyRefused({ status: 'invitation_sent', channel: 'link' }, 'retry')).toMatch(/allowed in: problem/);
+  });
+
+  it('keeps each set of states once, and the actions and the API checks read them', () => {
+    const allowed = (action: CaroAction) =>
+      CARO_STATUSES.filter((status) => whyRefused({ status, channel: 'link' }, action) === undefined);
+    // The link opens, the schedule runs and callbacks count while the invitation is open (also in
+    // problem, so the cardholder can retry); resend and copy link are the accountant's actions
+    // while it is sent (DOMAIN.md, journey 2).
+    expect(CARO_OPEN).toEqual(['invitation_sent', 'problem']);
+    const invitation = { invitedAt: '2027-01-01T10:00:00.000Z', expiresAt: '2027-02-26T10:00:00.000Z', reminders: [] };
+    expect(CARO_STATUSES.filter((status) => nextCaroStep({ ...invitation, status }, DEFAULT_CARO_SCHEDULE))).toEqual(
+      CARO_OPEN,
+    );
+    expect(allowed('resend')).toEqual(['invitation_sent']);
+    expect(allowed('copyLink')).toEqual(['invitation_sent']);
+    // Only a closed order is reactivated; an order holds its reference until it is closed, and
+    // can be cancelled until then (the create and reactivate routes check the same set).
+    expect(allowed('reactivate')).toEqual([...CARO_CLOSED]);
+    expect([...CARO_HOLDS_REFERENCE].sort()).toEqual(
+      CARO_STATUSES.filter((status) => !(CARO_CLOSED as readonly string[]).includes(status)).sort(),
+    );
+    expect(allowed('cancel').sort()).toEqual([...CARO_HOLDS_REFERENCE].sort());
+    // Support replays open cases only (a closed order is not revived by a reset); the retry update is for a problem.
+    expect(CARO_REPLAYABLE).toEqual(CARO_OPEN);
+    expect(allowed('retry')).toEqual(['problem']);
   });
 
   it('a callback activates or fails an open invitation only; late and repeated ones change nothing', () => {
@@ -349,6 +380,14 @@ describe('CARO activation workflow (time-skipping)', () => {
         'ordered',
         'cancelled',
         'reactivated',
+      ]);
+      // Each mirror carries the transition count, so the database never goes back to an older state.
+      expect(calls.map((c) => [c.activity, c.args.version])).toEqual([
+        ['sendCaroInvitation', 1],
+        ['sendCaroReminder', 1],
+        ['closeCaroOrder', 2],
+        ['sendCaroInvitation', 3],
+        ['sendCaroReminder', 3],
       ]);
     });
   });

@@ -14,7 +14,8 @@ export const CARO_PROBLEM_REASONS = [
 export type CaroProblemReason = (typeof CARO_PROBLEM_REASONS)[number];
 
 /** Other banks: a signed activation link; KBC/CBC: instructions for the bank app, no link. */
-export type CaroChannel = 'link' | 'bank-app';
+export const CARO_CHANNELS = ['link', 'bank-app'] as const;
+export type CaroChannel = (typeof CARO_CHANNELS)[number];
 
 export interface CaroSchedule {
   /** Days after the (latest) invitation on which the cardholder is reminded, e.g. [14, 28, 42]. */
@@ -26,19 +27,33 @@ export interface CaroSchedule {
 export const DEFAULT_CARO_SCHEDULE: CaroSchedule = { reminderDays: [14, 28, 42], expiryDays: 56 };
 
 /** Who made a transition: an API key (by id, with its role), a provider's webhook, or the schedule. */
+export const CARO_ACTOR_KINDS = ['api-key', 'webhook', 'schedule'] as const;
 export interface CaroActor {
-  kind: 'api-key' | 'webhook' | 'schedule';
+  kind: (typeof CARO_ACTOR_KINDS)[number];
   /** ApiKey.id, or the webhook event id. */
   id?: string;
   role?: string;
 }
 
+/** What moved an order: the order itself, an accountant's or support's action, a callback, the schedule. */
+export const CARO_EVENTS = [
+  'ordered',
+  'reminder',
+  'resent',
+  'activated',
+  'failed',
+  'expired',
+  'cancelled',
+  'reactivated',
+  'replayed',
+] as const;
+export type CaroEvent = (typeof CARO_EVENTS)[number];
+
 export interface CaroTransition {
   at: string;
   from: CaroStatus | null;
   to: CaroStatus;
-  event:
-    'ordered' | 'reminder' | 'resent' | 'activated' | 'failed' | 'expired' | 'cancelled' | 'reactivated' | 'replayed';
+  event: CaroEvent;
   reason?: CaroProblemReason;
   actor: CaroActor;
 }
@@ -95,3 +110,7 @@ export const retryActivationUpdate = defineUpdate<CaroState, [{ actor: CaroActor
 export const STATE_CONFLICT = 'state_conflict';
 
 export const caroActivationWorkflowId = (orderId: string): string => `caro:${orderId}`;
+
+/** The `kind` of a reminder row: reminders are numbered per invitation (link version). */
+export const caroReminderKind = (linkVersion: number): string => `caro:v${linkVersion}`;
+export const reminderLinkVersion = (kind: string): number => Number(/^caro:v(\d+)$/.exec(kind)?.[1] ?? Number.NaN);

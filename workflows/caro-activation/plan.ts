@@ -1,5 +1,5 @@
 import { localParts } from '../shared/local-time.js';
-import type { CaroNextStep, CaroOutcome, CaroSchedule, CaroState, CaroStatus } from './contract.js';
+import type { CaroNextStep, CaroOutcome, CaroSchedule, CaroState, CaroStatus, CaroTransition } from './contract.js';
 
 const DAY_MS = 86_400_000;
 
@@ -15,7 +15,7 @@ export function nextCaroStep(
   state: Pick<CaroState, 'status' | 'invitedAt' | 'expiresAt' | 'reminders'>,
   schedule: CaroSchedule,
 ): CaroNextStep {
-  if (state.status !== 'invitation_sent' && state.status !== 'problem') return null;
+  if (!isCaroOpen(state.status)) return null;
   const days = [...new Set(schedule.reminderDays)]
     .filter((d) => d > 0 && d < schedule.expiryDays)
     .sort((a, b) => a - b);
@@ -23,6 +23,15 @@ export function nextCaroStep(
   const day = days[number - 1];
   if (day !== undefined) return { kind: 'reminder', number, at: daysAfter(state.invitedAt, day) };
   return { kind: 'expiry', at: state.expiresAt };
+}
+
+/** Records a transition (the first one has no `from`) and plans the next step from the new state. */
+export function applyTransition(state: CaroState, schedule: CaroSchedule, t: Omit<CaroTransition, 'from'>): void {
+  const { at, ...rest } = t;
+  state.history.push({ at, from: state.history.length === 0 ? null : state.status, ...rest });
+  state.status = t.to;
+  state.reason = t.reason ?? null;
+  state.nextStep = nextCaroStep(state, schedule);
 }
 
 /** How many reminders the schedule sends per invitation. */
@@ -38,12 +47,37 @@ export function statementsFromDate(enrolledAt: string): string {
   return new Date(Date.UTC(month === 12 ? year + 1 : year, month === 12 ? 0 : month, 1)).toISOString();
 }
 
+/**
+ * The invitation is open: the schedule runs, the cardholder's link opens (also after a failed
+ * attempt, to retry), and a provider callback counts.
+ */
+export const CARO_OPEN = ['invitation_sent', 'problem'] as const satisfies readonly CaroStatus[];
+/** Closed by the schedule or the office: the cardholder address is purged; a reactivation invites again. */
+export const CARO_CLOSED = ['invitation_expired', 'cancelled'] as const satisfies readonly CaroStatus[];
+/**
+ * An order in these states holds its client reference: a second order (or the reactivation of an
+ * older one) for the same client and reference is refused until it is cancelled.
+ */
+export const CARO_HOLDS_REFERENCE = [...CARO_OPEN, 'active'] as const satisfies readonly CaroStatus[];
+/**
+ * The cases support's bulk replay looks at: open ones. A run that failed on its invitation stays
+ * `invitation_sent`; a closed order is not replayed, whatever its run did.
+ */
+export const CARO_REPLAYABLE = CARO_OPEN;
+// No state is final: a closed order can be reactivated, an active one cancelled. The workflow
+// lives as long as the order.
+
+const among = <S extends CaroStatus>(set: readonly S[], status: CaroStatus): status is S =>
+  (set as readonly CaroStatus[]).includes(status);
+export const isCaroOpen = (status: CaroStatus) => among(CARO_OPEN, status);
+export const isCaroReplayable = (status: CaroStatus) => among(CARO_REPLAYABLE, status);
+
 /** The states each action is allowed in (DOMAIN.md, journey 2), and how a refusal reads. */
 export const CARO_ACTIONS = {
   resend: { allowed: ['invitation_sent'], verb: 'resend the invitation of' },
   copyLink: { allowed: ['invitation_sent'], verb: 'copy the activation link of' },
-  cancel: { allowed: ['invitation_sent', 'problem', 'active'], verb: 'cancel' },
-  reactivate: { allowed: ['cancelled', 'invitation_expired'], verb: 'reactivate' },
+  cancel: { allowed: CARO_HOLDS_REFERENCE, verb: 'cancel' },
+  reactivate: { allowed: CARO_CLOSED, verb: 'reactivate' },
   retry: { allowed: ['problem'], verb: 'replay the activation of' },
 } as const satisfies Record<string, { allowed: readonly CaroStatus[]; verb: string }>;
 export type CaroAction = keyof typeof CARO_ACTIONS;
@@ -53,12 +87,10 @@ export function refusal(state: Pick<CaroState, 'status' | 'channel'>, action: Ca
   if (action === 'copyLink' && state.channel !== 'link')
     return 'a KBC/CBC order has no activation link: the cardholder activates in the bank app';
   const { allowed, verb } = CARO_ACTIONS[action];
-  return (allowed as readonly CaroStatus[]).includes(state.status)
+  return among(allowed, state.status)
     ? undefined
     : `cannot ${verb} an order in state ${state.status} (allowed in: ${allowed.join(', ')})`;
 }
-
-const OPEN: readonly CaroStatus[] = ['invitation_sent', 'problem'];
 
 /**
  * What a provider callback does. A success counts while the invitation is open (also after a
@@ -69,7 +101,7 @@ export function outcomeEffect(
   state: Pick<CaroState, 'status' | 'reason'>,
   outcome: CaroOutcome,
 ): 'activate' | 'fail' | 'ignore' {
-  if (!OPEN.includes(state.status)) return 'ignore';
+  if (!isCaroOpen(state.status)) return 'ignore';
   if (outcome.outcome === 'activated') return 'activate';
   return state.status === 'problem' && state.reason === outcome.reason ? 'ignore' : 'fail';
 }

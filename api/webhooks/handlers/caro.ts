@@ -1,19 +1,12 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { z } from 'zod';
-import {
-  CARO_PROBLEM_REASONS,
-  caroOutcomeSignal,
-  type CaroOutcome,
-} from '../../../workflows/caro-activation/contract.js';
+import { caroOutcomeSignal, type CaroOutcome } from '../../../workflows/caro-activation/contract.js';
 import { withTemporalDeadline } from '../../deps.js';
 import { ApiError } from '../../errors.js';
+import { caroReasonSchema } from '../../schemas/caro.js';
 import { idSchema } from '../../schemas/common.js';
 import { caroHandle } from '../../services/caro.js';
 import { containsCardNumber } from '../card-data.js';
 import { defineProvider, eventSchema } from '../define.js';
-
-/** Why an activation failed, as the CARO provider reports it (DOMAIN.md, journey 2). */
-const failureReason = z.enum(CARO_PROBLEM_REASONS);
 
 /**
  * The CARO activation provider: the cardholder activated, or the activation failed. Card numbers
@@ -23,7 +16,7 @@ const failureReason = z.enum(CARO_PROBLEM_REASONS);
 export const caroEvents = defineProvider({
   events: [
     eventSchema('caro.activated', { orderId: idSchema }),
-    eventSchema('caro.activation_failed', { orderId: idSchema, reason: failureReason }),
+    eventSchema('caro.activation_failed', { orderId: idSchema, reason: caroReasonSchema }),
   ],
   screen: (raw) =>
     containsCardNumber(raw)
