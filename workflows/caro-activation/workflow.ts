@@ -29,7 +29,7 @@ import {
   type CaroTransition,
 } from './contract.js';
 import {
-  daysAfter,
+  invitationExpiry,
   nextCaroStep,
   outcomeEffect,
   refusal,
@@ -69,7 +69,7 @@ export async function caroActivationWorkflow(input: CaroActivationInput): Promis
     reason: null,
     linkVersion: 0,
     invitedAt: now(),
-    expiresAt: daysAfter(now(), schedule.expiryDays),
+    expiresAt: invitationExpiry(now(), schedule),
     statementsFrom: null,
     reminders: [],
     nextStep: null,
@@ -109,7 +109,7 @@ export async function caroActivationWorkflow(input: CaroActivationInput): Promis
   const invite = async (event: CaroTransition['event'], actor: CaroActor) => {
     state.linkVersion += 1;
     state.invitedAt = now();
-    state.expiresAt = daysAfter(state.invitedAt, schedule.expiryDays);
+    state.expiresAt = invitationExpiry(state.invitedAt, schedule);
     state.reminders = [];
     transition('invitation_sent', event, actor);
     await sendCaroInvitation({

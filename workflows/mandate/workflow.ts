@@ -30,7 +30,7 @@ import {
   type MandateStatus,
   type NextStep,
 } from './contract.js';
-import { nextMandateStep } from './plan.js';
+import { nextMandateStep, reminderTotal } from './plan.js';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -220,7 +220,7 @@ export async function mandateWorkflow(input: MandateInput): Promise<{ mandateId:
           mandateId,
           revision,
           number: step.number,
-          of: input.schedule.reminderDays.length,
+          of: reminderTotal(input.schedule),
           idempotencyKey: `${workflowId}/r${revision}/reminder/${step.number}`,
           at: now(),
         }),
