@@ -30,7 +30,7 @@ import {
   type MandateStatus,
   type NextStep,
 } from './contract.js';
-import { nextMandateStep, reminderTotal } from './plan.js';
+import { nextMandateStep, reminderTotal, signingLinkExpiry } from './plan.js';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -152,7 +152,12 @@ export async function mandateWorkflow(input: MandateInput): Promise<{ mandateId:
     await transition('in_preparation', actor, { note });
     // One instant for the row (link expiry) and the plan (reminders).
     const presentedAt = now();
-    await prepareMandate({ mandateId, revision, presentedAt });
+    await prepareMandate({
+      mandateId,
+      revision,
+      presentedAt,
+      linkExpiresAt: signingLinkExpiry(presentedAt, input.schedule),
+    });
     status.presentedAt = presentedAt;
     status.reminders = [];
     status.stalledNoticeAt = null;
