@@ -59,6 +59,8 @@ const step = (message: string) =>
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const stack = parseEnv(stackEnvSchema);
+  // A bad variable (a schedule, a port) stops the stack before anything starts, in one line.
+  loadApiEnv({ DATABASE_URL: 'postgresql://embedded', ...process.env });
   const dataDir = resolve(stack.DATA_DIR);
 
   let databaseUrl = stack.DATABASE_URL;

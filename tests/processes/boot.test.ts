@@ -19,6 +19,12 @@ describe('process boot: a bad environment fails with one readable line', () => {
       { DATABASE_URL: 'postgresql://x@localhost/db', MANDATE_STALLED_AFTER: '56d', MANDATE_STALLED_AFTER_DAYS: '56' },
       /^Invalid environment: MANDATE_STALLED_AFTER: set MANDATE_STALLED_AFTER or MANDATE_STALLED_AFTER_DAYS \(whole days\), not both$/,
     ],
+    // npm start: before it starts the embedded database and Temporal.
+    [
+      'scripts/start.ts',
+      { CARO_EXPIRY: 'soon' },
+      /^Invalid environment: CARO_EXPIRY: must be a duration, .+\(got "soon"\)$/,
+    ],
     [
       'workers/main.ts',
       { DATABASE_URL: 'mysql://x@localhost/db' },
