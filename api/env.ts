@@ -127,27 +127,27 @@ export const loadApiEnv = (env: NodeJS.ProcessEnv = process.env): ApiEnv => pars
 const setName = (env: Record<string, unknown>, name: Renamed): string =>
   env[name] === undefined && env[RENAMED[name]] !== undefined ? RENAMED[name] : name;
 
+type ScheduleEnv = Partial<Pick<ApiEnv, Renamed | (typeof RENAMED)[Renamed]>>;
+
 /** A setting given under its name or its older one (both at once is refused at boot). */
-function setting<D extends Duration | Duration[]>(env: Record<string, unknown>, name: Renamed): D | undefined {
+const setting = <N extends Renamed>(env: ScheduleEnv, name: N) => {
   const value = env[name] ?? env[RENAMED[name]];
-  // A malformed value is reported by its own field; the cross-checks then use the default.
-  return Array.isArray(value) || (typeof value === 'object' && value !== null) ? (value as D) : undefined;
-}
+  // A value its own field refused (`two weeks`) reaches the cross-checks unparsed: they use the default.
+  return typeof value === 'string' ? undefined : value;
+};
 
 const msOf = (durations: Duration[] | undefined) => durations?.map((d) => d.ms);
 
-type ScheduleEnv = Partial<Record<Renamed | (typeof RENAMED)[Renamed], unknown>>;
-
 export const caroScheduleFromEnv = (env: ScheduleEnv): CaroSchedule => ({
   remindersMs: msOf(setting(env, 'CARO_REMINDERS')) ?? DEFAULT_CARO_SCHEDULE.remindersMs,
-  expiryMs: setting<Duration>(env, 'CARO_EXPIRY')?.ms ?? DEFAULT_CARO_SCHEDULE.expiryMs,
+  expiryMs: setting(env, 'CARO_EXPIRY')?.ms ?? DEFAULT_CARO_SCHEDULE.expiryMs,
 });
 
 export const consentScheduleFromEnv = (
   env: ScheduleEnv & Pick<ApiEnv, 'CONSENT_REMINDER_TIME' | 'CONSENT_TIME_ZONE' | 'CONSENT_MANUAL_REMINDER_HOURS'>,
 ): ConsentSchedule => ({
   remindersBefore:
-    setting<Duration[]>(env, 'CONSENT_REMINDERS_BEFORE')?.map(({ ms, unit }) => ({ ms, atLocalTime: unit === 'd' })) ??
+    setting(env, 'CONSENT_REMINDERS_BEFORE')?.map(({ ms, unit }) => ({ ms, atLocalTime: unit === 'd' })) ??
     DEFAULT_CONSENT_SCHEDULE.remindersBefore,
   localTime: env.CONSENT_REMINDER_TIME,
   timeZone: env.CONSENT_TIME_ZONE,
@@ -156,7 +156,7 @@ export const consentScheduleFromEnv = (
 
 export const mandateScheduleFromEnv = (env: ScheduleEnv): MandateSchedule => ({
   remindersMs: msOf(setting(env, 'MANDATE_REMINDERS')) ?? DEFAULT_MANDATE_SCHEDULE.remindersMs,
-  stalledAfterMs: setting<Duration>(env, 'MANDATE_STALLED_AFTER')?.ms ?? DEFAULT_MANDATE_SCHEDULE.stalledAfterMs,
+  stalledAfterMs: setting(env, 'MANDATE_STALLED_AFTER')?.ms ?? DEFAULT_MANDATE_SCHEDULE.stalledAfterMs,
   bankLinkIssueAfterMs:
-    setting<Duration>(env, 'MANDATE_BANK_LINK_ISSUE_AFTER')?.ms ?? DEFAULT_MANDATE_SCHEDULE.bankLinkIssueAfterMs,
+    setting(env, 'MANDATE_BANK_LINK_ISSUE_AFTER')?.ms ?? DEFAULT_MANDATE_SCHEDULE.bankLinkIssueAfterMs,
 });
