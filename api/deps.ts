@@ -18,7 +18,7 @@ export interface AppDeps {
   mandateSchedule?: MandateSchedule;
   /** HMAC secret of each webhook provider. */
   webhookSecrets: Record<Provider, string>;
-  /** CARO reminder days and expiry (DEFAULT_CARO_SCHEDULE when absent). */
+  /** CARO reminders and expiry (DEFAULT_CARO_SCHEDULE when absent). */
   caroSchedule?: CaroSchedule;
   /**
    * The worker's link settings (LINK_SIGNING_SECRET, PUBLIC_BASE_URL): the API signs the copied CARO

@@ -1,14 +1,38 @@
 import { z } from 'zod';
-import type { ConsentSchedule } from '../workflows/consent-renewal/contract.js';
-import type { MandateSchedule } from '../workflows/mandate/contract.js';
-import type { CaroSchedule } from '../workflows/caro-activation/contract.js';
+import {
+  DEFAULT_CONSENT_SCHEDULE,
+  DEFAULT_MANUAL_REMINDER_INTERVAL_HOURS,
+  type ConsentSchedule,
+} from '../workflows/consent-renewal/contract.js';
+import { DEFAULT_MANDATE_SCHEDULE, type MandateSchedule } from '../workflows/mandate/contract.js';
+import { DEFAULT_CARO_SCHEDULE, type CaroSchedule } from '../workflows/caro-activation/contract.js';
 import { linkEnvFields, refuseDevSecretInProduction } from '../lib/links/env.js';
 import { emailEnvSchema } from '../lib/email/env.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
+import {
+  dayListSchema,
+  daysSchema,
+  durationListSchema,
+  durationSchema,
+  formatDuration,
+  refuseBothNames,
+  type Duration,
+} from '../lib/config/durations.js';
 import { envPort, logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalEnvSchema } from '../lib/config/temporal-env.js';
 import { refuseSandboxInProduction, sandboxEnvFields } from './sandbox/env.js';
 import { refuseDevWebhookSecretsInProduction, webhookEnvFields } from './webhooks/env.js';
+
+/** Each schedule setting's name (durations in any unit) and its older name (whole days), still accepted. */
+const RENAMED = {
+  CONSENT_REMINDERS_BEFORE: 'CONSENT_REMINDER_DAYS',
+  MANDATE_REMINDERS: 'MANDATE_REMINDER_DAYS',
+  MANDATE_STALLED_AFTER: 'MANDATE_STALLED_AFTER_DAYS',
+  MANDATE_BANK_LINK_ISSUE_AFTER: 'MANDATE_BANK_LINK_ISSUE_DAYS',
+  CARO_REMINDERS: 'CARO_REMINDER_DAYS',
+  CARO_EXPIRY: 'CARO_EXPIRY_DAYS',
+} as const;
+type Renamed = keyof typeof RENAMED;
 
 export const apiEnvSchema = temporalEnvSchema
   .extend(databaseEnvSchema.shape)
@@ -22,25 +46,24 @@ export const apiEnvSchema = temporalEnvSchema
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     /** How long SIGTERM waits for in-flight requests before closing the remaining sockets. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
-    CONSENT_REMINDER_DAYS: z
-      .string()
-      .regex(/^\d{1,3}(,\d{1,3})*$/, 'must be a comma-separated list of whole days, e.g. 15,3,1')
-      .default('15,3,1')
-      .transform((s) => s.split(',').map(Number)),
+    /** Before a consent's deadline, when the owner is reminded: days go out at CONSENT_REMINDER_TIME, smaller units exactly. */
+    CONSENT_REMINDERS_BEFORE: durationListSchema({ min: '0s', max: '999d' }).optional(),
+    /** The older name of CONSENT_REMINDERS_BEFORE, in whole days (`15,3,1`). */
+    CONSENT_REMINDER_DAYS: dayListSchema('15,3,1').optional(),
     /** Shortest time between two manual reminders of one connection (POST /v1/connections/:id/remind). */
     CONSENT_MANUAL_REMINDER_HOURS: z.coerce
       .number()
       .int()
       .min(1)
       .max(24 * 30)
-      .default(24),
+      .default(DEFAULT_MANUAL_REMINDER_INTERVAL_HOURS),
     CONSENT_REMINDER_TIME: z
       .string()
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM')
-      .default('09:00'),
+      .default(DEFAULT_CONSENT_SCHEDULE.localTime),
     CONSENT_TIME_ZONE: z
       .string()
-      .default('Europe/Brussels')
+      .default(DEFAULT_CONSENT_SCHEDULE.timeZone)
       .refine((tz) => {
         try {
           new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -49,29 +72,27 @@ export const apiEnvSchema = temporalEnvSchema
           return false;
         }
       }, 'must be an IANA time zone such as Europe/Brussels'),
-    /** Days after presentation on which an unsigned mandate's client is reminded (service mode). */
-    MANDATE_REMINDER_DAYS: z
-      .string()
-      .regex(/^\d{1,3}(,\d{1,3})*$/, 'must be a comma-separated list of whole days, e.g. 14,28,42')
-      .default('14,28,42')
-      .transform((s) => s.split(',').map(Number))
+    /** After each presentation, when an unsigned mandate's client is reminded (service mode). */
+    MANDATE_REMINDERS: durationListSchema({ min: '1s', max: '365d', increasing: true }).optional(),
+    MANDATE_REMINDER_DAYS: dayListSchema('14,28,42')
       .refine(
-        (days) => days.every((d, i) => d > 0 && (i === 0 || d > days[i - 1]!)),
+        (days) => days.every((d, i) => d.ms > 0 && (i === 0 || d.ms > days[i - 1]!.ms)),
         'must be increasing days after the presentation',
-      ),
-    /** Day after presentation on which the office is told an unsigned mandate is stalled. */
-    MANDATE_STALLED_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(56),
-    /** Days after which a KBC/CBC account not linked in the bank app joins the detected issues. */
-    MANDATE_BANK_LINK_ISSUE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+      )
+      .optional(),
+    /** After presentation, when the office is told an unsigned mandate is stalled. */
+    MANDATE_STALLED_AFTER: durationSchema({ min: '1s', max: '365d' }).optional(),
+    MANDATE_STALLED_AFTER_DAYS: daysSchema({ min: 1, max: 365 }).optional(),
+    /** After presentation, when a KBC/CBC account not linked in the bank app joins the detected issues. */
+    MANDATE_BANK_LINK_ISSUE_AFTER: durationSchema({ min: '1s', max: '365d' }).optional(),
+    MANDATE_BANK_LINK_ISSUE_DAYS: daysSchema({ min: 1, max: 365 }).optional(),
     ...webhookEnvFields,
     ...sandboxEnvFields,
-    /** CARO: days after the invitation on which the cardholder is reminded, and the day it expires. */
-    CARO_REMINDER_DAYS: z
-      .string()
-      .regex(/^\d{1,3}(,\d{1,3})*$/, 'must be a comma-separated list of whole days, e.g. 14,28,42')
-      .default('14,28,42')
-      .transform((s) => s.split(',').map(Number)),
-    CARO_EXPIRY_DAYS: z.coerce.number().int().min(1).max(999).default(56),
+    /** CARO: after the invitation, when the cardholder is reminded, and when it (and its link) expires. */
+    CARO_REMINDERS: durationListSchema({ min: '1s', max: '999d' }).optional(),
+    CARO_REMINDER_DAYS: dayListSchema('14,28,42').optional(),
+    CARO_EXPIRY: durationSchema({ min: '1s', max: '999d' }).optional(),
+    CARO_EXPIRY_DAYS: daysSchema({ min: 1, max: 999 }).optional(),
     /** Signed activation links (the accountant's "copy the activation link"): the worker's secret and origin. */
     ...linkEnvFields,
     /** The worker's sender: named in the text that warns cardholders of the activation e-mail. */
@@ -80,48 +101,62 @@ export const apiEnvSchema = temporalEnvSchema
   .superRefine(refuseDevWebhookSecretsInProduction)
   .superRefine(refuseDevSecretInProduction)
   .superRefine(refuseSandboxInProduction)
+  .superRefine(refuseBothNames(RENAMED))
   .superRefine((env, ctx) => {
-    if (env.MANDATE_STALLED_AFTER_DAYS < (env.MANDATE_REMINDER_DAYS.at(-1) ?? 0)) {
+    const mandate = mandateScheduleFromEnv(env);
+    if (mandate.stalledAfterMs < (mandate.remindersMs.at(-1) ?? 0)) {
       ctx.addIssue({
         code: 'custom',
-        path: ['MANDATE_STALLED_AFTER_DAYS'],
-        message: 'must not come before the last mandate reminder',
+        path: [setName(env, 'MANDATE_STALLED_AFTER')],
+        message: `must not come before the last mandate reminder (${formatDuration(mandate.remindersMs.at(-1)!)})`,
       });
     }
-    if (!Array.isArray(env.CARO_REMINDER_DAYS)) return; // already reported as malformed
-    const late = env.CARO_REMINDER_DAYS.filter((day) => day <= 0 || day >= env.CARO_EXPIRY_DAYS);
-    if (late.length > 0)
+    const caro = caroScheduleFromEnv(env);
+    if (caro.remindersMs.some((ms) => ms <= 0 || ms >= caro.expiryMs))
       ctx.addIssue({
         code: 'custom',
-        path: ['CARO_REMINDER_DAYS'],
-        message: `must be after day 0 and before CARO_EXPIRY_DAYS (${env.CARO_EXPIRY_DAYS})`,
+        path: [setName(env, 'CARO_REMINDERS')],
+        message: `must be after the invitation and before the expiry (${formatDuration(caro.expiryMs)})`,
       });
   });
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 
 export const loadApiEnv = (env: NodeJS.ProcessEnv = process.env): ApiEnv => parseEnv(apiEnvSchema, env);
 
-export const caroScheduleFromEnv = (env: Pick<ApiEnv, 'CARO_REMINDER_DAYS' | 'CARO_EXPIRY_DAYS'>): CaroSchedule => ({
-  reminderDays: env.CARO_REMINDER_DAYS,
-  expiryDays: env.CARO_EXPIRY_DAYS,
+/** The name under which a setting was given (the older one when only it is set), for messages. */
+const setName = (env: Record<string, unknown>, name: Renamed): string =>
+  env[name] === undefined && env[RENAMED[name]] !== undefined ? RENAMED[name] : name;
+
+type ScheduleEnv = Partial<Pick<ApiEnv, Renamed | (typeof RENAMED)[Renamed]>>;
+
+/** A setting given under its name or its older one (both at once is refused at boot). */
+const setting = <N extends Renamed>(env: ScheduleEnv, name: N) => {
+  const value = env[name] ?? env[RENAMED[name]];
+  // A value its own field refused (`two weeks`) reaches the cross-checks unparsed: they use the default.
+  return typeof value === 'string' ? undefined : value;
+};
+
+const msOf = (durations: Duration[] | undefined) => durations?.map((d) => d.ms);
+
+export const caroScheduleFromEnv = (env: ScheduleEnv): CaroSchedule => ({
+  remindersMs: msOf(setting(env, 'CARO_REMINDERS')) ?? DEFAULT_CARO_SCHEDULE.remindersMs,
+  expiryMs: setting(env, 'CARO_EXPIRY')?.ms ?? DEFAULT_CARO_SCHEDULE.expiryMs,
 });
 
 export const consentScheduleFromEnv = (
-  env: Pick<
-    ApiEnv,
-    'CONSENT_REMINDER_DAYS' | 'CONSENT_REMINDER_TIME' | 'CONSENT_TIME_ZONE' | 'CONSENT_MANUAL_REMINDER_HOURS'
-  >,
+  env: ScheduleEnv & Pick<ApiEnv, 'CONSENT_REMINDER_TIME' | 'CONSENT_TIME_ZONE' | 'CONSENT_MANUAL_REMINDER_HOURS'>,
 ): ConsentSchedule => ({
-  reminderDaysBefore: env.CONSENT_REMINDER_DAYS,
+  remindersBefore:
+    setting(env, 'CONSENT_REMINDERS_BEFORE')?.map(({ ms, unit }) => ({ ms, atLocalTime: unit === 'd' })) ??
+    DEFAULT_CONSENT_SCHEDULE.remindersBefore,
   localTime: env.CONSENT_REMINDER_TIME,
   timeZone: env.CONSENT_TIME_ZONE,
   manualReminderIntervalHours: env.CONSENT_MANUAL_REMINDER_HOURS,
 });
 
-export const mandateScheduleFromEnv = (
-  env: Pick<ApiEnv, 'MANDATE_REMINDER_DAYS' | 'MANDATE_STALLED_AFTER_DAYS' | 'MANDATE_BANK_LINK_ISSUE_DAYS'>,
-): MandateSchedule => ({
-  reminderDays: env.MANDATE_REMINDER_DAYS,
-  stalledAfterDays: env.MANDATE_STALLED_AFTER_DAYS,
-  bankLinkIssueAfterDays: env.MANDATE_BANK_LINK_ISSUE_DAYS,
+export const mandateScheduleFromEnv = (env: ScheduleEnv): MandateSchedule => ({
+  remindersMs: msOf(setting(env, 'MANDATE_REMINDERS')) ?? DEFAULT_MANDATE_SCHEDULE.remindersMs,
+  stalledAfterMs: setting(env, 'MANDATE_STALLED_AFTER')?.ms ?? DEFAULT_MANDATE_SCHEDULE.stalledAfterMs,
+  bankLinkIssueAfterMs:
+    setting(env, 'MANDATE_BANK_LINK_ISSUE_AFTER')?.ms ?? DEFAULT_MANDATE_SCHEDULE.bankLinkIssueAfterMs,
 });

@@ -58,6 +58,8 @@ const step = (message: string) =>
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const stack = parseEnv(stackEnvSchema);
+  // A bad variable (a schedule, a port) stops the stack before anything starts, in one line.
+  loadApiEnv({ DATABASE_URL: 'postgresql://embedded', ...process.env });
   const dataDir = resolve(stack.DATA_DIR);
   const logger = createLogger({ service: 'stack', level: stack.LOG_LEVEL });
   let pidFile: StackPidFile | undefined;

@@ -8,6 +8,8 @@ export interface ConsentReminderRequest {
   connectionId: string;
   validUntil: string;
   daysBefore: number;
+  /** A reminder given in a smaller unit than days (`2h`): exactly this long before the deadline. */
+  beforeMs?: number;
   idempotencyKey: string;
   /** A reminder the office asked for (POST /v1/connections/:id/remind), numbered over the connection's life. */
   manual?: { sequence: number };
@@ -76,7 +78,12 @@ export function createConnectionActivities(deps: ActivityDeps) {
       });
       const outcome = await sendEmail({
         template: 'consent.reminder',
-        vars: { ...facts(connection), daysBefore: req.daysBefore, officeName: connection.office.name },
+        vars: {
+          ...facts(connection),
+          daysBefore: req.daysBefore,
+          ...(req.beforeMs === undefined ? {} : { beforeMs: req.beforeMs }),
+          officeName: connection.office.name,
+        },
         to: connection.ownerEmail,
         language: connection.ownerLanguage,
         idempotencyKey: req.idempotencyKey,
@@ -96,8 +103,10 @@ export function createConnectionActivities(deps: ActivityDeps) {
             : {
                 caseType: 'connection',
                 caseId: connection.id,
-                kind: `consent:${req.validUntil}`,
-                sequence: req.daysBefore,
+                // A reminder given in a smaller unit is recorded by its seconds before the deadline.
+                ...(req.beforeMs === undefined
+                  ? { kind: `consent:${req.validUntil}`, sequence: req.daysBefore }
+                  : { kind: `consent-exact:${req.validUntil}`, sequence: Math.round(req.beforeMs / 1000) }),
                 toAddress: connection.ownerEmail,
               },
         ],

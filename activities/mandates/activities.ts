@@ -57,13 +57,20 @@ export function createMandateActivities(deps: ActivityDeps) {
 
   return {
     /** Records a new presentation: the document and link now carry revision `revision` and the client's current data. */
-    async prepareMandate(req: { mandateId: string; revision: number; presentedAt: string }): Promise<void> {
+    async prepareMandate(req: {
+      mandateId: string;
+      revision: number;
+      presentedAt: string;
+      /** From the workflow's schedule; absent in histories recorded before it was passed. */
+      linkExpiresAt?: string;
+    }): Promise<void> {
       await loadMandate(req.mandateId);
       await prisma.mandate.updateMany({
         where: { id: req.mandateId, revision: { lt: req.revision } },
         data: {
           revision: req.revision,
           presentedAt: new Date(req.presentedAt),
+          linkExpiresAt: req.linkExpiresAt === undefined ? null : new Date(req.linkExpiresAt),
           reminderCount: 0,
           lastReminderAt: null,
           stalledAt: null,

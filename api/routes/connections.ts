@@ -47,6 +47,14 @@ async function sentToOwner(deps: AppDeps, connectionId: string) {
     const sent = { sentAt: row.sentAt.toISOString(), toAddress: row.toAddress };
     if (kind === 'consent')
       reminders.push({ kind: 'scheduled' as const, daysBefore: row.sequence, forValidUntil, ...sent });
+    else if (kind === 'consent-exact')
+      // Given in a smaller unit than days: recorded by its seconds before the deadline.
+      reminders.push({
+        kind: 'scheduled' as const,
+        daysBefore: Math.ceil(row.sequence / 86_400),
+        forValidUntil,
+        ...sent,
+      });
     else if (kind === 'consent-manual')
       reminders.push({ kind: 'manual' as const, daysBefore: null, forValidUntil, ...sent });
     else if (kind === 'invitation') invitations.push({ number: row.sequence, ...sent });

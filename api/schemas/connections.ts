@@ -51,7 +51,7 @@ export const connectionSchema = z.object({
 
 const nextStep = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('reminder'), daysBefore: z.number(), at: z.string() }),
+    z.object({ kind: z.literal('reminder'), daysBefore: z.number(), beforeMs: z.number().optional(), at: z.string() }),
     z.object({ kind: z.literal('expiry'), at: z.string() }),
   ])
   .nullable();

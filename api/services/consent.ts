@@ -65,8 +65,9 @@ export async function renewConsent(deps: AppDeps, connection: Connection, validU
   return { kind: 'renewed', connection: updated };
 }
 
-/** Within this many days of its deadline a consent "expires soon": the first reminder of the schedule (15). */
-export const expiresSoonDays = (deps: AppDeps): number => Math.max(...deps.consentSchedule.reminderDaysBefore);
+/** Within this many days of its deadline a consent "expires soon": the first reminder of the schedule (15), in whole days rounded up. */
+export const expiresSoonDays = (deps: AppDeps): number =>
+  Math.ceil(Math.max(...deps.consentSchedule.remindersBefore.map((r) => r.ms)) / DAY);
 
 const notRunning = () =>
   new ApiError(

@@ -1,9 +1,8 @@
 import type { LinkBuilder } from './links.js';
 import { mandateLinkSubject } from './subjects.js';
 
-/** How long a signing link stays valid after a presentation: past the last reminder and the stalled notice. */
-export const MANDATE_LINK_VALID_DAYS = 60;
-const DAY_MS = 86_400_000;
+/** Presentations recorded before the workflow set `linkExpiresAt` from its schedule: valid 60 days, as then. */
+const LEGACY_LINK_VALID_MS = 60 * 86_400_000;
 
 /**
  * The signing link of a mandate's current presentation. The worker (e-mails) and the API ("copy
@@ -12,8 +11,8 @@ const DAY_MS = 86_400_000;
  */
 export function mandateSigningLink(
   links: LinkBuilder,
-  m: { id: string; revision: number; presentedAt: Date | null; createdAt: Date },
+  m: { id: string; revision: number; presentedAt: Date | null; linkExpiresAt: Date | null; createdAt: Date },
 ): { url: string; expiresAt: Date } {
-  const expiresAt = new Date((m.presentedAt ?? m.createdAt).getTime() + MANDATE_LINK_VALID_DAYS * DAY_MS);
+  const expiresAt = m.linkExpiresAt ?? new Date((m.presentedAt ?? m.createdAt).getTime() + LEGACY_LINK_VALID_MS);
   return { url: links.url('mandate-signing', mandateLinkSubject(m), expiresAt), expiresAt };
 }

@@ -312,6 +312,10 @@ describe('mandate journey through the HTTP API, the real worker and a real Tempo
     const copied = await stack.http('POST', `/v1/mandates/${mandate.id}/signing-link`);
     expect(copied).toMatchObject({ status: 200, body: { revision: 1 } });
     expectDeclaredResponse('copyMandateSigningLink', 200, copied.body);
+    // Valid until the stalled notice (day 56 of the default schedule) plus 4 days, set by the workflow.
+    const row = await stack.db.prisma.mandate.findUniqueOrThrow({ where: { id: mandate.id } });
+    expect(row.linkExpiresAt?.toISOString()).toBe(copied.body.expiresAt);
+    expect(Date.parse(copied.body.expiresAt) - row.presentedAt!.getTime()).toBe(60 * DAY);
     const opened = await stack.http('GET', new URL(copied.body.url).pathname, undefined, { key: null });
     expect(opened.body).toMatchObject({ purpose: 'mandate-signing', mandateId: mandate.id, revision: 1 });
 

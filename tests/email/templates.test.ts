@@ -37,7 +37,7 @@ describe('every template, variant and language renders', () => {
 
   it('covers every template with samples in fr, nl and en', () => {
     expect(TEMPLATE_IDS).toHaveLength(14);
-    expect(all.length).toBe(72);
+    expect(all.length).toBe(75);
   });
 });
 
@@ -182,6 +182,15 @@ describe('key facts', () => {
       expect(['15-days', '3-days', '1-days'].map((v) => render('consent.reminder', l, v).subject)).toEqual(subjects[l]);
       expect(render('consent.reminder', l).text).toContain(deadline[l]);
     });
+  });
+
+  it('a consent reminder given in a smaller unit than days says that time, not days', () => {
+    const subjects = {
+      fr: 'Votre connexion bancaire expire dans 2 heures',
+      nl: 'Uw bankkoppeling verloopt over 2 uur',
+      en: 'Your bank connection expires in 2 hours',
+    };
+    each((l) => expect(render('consent.reminder', l, '2-hours').subject).toBe(subjects[l]));
   });
 
   it('consent expired: the owner gets the steps to restore, the office whether the owner was told', () => {

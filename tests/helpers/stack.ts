@@ -11,7 +11,7 @@ import { createLinkBuilder } from '../../lib/links/links.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
 import { createTemporalClient } from '../../lib/temporal/client.js';
 import { createWorker, workflowsPath } from '../../workers/create-worker.js';
-import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
+import { DEFAULT_CONSENT_SCHEDULE, type ConsentSchedule } from '../../workflows/consent-renewal/contract.js';
 import { caroDepsFromEnv } from '../../activities/caro/links.js';
 import { DEFAULT_CARO_SCHEDULE, type CaroSchedule } from '../../workflows/caro-activation/contract.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
@@ -99,6 +99,7 @@ export async function startTestStack(
     email?: EmailSender;
     sandbox?: boolean;
     caroSchedule?: CaroSchedule;
+    consentSchedule?: ConsentSchedule;
     logger?: Logger;
   } = {},
 ): Promise<TestStack> {
@@ -131,7 +132,7 @@ export async function startTestStack(
     logger: opts.logger ?? silentLogger,
     taskQueue,
     temporalTimeoutMs: 5_000,
-    consentSchedule: DEFAULT_CONSENT_SCHEDULE,
+    consentSchedule: opts.consentSchedule ?? DEFAULT_CONSENT_SCHEDULE,
     caroSchedule: opts.caroSchedule ?? DEFAULT_CARO_SCHEDULE,
     linkSigning: { secret: TEST_LINK_SECRET, publicBaseUrl: TEST_PUBLIC_BASE_URL },
     webhookSecrets: TEST_WEBHOOK_SECRETS,

@@ -10,6 +10,22 @@ describe('process boot: a bad environment fails with one readable line', () => {
     ['api/main.ts', { DATABASE_URL: 'postgresql://x@localhost/db', PORT: 'eighty' }, /^Invalid environment: PORT: .+$/],
     ['api/main.ts', {}, /^Invalid environment: DATABASE_URL: is required/],
     [
+      'api/main.ts',
+      { DATABASE_URL: 'postgresql://x@localhost/db', CARO_REMINDERS: '20s,40s,1 minute' },
+      /^Invalid environment: CARO_REMINDERS: must be a comma-separated list of durations, .+ \("1 minute" is not\)$/,
+    ],
+    [
+      'api/main.ts',
+      { DATABASE_URL: 'postgresql://x@localhost/db', MANDATE_STALLED_AFTER: '56d', MANDATE_STALLED_AFTER_DAYS: '56' },
+      /^Invalid environment: MANDATE_STALLED_AFTER: set MANDATE_STALLED_AFTER or MANDATE_STALLED_AFTER_DAYS \(whole days\), not both$/,
+    ],
+    // npm start: before it starts the embedded database and Temporal.
+    [
+      'scripts/start.ts',
+      { CARO_EXPIRY: 'soon' },
+      /^Invalid environment: CARO_EXPIRY: must be a duration, .+\(got "soon"\)$/,
+    ],
+    [
       'workers/main.ts',
       { DATABASE_URL: 'mysql://x@localhost/db' },
       /^Invalid environment: DATABASE_URL: must be a postgresql:\/\/ URL$/,

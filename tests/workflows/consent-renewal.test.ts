@@ -12,6 +12,7 @@ import {
   sendInvitationUpdate,
 } from '../../workflows/consent-renewal/contract.js';
 import type { consentRenewalWorkflow } from '../../workflows/consent-renewal/workflow.js';
+import { localTimeDaysBefore } from '../../workflows/shared/local-time.js';
 import { productBundle } from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
@@ -97,6 +98,47 @@ describe('consent renewal workflow (time-skipping)', () => {
     expect(expiry[0]!.at).toBe(validUntil);
     expect(expiry[0]!.args.idempotencyKey).toBe(`connection:c-schedule/${validUntil}/expired`);
     expect(result).toEqual({ connectionId: 'c-schedule', status: 'expired', validUntil, renewals: 0 });
+  });
+
+  it('sends reminders given in seconds exactly that long before the deadline, each under its own key', async () => {
+    const calls: Call[] = [];
+    // Whole seconds: the recorded instants are to the second.
+    const validUntilMs = Math.ceil(((await nowMs()) + 10 * DAY) / 1000) * 1000;
+    const validUntil = new Date(validUntilMs).toISOString();
+    const schedule = {
+      ...DEFAULT_CONSENT_SCHEDULE,
+      remindersBefore: [
+        { ms: DAY, atLocalTime: true },
+        { ms: 40_000, atLocalTime: false },
+        { ms: 20_000, atLocalTime: false },
+      ],
+    };
+    await withWorker(calls, (taskQueue) =>
+      env.client.workflow.execute<typeof consentRenewalWorkflow>('consentRenewalWorkflow', {
+        workflowId: consentRenewalWorkflowId('c-seconds'),
+        taskQueue,
+        args: [{ connectionId: 'c-seconds', validUntil, schedule }],
+      }),
+    );
+    const due = [
+      localTimeDaysBefore(validUntilMs, 1, '09:00', 'Europe/Brussels'),
+      validUntilMs - 40_000,
+      validUntilMs - 20_000,
+    ];
+    const sent = calls.filter((c) => c.activity === 'sendConsentReminder');
+    expect(sent.map((c) => [c.args.daysBefore, c.args.beforeMs, c.args.idempotencyKey])).toEqual([
+      // The one given in days still goes out at 09:00 Brussels the day before.
+      [1, undefined, `connection:c-seconds/${validUntil}/reminder/1`],
+      [1, 40_000, `connection:c-seconds/${validUntil}/reminder/40000ms`],
+      [1, 20_000, `connection:c-seconds/${validUntil}/reminder/20000ms`],
+    ]);
+    // When due, to the second a loaded machine may add in scheduling the activity.
+    sent.forEach((c, i) => expect(Date.parse(c.at) - due[i]!).toBeGreaterThanOrEqual(0));
+    sent.forEach((c, i) => expect(Date.parse(c.at) - due[i]!).toBeLessThanOrEqual(2_000));
+    const expiry = calls.filter((c) => c.activity === 'markConsentExpired');
+    expect(expiry).toHaveLength(1);
+    expect(Date.parse(expiry[0]!.at) - validUntilMs).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(expiry[0]!.at) - validUntilMs).toBeLessThanOrEqual(2_000);
   });
 
   it('sends nothing before the first reminder, and re-plans from a renewal (continue-as-new)', async () => {

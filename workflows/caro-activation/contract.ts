@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { days } from '../shared/duration.js';
 
 /** States of a CARO order (DOMAIN.md, journey 2). */
 export const CARO_STATUSES = ['invitation_sent', 'active', 'problem', 'invitation_expired', 'cancelled'] as const;
@@ -17,14 +18,22 @@ export type CaroProblemReason = (typeof CARO_PROBLEM_REASONS)[number];
 export const CARO_CHANNELS = ['link', 'bank-app'] as const;
 export type CaroChannel = (typeof CARO_CHANNELS)[number];
 
+/** Every duration in milliseconds, counted from the (latest) invitation. */
 export interface CaroSchedule {
-  /** Days after the (latest) invitation on which the cardholder is reminded, e.g. [14, 28, 42]. */
+  /** When the cardholder is reminded, each before the expiry: 14, 28 and 42 days by default. */
+  remindersMs: number[];
+  /** When the invitation (and its activation link) expires: 56 days by default. */
+  expiryMs: number;
+}
+
+/** The schedule in whole days, as workflows started before durations recorded it: still accepted (`caroSchedule`). */
+export interface CaroScheduleInDays {
   reminderDays: number[];
-  /** Days after the (latest) invitation at which it expires, e.g. 56. */
   expiryDays: number;
 }
 
-export const DEFAULT_CARO_SCHEDULE: CaroSchedule = { reminderDays: [14, 28, 42], expiryDays: 56 };
+/** The defaults of CARO_REMINDERS and CARO_EXPIRY. */
+export const DEFAULT_CARO_SCHEDULE: CaroSchedule = { remindersMs: [days(14), days(28), days(42)], expiryMs: days(56) };
 
 /** Who made a transition: an API key (by id, with its role), a provider's webhook, or the schedule. */
 export const CARO_ACTOR_KINDS = ['api-key', 'webhook', 'schedule'] as const;
@@ -79,7 +88,7 @@ export interface CaroState {
 export interface CaroActivationInput {
   orderId: string;
   channel: CaroChannel;
-  schedule: CaroSchedule;
+  schedule: CaroSchedule | CaroScheduleInDays;
   /** Who ordered it. */
   actor: CaroActor;
   /** The state of the previous run (continue-as-new); absent on the first run. */

@@ -4,7 +4,7 @@ import type { createActivities } from '../../activities/index.js';
 import { unlessUndeliverable } from '../shared/undeliverable.js';
 import type { CaroActivationInput, CaroActor, CaroEvent, CaroOutcome, CaroProblemReason } from './contract.js';
 import type { CaroState, CaroStatus } from './contract.js';
-import { applyTransition, daysAfter, outcomeEffect, reminderTotal, statementsFromDate } from './plan.js';
+import { applyTransition, invitationExpiry, outcomeEffect, reminderTotal, statementsFromDate } from './plan.js';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -35,7 +35,7 @@ export function caroOrder(input: CaroActivationInput) {
     reason: null,
     linkVersion: 0,
     invitedAt: now(),
-    expiresAt: daysAfter(now(), schedule.expiryDays),
+    expiresAt: invitationExpiry(now(), schedule),
     statementsFrom: null,
     reminders: [],
     nextStep: null,
@@ -66,7 +66,7 @@ export function caroOrder(input: CaroActivationInput) {
   const invite = async (event: CaroEvent, actor: CaroActor) => {
     state.linkVersion += 1;
     state.invitedAt = now();
-    state.expiresAt = daysAfter(state.invitedAt, schedule.expiryDays);
+    state.expiresAt = invitationExpiry(state.invitedAt, schedule);
     state.reminders = [];
     transition('invitation_sent', event, actor);
     await sendCaroInvitation({

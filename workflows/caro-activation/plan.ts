@@ -1,11 +1,31 @@
 import { localParts } from '../shared/local-time.js';
-import type { CaroNextStep, CaroOutcome, CaroSchedule, CaroState, CaroStatus, CaroTransition } from './contract.js';
+import { days, msAfter } from '../shared/duration.js';
+import type {
+  CaroNextStep,
+  CaroOutcome,
+  CaroSchedule,
+  CaroScheduleInDays,
+  CaroState,
+  CaroStatus,
+  CaroTransition,
+} from './contract.js';
 
-const DAY_MS = 86_400_000;
+/**
+ * The schedule in durations, whichever shape the input recorded: workflows started before the
+ * schedules took durations carry whole days, and keep the same reminders and expiry after the deploy.
+ */
+export function caroSchedule(schedule: CaroSchedule | CaroScheduleInDays): CaroSchedule {
+  if ('remindersMs' in schedule) return schedule;
+  return { remindersMs: schedule.reminderDays.map(days), expiryMs: days(schedule.expiryDays) };
+}
 
-/** `days` after `fromIso`, as an ISO instant. */
-export const daysAfter = (fromIso: string, days: number): string =>
-  new Date(Date.parse(fromIso) + days * DAY_MS).toISOString();
+/** When an invitation sent at `invitedAt` (and its activation link) expires. */
+export const invitationExpiry = (invitedAt: string, schedule: CaroSchedule | CaroScheduleInDays): string =>
+  msAfter(invitedAt, caroSchedule(schedule).expiryMs);
+
+/** The reminders of one invitation, in ms after it: each once, before the expiry, earliest first. */
+const reminderOffsets = (schedule: CaroSchedule): number[] =>
+  [...new Set(schedule.remindersMs)].filter((ms) => ms > 0 && ms < schedule.expiryMs).sort((a, b) => a - b);
 
 /**
  * What the schedule does next for an open invitation (`invitation_sent` or `problem`): the next
@@ -13,20 +33,21 @@ export const daysAfter = (fromIso: string, days: number): string =>
  */
 export function nextCaroStep(
   state: Pick<CaroState, 'status' | 'invitedAt' | 'expiresAt' | 'reminders'>,
-  schedule: CaroSchedule,
+  schedule: CaroSchedule | CaroScheduleInDays,
 ): CaroNextStep {
   if (!isCaroOpen(state.status)) return null;
-  const days = [...new Set(schedule.reminderDays)]
-    .filter((d) => d > 0 && d < schedule.expiryDays)
-    .sort((a, b) => a - b);
   const number = state.reminders.length + 1;
-  const day = days[number - 1];
-  if (day !== undefined) return { kind: 'reminder', number, at: daysAfter(state.invitedAt, day) };
+  const offset = reminderOffsets(caroSchedule(schedule))[number - 1];
+  if (offset !== undefined) return { kind: 'reminder', number, at: msAfter(state.invitedAt, offset) };
   return { kind: 'expiry', at: state.expiresAt };
 }
 
 /** Records a transition (the first one has no `from`) and plans the next step from the new state. */
-export function applyTransition(state: CaroState, schedule: CaroSchedule, t: Omit<CaroTransition, 'from'>): void {
+export function applyTransition(
+  state: CaroState,
+  schedule: CaroSchedule | CaroScheduleInDays,
+  t: Omit<CaroTransition, 'from'>,
+): void {
   const { at, ...rest } = t;
   state.history.push({ at, from: state.history.length === 0 ? null : state.status, ...rest });
   state.status = t.to;
@@ -35,8 +56,8 @@ export function applyTransition(state: CaroState, schedule: CaroSchedule, t: Omi
 }
 
 /** How many reminders the schedule sends per invitation. */
-export const reminderTotal = (schedule: CaroSchedule): number =>
-  new Set(schedule.reminderDays.filter((d) => d > 0 && d < schedule.expiryDays)).size;
+export const reminderTotal = (schedule: CaroSchedule | CaroScheduleInDays): number =>
+  reminderOffsets(caroSchedule(schedule)).length;
 
 /**
  * Statements are delivered from the month after enrolment (seed 001): the first day of the

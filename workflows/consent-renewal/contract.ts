@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { days } from '../shared/duration.js';
 
 /** Statuses of a bank connection (seed 003), each with the action it asks of the office. */
 export const CONNECTION_STATUSES = {
@@ -19,10 +20,21 @@ export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 export const needsInvitation = (status: string): status is InvitationStatus =>
   (INVITATION_STATUSES as readonly string[]).includes(status);
 
+/** One scheduled reminder: how long before the deadline it goes out. */
+export interface ReminderBefore {
+  /** Milliseconds before `validUntil`. */
+  ms: number;
+  /**
+   * Given in whole days (`15d`): on that calendar day before the deadline's local date, at
+   * `localTime` (clock changes included). Otherwise (`2h`, `20s`): exactly `ms` before the deadline.
+   */
+  atLocalTime: boolean;
+}
+
 export interface ConsentSchedule {
-  /** Days before `validUntil` on which the owner is reminded, e.g. [15, 3, 1]. */
-  reminderDaysBefore: number[];
-  /** Local wall-clock time of the reminders, `HH:MM`. */
+  /** The reminders before `validUntil`: 15, 3 and 1 days by default. */
+  remindersBefore: ReminderBefore[];
+  /** Local wall-clock time of the reminders given in days, `HH:MM`. */
   localTime: string;
   /** IANA time zone of `localTime`. */
   timeZone: string;
@@ -30,13 +42,17 @@ export interface ConsentSchedule {
   manualReminderIntervalHours?: number;
 }
 
+/** The schedule in whole days, as workflows started before durations recorded it: still accepted (`consentSchedule`). */
+export type ConsentScheduleInDays = Omit<ConsentSchedule, 'remindersBefore'> & { reminderDaysBefore: number[] };
+
 export const DEFAULT_MANUAL_REMINDER_INTERVAL_HOURS = 24;
 
 /** How long the link of a new invitation stays valid. */
 export const INVITATION_LINK_DAYS = 14;
 
+/** The defaults of CONSENT_REMINDERS_BEFORE, CONSENT_REMINDER_TIME and CONSENT_TIME_ZONE. */
 export const DEFAULT_CONSENT_SCHEDULE: ConsentSchedule = {
-  reminderDaysBefore: [15, 3, 1],
+  remindersBefore: [15, 3, 1].map((n) => ({ ms: days(n), atLocalTime: true })),
   localTime: '09:00',
   timeZone: 'Europe/Brussels',
 };
@@ -45,7 +61,7 @@ export interface ConsentRenewalInput {
   connectionId: string;
   /** Absolute deadline of the consent (ISO 8601). */
   validUntil: string;
-  schedule: ConsentSchedule;
+  schedule: ConsentSchedule | ConsentScheduleInDays;
   /** How many renewals earlier runs of this workflow already handled (carried over continue-as-new). */
   renewals?: number;
   /** Manual reminders and new invitations of earlier runs (carried over continue-as-new): the rate limit and record numbering. */
@@ -80,7 +96,10 @@ export interface ConsentRenewalResult {
 }
 
 export interface PlannedReminder {
+  /** The "expires in N days" of the e-mail: whole days before, rounded up for a reminder given in a smaller unit. */
   daysBefore: number;
+  /** Only for a reminder given in a smaller unit than days: exactly this long before the deadline. */
+  beforeMs?: number;
   at: string;
 }
 
@@ -90,7 +109,7 @@ export interface ConsentRenewalState {
   renewals: number;
   phase: 'waiting' | 'expired';
   remindersSent: number[];
-  nextStep: { kind: 'reminder'; daysBefore: number; at: string } | { kind: 'expiry'; at: string } | null;
+  nextStep: ({ kind: 'reminder' } & PlannedReminder) | { kind: 'expiry'; at: string } | null;
 }
 
 export const consentRenewedSignal = defineSignal<[{ validUntil: string }]>('consentRenewed');

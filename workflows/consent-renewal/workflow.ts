@@ -19,7 +19,7 @@ import {
   type ConsentRenewalState,
 } from './contract.js';
 import { handleManualActions } from './manual.js';
-import { planConsentReminders } from './plan.js';
+import { planConsentReminders, reminderKey } from './plan.js';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -77,7 +77,8 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
         connectionId,
         validUntil: input.validUntil,
         daysBefore: reminder.daysBefore,
-        idempotencyKey: `${workflowInfo().workflowId}/${input.validUntil}/reminder/${reminder.daysBefore}`,
+        ...(reminder.beforeMs === undefined ? {} : { beforeMs: reminder.beforeMs }),
+        idempotencyKey: `${workflowInfo().workflowId}/${input.validUntil}/reminder/${reminderKey(reminder)}`,
       });
       if (outcome.sent) state.remindersSent.push(reminder.daysBefore);
     } catch (error) {

@@ -1,30 +1,40 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { days } from '../shared/duration.js';
 
 import type { MandatePath, MandateProblemReason, MandateState, ManagementMode, WHOSE_MOVE } from './rules.js';
 
 /** The journey's states, sets of states and actions: pure data, in rules.ts. */
 export * from './rules.js';
 
+/** Every duration in milliseconds, counted from the latest presentation. */
 export interface MandateSchedule {
-  /** Days after presentation on which the client is reminded (service mode, e-mail known), e.g. [14, 28, 42]. */
+  /** When the client is reminded (service mode, e-mail known), increasing: 14, 28 and 42 days by default. */
+  remindersMs: number[];
+  /** When the office is told the case is stalled (not before the last reminder): 56 days by default. */
+  stalledAfterMs: number;
+  /** When an unlinked KBC/CBC account becomes a detected issue: 7 days by default. */
+  bankLinkIssueAfterMs: number;
+}
+
+/** The schedule in whole days, as workflows started before durations recorded it: still accepted (`mandateSchedule`). */
+export interface MandateScheduleInDays {
   reminderDays: number[];
-  /** Days after presentation on which the office is told the case is stalled (after the last reminder). */
   stalledAfterDays: number;
-  /** Days after presentation after which an unlinked KBC/CBC account is a detected issue. */
   bankLinkIssueAfterDays: number;
 }
 
+/** The defaults of MANDATE_REMINDERS, MANDATE_STALLED_AFTER and MANDATE_BANK_LINK_ISSUE_AFTER. */
 export const DEFAULT_MANDATE_SCHEDULE: MandateSchedule = {
-  reminderDays: [14, 28, 42],
-  stalledAfterDays: 56,
-  bankLinkIssueAfterDays: 7,
+  remindersMs: [days(14), days(28), days(42)],
+  stalledAfterMs: days(56),
+  bankLinkIssueAfterMs: days(7),
 };
 
 export interface MandateInput {
   mandateId: string;
   path: MandatePath;
   mode: ManagementMode;
-  schedule: MandateSchedule;
+  schedule: MandateSchedule | MandateScheduleInDays;
 }
 
 /** Who caused a transition: recorded in the history. */

@@ -19,6 +19,7 @@ import {
   UNSIGNED_MANDATE_STATES,
   WHOSE_MOVE,
 } from './rules.js';
+import { signingLinkExpiry } from './plan.js';
 import { runMandateStep } from './steps.js';
 
 export const SYSTEM: Actor = { kind: 'system' };
@@ -82,7 +83,12 @@ export function openMandateCase(input: MandateInput) {
     await transition('in_preparation', actor, { note });
     // One instant for the row (link expiry) and the plan (reminders).
     const presentedAt = now();
-    await prepareMandate({ mandateId, revision, presentedAt });
+    await prepareMandate({
+      mandateId,
+      revision,
+      presentedAt,
+      linkExpiresAt: signingLinkExpiry(presentedAt, input.schedule),
+    });
     Object.assign(status, { presentedAt, reminders: [], stalledNoticeAt: null, bankLinkIssueAt: null });
     bankRefused = false;
     if (input.mode === 'service') {

@@ -2,6 +2,7 @@ import { log, workflowInfo } from '@temporalio/workflow';
 import { unlessUndeliverable } from '../shared/undeliverable.js';
 import { flagBankLinkMissing, notifyMandateStalled, sendMandateReminder } from './activities.js';
 import type { MandateInput, MandateStatus, NextStep } from './contract.js';
+import { reminderTotal } from './plan.js';
 
 const now = () => new Date(Date.now()).toISOString();
 
@@ -20,7 +21,7 @@ export async function runMandateStep(input: MandateInput, status: MandateStatus,
   }
   if (step.kind === 'reminder') {
     const { number } = step;
-    const of = input.schedule.reminderDays.length;
+    const of = reminderTotal(input.schedule);
     const outcome = await unlessUndeliverable('Mandate reminder', { mandateId }, () =>
       sendMandateReminder({ mandateId, revision, number, of, idempotencyKey: `${key}/reminder/${number}`, at: now() }),
     );

@@ -98,15 +98,36 @@ const renewSteps = (l: TemplateLanguage, provider: string, expired: boolean): Bl
     ],
   })[l];
 
-type ReminderVars = ConnectionFacts & { daysBefore: number; officeName: string };
+type ReminderVars = ConnectionFacts & {
+  daysBefore: number;
+  /** A reminder given in a smaller unit than days (`2h`, `20s`): the subject says that time instead of days. */
+  beforeMs?: number;
+  officeName: string;
+};
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** Each unit's length and its words (one, many), largest first. */
+const UNITS: [number, Record<TemplateLanguage, [string, string]>][] = [
+  [86_400_000, { fr: ['jour', 'jours'], nl: ['dag', 'dagen'], en: ['day', 'days'] }],
+  [3_600_000, { fr: ['heure', 'heures'], nl: ['uur', 'uur'], en: ['hour', 'hours'] }],
+  [60_000, { fr: ['minute', 'minutes'], nl: ['minuut', 'minuten'], en: ['minute', 'minutes'] }],
+  [1_000, { fr: ['seconde', 'secondes'], nl: ['seconde', 'seconden'], en: ['second', 'seconds'] }],
+];
+
+/** "3 days", or for a reminder given in a smaller unit its exact time in the largest unit that divides it ("2 hours"). */
+function timeLeft(l: TemplateLanguage, v: ReminderVars): string {
+  const ms = v.beforeMs;
+  if (ms === undefined) return plural(v.daysBefore, ...UNITS[0]![1][l]);
+  const [size, words] = UNITS.find(([size]) => ms % size === 0) ?? UNITS.at(-1)!;
+  return plural(Math.max(1, Math.round(ms / size)), ...words[l]);
+}
 
 export const consentReminder = defineTemplate<ReminderVars>({
   audience: 'connection-owner',
   content: {
     fr: (v) => ({
-      subject: `Votre connexion bancaire expire dans ${plural(v.daysBefore, 'jour', 'jours')}`,
+      subject: `Votre connexion bancaire expire dans ${timeLeft('fr', v)}`,
       preview: `Renouvelez-la avant le ${formatDate(v.validUntil, 'fr')} pour que votre comptable continue à recevoir vos transactions.`,
       greeting: GREETING.fr,
       blocks: [
@@ -120,7 +141,7 @@ export const consentReminder = defineTemplate<ReminderVars>({
       signature: onBehalfOf.fr(v.officeName),
     }),
     nl: (v) => ({
-      subject: `Uw bankkoppeling verloopt over ${plural(v.daysBefore, 'dag', 'dagen')}`,
+      subject: `Uw bankkoppeling verloopt over ${timeLeft('nl', v)}`,
       preview: `Vernieuw ze vóór ${formatDate(v.validUntil, 'nl')}, zodat uw boekhouder uw transacties blijft ontvangen.`,
       greeting: GREETING.nl,
       blocks: [
@@ -134,7 +155,7 @@ export const consentReminder = defineTemplate<ReminderVars>({
       signature: onBehalfOf.nl(v.officeName),
     }),
     en: (v) => ({
-      subject: `Your bank connection expires in ${plural(v.daysBefore, 'day', 'days')}`,
+      subject: `Your bank connection expires in ${timeLeft('en', v)}`,
       preview: `Renew it before ${formatDate(v.validUntil, 'en')} so that your accountant keeps receiving your transactions.`,
       greeting: GREETING.en,
       blocks: [

@@ -120,10 +120,17 @@ export const SAMPLES: Samples = {
     variant: reason,
     vars: { companyName: caro.companyName, clientReference: caro.clientReference, reason },
   })),
-  'consent.reminder': [15, 3, 1].map((daysBefore) => ({
-    variant: `${daysBefore}-days`,
-    vars: { ...connection, daysBefore, officeName: 'Fiduciaire Dupont' },
-  })),
+  'consent.reminder': [
+    ...[15, 3, 1].map((daysBefore) => ({
+      variant: `${daysBefore}-days`,
+      vars: { ...connection, daysBefore, officeName: 'Fiduciaire Dupont' },
+    })),
+    // A schedule in a smaller unit (CONSENT_REMINDERS_BEFORE=2h): the subject says the exact time.
+    {
+      variant: '2-hours',
+      vars: { ...connection, daysBefore: 1, beforeMs: 7_200_000, officeName: 'Fiduciaire Dupont' },
+    },
+  ],
   'consent.expired.owner': [{ variant: 'default', vars: { ...connection, officeName: 'Fiduciaire Dupont' } }],
   'consent.expired.office': [
     { variant: 'owner-notified', vars: { ...connection, companyName: client.companyName, ownerNotified: true } },
