@@ -379,14 +379,15 @@ describe('consent renewal from the aggregator', () => {
   it('lifts the deadline statuses only: a missing journal stays; a deadline within 15 days expires soon', async () => {
     const id = await registerConnection();
     await stack.db.prisma.connection.update({ where: { id }, data: { status: 'journal_missing' } });
-    expect(
-      (
-        await stack.webhook(
-          'aggregator',
-          event('consent.renewed', { connectionId: id, validUntil: new Date(Date.now() + 90 * DAY).toISOString() }),
-        )
-      ).status,
-    ).toBe(202);
+    const validUntil = new Date(Date.now() + 90 * DAY).toISOString();
+    expect((await stack.webhook('aggregator', event('consent.renewed', { connectionId: id, validUntil }))).status).toBe(
+      202,
+    );
+    // The renewed run lifts the deadline's statuses (the status is the workflow's) before it plans a step.
+    await waitFor(async () => {
+      const { state } = (await stack.http('GET', `/v1/connections/${id}`)).body.workflow;
+      return state?.validUntil === validUntil && state.nextStep !== null ? true : undefined;
+    }, 'the renewed run to lift the deadline statuses');
     expect(await connectionRow(id)).toMatchObject({ status: 'journal_missing' });
     const other = await registerConnection(new Date(Date.now() + 5 * DAY));
     await stack.db.prisma.connection.update({ where: { id: other }, data: { status: 'expired' } });
@@ -398,7 +399,10 @@ describe('consent renewal from the aggregator', () => {
         )
       ).status,
     ).toBe(202);
-    expect(await connectionRow(other)).toMatchObject({ status: 'expires_soon' });
+    await waitFor(
+      async () => ((await connectionRow(other)).status === 'expires_soon' ? true : undefined),
+      'the workflow to lift expired',
+    );
   });
 
   it('leaves no event row when Temporal fails, so that the provider retry renews', async () => {
@@ -453,10 +457,10 @@ describe('CARO events', () => {
 describe('webhook logs', () => {
   it('name provider, event id, type and resource, never the payload', async () => {
     const connectionId = await registerConnection();
-    // A status change needs no Temporal: the API whose Temporal is down takes it.
-    const sent = event('connection.status_changed', {
+    // A renewal older than the current deadline needs no Temporal: the API whose Temporal is down takes it.
+    const sent = event('consent.renewed', {
       connectionId,
-      status: 'journal_missing',
+      validUntil: new Date(Date.now() + DAY).toISOString(),
       note: 'marker-do-not-log',
     });
     const res = await postToDown('aggregator', sent);
@@ -478,7 +482,7 @@ describe('webhook logs', () => {
     expect(accepted).toMatchObject({
       provider: 'aggregator',
       eventId: sent.eventId,
-      type: 'connection.status_changed',
+      type: 'consent.renewed',
       resourceId: connectionId,
       handled: true,
     });
