@@ -36,8 +36,6 @@ export const consentInput = (
   ...(statusVersion ? { statusVersion } : {}),
 });
 
-const DAY = 86_400_000;
-
 export type RenewalOutcome = { kind: 'stale' | 'renewed'; connection: Connection };
 
 /**
@@ -91,20 +89,31 @@ const notRunning = () =>
     'the consent workflow of this connection has ended (the consent expired): renewing the consent starts it again',
   );
 
+/** An update on the connection's workflow; `undefined` when the workflow has ended. */
+async function onWorkflow<R>(
+  deps: AppDeps,
+  connection: Connection,
+  run: (handle: ReturnType<AppDeps['temporal']['workflow']['getHandle']>) => Promise<R>,
+): Promise<R | undefined> {
+  return withTemporalDeadline(deps, async () => {
+    try {
+      return await run(deps.temporal.workflow.getHandle(connection.workflowId));
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
+  });
+}
+
 /** An update on the connection's workflow; an ended workflow is a 409, not a 404 of the connection. */
 async function update<R>(
   deps: AppDeps,
   connection: Connection,
   run: (handle: ReturnType<AppDeps['temporal']['workflow']['getHandle']>) => Promise<R>,
 ): Promise<R> {
-  return withTemporalDeadline(deps, async () => {
-    try {
-      return await run(deps.temporal.workflow.getHandle(connection.workflowId));
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw notRunning();
-      throw error;
-    }
-  });
+  const result = await onWorkflow(deps, connection, run);
+  if (result === undefined) throw notRunning();
+  return result;
 }
 
 /** A new invitation repairs a connection; more than one an hour is a double click, not a repair. */
@@ -174,7 +183,7 @@ export async function remindNow(
       `a consent reminder does not help a connection in status ${connection.status}: ${CONNECTION_STATUSES[connection.status]}`,
     );
   }
-  if (connection.validUntil.getTime() - nowMs > window * DAY) {
+  if (!expiresSoon(connection.validUntil.getTime(), nowMs, deps.consentSchedule)) {
     throw new ApiError(
       409,
       'reminder_not_applicable',
@@ -238,7 +247,7 @@ export async function inviteAgain(
 /**
  * `journal_missing` clears once the office created the ledger journal: back to `connected`, or
  * `expires_soon` within the reminder window of the deadline. The workflow applies it (guarded:
- * only from journal_missing); an ended workflow means an expired consent, not a missing journal.
+ * only from journal_missing).
  */
 export async function journalCreated(deps: AppDeps, connection: Connection): Promise<Connection> {
   const refuse = (status: string) =>
@@ -248,8 +257,7 @@ export async function journalCreated(deps: AppDeps, connection: Connection): Pro
       `only a connection in status journal_missing is reactivated this way; this one is ${status}`,
     );
   if (!allows('journal_created', connection.status)) throw refuse(connection.status);
-  const result = await changeStatus(deps, connection, (handle) => handle.executeUpdate(journalCreatedUpdate));
-  if (!result) throw notRunning();
+  const result = await update(deps, connection, (handle) => handle.executeUpdate(journalCreatedUpdate));
   if (!result.applied) throw refuse(result.status);
   return deps.prisma.connection.findUniqueOrThrow({ where: { id: connection.id } });
 }
@@ -263,24 +271,8 @@ export async function reportStatus(
   connection: Connection,
   status: ReportedStatus,
 ): Promise<StatusChangeResult> {
-  const result = await changeStatus(deps, connection, (handle) =>
+  const result = await onWorkflow(deps, connection, (handle) =>
     handle.executeUpdate(reportStatusUpdate, { args: [{ status }] }),
   );
   return result ?? { applied: false, status: connection.status };
-}
-
-/** An update that changes the status; `undefined` when the workflow has ended. */
-async function changeStatus(
-  deps: AppDeps,
-  connection: Connection,
-  run: (handle: ReturnType<AppDeps['temporal']['workflow']['getHandle']>) => Promise<StatusChangeResult>,
-): Promise<StatusChangeResult | undefined> {
-  return withTemporalDeadline(deps, async () => {
-    try {
-      return await run(deps.temporal.workflow.getHandle(connection.workflowId));
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return undefined;
-      throw error;
-    }
-  });
 }
