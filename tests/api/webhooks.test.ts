@@ -6,7 +6,7 @@ import { createApp } from '../../api/app.js';
 import { listen, type RunningServer } from '../../api/server.js';
 import { containsCardNumber } from '../../api/webhooks/card-data.js';
 import { SIGNATURE_HEADER, signWebhook } from '../../api/webhooks/signature.js';
-import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
+import { consentRenewalWorkflowId, DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { startTestStack, TEST_WEBHOOK_SECRETS, type TestStack } from '../helpers/stack.js';
 import { createTimeSkippingEnv, deadTemporalClient } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
@@ -383,11 +383,15 @@ describe('consent renewal from the aggregator', () => {
     expect((await stack.webhook('aggregator', event('consent.renewed', { connectionId: id, validUntil }))).status).toBe(
       202,
     );
-    // The renewed run lifts the deadline's statuses (the status is the workflow's) before it plans a step.
+    // The renewed run's status change (the status is the workflow's) has completed, and left the journal missing.
     await waitFor(async () => {
-      const { state } = (await stack.http('GET', `/v1/connections/${id}`)).body.workflow;
-      return state?.validUntil === validUntil && state.nextStep !== null ? true : undefined;
-    }, 'the renewed run to lift the deadline statuses');
+      const { runId } = await temporal.client.workflow.getHandle(consentRenewalWorkflowId(id)).describe();
+      const { events } = await temporal.client.workflow.getHandle(consentRenewalWorkflowId(id), runId).fetchHistory();
+      return events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId &&
+        events.some((e) => e.activityTaskCompletedEventAttributes)
+        ? true
+        : undefined;
+    }, 'the renewed run to apply the renewal to the status');
     expect(await connectionRow(id)).toMatchObject({ status: 'journal_missing' });
     const other = await registerConnection(new Date(Date.now() + 5 * DAY));
     await stack.db.prisma.connection.update({ where: { id: other }, data: { status: 'expired' } });

@@ -68,7 +68,8 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
         : undefined,
   );
 
-  await status.start();
+  // A run started from a renewal lifts the deadline's statuses on the row while it plans.
+  const lifted = status.start();
   const renewed = (untilMs: number) => condition(() => renewedUntil !== undefined, Math.max(untilMs - Date.now(), 0));
 
   for (const reminder of planConsentReminders(validUntilMs, Date.now(), schedule)) {
@@ -95,6 +96,7 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
   }
   const planAnew = async (until: string) => {
     log.info('Consent renewed: planning anew', { connectionId, renewals: renewals + 1 });
+    await lifted;
     await condition(allHandlersFinished);
     return continueAsNew<typeof consentRenewalWorkflow>({
       ...input,
@@ -116,6 +118,7 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
   if (outcome.renewedUntil !== undefined) return planAnew(later(outcome.renewedUntil, renewedUntil));
   state.phase = 'expired';
   state.nextStep = null;
+  await lifted;
   await condition(allHandlersFinished);
   // A renewal signalled while the expiry was being recorded still wins: the connection lives on.
   if (renewedUntil !== undefined) return planAnew(renewedUntil);
