@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { needsInvitation } from '../../workflows/consent-renewal/contract.js';
 import { connectionLinkSubject } from '../../lib/links/subjects.js';
+import type { StatusChangeResult } from '../../workflows/consent-renewal/contract.js';
+import { needsInvitation, transition, type StatusChange } from '../../workflows/consent-renewal/rules.js';
 import type { ActivityDeps } from '../deps.js';
 import { createSendEmail, isEmailRejected } from '../email/send-email.js';
 
@@ -13,6 +14,15 @@ export interface ConsentReminderRequest {
   idempotencyKey: string;
   /** A reminder the office asked for (POST /v1/connections/:id/remind), numbered over the connection's life. */
   manual?: { sequence: number };
+}
+
+export interface StatusChangeRequest {
+  connectionId: string;
+  change: StatusChange;
+  /** The deadline is within the expires-soon window, by workflow time. */
+  soon: boolean;
+  /** Increases with every change the workflow asks for: an older one than the stored one changes nothing. */
+  statusVersion: number;
 }
 
 export interface ConnectionInvitationRequest {
@@ -49,6 +59,38 @@ export function createConnectionActivities(deps: ActivityDeps) {
     return connection;
   }
 
+  /**
+   * The one writer of `status` (with `statusVersion`): applies `change` when the current status is
+   * one it applies from and no later change was stored. A renewal applies to its own deadline only.
+   */
+  async function applyStatusChange(req: StatusChangeRequest): Promise<StatusChangeResult> {
+    const { from, to } = transition(req.change, req.soon);
+    const { count } = await prisma.connection.updateMany({
+      where: {
+        id: req.connectionId,
+        status: { in: [...from] },
+        statusVersion: { lt: req.statusVersion },
+        ...(req.change.kind === 'renewed' ? { validUntil: new Date(req.change.validUntil) } : {}),
+      },
+      data: { status: to, statusVersion: req.statusVersion },
+    });
+    const { status } = await prisma.connection.findUniqueOrThrow({
+      where: { id: req.connectionId },
+      select: { status: true },
+    });
+    logger.info(
+      {
+        connectionId: req.connectionId,
+        change: req.change.kind,
+        status,
+        version: req.statusVersion,
+        applied: count === 1,
+      },
+      'connection status change',
+    );
+    return { applied: count === 1, status };
+  }
+
   const facts = (connection: Awaited<ReturnType<typeof loadConnection>>) => ({
     provider: providerName(connection.provider),
     bankName: connection.bankName,
@@ -57,6 +99,9 @@ export function createConnectionActivities(deps: ActivityDeps) {
   });
 
   return {
+    /** A status change from the consent workflow (a report of the aggregator, a renewal, a created journal). */
+    applyConnectionStatus: applyStatusChange,
+
     /**
      * Reminds the owner, unless the consent was renewed meanwhile: the database holds the current
      * deadline. A provider rejection fails it with EmailRejected (non-retryable), recorded on the case.
@@ -72,9 +117,10 @@ export function createConnectionActivities(deps: ActivityDeps) {
         log.info('consent renewed since this reminder was planned: not sending');
         return { sent: false, reason: 'renewed' };
       }
+      const { from, to } = transition({ kind: 'reminded' }, true);
       await prisma.connection.updateMany({
-        where: { id: connection.id, status: 'connected' },
-        data: { status: 'expires_soon' },
+        where: { id: connection.id, status: { in: [...from] } },
+        data: { status: to },
       });
       const outcome = await sendEmail({
         template: 'consent.reminder',
@@ -177,9 +223,14 @@ export function createConnectionActivities(deps: ActivityDeps) {
         logger.info({ connectionId: connection.id }, 'consent renewed before its deadline was marked: not expiring');
         return { expired: false, renewedUntil: connection.validUntil.toISOString() };
       }
+      const { from, to } = transition({ kind: 'expired' }, true);
       const { count } = await prisma.connection.updateMany({
-        where: { id: connection.id, validUntil: new Date(req.validUntil), status: { not: 'expired' } },
-        data: { status: 'expired' },
+        where: {
+          id: connection.id,
+          validUntil: new Date(req.validUntil),
+          status: { in: [...from] },
+        },
+        data: { status: to },
       });
       const base = { idempotencyKey: req.idempotencyKey, case: { type: 'connection', id: connection.id } } as const;
       const tolerateRejection = (error: unknown) => {

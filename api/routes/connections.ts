@@ -10,7 +10,7 @@ import { withTemporalDeadline, type AppDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, defineRoute, EDITORS, type Actor } from '../http/route.js';
-import { officeScope, targetOffice } from '../http/scope.js';
+import { targetOffice, tenantScope } from '../http/scope.js';
 import { idParams } from '../schemas/common.js';
 import {
   connectionDetailSchema,
@@ -26,10 +26,14 @@ import { consentInput, inviteAgain, journalCreated, remindNow, renewConsent } fr
 import { caseEmailProblems } from '../services/email-problems.js';
 import { workflowView } from '../services/workflow-view.js';
 
-const withAction = (connection: Connection) => ({ ...connection, action: CONNECTION_STATUSES[connection.status] });
+/** A connection as the API shows it: the action its status asks for; the status version is the workflow's. */
+const withAction = ({ statusVersion: _version, ...connection }: Connection) => ({
+  ...connection,
+  action: CONNECTION_STATUSES[connection.status],
+});
 
 async function findScoped(deps: AppDeps, actor: Actor, id: string): Promise<Connection> {
-  const connection = await deps.prisma.connection.findFirst({ where: { id, ...officeScope(actor) } });
+  const connection = await deps.prisma.connection.findFirst({ where: { id, ...tenantScope(actor).connection } });
   if (!connection) throw notFound('connection');
   return connection;
 }
@@ -117,7 +121,6 @@ export const connectionRoutes = [
           ownerLanguage: body.ownerLanguage,
           ibans: body.ibans,
           validUntil,
-          status: 'connected',
           workflowId: consentRenewalWorkflowId(id),
         },
       });
@@ -158,7 +161,7 @@ export const connectionRoutes = [
     async handler({ query, actor, deps }) {
       const { after, ...args } = pageArgs(query);
       // Every filter narrows (AND), as for clients: an accountant naming another office gets nothing.
-      const filters: Prisma.ConnectionWhereInput[] = [after, officeScope(actor)];
+      const filters: Prisma.ConnectionWhereInput[] = [after, tenantScope(actor).connection];
       if (query.officeId) filters.push({ officeId: query.officeId });
       if (query.status) filters.push({ status: query.status });
       if (query.expiresWithinDays !== undefined)

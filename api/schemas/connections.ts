@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { CONNECTION_STATUSES, type ConnectionStatus } from '../../workflows/consent-renewal/contract.js';
+import { CONNECTION_STATUS_LIST } from '../../workflows/consent-renewal/rules.js';
 import { pageQuery } from '../http/pagination.js';
 import { emailSchema, ibanSchema, idSchema, instantSchema, languageSchema, timestamps } from './common.js';
 
-const statuses = Object.keys(CONNECTION_STATUSES) as [ConnectionStatus, ...ConnectionStatus[]];
-export const connectionStatusSchema = z.enum(statuses);
+export const connectionStatusSchema = z.enum(CONNECTION_STATUS_LIST);
 
 export const createConnectionBody = z
   .object({

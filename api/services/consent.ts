@@ -1,34 +1,49 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Connection } from '../../lib/db/client.js';
 import {
-  CONNECTION_STATUSES,
   consentRenewedSignal,
-  needsInvitation,
+  journalCreatedUpdate,
   remindNowUpdate,
+  reportStatusUpdate,
   sendInvitationUpdate,
   type ConsentRenewalInput,
   type InvitationResult,
   type RemindNowResult,
+  type StatusChangeResult,
 } from '../../workflows/consent-renewal/contract.js';
+import {
+  allows,
+  CONNECTION_STATUSES,
+  expiresSoon,
+  expiresSoonDays as windowDays,
+  INVITATION_STATUSES,
+  statusAfter,
+  type ReportedStatus,
+} from '../../workflows/consent-renewal/rules.js';
 import type { consentRenewalWorkflow } from '../../workflows/consent-renewal/workflow.js';
 import { withTemporalDeadline, type AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 
-export const consentInput = (deps: AppDeps, connectionId: string, validUntil: Date): ConsentRenewalInput => ({
+export const consentInput = (
+  deps: AppDeps,
+  connectionId: string,
+  validUntil: Date,
+  statusVersion?: number,
+): ConsentRenewalInput => ({
   connectionId,
   validUntil: validUntil.toISOString(),
   schedule: deps.consentSchedule,
+  ...(statusVersion ? { statusVersion } : {}),
 });
-
-const DAY = 86_400_000;
 
 export type RenewalOutcome = { kind: 'stale' | 'renewed'; connection: Connection };
 
 /**
  * A new consent deadline, from the aggregator's webhook or an operator. Older than the
- * current one: nothing changes. Otherwise the database first (a reminder racing this reads
- * the new deadline and stays silent), then the workflow; an equal deadline is signalled
- * again (the workflow ignores it), so a retry after a 503 is never lost.
+ * current one: nothing changes. Otherwise the database's deadline first (a reminder racing this
+ * reads the new deadline and stays silent), then the workflow, which lifts the deadline's statuses
+ * (the status is the workflow's alone); an equal deadline is signalled again (the workflow
+ * ignores it), so a retry after a 503 is never lost. The answer shows the status the workflow sets.
  */
 export async function renewConsent(deps: AppDeps, connection: Connection, validUntil: Date): Promise<RenewalOutcome> {
   if (validUntil.getTime() < connection.validUntil.getTime()) return { kind: 'stale', connection };
@@ -36,16 +51,6 @@ export async function renewConsent(deps: AppDeps, connection: Connection, validU
   await deps.prisma.connection.updateMany({
     where: { id: connection.id, validUntil: { lt: validUntil } },
     data: { validUntil },
-  });
-  // A renewal answers the deadline's statuses only: a missing journal or a lost access stays.
-  const soon = validUntil.getTime() - Date.now() <= expiresSoonDays(deps) * DAY;
-  await deps.prisma.connection.updateMany({
-    where: {
-      id: connection.id,
-      validUntil,
-      status: { in: ['connected', 'expires_soon', 'expired', 'no_authorised_iban'] },
-    },
-    data: { status: soon ? 'expires_soon' : 'connected' },
   });
   const updated = await deps.prisma.connection.findUniqueOrThrow({ where: { id: connection.id } });
   // Signalled if the workflow runs; otherwise (the previous consent expired, its run ended) a new
@@ -56,18 +61,26 @@ export async function renewConsent(deps: AppDeps, connection: Connection, validU
       {
         workflowId: connection.workflowId,
         taskQueue: deps.taskQueue,
-        args: [consentInput(deps, connection.id, updated.validUntil)],
+        args: [consentInput(deps, connection.id, updated.validUntil, updated.statusVersion)],
         signal: consentRenewedSignal,
         signalArgs: [{ validUntil: validUntil.toISOString() }],
       },
     ),
   );
-  return { kind: 'renewed', connection: updated };
+  // Only this renewal's own deadline moves the status (a later one racing it answers for itself).
+  const status =
+    updated.validUntil.getTime() === validUntil.getTime()
+      ? statusAfter(
+          updated.status,
+          { kind: 'renewed', validUntil: validUntil.toISOString() },
+          expiresSoon(validUntil.getTime(), Date.now(), deps.consentSchedule),
+        )
+      : updated.status;
+  return { kind: 'renewed', connection: { ...updated, status } };
 }
 
-/** Within this many days of its deadline a consent "expires soon": the first reminder of the schedule (15), in whole days rounded up. */
-export const expiresSoonDays = (deps: AppDeps): number =>
-  Math.ceil(Math.max(...deps.consentSchedule.remindersBefore.map((r) => r.ms)) / DAY);
+/** Within this many days of its deadline a consent "expires soon": the first reminder of the schedule (15), rounded up. */
+export const expiresSoonDays = (deps: AppDeps): number => windowDays(deps.consentSchedule);
 
 const notRunning = () =>
   new ApiError(
@@ -76,20 +89,31 @@ const notRunning = () =>
     'the consent workflow of this connection has ended (the consent expired): renewing the consent starts it again',
   );
 
+/** An update on the connection's workflow; `undefined` when the workflow has ended. */
+async function onWorkflow<R>(
+  deps: AppDeps,
+  connection: Connection,
+  run: (handle: ReturnType<AppDeps['temporal']['workflow']['getHandle']>) => Promise<R>,
+): Promise<R | undefined> {
+  return withTemporalDeadline(deps, async () => {
+    try {
+      return await run(deps.temporal.workflow.getHandle(connection.workflowId));
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
+  });
+}
+
 /** An update on the connection's workflow; an ended workflow is a 409, not a 404 of the connection. */
 async function update<R>(
   deps: AppDeps,
   connection: Connection,
   run: (handle: ReturnType<AppDeps['temporal']['workflow']['getHandle']>) => Promise<R>,
 ): Promise<R> {
-  return withTemporalDeadline(deps, async () => {
-    try {
-      return await run(deps.temporal.workflow.getHandle(connection.workflowId));
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw notRunning();
-      throw error;
-    }
-  });
+  const result = await onWorkflow(deps, connection, run);
+  if (result === undefined) throw notRunning();
+  return result;
 }
 
 /** A new invitation repairs a connection; more than one an hour is a double click, not a repair. */
@@ -152,14 +176,14 @@ export async function remindNow(
       `the consent expired on ${until}: the owner and the office were told then; the owner renews at the bank`,
     );
   }
-  if (connection.status !== 'connected' && connection.status !== 'expires_soon') {
+  if (!allows('remind_now', connection.status)) {
     throw new ApiError(
       409,
       'reminder_not_applicable',
       `a consent reminder does not help a connection in status ${connection.status}: ${CONNECTION_STATUSES[connection.status]}`,
     );
   }
-  if (connection.validUntil.getTime() - nowMs > window * DAY) {
+  if (!expiresSoon(connection.validUntil.getTime(), nowMs, deps.consentSchedule)) {
     throw new ApiError(
       409,
       'reminder_not_applicable',
@@ -202,9 +226,9 @@ export async function inviteAgain(
     new ApiError(
       409,
       'invitation_not_applicable',
-      `a new invitation repairs a connection in status account_not_found or access_lost; this one is ${status}`,
+      `a new invitation repairs a connection in status ${INVITATION_STATUSES.join(' or ')}; this one is ${status}`,
     );
-  if (!needsInvitation(connection.status)) throw refuse(connection.status);
+  if (!allows('new_invitation', connection.status)) throw refuse(connection.status);
   await refuseTooSoon(
     deps,
     connection.id,
@@ -222,20 +246,33 @@ export async function inviteAgain(
 
 /**
  * `journal_missing` clears once the office created the ledger journal: back to `connected`, or
- * `expires_soon` within the reminder window of the deadline. Guarded: only from journal_missing.
+ * `expires_soon` within the reminder window of the deadline. The workflow applies it (guarded:
+ * only from journal_missing).
  */
-export async function journalCreated(deps: AppDeps, connection: Connection, nowMs = Date.now()): Promise<Connection> {
-  const soon = connection.validUntil.getTime() - nowMs <= expiresSoonDays(deps) * DAY;
-  const { count } = await deps.prisma.connection.updateMany({
-    where: { id: connection.id, status: 'journal_missing' },
-    data: { status: soon ? 'expires_soon' : 'connected' },
-  });
-  if (count === 0) {
-    throw new ApiError(
+export async function journalCreated(deps: AppDeps, connection: Connection): Promise<Connection> {
+  const refuse = (status: string) =>
+    new ApiError(
       409,
       'journal_not_missing',
-      `only a connection in status journal_missing is reactivated this way; this one is ${connection.status}`,
+      `only a connection in status journal_missing is reactivated this way; this one is ${status}`,
     );
-  }
+  if (!allows('journal_created', connection.status)) throw refuse(connection.status);
+  const result = await update(deps, connection, (handle) => handle.executeUpdate(journalCreatedUpdate));
+  if (!result.applied) throw refuse(result.status);
   return deps.prisma.connection.findUniqueOrThrow({ where: { id: connection.id } });
+}
+
+/**
+ * A status the aggregator reports, applied by the workflow. An ended workflow (the consent expired:
+ * only a renewal lifts that) applies nothing.
+ */
+export async function reportStatus(
+  deps: AppDeps,
+  connection: Connection,
+  status: ReportedStatus,
+): Promise<StatusChangeResult> {
+  const result = await onWorkflow(deps, connection, (handle) =>
+    handle.executeUpdate(reportStatusUpdate, { args: [{ status }] }),
+  );
+  return result ?? { applied: false, status: connection.status };
 }

@@ -1,5 +1,6 @@
 import type { LinkPurpose } from '../../lib/links/links.js';
 import { parseConnectionLinkSubject, parseMandateLinkSubject } from '../../lib/links/subjects.js';
+import { needsInvitation } from '../../workflows/consent-renewal/rules.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { resolveActivationLink } from './caro.js';
@@ -35,18 +36,14 @@ async function signingTarget(deps: AppDeps, subject: string) {
   };
 }
 
-/** A connection invitation opens while the connection still needs the owner (repair or new access). */
+/** A connection invitation opens while the connection still needs one (rules.ts: account not found, access lost). */
 async function invitationTarget(deps: AppDeps, subject: string) {
   const parsed = parseConnectionLinkSubject(subject);
   const connection =
     parsed &&
     (await deps.prisma.connection.findUnique({ where: { id: parsed.connectionId }, include: { office: true } }));
   if (!parsed || !connection) throw noSuchLink();
-  if (
-    connection.status !== 'account_not_found' &&
-    connection.status !== 'access_lost' &&
-    connection.status !== 'not_connected'
-  ) {
+  if (!needsInvitation(connection.status)) {
     throw new ApiError(410, 'link_closed', `this connection no longer needs the invitation (${connection.status})`);
   }
   return {

@@ -197,6 +197,24 @@ describe('POST /v1/connections/:id/invitation', () => {
     },
   );
 
+  it('closes the invitation link once the connection is no longer one an invitation repairs (not_connected included)', async () => {
+    const id = await connection(60, { status: 'access_lost' });
+    expect((await post(`/v1/connections/${id}/invitation`)).status).toBe(200);
+    const [mail] = await outbox(id);
+    const token = new RegExp(`${TEST_PUBLIC_BASE_URL}/l/(\\S+)`).exec(mail!.text)?.[1];
+    expect((await stack.http('GET', `/l/${token}`, undefined, { key: null })).status).toBe(200);
+    // Permission given, bank link not completed: the office completes the link; the invitation is spent.
+    const sent = await stack.http('POST', '/v1/sandbox/webhooks/aggregator', {
+      type: 'connection.status_changed',
+      data: { connectionId: id, status: 'not_connected' },
+    });
+    expect(sent.body.webhook.status).toBe(202);
+    expect(await stack.http('GET', `/l/${token}`, undefined, { key: null })).toMatchObject({
+      status: 410,
+      body: { code: 'link_closed' },
+    });
+  });
+
   it('answers 409 with a clear message when the status does not call for it', async () => {
     for (const status of ['connected', 'journal_missing', 'not_connected'] as const) {
       const id = await connection(60, { status });

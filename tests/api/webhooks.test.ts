@@ -6,7 +6,7 @@ import { createApp } from '../../api/app.js';
 import { listen, type RunningServer } from '../../api/server.js';
 import { containsCardNumber } from '../../api/webhooks/card-data.js';
 import { SIGNATURE_HEADER, signWebhook } from '../../api/webhooks/signature.js';
-import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
+import { consentRenewalWorkflowId, DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { startTestStack, TEST_WEBHOOK_SECRETS, type TestStack } from '../helpers/stack.js';
 import { createTimeSkippingEnv, deadTemporalClient } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
@@ -379,14 +379,19 @@ describe('consent renewal from the aggregator', () => {
   it('lifts the deadline statuses only: a missing journal stays; a deadline within 15 days expires soon', async () => {
     const id = await registerConnection();
     await stack.db.prisma.connection.update({ where: { id }, data: { status: 'journal_missing' } });
-    expect(
-      (
-        await stack.webhook(
-          'aggregator',
-          event('consent.renewed', { connectionId: id, validUntil: new Date(Date.now() + 90 * DAY).toISOString() }),
-        )
-      ).status,
-    ).toBe(202);
+    const validUntil = new Date(Date.now() + 90 * DAY).toISOString();
+    expect((await stack.webhook('aggregator', event('consent.renewed', { connectionId: id, validUntil }))).status).toBe(
+      202,
+    );
+    // The renewed run's status change (the status is the workflow's) has completed, and left the journal missing.
+    await waitFor(async () => {
+      const { runId } = await temporal.client.workflow.getHandle(consentRenewalWorkflowId(id)).describe();
+      const { events } = await temporal.client.workflow.getHandle(consentRenewalWorkflowId(id), runId).fetchHistory();
+      return events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId &&
+        events.some((e) => e.activityTaskCompletedEventAttributes)
+        ? true
+        : undefined;
+    }, 'the renewed run to apply the renewal to the status');
     expect(await connectionRow(id)).toMatchObject({ status: 'journal_missing' });
     const other = await registerConnection(new Date(Date.now() + 5 * DAY));
     await stack.db.prisma.connection.update({ where: { id: other }, data: { status: 'expired' } });
@@ -398,7 +403,10 @@ describe('consent renewal from the aggregator', () => {
         )
       ).status,
     ).toBe(202);
-    expect(await connectionRow(other)).toMatchObject({ status: 'expires_soon' });
+    await waitFor(
+      async () => ((await connectionRow(other)).status === 'expires_soon' ? true : undefined),
+      'the workflow to lift expired',
+    );
   });
 
   it('leaves no event row when Temporal fails, so that the provider retry renews', async () => {
@@ -453,10 +461,10 @@ describe('CARO events', () => {
 describe('webhook logs', () => {
   it('name provider, event id, type and resource, never the payload', async () => {
     const connectionId = await registerConnection();
-    // A status change needs no Temporal: the API whose Temporal is down takes it.
-    const sent = event('connection.status_changed', {
+    // A renewal older than the current deadline needs no Temporal: the API whose Temporal is down takes it.
+    const sent = event('consent.renewed', {
       connectionId,
-      status: 'journal_missing',
+      validUntil: new Date(Date.now() + DAY).toISOString(),
       note: 'marker-do-not-log',
     });
     const res = await postToDown('aggregator', sent);
@@ -478,7 +486,7 @@ describe('webhook logs', () => {
     expect(accepted).toMatchObject({
       provider: 'aggregator',
       eventId: sent.eventId,
-      type: 'connection.status_changed',
+      type: 'consent.renewed',
       resourceId: connectionId,
       handled: true,
     });

@@ -8,7 +8,9 @@ import {
   consentRenewedSignal,
   consentStateQuery,
   DEFAULT_CONSENT_SCHEDULE,
+  journalCreatedUpdate,
   remindNowUpdate,
+  reportStatusUpdate,
   sendInvitationUpdate,
 } from '../../workflows/consent-renewal/contract.js';
 import type { consentRenewalWorkflow } from '../../workflows/consent-renewal/workflow.js';
@@ -40,6 +42,10 @@ function recordingActivities(calls: Call[], opts: { rejectDaysBefore?: number } 
     calls.push({ activity, at: new Date(Math.floor(scheduledMs / 1000) * 1000).toISOString(), args: { ...args } });
   };
   return {
+    async applyConnectionStatus(req) {
+      record('applyConnectionStatus', req);
+      return { applied: true, status: req.change.kind === 'reported' ? req.change.status : 'connected' };
+    },
     async sendConsentReminder(req) {
       record('sendConsentReminder', req);
       if (req.daysBefore === opts.rejectDaysBefore)
@@ -170,6 +176,8 @@ describe('consent renewal workflow (time-skipping)', () => {
     });
     const after = calls.filter((c) => c.args.validUntil !== validUntil);
     expect(after.map((c) => c.activity)).toEqual([
+      // The renewed run first lifts the deadline's statuses on the row.
+      'applyConnectionStatus',
       'sendConsentReminder',
       'sendConsentReminder',
       'sendConsentReminder',
@@ -194,6 +202,10 @@ describe('consent renewal workflow (time-skipping)', () => {
     });
     // Registered with 10 days left: only the 3- and 1-day reminders were still ahead.
     expect(reminders(calls).map(([days]) => days)).toEqual([3, 1]);
+    // The repeated deadline (a run started afresh by signal-with-start gets one) lifts the statuses once.
+    expect(calls.filter((c) => c.activity === 'applyConnectionStatus').map((c) => c.args.change)).toEqual([
+      { kind: 'renewed', validUntil },
+    ]);
   });
 
   it('goes on when a reminder e-mail is rejected: the later reminders and the expiry still happen', async () => {
@@ -280,5 +292,79 @@ describe('manual actions (updates on the running workflow)', () => {
     expect(invitations.map((c) => [c.args.sequence, c.args.idempotencyKey])).toEqual([
       [1, expect.stringMatching(/^connection:c-remind\/[0-9a-f-]{36}\/invitation\/1$/)],
     ]);
+  });
+});
+
+describe('the connection status (owned by the workflow)', () => {
+  it('applies reports, a created journal and renewals through its activity, versions rising across runs', async () => {
+    const calls: Call[] = [];
+    const start = await nowMs();
+    const validUntil = new Date(start + 60 * DAY).toISOString();
+    const renewedUntil = new Date(start + 100 * DAY).toISOString();
+    await withWorker(calls, async (taskQueue) => {
+      const handle = await env.client.workflow.start<typeof consentRenewalWorkflow>('consentRenewalWorkflow', {
+        workflowId: consentRenewalWorkflowId('c-status'),
+        taskQueue,
+        args: [{ connectionId: 'c-status', validUntil, schedule: DEFAULT_CONSENT_SCHEDULE, statusVersion: 4 }],
+      });
+      expect(await handle.executeUpdate(reportStatusUpdate, { args: [{ status: 'journal_missing' }] })).toEqual({
+        applied: true,
+        status: 'journal_missing',
+      });
+      expect(await handle.executeUpdate(journalCreatedUpdate)).toMatchObject({ applied: true });
+      await handle.signal(consentRenewedSignal, { validUntil: renewedUntil });
+      // The renewed run lifts the deadline's statuses first.
+      await waitFor(
+        async () => (calls.some((c) => (c.args.change as { kind?: string })?.kind === 'renewed') ? true : undefined),
+        'the renewed run',
+      );
+      expect(await handle.executeUpdate(reportStatusUpdate, { args: [{ status: 'access_lost' }] })).toMatchObject({
+        applied: true,
+      });
+      await handle.terminate();
+    });
+    const changes = calls.filter((c) => c.activity === 'applyConnectionStatus').map((c) => c.args);
+    expect(changes).toEqual([
+      {
+        connectionId: 'c-status',
+        change: { kind: 'reported', status: 'journal_missing' },
+        soon: false,
+        statusVersion: 5,
+      },
+      { connectionId: 'c-status', change: { kind: 'journal_created' }, soon: false, statusVersion: 6 },
+      {
+        connectionId: 'c-status',
+        change: { kind: 'renewed', validUntil: renewedUntil },
+        soon: false,
+        statusVersion: 7,
+      },
+      // The next run (continue-as-new) goes on from the last version.
+      { connectionId: 'c-status', change: { kind: 'reported', status: 'access_lost' }, soon: false, statusVersion: 8 },
+    ]);
+  });
+
+  it('counts the expires-soon window from the deadline, by workflow time', async () => {
+    const calls: Call[] = [];
+    const start = await nowMs();
+    await withWorker(calls, async (taskQueue) => {
+      const handle = await env.client.workflow.start<typeof consentRenewalWorkflow>('consentRenewalWorkflow', {
+        workflowId: consentRenewalWorkflowId('c-soon'),
+        taskQueue,
+        args: [
+          {
+            connectionId: 'c-soon',
+            validUntil: new Date(start + 10 * DAY).toISOString(),
+            schedule: DEFAULT_CONSENT_SCHEDULE,
+          },
+        ],
+      });
+      await handle.executeUpdate(journalCreatedUpdate);
+      await handle.terminate();
+    });
+    expect(calls.find((c) => c.activity === 'applyConnectionStatus')?.args).toMatchObject({
+      change: { kind: 'journal_created' },
+      soon: true,
+      statusVersion: 1,
+    });
   });
 });

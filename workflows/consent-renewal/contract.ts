@@ -1,24 +1,14 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { days } from '../shared/duration.js';
 
-/** Statuses of a bank connection (seed 003), each with the action it asks of the office. */
-export const CONNECTION_STATUSES = {
-  connected: 'none',
-  expires_soon: 'renew the consent',
-  expired: 'renew the consent at the bank',
-  not_connected: 'complete the bank link',
-  no_authorised_iban: 'link and activate the account, or renew',
-  account_not_found: 'repair: send a new invitation',
-  access_lost: 'invite the user again',
-  journal_missing: 'create a ledger journal for this IBAN, then reactivate',
-} as const;
-export type ConnectionStatus = keyof typeof CONNECTION_STATUSES;
-
-/** The statuses a new invitation to the owner repairs (POST /v1/connections/:id/invitation). */
-export const INVITATION_STATUSES = ['account_not_found', 'access_lost'] as const satisfies readonly ConnectionStatus[];
-export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
-export const needsInvitation = (status: string): status is InvitationStatus =>
-  (INVITATION_STATUSES as readonly string[]).includes(status);
+export {
+  CONNECTION_STATUSES,
+  INVITATION_STATUSES,
+  needsInvitation,
+  type ConnectionStatus,
+  type InvitationStatus,
+} from './rules.js';
+import type { ConnectionStatus, ReportedStatus } from './rules.js';
 
 /** One scheduled reminder: how long before the deadline it goes out. */
 export interface ReminderBefore {
@@ -66,6 +56,10 @@ export interface ConsentRenewalInput {
   renewals?: number;
   /** Manual reminders and new invitations of earlier runs (carried over continue-as-new): the rate limit and record numbering. */
   manual?: ManualActions;
+  /** The version of the last status change this workflow asked for (carried over continue-as-new; the database's when a run starts afresh). */
+  statusVersion?: number;
+  /** Started from a renewal (continue-as-new): lift the deadline's statuses (rules.ts) before anything else. */
+  liftDeadlineStatuses?: boolean;
 }
 
 export interface ManualActions {
@@ -117,5 +111,15 @@ export const consentStateQuery = defineQuery<ConsentRenewalState>('consentState'
 /** `validUntil`: the deadline the caller saw; another one (renewed meanwhile) gets no reminder. */
 export const remindNowUpdate = defineUpdate<RemindNowResult, [{ validUntil: string }]>('remindNow');
 export const sendInvitationUpdate = defineUpdate<InvitationResult>('sendInvitation');
+
+/** A status change applied to the connection's row, or why not (it does not apply to the current status). */
+export interface StatusChangeResult {
+  applied: boolean;
+  status: ConnectionStatus;
+}
+/** The aggregator reports a status (seed 003); the deadline's own statuses are the workflow's. */
+export const reportStatusUpdate = defineUpdate<StatusChangeResult, [{ status: ReportedStatus }]>('reportStatus');
+/** The office created the missing ledger journal: `journal_missing` → `connected` or `expires_soon`. */
+export const journalCreatedUpdate = defineUpdate<StatusChangeResult>('journalCreated');
 
 export const consentRenewalWorkflowId = (connectionId: string): string => `connection:${connectionId}`;

@@ -1,13 +1,6 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  isCancellation,
-  log,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
+import { unlessUndeliverable } from '../shared/undeliverable.js';
 import {
   DEFAULT_MANUAL_REMINDER_INTERVAL_HOURS,
   INVITATION_LINK_DAYS,
@@ -32,13 +25,7 @@ const { sendConsentReminder, sendConnectionInvitation } = proxyActivities<Activi
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** An e-mail activity that failed for good (address rejected, provider down): the journey goes on. */
-function undeliverable(error: unknown, what: string): { sent: false; reason: 'undeliverable' } {
-  if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
-  const failure = error.cause instanceof ApplicationFailure ? error.cause.type : error.cause?.name;
-  log.warn(`${what} not delivered`, { connectionId: workflowInfo().workflowId, failure });
-  return { sent: false, reason: 'undeliverable' };
-}
+const undeliverable = { sent: false, reason: 'undeliverable' } as const;
 
 /**
  * The office's manual actions on a running consent: "remind now" (at most once per interval,
@@ -65,38 +52,34 @@ export function handleManualActions(
     manual.lastReminderAt = iso(now);
     const sequence = ++manual.reminders;
     const daysBefore = Math.max(1, Math.ceil((Date.parse(validUntil) - now) / DAY));
-    try {
-      const outcome = await sendConsentReminder({
+    const outcome = await unlessUndeliverable('Manual consent reminder', { connectionId, sequence }, () =>
+      sendConsentReminder({
         connectionId,
         validUntil,
         daysBefore,
         manual: { sequence },
         idempotencyKey: `${workflowInfo().workflowId}/${validUntil}/manual-reminder/${sequence}`,
-      });
-      if (outcome.sent) return { sent: true, at: iso(now), daysBefore, nextAllowedAt: iso(now + intervalMs) };
-      manual.lastReminderAt = previous;
-      return { sent: false, reason: outcome.reason };
-    } catch (error) {
-      manual.lastReminderAt = previous;
-      return undeliverable(error, 'Manual consent reminder');
-    }
+      }),
+    );
+    if (outcome?.sent) return { sent: true, at: iso(now), daysBefore, nextAllowedAt: iso(now + intervalMs) };
+    manual.lastReminderAt = previous;
+    return outcome ? { sent: false, reason: outcome.reason } : undeliverable;
   });
 
   setHandler(sendInvitationUpdate, async (): Promise<InvitationResult> => {
     const now = Date.now();
     const sequence = ++manual.invitations;
     const linkExpiresAt = iso(now + INVITATION_LINK_DAYS * DAY);
-    try {
-      const outcome = await sendConnectionInvitation({
+    const outcome = await unlessUndeliverable('Connection invitation', { connectionId, sequence }, () =>
+      sendConnectionInvitation({
         connectionId,
         sequence,
         linkExpiresAt,
         idempotencyKey: `${workflowInfo().workflowId}/${workflowInfo().firstExecutionRunId}/invitation/${sequence}`,
-      });
-      return outcome.sent ? { sent: true, at: iso(now), linkExpiresAt } : { sent: false, reason: outcome.reason };
-    } catch (error) {
-      return undeliverable(error, 'Connection invitation');
-    }
+      }),
+    );
+    if (!outcome) return undeliverable;
+    return outcome.sent ? { sent: true, at: iso(now), linkExpiresAt } : { sent: false, reason: outcome.reason };
   });
 
   return manual;

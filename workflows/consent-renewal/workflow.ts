@@ -1,16 +1,14 @@
 import {
-  ActivityFailure,
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   continueAsNew,
-  isCancellation,
   log,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
+import { unlessUndeliverable } from '../shared/undeliverable.js';
 import {
   consentRenewedSignal,
   consentStateQuery,
@@ -20,6 +18,7 @@ import {
 } from './contract.js';
 import { handleManualActions } from './manual.js';
 import { planConsentReminders, reminderKey } from './plan.js';
+import { handleStatusChanges } from './status.js';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -54,9 +53,11 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
     nextStep: null,
   };
 
-  setHandler(consentRenewedSignal, ({ validUntil }) => {
-    // Only a later deadline is a renewal; a stale or repeated report changes nothing.
+  const status = handleStatusChanges(input);
+  setHandler(consentRenewedSignal, async ({ validUntil }) => {
+    // Only a later deadline is a renewal (the next run lifts the statuses); an earlier one changes nothing.
     if (Date.parse(validUntil) > Date.parse(renewedUntil ?? input.validUntil)) renewedUntil = validUntil;
+    else if (Date.parse(validUntil) === validUntilMs) await status.signalled(validUntil);
   });
   setHandler(consentStateQuery, () => state);
   const manual = handleManualActions(input, () =>
@@ -67,31 +68,27 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
         : undefined,
   );
 
+  // A run started from a renewal lifts the deadline's statuses on the row while it plans.
+  const lifted = status.start();
   const renewed = (untilMs: number) => condition(() => renewedUntil !== undefined, Math.max(untilMs - Date.now(), 0));
 
   for (const reminder of planConsentReminders(validUntilMs, Date.now(), schedule)) {
     state.nextStep = { kind: 'reminder', ...reminder };
     if (await renewed(Date.parse(reminder.at))) break;
-    try {
-      const outcome = await sendConsentReminder({
-        connectionId,
-        validUntil: input.validUntil,
-        daysBefore: reminder.daysBefore,
-        ...(reminder.beforeMs === undefined ? {} : { beforeMs: reminder.beforeMs }),
-        idempotencyKey: `${workflowInfo().workflowId}/${input.validUntil}/reminder/${reminderKey(reminder)}`,
-      });
-      if (outcome.sent) state.remindersSent.push(reminder.daysBefore);
-    } catch (error) {
-      // An undeliverable reminder (address rejected, provider down beyond the retries) is on the
-      // case's outbox; the deadline still counts, so the journey goes on.
-      if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
-      const failure = error.cause instanceof ApplicationFailure ? error.cause.type : error.cause?.name;
-      log.warn('Consent reminder not delivered: continuing', {
-        connectionId,
-        daysBefore: reminder.daysBefore,
-        failure,
-      });
-    }
+    // An undeliverable reminder is on the case's outbox; the deadline still counts, so the journey goes on.
+    const outcome = await unlessUndeliverable(
+      'Consent reminder',
+      { connectionId, daysBefore: reminder.daysBefore },
+      () =>
+        sendConsentReminder({
+          connectionId,
+          validUntil: input.validUntil,
+          daysBefore: reminder.daysBefore,
+          ...(reminder.beforeMs === undefined ? {} : { beforeMs: reminder.beforeMs }),
+          idempotencyKey: `${workflowInfo().workflowId}/${input.validUntil}/reminder/${reminderKey(reminder)}`,
+        }),
+    );
+    if (outcome?.sent) state.remindersSent.push(reminder.daysBefore);
   }
 
   if (renewedUntil === undefined) {
@@ -100,12 +97,15 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
   }
   const planAnew = async (until: string) => {
     log.info('Consent renewed: planning anew', { connectionId, renewals: renewals + 1 });
+    await lifted;
     await condition(allHandlersFinished);
     return continueAsNew<typeof consentRenewalWorkflow>({
       ...input,
       validUntil: until,
       renewals: renewals + 1,
       manual,
+      statusVersion: status.version(),
+      liftDeadlineStatuses: true,
     });
   };
   if (renewedUntil !== undefined) return planAnew(renewedUntil);
@@ -119,6 +119,7 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
   if (outcome.renewedUntil !== undefined) return planAnew(later(outcome.renewedUntil, renewedUntil));
   state.phase = 'expired';
   state.nextStep = null;
+  await lifted;
   await condition(allHandlersFinished);
   // A renewal signalled while the expiry was being recorded still wins: the connection lives on.
   if (renewedUntil !== undefined) return planAnew(renewedUntil);

@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import type { PrismaClient } from '../../../lib/db/client.js';
-import { CONNECTION_STATUSES, type ConnectionStatus } from '../../../workflows/consent-renewal/contract.js';
+import { REPORTED_STATUSES } from '../../../workflows/consent-renewal/rules.js';
 import { ApiError } from '../../errors.js';
 import { idSchema, instantSchema } from '../../schemas/common.js';
-import { renewConsent } from '../../services/consent.js';
+import { renewConsent, reportStatus } from '../../services/consent.js';
 import { defineProvider, eventSchema } from '../define.js';
 
-const statuses = Object.keys(CONNECTION_STATUSES) as [ConnectionStatus, ...ConnectionStatus[]];
 /** `expires_soon` and `expired` follow from the deadline: only the consent workflow sets them. */
-const reportedStatus = z.enum(statuses).exclude(['expires_soon', 'expired']);
+const reportedStatus = z.enum(REPORTED_STATUSES);
 
 async function findConnection(prisma: PrismaClient, id: string) {
   const connection = await prisma.connection.findUnique({ where: { id } });
@@ -35,13 +34,10 @@ export const aggregatorEvents = defineProvider({
       log.info({ outcome: outcome.kind }, 'consent renewal reported by the aggregator');
       return { handled: true, details: { validUntil: event.data.validUntil, outcome: outcome.kind } };
     }
-    // Only a renewal lifts `expired`, and "connected" does not hide an approaching deadline.
-    const keep: ConnectionStatus[] = event.data.status === 'connected' ? ['expired', 'expires_soon'] : ['expired'];
-    const { count } = await deps.prisma.connection.updateMany({
-      where: { id: connection.id, status: { notIn: keep } },
-      data: { status: event.data.status },
-    });
-    log.info({ status: event.data.status, applied: count === 1 }, 'connection status reported by the aggregator');
-    return { handled: true, details: { status: event.data.status, previous: connection.status, applied: count === 1 } };
+    // The workflow owns the status: only a renewal lifts `expired`, and "connected" does not hide an
+    // approaching deadline (rules.ts).
+    const { applied } = await reportStatus(deps, connection, event.data.status);
+    log.info({ status: event.data.status, applied }, 'connection status reported by the aggregator');
+    return { handled: true, details: { status: event.data.status, previous: connection.status, applied } };
   },
 });

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "connections" ADD COLUMN     "statusVersion" INTEGER NOT NULL DEFAULT 0;
