@@ -46,6 +46,7 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       'data/**',
+      '.venv-schemathesis/**',
       '.temporal/**',
       'prisma/generated/**',
       'coverage/**',

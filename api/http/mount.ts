@@ -5,7 +5,7 @@ import { authenticate } from './authenticate.js';
 import { idempotencyScope, remember, replay } from './idempotency.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { Actor, Reply, RouteDef } from './route.js';
-import { parseIn } from './validate.js';
+import { parseIn, refuseCardData } from './validate.js';
 
 function send(res: Response, reply: Reply): void {
   for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
@@ -30,7 +30,7 @@ async function audit(deps: AppDeps, actor: Actor, route: RouteDef, reply: Reply)
 
 /**
  * One Express route per definition: authenticate, rate-limit, check the role, validate path,
- * query and body, replay idempotent POSTs, run the handler, audit what changed.
+ * query and body (refusing card numbers in any body first), replay idempotent POSTs, run the handler, audit what changed.
  */
 export function mountRoutes(routes: readonly RouteDef[], deps: AppDeps, limiter: RateLimiter): Router {
   const router = Router();
@@ -44,6 +44,7 @@ export function mountRoutes(routes: readonly RouteDef[], deps: AppDeps, limiter:
         throw forbidden(`the ${actor.role} role may not ${route.summary.toLowerCase()}`);
       const params = route.params ? parseIn(route.params, req.params, 'path') : undefined;
       const query = route.query ? parseIn(route.query, req.query, 'query') : undefined;
+      if (route.body) refuseCardData(req.body, 'body');
       const body = route.body ? parseIn(route.body, req.body, 'body') : undefined;
       const scope =
         route.method === 'post'
