@@ -12,7 +12,7 @@ import {
 } from '../../workflows/caro-activation/contract.js';
 import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
 import { withTemporalDeadline, type AppDeps } from '../deps.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError, notFound, notFoundInBody } from '../errors.js';
 import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, BACK_OFFICE, defineRoute, EDITORS, type Actor } from '../http/route.js';
 import { officeScope } from '../http/scope.js';
@@ -126,8 +126,7 @@ export const caroRoutes = [
         where: { id: { in: clientIds }, ...officeScope(actor) },
         include: { bankAccounts: true },
       });
-      const unknown = (path: string, message: string) =>
-        new ApiError(422, 'unknown_reference', message, { errors: [{ in: 'body', path, message }] });
+      const unknown = (path: string, message: string) => notFoundInBody('client or bank account', [{ path, message }]);
       const planned = body.orders.map((item, i) => {
         const client = clients.find((c) => c.id === item.clientId);
         if (!client) throw unknown(`orders.${i}.clientId`, 'no such client (or not of your office)');
