@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ConsentSchedule } from '../workflows/consent-renewal/contract.js';
 import type { MandateSchedule } from '../workflows/mandate/contract.js';
 import type { CaroSchedule } from '../workflows/caro-activation/contract.js';
-import { linkEnvFields, refuseDevSecretInProduction } from '../lib/links/env.js';
+import { linkEnvFields, refuseDevSecretInProduction, withPublicBaseUrlDefault } from '../lib/links/env.js';
 import { emailEnvSchema } from '../activities/email/env.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
 import { envPort, logLevel, parseEnv } from '../lib/config/env.js';
@@ -99,7 +99,8 @@ export const apiEnvSchema = temporalEnvSchema
   });
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 
-export const loadApiEnv = (env: NodeJS.ProcessEnv = process.env): ApiEnv => parseEnv(apiEnvSchema, env);
+export const loadApiEnv = (env: NodeJS.ProcessEnv = process.env): ApiEnv =>
+  parseEnv(apiEnvSchema, withPublicBaseUrlDefault(env));
 
 export const caroScheduleFromEnv = (env: Pick<ApiEnv, 'CARO_REMINDER_DAYS' | 'CARO_EXPIRY_DAYS'>): CaroSchedule => ({
   reminderDays: env.CARO_REMINDER_DAYS,
