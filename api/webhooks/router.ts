@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
+import { BODY_LIMIT_BYTES } from '../http/body-limit.js';
 import { parseIn, refuseCardData } from '../http/validate.js';
 import { envelopeSchema } from './define.js';
 import { providerEvents } from './handlers/index.js';
@@ -27,7 +28,7 @@ function parseJson(raw: string): unknown {
  */
 export function webhookRoutes(deps: AppDeps): Router {
   const router = Router();
-  router.post('/v1/webhooks/:provider', express.raw({ type: '*/*', limit: '256kb' }), async (req, res) => {
+  router.post('/v1/webhooks/:provider', express.raw({ type: '*/*', limit: BODY_LIMIT_BYTES }), async (req, res) => {
     const provider = req.params.provider ?? '';
     if (!isProvider(provider))
       throw new ApiError(404, 'unknown_provider', `no such webhook provider; known: ${WEBHOOK_PROVIDERS.join(', ')}`);
@@ -54,6 +55,9 @@ export function webhookRoutes(deps: AppDeps): Router {
     }
     const receipt = await receive(deps, req.log, provider, events.parse(body), body);
     res.status(receipt.status).json(receipt.body);
+  });
+  router.all('/v1/webhooks/:provider', () => {
+    throw new ApiError(405, 'method_not_allowed', 'webhooks are POSTed', {}, { Allow: 'POST' });
   });
   return router;
 }
