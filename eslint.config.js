@@ -47,6 +47,7 @@ export default tseslint.config(
       'node_modules/**',
       'data/**',
       '.venv-schemathesis/**',
+      '.schemathesis/**',
       '.temporal/**',
       'prisma/generated/**',
       'coverage/**',

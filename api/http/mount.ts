@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../deps.js';
-import { forbidden, tooManyRequests } from '../errors.js';
+import { ApiError, forbidden, tooManyRequests } from '../errors.js';
 import { authenticate } from './authenticate.js';
 import { idempotencyScope, remember, replay } from './idempotency.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -56,6 +56,15 @@ export function mountRoutes(routes: readonly RouteDef[], deps: AppDeps, limiter:
       await audit(deps, actor, route, reply);
       if (scope) await remember(deps, actor, scope, reply);
       send(res, reply);
+    });
+  }
+  // A known path with a method it does not serve: 405 with the methods it does (HEAD goes with GET).
+  const served = new Map<string, string[]>();
+  for (const route of routes) served.set(route.path, [...(served.get(route.path) ?? []), route.method]);
+  for (const [path, methods] of served) {
+    const allow = methods.flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()])).join(', ');
+    router.all(path, () => {
+      throw new ApiError(405, 'method_not_allowed', `this path serves ${allow}`, {}, { Allow: allow });
     });
   }
   return router;

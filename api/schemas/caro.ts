@@ -63,7 +63,8 @@ export const replayCaroBody = z
   .refine(
     (b) => b.reason !== undefined || b.status !== undefined || b.since !== undefined || b.officeId !== undefined,
     'name at least one of reason, status, since, officeId',
-  );
+  )
+  .meta({ anyOf: ['reason', 'status', 'since', 'officeId'].map((field) => ({ required: [field] })) });
 
 const guidanceSchema = z
   .object({ language: z.string(), title: z.string(), cause: z.string(), todo: z.array(z.string()) })

@@ -1,15 +1,22 @@
 import { z } from 'zod';
 import { CONNECTION_STATUSES, type ConnectionStatus } from '../../workflows/consent-renewal/contract.js';
 import { pageQuery } from '../http/pagination.js';
-import { emailSchema, ibanSchema, idSchema, instantSchema, languageSchema, timestamps } from './common.js';
+import {
+  emailSchema,
+  ibanSchema,
+  idSchema,
+  instantSchema,
+  languageSchema,
+  targetOfficeSchema,
+  timestamps,
+} from './common.js';
 
 const statuses = Object.keys(CONNECTION_STATUSES) as [ConnectionStatus, ...ConnectionStatus[]];
 export const connectionStatusSchema = z.enum(statuses);
 
 export const createConnectionBody = z
   .object({
-    /** Accountants may leave it out: their own office. */
-    officeId: idSchema.optional(),
+    officeId: targetOfficeSchema,
     clientId: idSchema.optional(),
     provider: z.string().trim().min(1).max(100),
     ownerEmail: emailSchema.optional(),
