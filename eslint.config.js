@@ -102,6 +102,8 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       'data/**',
+      '.venv-schemathesis/**',
+      '.schemathesis/**',
       '.temporal/**',
       'prisma/generated/**',
       'coverage/**',

@@ -1,5 +1,6 @@
 import express from 'express';
 import type { AppDeps } from './deps.js';
+import { BODY_LIMIT_BYTES } from './http/body-limit.js';
 import { mountRoutes } from './http/mount.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { notFoundHandler, problemHandler } from './middleware/problem.js';
@@ -21,7 +22,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Signed over the raw body bytes: webhooks read the body themselves, before express.json.
   app.use(webhookRoutes(deps));
   app.use(linkRoutes(deps));
-  app.use(express.json({ limit: '100kb', strict: true }));
+  app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true }));
   app.use(healthRoutes(deps));
   // Sandbox routes exist only when enabled: otherwise a 404, and absent from /openapi.json.
   const routes = apiRoutes.filter((route) => !route.sandbox || deps.sandbox === true);

@@ -6,7 +6,7 @@ import {
 } from '../workflows/consent-renewal/contract.js';
 import { DEFAULT_MANDATE_SCHEDULE, type MandateSchedule } from '../workflows/mandate/contract.js';
 import { DEFAULT_CARO_SCHEDULE, type CaroSchedule } from '../workflows/caro-activation/contract.js';
-import { linkEnvFields, refuseDevSecretInProduction } from '../lib/links/env.js';
+import { linkEnvFields, refuseDevSecretInProduction, withPublicBaseUrlDefault } from '../lib/links/env.js';
 import { emailEnvSchema } from '../lib/email/env.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
 import {
@@ -121,7 +121,8 @@ export const apiEnvSchema = temporalEnvSchema
   });
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 
-export const loadApiEnv = (env: NodeJS.ProcessEnv = process.env): ApiEnv => parseEnv(apiEnvSchema, env);
+export const loadApiEnv = (env: NodeJS.ProcessEnv = process.env): ApiEnv =>
+  parseEnv(apiEnvSchema, withPublicBaseUrlDefault(env));
 
 /** The name under which a setting was given (the older one when only it is set), for messages. */
 const setName = (env: Record<string, unknown>, name: Renamed): string =>

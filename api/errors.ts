@@ -13,6 +13,12 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
+/**
+ * An id in the body that names nothing the caller may see (another office's, or none at all): the
+ * same 404 `not_found` as that id in a path, with `errors` saying which field.
+ */
+export const notFoundInBody = (what: string, errors: { path: string; message: string }[]) =>
+  new ApiError(404, 'not_found', `${what} not found`, { errors: errors.map((e) => ({ in: 'body', ...e })) });
 export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
 export const tooManyRequests = (retryAfterSeconds: number) =>
   new ApiError(

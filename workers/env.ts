@@ -3,7 +3,7 @@ import { emailEnvSchema } from '../lib/email/env.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
 import { logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalEnvSchema } from '../lib/config/temporal-env.js';
-import { refuseDevSecretInProduction } from '../lib/links/env.js';
+import { refuseDevSecretInProduction, withPublicBaseUrlDefault } from '../lib/links/env.js';
 
 /** Everything the worker reads: Temporal, database, e-mail and signed links. */
 export const workerEnvSchema = temporalEnvSchema
@@ -17,4 +17,5 @@ export const workerEnvSchema = temporalEnvSchema
   .superRefine(refuseDevSecretInProduction);
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 
-export const loadWorkerEnv = (env: NodeJS.ProcessEnv = process.env): WorkerEnv => parseEnv(workerEnvSchema, env);
+export const loadWorkerEnv = (env: NodeJS.ProcessEnv = process.env): WorkerEnv =>
+  parseEnv(workerEnvSchema, withPublicBaseUrlDefault(env));

@@ -4,7 +4,8 @@ import { ApiError } from '../errors.js';
 import type { Actor, Reply } from './route.js';
 
 const TTL_MS = 24 * 60 * 60 * 1000;
-const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** 1 to 255 printable ASCII characters (also what /openapi.json documents). */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 export interface IdempotencyScope {
   key: string;
@@ -19,7 +20,7 @@ export function idempotencyScope(
   body: unknown,
 ): IdempotencyScope | undefined {
   if (header === undefined) return undefined;
-  if (!KEY_PATTERN.test(header)) {
+  if (!IDEMPOTENCY_KEY_PATTERN.test(header)) {
     throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters', {
       errors: [{ in: 'header', path: 'Idempotency-Key', message: 'invalid' }],
     });

@@ -1,11 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../deps.js';
-import { forbidden, tooManyRequests } from '../errors.js';
+import { ApiError, forbidden, tooManyRequests } from '../errors.js';
 import { authenticate } from './authenticate.js';
 import { idempotencyScope, release, remember, reserve } from './idempotency.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { Actor, Reply, RouteDef } from './route.js';
-import { parseIn } from './validate.js';
+import { parseIn, refuseCardData } from './validate.js';
 
 function send(res: Response, reply: Reply): void {
   for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
@@ -30,7 +30,8 @@ async function audit(deps: AppDeps, actor: Actor, route: RouteDef, reply: Reply)
 
 /**
  * One Express route per definition: authenticate, rate-limit, check the role, validate path,
- * query and body, reserve or replay idempotent POSTs, run the handler, audit what changed.
+ * query and body (refusing card numbers in any body first), reserve or replay idempotent POSTs, run the handler,
+ * audit what changed.
  */
 export function mountRoutes(routes: readonly RouteDef[], deps: AppDeps, limiter: RateLimiter): Router {
   const router = Router();
@@ -44,6 +45,7 @@ export function mountRoutes(routes: readonly RouteDef[], deps: AppDeps, limiter:
         throw forbidden(`the ${actor.role} role may not ${route.summary.toLowerCase()}`);
       const params = route.params ? parseIn(route.params, req.params, 'path') : undefined;
       const query = route.query ? parseIn(route.query, req.query, 'query') : undefined;
+      if (route.body) refuseCardData(req.body, 'body');
       const body = route.body ? parseIn(route.body, req.body, 'body') : undefined;
       const scope =
         route.method === 'post'
@@ -61,6 +63,15 @@ export function mountRoutes(routes: readonly RouteDef[], deps: AppDeps, limiter:
       }
       if (scope) await remember(deps, actor, scope, reply);
       send(res, reply);
+    });
+  }
+  // A known path with a method it does not serve: 405 with the methods it does (HEAD goes with GET).
+  const served = new Map<string, string[]>();
+  for (const route of routes) served.set(route.path, [...(served.get(route.path) ?? []), route.method]);
+  for (const [path, methods] of served) {
+    const allow = methods.flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()])).join(', ');
+    router.all(path, () => {
+      throw new ApiError(405, 'method_not_allowed', `this path serves ${allow}`, {}, { Allow: allow });
     });
   }
   return router;

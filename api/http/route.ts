@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { Role } from '../../lib/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
+import { problemSchema } from '../schemas/problem.js';
 
 /** Who is calling: the key's id (never the key), its role, and for accountants their office. */
 export interface Actor {
@@ -61,13 +62,49 @@ export interface RouteDef<
   handler(ctx: HandlerContext<Out<P>, Out<Q>, Out<B>>): Promise<Reply>;
 }
 
-/** Keeps the schemas' types flowing into the handler. */
+const IDEMPOTENCY_REUSED = 'an Idempotency-Key already used with another request (idempotency_key_reused)';
+const IDEMPOTENCY_IN_PROGRESS =
+  'a request with the same Idempotency-Key is still running (idempotency_in_progress): retry after Retry-After';
+
+/**
+ * The answers the route layer (api/http/mount.ts) gives on its own, whatever the handler does:
+ * 401 without a key, 403 for a role not allowed, 400 for failing parameters or body (card data
+ * included) or a bad Idempotency-Key, 409 while a twin with the same Idempotency-Key runs, 422 for a
+ * reused Idempotency-Key, 429 past the rate limit.
+ * Added to what each route declares, so the document says every status the server gives.
+ */
+function routeLayerResponses(route: RouteDef<AnySchema | undefined, AnySchema | undefined, AnySchema | undefined>) {
+  const problem = (description: string) => ({ description, schema: problemSchema });
+  const declared = route.responses;
+  const implied: RouteDef['responses'] = {
+    401: problem('Missing, unknown or revoked API key'),
+    429: problem('Rate limit reached: see Retry-After'),
+  };
+  if (ALL_ROLES.some((role) => !route.roles.includes(role))) implied[403] = problem('The key’s role may not do this');
+  if (route.params || route.query || route.body || route.method === 'post')
+    implied[400] = problem('Invalid request: `errors` lists the failing fields');
+  if (route.body) implied[413] = problem('Body over 100 kB');
+  if (route.method === 'post') {
+    const reused = declared[422];
+    implied[422] = reused
+      ? { ...reused, description: `${reused.description}; or ${IDEMPOTENCY_REUSED}` }
+      : problem(`Refused: ${IDEMPOTENCY_REUSED}`);
+    const conflict = declared[409];
+    implied[409] = conflict
+      ? { ...conflict, description: `${conflict.description}; or ${IDEMPOTENCY_IN_PROGRESS}` }
+      : problem(`Conflict: ${IDEMPOTENCY_IN_PROGRESS}`);
+  }
+  const layered = route.method === 'post' ? { 409: implied[409]!, 422: implied[422]! } : {};
+  return { ...implied, ...declared, ...layered };
+}
+
+/** Keeps the schemas' types flowing into the handler; adds the answers of the route layer to its responses. */
 export function defineRoute<
   P extends AnySchema | undefined = undefined,
   Q extends AnySchema | undefined = undefined,
   B extends AnySchema | undefined = undefined,
 >(route: RouteDef<P, Q, B>): RouteDef {
-  return route as unknown as RouteDef;
+  return { ...route, responses: routeLayerResponses(route as unknown as RouteDef) } as unknown as RouteDef;
 }
 
 export const ALL_ROLES = ['accountant', 'operator', 'support'] as const satisfies readonly Role[];

@@ -1,4 +1,6 @@
 import { ZodError, type z } from 'zod';
+import { findCardNumber } from '../../lib/card-data.js';
+import { ApiError } from '../errors.js';
 
 export type Location = 'path' | 'query' | 'body';
 
@@ -47,4 +49,21 @@ export function parseIn<S extends z.ZodType>(schema: S, value: unknown, location
     if (error instanceof ZodError) throw new RequestValidationError(location, error.issues);
     throw error;
   }
+}
+
+/**
+ * Refuses a parsed body that carries a card number in any string, key or integer (lib/card-data.ts),
+ * with 400 `card_data_refused`: called before the body is validated, stored or logged. The answer
+ * names where, never what.
+ */
+export function refuseCardData(value: unknown, location: Location): void {
+  const path = findCardNumber(value);
+  if (path === undefined) return;
+  const message = 'looks like a card number: card data is never accepted';
+  throw new ApiError(
+    400,
+    'card_data_refused',
+    `the ${location} looks like it carries a card number: refused, nothing was stored`,
+    { errors: [{ in: location, path: path.map(String).join('.') || '(root)', message }] },
+  );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IDEMPOTENCY_KEY_PATTERN } from '../http/idempotency.js';
 import type { RouteDef } from '../http/route.js';
 import { problemSchema } from '../schemas/problem.js';
 import { providerEvents } from '../webhooks/handlers/index.js';
@@ -6,11 +7,19 @@ import { WEBHOOK_PROVIDERS, type Provider } from '../webhooks/providers.js';
 
 type JsonSchema = Record<string, unknown>;
 
+/** A `.trim().min(1)` string must hold more than whitespace: said with a pattern, as JSON Schema cannot trim. */
+const trimmedNotBlank: NonNullable<Parameters<typeof z.toJSONSchema>[1]>['override'] = ({ zodSchema, jsonSchema }) => {
+  const def = zodSchema._zod.def as { type: string; checks?: { _zod: { def: { check: string } } }[] };
+  const trims = def.type === 'string' && (def.checks ?? []).some((check) => check._zod.def.check === 'overwrite');
+  if (trims && jsonSchema.pattern === undefined && Number(jsonSchema.minLength ?? 0) >= 1) jsonSchema.pattern = '\\S';
+};
+
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io,
     unrepresentable: 'any',
+    override: trimmedNotBlank,
   }) as JsonSchema;
   return rest;
 };
@@ -45,7 +54,7 @@ function operation(route: RouteDef) {
               in: 'header',
               required: false,
               description: 'Replays the first answer for 24 h; reused with another body: 422',
-              schema: { type: 'string', maxLength: 255 },
+              schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source },
             },
           ]
         : []),
@@ -101,6 +110,7 @@ function webhookOperation(provider: Provider) {
       200: { description: 'Already received (same event id): nothing done again', ...receipt },
       202: { description: 'Accepted', ...receipt },
       400: { description: 'Malformed body, failing fields, or card data', ...problem },
+      413: { description: 'Body over 100 kB', ...problem },
       401: { description: 'Missing, wrong or expired signature', ...problem },
       422: { description: 'Unknown event type, or it names an unknown resource', ...problem },
       503: { description: 'Temporal is not answering: retry (nothing was recorded)', ...problem },

@@ -13,7 +13,7 @@ import {
 import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
 import { CARO_REPLAYABLE } from '../../workflows/caro-activation/plan.js';
 import { withTemporalDeadline, type AppDeps } from '../deps.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError, notFound, notFoundInBody } from '../errors.js';
 import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, BACK_OFFICE, defineRoute, EDITORS } from '../http/route.js';
 import { tenantScope } from '../http/scope.js';
@@ -129,8 +129,7 @@ export const caroRoutes = [
         where: { id: { in: clientIds }, ...tenantScope(actor).client },
         include: { bankAccounts: true },
       });
-      const unknown = (path: string, message: string) =>
-        new ApiError(422, 'unknown_reference', message, { errors: [{ in: 'body', path, message }] });
+      const unknown = (path: string, message: string) => notFoundInBody('client or bank account', [{ path, message }]);
       const planned = body.orders.map((item, i) => {
         const client = clients.find((c) => c.id === item.clientId);
         if (!client) throw unknown(`orders.${i}.clientId`, 'no such client (or not of your office)');

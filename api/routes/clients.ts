@@ -1,7 +1,7 @@
 import { Prisma, type Client } from '../../lib/db/client.js';
 import { isIn, mandateActions, PRESENTED_AGAIN_BY_CLIENT_EDIT } from '../../workflows/mandate/rules.js';
 import type { AppDeps } from '../deps.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError, notFound, notFoundInBody } from '../errors.js';
 import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, defineRoute, EDITORS, type Actor } from '../http/route.js';
 import { officeScope, targetOffice, tenantScope } from '../http/scope.js';
@@ -135,7 +135,7 @@ export const clientRoutes = [
         throw refused(400, 'validation_failed', 'officeId', 'required');
       }
       if (!(await deps.prisma.office.findUnique({ where: { id: officeId }, select: { id: true } }))) {
-        throw refused(422, 'unknown_office', 'officeId', 'no such office');
+        throw notFoundInBody('office', [{ path: 'officeId', message: 'no such office' }]);
       }
       const { officeId: _office, ...fields } = body;
       const client = await uniquePerOffice(deps, officeId, fields, () =>

@@ -7,7 +7,7 @@ import {
 } from '../../workflows/consent-renewal/contract.js';
 import type { consentRenewalWorkflow } from '../../workflows/consent-renewal/workflow.js';
 import { withTemporalDeadline, type AppDeps } from '../deps.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError, notFound, notFoundInBody } from '../errors.js';
 import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, defineRoute, EDITORS, type Actor } from '../http/route.js';
 import { targetOffice, tenantScope } from '../http/scope.js';
@@ -97,10 +97,7 @@ export const connectionRoutes = [
           where: { id: body.clientId, officeId },
           select: { id: true },
         });
-        if (!client)
-          throw new ApiError(422, 'unknown_client', 'clientId does not name a client of this office', {
-            errors: [{ in: 'body', path: 'clientId', message: 'no such client in this office' }],
-          });
+        if (!client) throw notFoundInBody('client', [{ path: 'clientId', message: 'no such client in this office' }]);
       }
       const validUntil = new Date(body.validUntil);
       if (validUntil.getTime() <= Date.now()) {

@@ -11,7 +11,7 @@ import {
   SIGNING_LINK_STATES,
 } from '../../workflows/mandate/contract.js';
 import type { AppDeps } from '../deps.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError, notFound, notFoundInBody } from '../errors.js';
 import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, defineRoute, EDITORS, type Actor } from '../http/route.js';
 import { tenantScope } from '../http/scope.js';
@@ -108,7 +108,7 @@ export const mandateRoutes = [
     action: 'mandate.order',
     responses: {
       202: { description: 'Ordered; an account that already had a mandate keeps it', schema: orderMandatesResponse },
-      ...problemResponses(400, 401, 403, 409, 422),
+      ...problemResponses(400, 401, 403, 404, 409, 422),
     },
     async handler({ body, actor, deps, req }) {
       const accounts = await deps.prisma.bankAccount.findMany({
@@ -119,13 +119,7 @@ export const mandateRoutes = [
       const unknown = body.bankAccountIds.flatMap((id, i) =>
         byId.has(id) ? [] : [{ path: `bankAccountIds.${i}`, message: 'no such bank account' }],
       );
-      if (unknown.length)
-        throw invalid(
-          422,
-          'unknown_bank_account',
-          'some bank accounts do not exist (or belong to another office)',
-          unknown,
-        );
+      if (unknown.length) throw notFoundInBody('bank account', unknown);
       if (body.managementMode === 'service') {
         const noEmail = body.bankAccountIds.flatMap((id, i) => {
           const a = byId.get(id)!;

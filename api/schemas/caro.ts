@@ -8,22 +8,13 @@ import {
 } from '../../workflows/caro-activation/contract.js';
 import { CARO_REPLAYABLE } from '../../workflows/caro-activation/plan.js';
 import { pageQuery } from '../http/pagination.js';
-import { containsCardNumber } from '../webhooks/card-data.js';
 import { emailSchema, idSchema, instantSchema, languageSchema, timestamps } from './common.js';
 
 export const caroStatusSchema = z.enum(CARO_STATUSES);
 export const caroReasonSchema = z.enum(CARO_PROBLEM_REASONS);
 
-/** Printed on the card statement. Never a card number: anything shaped like one is refused. */
-const clientReference = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .refine(
-    (s) => !containsCardNumber(s),
-    'looks like a card number: enter the client reference printed on the card statement, never the card number',
-  );
+/** Printed on the card statement. Never a card number: every body is screened for those (api/http/validate.ts). */
+const clientReference = z.string().trim().min(1).max(64);
 
 const orderItem = z
   .object({
@@ -79,7 +70,8 @@ export const replayCaroBody = z
   .refine(
     (b) => b.reason !== undefined || b.status !== undefined || b.since !== undefined || b.officeId !== undefined,
     'name at least one of reason, status, since, officeId',
-  );
+  )
+  .meta({ anyOf: ['reason', 'status', 'since', 'officeId'].map((field) => ({ required: [field] })) });
 
 const guidanceSchema = z
   .object({ language: z.string(), title: z.string(), cause: z.string(), todo: z.array(z.string()) })

@@ -2,22 +2,22 @@ import { z } from 'zod';
 import { isValidEnterpriseNumber, normalizeEnterpriseNumber } from '../../lib/banking/enterprise-number.js';
 import { MANDATE_ACTIONS, PRESENTED_AGAIN_BY_CLIENT_EDIT } from '../../workflows/mandate/rules.js';
 import { pageQuery } from '../http/pagination.js';
-import { emailSchema, idSchema, languageSchema, timestamps } from './common.js';
+import { emailSchema, idSchema, languageSchema, targetOfficeSchema, timestamps } from './common.js';
 
 /** `0123.456.749`, `BE0123456749` or `0123456749`; kept as the 10 digits. */
 export const enterpriseNumberSchema = z
   .string()
   .max(20)
   .refine(isValidEnterpriseNumber, 'must be a Belgian enterprise number (10 digits, first 0 or 1, mod-97 check digits)')
-  .transform((raw) => normalizeEnterpriseNumber(raw) ?? raw);
+  .transform((raw) => normalizeEnterpriseNumber(raw) ?? raw)
+  .meta({ format: 'be-enterprise-number' });
 
 const companyName = z.string().trim().min(1).max(200);
 const clientCode = z.string().trim().min(1).max(50);
 
 export const createClientBody = z
   .object({
-    /** Accountants may leave it out: their own office. */
-    officeId: idSchema.optional(),
+    officeId: targetOfficeSchema,
     companyName,
     enterpriseNumber: enterpriseNumberSchema.optional(),
     clientCode,
@@ -36,7 +36,8 @@ export const updateClientBody = z
     language: languageSchema.optional(),
   })
   .strict()
-  .refine((body) => Object.keys(body).length > 0, 'send at least one field to change');
+  .refine((body) => Object.keys(body).length > 0, 'send at least one field to change')
+  .meta({ minProperties: 1 });
 
 const booleanFlag = z.enum(['true', 'false']).transform((value) => value === 'true');
 

@@ -1,14 +1,21 @@
 import { z } from 'zod';
 import { CONNECTION_STATUS_LIST } from '../../workflows/consent-renewal/rules.js';
 import { pageQuery } from '../http/pagination.js';
-import { emailSchema, ibanSchema, idSchema, instantSchema, languageSchema, timestamps } from './common.js';
+import {
+  emailSchema,
+  ibanSchema,
+  idSchema,
+  instantSchema,
+  languageSchema,
+  targetOfficeSchema,
+  timestamps,
+} from './common.js';
 
 export const connectionStatusSchema = z.enum(CONNECTION_STATUS_LIST);
 
 export const createConnectionBody = z
   .object({
-    /** Accountants may leave it out: their own office. */
-    officeId: idSchema.optional(),
+    officeId: targetOfficeSchema,
     clientId: idSchema.optional(),
     provider: z.string().trim().min(1).max(100),
     ownerEmail: emailSchema.optional(),

@@ -17,7 +17,8 @@ export const orderMandatesBody = z
       .array(idSchema)
       .min(1)
       .max(100)
-      .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an account'),
+      .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an account')
+      .meta({ uniqueItems: true }),
     /** `office`: the office presents it ('Dispo. en ligne'); `service`: the client is e-mailed ('Envoyé au client'). */
     managementMode: z.enum(MANAGEMENT_MODES),
   })

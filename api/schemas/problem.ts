@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /** RFC 9457 problem details, as every error leaves the API. */
-export const problemSchema = z.object({
+/** Extension members (RFC 9457 §3.2) are allowed: e.g. `nextAllowedAt`, or what keeps a client in use. */
+export const problemSchema = z.looseObject({
   type: z.string(),
   title: z.string(),
   status: z.number().int(),

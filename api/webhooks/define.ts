@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Logger } from '../../lib/logger.js';
 import type { AppDeps } from '../deps.js';
-import type { ApiError } from '../errors.js';
 import { parseIn } from '../http/validate.js';
 import { instantSchema } from '../schemas/common.js';
 
@@ -51,15 +50,12 @@ export interface ProviderEvents {
   types: readonly string[];
   /** The events as one zod schema, for the OpenAPI document. */
   schema: z.ZodType;
-  /** A reason to refuse a raw body before anything is parsed or stored (CARO: card numbers). */
-  screen?(raw: string): ApiError | undefined;
   /** Validates the whole event (400 with the failing fields). */
   parse(body: unknown): ParsedEvent;
 }
 
 export function defineProvider<const O extends readonly [EventSchema, ...EventSchema[]]>(def: {
   events: O;
-  screen?(raw: string): ApiError | undefined;
   resource(event: z.output<O[number]>): Resource;
   handle(ctx: WebhookContext, event: z.output<O[number]>): Promise<Outcome>;
 }): ProviderEvents {
@@ -67,7 +63,6 @@ export function defineProvider<const O extends readonly [EventSchema, ...EventSc
   return {
     types: def.events.map((e) => e.shape.type.value),
     schema,
-    ...(def.screen ? { screen: def.screen } : {}),
     parse(body) {
       const event = parseIn(schema, body, 'body');
       return {

@@ -2,7 +2,8 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { parseIn } from '../http/validate.js';
+import { BODY_LIMIT_BYTES } from '../http/body-limit.js';
+import { parseIn, refuseCardData } from '../http/validate.js';
 import { envelopeSchema } from './define.js';
 import { providerEvents } from './handlers/index.js';
 import { isProvider, WEBHOOK_PROVIDERS } from './providers.js';
@@ -22,11 +23,12 @@ function parseJson(raw: string): unknown {
 
 /**
  * `POST /v1/webhooks/:provider`: no API key, an HMAC signature over the raw body instead.
- * Mounted before `express.json`, as it reads the body bytes itself. Never logs the payload.
+ * Mounted before `express.json`, as it reads the body bytes itself. Never logs the payload; refuses
+ * one that carries a card number (in any provider's event) before it is stored.
  */
 export function webhookRoutes(deps: AppDeps): Router {
   const router = Router();
-  router.post('/v1/webhooks/:provider', express.raw({ type: '*/*', limit: '256kb' }), async (req, res) => {
+  router.post('/v1/webhooks/:provider', express.raw({ type: '*/*', limit: BODY_LIMIT_BYTES }), async (req, res) => {
     const provider = req.params.provider ?? '';
     if (!isProvider(provider))
       throw new ApiError(404, 'unknown_provider', `no such webhook provider; known: ${WEBHOOK_PROVIDERS.join(', ')}`);
@@ -37,13 +39,14 @@ export function webhookRoutes(deps: AppDeps): Router {
       throw new ApiError(401, verdict.code, verdict.reason);
     }
     const events = providerEvents[provider];
-    const text = raw.toString('utf8');
-    const refused = events.screen?.(text);
-    if (refused) {
-      req.log.warn({ provider, code: refused.code }, 'webhook refused before storage');
+    const parsed = parseJson(raw.toString('utf8'));
+    try {
+      refuseCardData(parsed, 'body');
+    } catch (refused) {
+      req.log.warn({ provider, code: (refused as ApiError).code }, 'webhook refused before storage');
       throw refused;
     }
-    const body = parseIn(jsonObject, parseJson(text), 'body');
+    const body = parseIn(jsonObject, parsed, 'body');
     const envelope = parseIn(envelopeSchema, body, 'body');
     if (!events.types.includes(envelope.type)) {
       throw new ApiError(422, 'unknown_event_type', `${provider} sends no event of type "${envelope.type}"`, {
@@ -52,6 +55,9 @@ export function webhookRoutes(deps: AppDeps): Router {
     }
     const receipt = await receive(deps, req.log, provider, events.parse(body), body);
     res.status(receipt.status).json(receipt.body);
+  });
+  router.all('/v1/webhooks/:provider', () => {
+    throw new ApiError(405, 'method_not_allowed', 'webhooks are POSTed', {}, { Allow: 'POST' });
   });
   return router;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseEnv } from '../config/env.js';
-import { linkEnvFields, refuseDevSecretInProduction } from '../links/env.js';
+import { linkEnvFields, refuseDevSecretInProduction, withPublicBaseUrlDefault } from '../links/env.js';
 
 /**
  * E-mail settings of the worker. Without RESEND_API_KEY, messages go to the development outbox
@@ -20,4 +20,5 @@ export const emailEnvSchema = z
   .superRefine(refuseDevSecretInProduction);
 export type EmailEnv = z.infer<typeof emailEnvSchema>;
 
-export const loadEmailEnv = (env: NodeJS.ProcessEnv = process.env): EmailEnv => parseEnv(emailEnvSchema, env);
+export const loadEmailEnv = (env: NodeJS.ProcessEnv = process.env): EmailEnv =>
+  parseEnv(emailEnvSchema, withPublicBaseUrlDefault(env));

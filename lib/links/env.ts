@@ -8,9 +8,19 @@ export const linkEnvFields = {
   NODE_ENV: z.string().optional(),
   /** HMAC key of the link tokens: at least 32 characters; required when NODE_ENV=production. */
   LINK_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_LINK_SIGNING_SECRET),
-  /** Where the links in e-mails point (the API's public origin). */
+  /** Where the links in e-mails point (the API's public origin); by default the API on this machine, see withPublicBaseUrlDefault. */
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('http://localhost:3000'),
 };
+
+/**
+ * PUBLIC_BASE_URL unset: the links point to the API on this machine, on its own port (`PORT`, as
+ * the API reads it) rather than always 3000. Every process that builds or checks links loads its
+ * environment through this, so the worker's links and the API's agree.
+ */
+export function withPublicBaseUrlDefault(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (env.PUBLIC_BASE_URL || !/^\d{1,5}$/.test(env.PORT ?? '')) return env;
+  return { ...env, PUBLIC_BASE_URL: `http://localhost:${Number(env.PORT)}` };
+}
 
 /** Refuses the development secret in production (a superRefine for any schema holding linkEnvFields). */
 export function refuseDevSecretInProduction(

@@ -120,6 +120,60 @@ describe('office scoping', () => {
     expect(create.status).toBe(404);
   });
 
+  it('another office’s id answers 404 not_found wherever it is, path or body, on every route', async () => {
+    const outsider = await stack.key(
+      'accountant',
+      (await stack.http('POST', '/v1/offices', { name: 'Office C', language: 'nl', contactEmail: 'c@example.be' })).body
+        .id,
+    );
+    const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+    const answers: Record<string, string> = {};
+    for (const route of apiRoutes.filter((r) => r.roles.includes('accountant'))) {
+      // The operator builds the request with office A's records; the outsider sends it.
+      const call = await calls[route.operationId]!();
+      const named = UUID.test(call.path.split('?')[0]!)
+        ? 'path'
+        : UUID.test(JSON.stringify(call.body ?? {}))
+          ? 'body'
+          : '';
+      if (!named) continue;
+      const res = await stack.http(route.method.toUpperCase(), call.path, call.body, { key: outsider });
+      answers[`${route.operationId} (${named})`] = `${res.status} ${res.body?.code}`;
+      if (res.status === 404) expectDeclaredResponse(route.operationId, 404, res.body);
+    }
+    expect(Object.keys(answers)).toEqual(
+      expect.arrayContaining(['createClient (body)', 'orderMandates (body)', 'createCaroOrders (body)']),
+    );
+    expect(Object.entries(answers).filter(([, answer]) => answer !== '404 not_found')).toEqual([]);
+  });
+
+  it('a body naming a client of another office answers 404 not_found, for the accountant and the back office', async () => {
+    const clientOfA = (
+      await stack.http('POST', '/v1/clients', { officeId, companyName: 'A SRL', clientCode: 'A-1', language: 'fr' })
+    ).body.id;
+    const officeB = (
+      await stack.http('POST', '/v1/offices', { name: 'Office D', language: 'nl', contactEmail: 'd@example.be' })
+    ).body.id;
+    const connection = {
+      clientId: clientOfA,
+      provider: 'ponto',
+      ownerLanguage: 'nl',
+      ibans: ['BE68539007547034'],
+      validUntil: new Date(Date.now() + 90 * DAY).toISOString(),
+    };
+    const fromB = await stack.http('POST', '/v1/connections', connection, {
+      key: await stack.key('accountant', officeB),
+    });
+    const operator = await stack.http('POST', '/v1/connections', { ...connection, officeId: officeB });
+    for (const res of [fromB, operator]) {
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ code: 'not_found', errors: [{ in: 'body', path: 'clientId' }] });
+    }
+    const nowhere = await stack.http('POST', '/v1/mandates', { bankAccountIds: [clientOfA], managementMode: 'office' });
+    expect(nowhere.status).toBe(404);
+    expect(nowhere.body).toMatchObject({ code: 'not_found', errors: [{ in: 'body', path: 'bankAccountIds.0' }] });
+  });
+
   it('an accountant writes to their own office without naming it', async () => {
     const created = await stack.http(
       'POST',

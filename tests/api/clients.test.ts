@@ -87,9 +87,10 @@ describe('POST /v1/clients', () => {
       ...body,
       officeId: '0193a8a4-0000-7000-8000-000000000000',
     });
+    // An id in the body that names nothing answers as in a path: 404 not_found, saying which field.
     expect(unknown).toMatchObject({
-      status: 422,
-      body: { code: 'unknown_office', errors: [expect.objectContaining({ path: 'officeId' })] },
+      status: 404,
+      body: { code: 'not_found', errors: [expect.objectContaining({ in: 'body', path: 'officeId' })] },
     });
     expect(
       (await call('createClient', 'POST', '/v1/clients', { ...body, officeId: officeB }, keys.accountantA)).status,

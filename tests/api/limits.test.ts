@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
+import { BODY_LIMIT_BYTES } from '../../api/http/body-limit.js';
 import { listen, type RunningServer } from '../../api/server.js';
 import { createApiKey } from '../../lib/auth/key-store.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
@@ -41,6 +42,21 @@ describe('limits', () => {
     );
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ code: 'body_too_large' });
+  });
+
+  it('holds webhooks to the same 100 kB the README states: just over is a 413, just under is read', async () => {
+    const body = (size: number) => {
+      const event = { eventId: `evt-${size}`, type: 'mandate.signed', occurredAt: '2026-11-24T10:00:00Z' };
+      const bare = JSON.stringify({ ...event, data: { mandateId: '01234567-0123-4123-8123-0123456789ab', pad: '' } });
+      return bare.replace('"pad":""', `"pad":"${'x'.repeat(size - bare.length)}"`);
+    };
+    expect(body(BODY_LIMIT_BYTES)).toHaveLength(100 * 1024);
+    const over = await stack.webhook('esign', body(BODY_LIMIT_BYTES + 1));
+    expect(over.status).toBe(413);
+    expect(over.body).toMatchObject({ code: 'body_too_large' });
+    // At the limit the body is read: the event is looked at (an unknown mandate), not refused for its size.
+    const at = await stack.webhook('esign', body(BODY_LIMIT_BYTES));
+    expect(at.body).toMatchObject({ code: 'unknown_mandate' });
   });
 });
 

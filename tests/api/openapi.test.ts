@@ -51,6 +51,43 @@ describe('/openapi.json', () => {
     expect(documented).toHaveLength(apiRoutes.length);
   });
 
+  it('documents 422 idempotency_key_reused, and the key it accepts, on every operation that takes Idempotency-Key', () => {
+    const operations = Object.values(document.paths).flatMap((methods) => Object.values(methods as object));
+    const idempotent = operations.filter((op) =>
+      op.parameters.some((p: { name: string }) => p.name === 'Idempotency-Key'),
+    );
+    expect(idempotent).toHaveLength(apiRoutes.filter((r) => r.method === 'post').length);
+    for (const op of idempotent) {
+      expect(op.responses['422']?.description, op.operationId).toContain('idempotency_key_reused');
+      expect(op.responses['400'], op.operationId).toBeDefined();
+      const header = op.parameters.find((p: { name: string }) => p.name === 'Idempotency-Key');
+      expect(new RegExp(header.schema.pattern).test('order-2026-11-24/1')).toBe(true);
+      expect(new RegExp(header.schema.pattern).test('ä')).toBe(false);
+    }
+  });
+
+  it('documents what the route layer answers on its own: 401, 403 for roles left out, 400, 413 for a body', () => {
+    for (const route of apiRoutes) {
+      const op = document.paths[route.path.replace(/:([A-Za-z_]+)/g, '{$1}')][route.method];
+      expect(op.responses['401'], route.operationId).toBeDefined();
+      if (route.roles.length < 3) expect(op.responses['403'], route.operationId).toBeDefined();
+      if (route.body)
+        expect(Object.keys(op.responses), route.operationId).toEqual(expect.arrayContaining(['400', '413']));
+    }
+  });
+
+  it('answers 405 with Allow for a method a documented path does not serve', async () => {
+    for (const [path, allow] of [
+      ['/v1/offices', 'POST, GET, HEAD'],
+      ['/v1/webhooks/caro', 'POST'],
+    ] as const) {
+      const res = await stack.http('PUT', path, {});
+      expect(res.status, path).toBe(405);
+      expect(res.headers.get('allow')).toBe(allow);
+      expect(res.body).toMatchObject({ code: 'method_not_allowed' });
+    }
+  });
+
   it("documents each provider's signed webhook with its event schemas", () => {
     for (const provider of ['esign', 'caro', 'banklink', 'aggregator']) {
       const op = document.paths[`/v1/webhooks/${provider}`]?.post;

@@ -5,7 +5,6 @@ import { ApiError } from '../../errors.js';
 import { caroReasonSchema } from '../../schemas/caro.js';
 import { idSchema } from '../../schemas/common.js';
 import { caroHandle } from '../../services/caro.js';
-import { containsCardNumber } from '../card-data.js';
 import { defineProvider, eventSchema } from '../define.js';
 
 /**
@@ -18,14 +17,6 @@ export const caroEvents = defineProvider({
     eventSchema('caro.activated', { orderId: idSchema }),
     eventSchema('caro.activation_failed', { orderId: idSchema, reason: caroReasonSchema }),
   ],
-  screen: (raw) =>
-    containsCardNumber(raw)
-      ? new ApiError(
-          400,
-          'card_data_refused',
-          'the payload looks like it carries a card number: refused, nothing was stored',
-        )
-      : undefined,
   resource: (event) => ({ type: 'caro_order', id: event.data.orderId }),
   async handle({ deps, log }, event) {
     const order = await deps.prisma.caroOrder.findUnique({ where: { id: event.data.orderId } });
