@@ -243,9 +243,10 @@ export function createCaroActivities(deps: ActivityDeps) {
     /** Expired or cancelled: mirrored, and the cardholder's address is purged. */
     async closeCaroOrder(req: Versioned & { status: 'invitation_expired' | 'cancelled' }): Promise<{ purged: number }> {
       await loadOrder(req.orderId);
+      // The address goes first: whoever reads the order as closed never finds it still there.
+      const purged = await purgeCardholderEmail(req.orderId);
       // A closed order is no longer in problem: the reason filter lists open cases only.
       await mirror(req, { status: req.status, problemReason: null, problemAt: null });
-      const purged = await purgeCardholderEmail(req.orderId);
       logger.info({ caroOrderId: req.orderId, status: req.status }, 'CARO order closed');
       return { purged };
     },

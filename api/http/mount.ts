@@ -56,12 +56,14 @@ export function mountRoutes(routes: readonly RouteDef[], deps: AppDeps, limiter:
       let reply: Reply;
       try {
         reply = await route.handler({ params, query, body, actor, deps, req, res });
-        await audit(deps, actor, route, reply);
       } catch (error) {
         if (scope) await release(deps, actor, scope);
         throw error;
       }
+      // The answer is kept before anything else can fail: once the handler has acted, a retry with
+      // the same key replays this answer, it never runs the handler a second time.
       if (scope) await remember(deps, actor, scope, reply);
+      await audit(deps, actor, route, reply);
       send(res, reply);
     });
   }

@@ -1,6 +1,7 @@
 import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
+import { isDatabaseUnavailable } from '../../lib/db/unavailable.js';
 import { ApiError } from '../errors.js';
 import { RequestValidationError } from '../http/validate.js';
 
@@ -105,6 +106,19 @@ export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
         code: 'temporal_unavailable',
         title: 'Service Unavailable',
         detail: 'the workflow service is not answering; retry shortly',
+      },
+      { 'Retry-After': '5' },
+    );
+  }
+  if (isDatabaseUnavailable(error)) {
+    req.log.warn({ err: { message: (error as Error).message } }, 'database unavailable');
+    return sendProblem(
+      res,
+      {
+        status: 503,
+        code: 'database_unavailable',
+        title: 'Service Unavailable',
+        detail: 'the database is not answering; retry shortly',
       },
       { 'Retry-After': '5' },
     );

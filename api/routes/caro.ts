@@ -187,7 +187,7 @@ export const caroRoutes = [
       const first = orders[0]!;
       return {
         status: 202,
-        body: { data: orders.map((o) => ({ ...o, guidance: null })) },
+        body: { data: orders.map(({ stateVersion: _version, ...o }) => ({ ...o, guidance: null })) },
         headers: orders.length === 1 ? located(first) : {},
         audited: audited(first, { orderIds: orders.map((o) => o.id) }),
       };

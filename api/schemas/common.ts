@@ -9,7 +9,11 @@ export const targetOfficeSchema = idSchema
   .optional()
   .describe('Required for operators and support (400 without it); an accountant may leave it out: their own office');
 export const idParams = z.object({ id: idSchema }).strict();
-export const emailSchema = z.email({ message: 'must be an e-mail address' }).max(254);
+/** An address a mail server accepts: at most 254 characters, of which at most 64 before the @ (RFC 5321). */
+export const emailSchema = z
+  .email({ message: 'must be an e-mail address' })
+  .max(254)
+  .refine((address) => address.lastIndexOf('@') <= 64, 'the part before the @ is at most 64 characters');
 export const ibanSchema = z
   .string()
   .max(42)

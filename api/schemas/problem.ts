@@ -19,7 +19,7 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'The current state does not allow it',
   422: 'Well-formed but refused (e.g. an Idempotency-Key reused with another body)',
   429: 'Rate limit reached: see Retry-After',
-  503: 'Temporal is not answering: see Retry-After',
+  503: 'Temporal or the database is not answering (temporal_unavailable, database_unavailable): see Retry-After',
 };
 
 export const problemResponses = (...statuses: number[]) =>

@@ -150,8 +150,11 @@ export async function updateFailedRun(
   );
 }
 
-/** The order as the API shows it: with the accountant's guidance for a problem, in the office's language. */
-export const withGuidance = (order: CaroOrder, officeLanguage: string) => ({
+/**
+ * The order as the API shows it: with the accountant's guidance for a problem, in the office's
+ * language; without the workflow's mirror version (internal bookkeeping, not part of the contract).
+ */
+export const withGuidance = ({ stateVersion: _version, ...order }: CaroOrder, officeLanguage: string) => ({
   ...order,
   guidance:
     order.status === 'problem' && order.problemReason ? caroGuidance(order.problemReason, officeLanguage) : null,

@@ -224,7 +224,7 @@ describe('idempotency', () => {
 
   it('answers 409 while a twin with the same key still runs, and lets a retry take over an abandoned one', async () => {
     const headers = { 'idempotency-key': 'create-office-i-3' };
-    const named = { ...body, name: 'Office L' };
+    const named = { ...body, name: 'Office Twin Key' };
     expect((await stack.http('POST', '/v1/offices', named, { headers })).status).toBe(201);
     const where = { key: 'create-office-i-3' };
     // As if the first request were still running (in another API process): reserved, no answer yet.
@@ -236,7 +236,7 @@ describe('idempotency', () => {
     expect(twin.status).toBe(409);
     expect(twin.body).toMatchObject({ code: 'idempotency_in_progress' });
     expect(twin.headers.get('retry-after')).toBe('1');
-    expect(await stack.db.prisma.office.count({ where: { name: 'Office L' } })).toBe(1);
+    expect(await stack.db.prisma.office.count({ where: { name: 'Office Twin Key' } })).toBe(1);
     // Reserved ten minutes ago and never answered: its process died; the retry runs it.
     await stack.db.prisma.idempotencyRecord.updateMany({ where, data: { createdAt: new Date(Date.now() - 600_000) } });
     const retry = await stack.http('POST', '/v1/offices', named, { headers });
@@ -257,6 +257,28 @@ describe('idempotency', () => {
     expect(refused.status).toBeGreaterThanOrEqual(400);
     expect(refused.status).toBeLessThan(500);
     expect(await stack.db.prisma.idempotencyRecord.count({ where: { key: 'create-client-i-4' } })).toBe(0);
+  });
+
+  it('keeps the answer before the audit: a request that acted and then failed is replayed, never run twice', async () => {
+    const headers = { 'idempotency-key': 'create-office-i-5' };
+    const named = { ...body, name: 'Office Audited Once' };
+    const prisma = stack.db.prisma;
+    await prisma.$executeRawUnsafe(
+      `CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'audit down'; END $$ LANGUAGE plpgsql`,
+    );
+    await prisma.$executeRawUnsafe(
+      'CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION refuse_audit()',
+    );
+    try {
+      expect((await stack.http('POST', '/v1/offices', named, { headers })).status).toBe(500);
+    } finally {
+      await prisma.$executeRawUnsafe('DROP TRIGGER refuse_audit ON audit_events');
+      await prisma.$executeRawUnsafe('DROP FUNCTION refuse_audit()');
+    }
+    const retry = await stack.http('POST', '/v1/offices', named, { headers });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await prisma.office.count({ where: { name: 'Office Audited Once' } })).toBe(1);
   });
 
   it('refuses an unusable key with 400', async () => {

@@ -20,7 +20,12 @@ afterAll(async () => {
   await temporal?.teardown();
 });
 
-async function readyz(temporalAddress: string, databaseUrl?: string) {
+async function readyz(
+  temporalAddress: string,
+  databaseUrl?: string,
+  path = '/readyz',
+  headers: Record<string, string> = {},
+) {
   const client = createTemporalClient({
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: 'default',
@@ -33,17 +38,19 @@ async function readyz(temporalAddress: string, databaseUrl?: string) {
     prisma,
     logger: silentLogger,
     taskQueue: 'q',
-    temporalTimeoutMs: 1_000,
+    // Generous: on a loaded machine the time-skipping server may take seconds to answer; a dead
+    // address is refused at once either way.
+    temporalTimeoutMs: 5_000,
     consentSchedule: DEFAULT_CONSENT_SCHEDULE,
     webhookSecrets: TEST_WEBHOOK_SECRETS,
   });
   const server = await listen(app, { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 100 });
   try {
-    const res = await fetch(`${server.url}/readyz`);
+    const res = await fetch(`${server.url}${path}`, { headers });
     return {
       status: res.status,
       retryAfter: res.headers.get('retry-after'),
-      body: (await res.json()) as { checks: Record<string, { ok: boolean; error?: string }> },
+      body: (await res.json()) as { code?: string; checks: Record<string, { ok: boolean; error?: string }> },
     };
   } finally {
     await server.close();
@@ -74,6 +81,16 @@ describe('GET /readyz', () => {
     expect(res.status).toBe(503);
     expect(res.body.checks.temporal).toEqual({ ok: true });
     expect(res.body.checks.database).toMatchObject({ ok: false, error: expect.any(String) });
+  });
+
+  it('answers an API request 503 database_unavailable with Retry-After while the database is down, not 500', async () => {
+    const down = `postgresql://postgres:postgres@127.0.0.1:${await freePort()}/postgres`;
+    const res = await readyz(temporal.address, down, '/v1/offices', {
+      authorization: `Bearer bfk_abcdefgh1234_${'s'.repeat(43)}`,
+    });
+    expect(res.status).toBe(503);
+    expect(res.retryAfter).toBe('5');
+    expect(res.body.code).toBe('database_unavailable');
   });
 
   it('/healthz answers without asking anyone', async () => {
