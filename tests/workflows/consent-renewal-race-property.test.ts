@@ -23,7 +23,9 @@ import { expectNoneBroken, raceReporter, renewalDriverBundle, runRace, type Race
 // - The plan property: CONSENT_RACE_RUNS timings (1,000 by default) against the pure plan.
 // - The workflow property: CONSENT_RACE_WORKFLOW_RUNS timings (100 by default) through the real
 //   workflow, all at once on one time-skipping server, with activities over an in-memory database
-//   that decide as the real ones do (the deadline a reminder was planned for against the stored one).
+//   that decide as the real ones do (the deadline a reminder was planned for against the stored one);
+//   they also record what the workflow asked for, so that its own part is checked: once signalled,
+//   nothing more is asked for the old deadline.
 // The real activities, PostgreSQL and webhook: tests/e2e/consent-renewal-race-property.test.ts.
 // CONSENT_RACE_SEED draws other timings (fixed by default, printed on failure).
 const PLAN_RUNS = envCount('CONSENT_RACE_RUNS', 1000);
@@ -75,10 +77,17 @@ function inMemorySystem(env: TestWorkflowEnvironment, taskQueue: string) {
   const until = new Map<string, number>();
   const seen = new Map<string, Observed>();
   const observed = (id: string) => seen.get(id)!;
+  const requested = (id: string, validUntil: string, activity: 'reminder' | 'expiry') =>
+    observed(id).requested!.push({
+      validUntilMs: Date.parse(validUntil),
+      activity,
+      scheduledMs: Context.current().info.currentAttemptScheduledTimestampMs,
+    });
   const activities: Activities = {
     // As the real activity: planned for another deadline than the stored one → renewed, not sent.
     async sendConsentReminder(req) {
       const order = ++seq;
+      requested(req.connectionId, req.validUntil, 'reminder');
       if (until.get(req.connectionId) !== Date.parse(req.validUntil)) return { sent: false, reason: 'renewed' };
       observed(req.connectionId).sent.push({
         validUntilMs: Date.parse(req.validUntil),
@@ -94,6 +103,7 @@ function inMemorySystem(env: TestWorkflowEnvironment, taskQueue: string) {
     // As the real activity: a later stored deadline → not expired, planned from it.
     async markConsentExpired(req) {
       const order = ++seq;
+      requested(req.connectionId, req.validUntil, 'expiry');
       const stored = until.get(req.connectionId)!;
       if (stored > Date.parse(req.validUntil)) return { expired: false, renewedUntil: new Date(stored).toISOString() };
       observed(req.connectionId).expired.push({ validUntilMs: Date.parse(req.validUntil), seq: order });
@@ -105,7 +115,7 @@ function inMemorySystem(env: TestWorkflowEnvironment, taskQueue: string) {
     async register(c, index) {
       const connectionId = `race-${taskQueue}-${batch}-${index}`;
       until.set(connectionId, c.validUntilMs);
-      seen.set(connectionId, { renewedSeq: undefined, sent: [], expired: [] });
+      seen.set(connectionId, { renewedSeq: undefined, sent: [], expired: [], requested: [] });
       await env.client.workflow.start<typeof consentRenewalWorkflow>('consentRenewalWorkflow', {
         workflowId: consentRenewalWorkflowId(connectionId),
         taskQueue,

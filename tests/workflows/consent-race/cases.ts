@@ -162,6 +162,17 @@ export interface Observed {
   sent: { validUntilMs: number; daysBefore: number; seq: number; scheduledMs: number }[];
   /** Deadlines marked expired (owner and office told). */
   expired: { validUntilMs: number; seq: number }[];
+  /**
+   * Every reminder and expiry the workflow asked its activities for, sent or not, at the server
+   * instant it scheduled them; only where activities are test doubles (the real ones are opaque).
+   */
+  requested?: { validUntilMs: number; activity: 'reminder' | 'expiry'; scheduledMs: number }[];
+}
+
+/** When the workflow hears of the renewal (a signal, or a start with the new deadline); undefined: never. */
+export function signalledAtMs(c: RaceCase): number | undefined {
+  if (c.delivery.kind === 'webhook') return c.renewAtMs;
+  return c.delivery.signalAfterMs === null ? undefined : c.renewAtMs + c.delivery.signalAfterMs;
 }
 
 /**
@@ -189,6 +200,15 @@ export function violations(c: RaceCase, seen: Observed): string[] {
   for (const s of seen.sent)
     if (s.validUntilMs !== c.validUntilMs && s.validUntilMs !== c.newUntilMs)
       problems.push(`a reminder for an unknown deadline ${new Date(s.validUntilMs).toISOString()}`);
+
+  // The workflow's own part: once told, it asks for nothing more for the old deadline (it does not
+  // lean on the activities' database check).
+  const told = signalledAtMs(c);
+  for (const r of seen.requested ?? [])
+    if (told !== undefined && r.validUntilMs === c.validUntilMs && r.scheduledMs > told + RACE_MARGIN_MS)
+      problems.push(
+        `old deadline's ${r.activity} asked for at ${new Date(r.scheduledMs).toISOString()}, after the signal`,
+      );
 
   // Not vacuous: the old plan ran as usual until the renewal, the old deadline expired only if passed.
   for (const r of fullPlan(c.validUntilMs).filter((r) => r.atMs < c.renewAtMs - RACE_MARGIN_MS)) {
