@@ -12,7 +12,8 @@ import type { Journey } from './journeys.js';
 export interface Measured {
   mandateReminders?: number;
   caroReminders?: number;
-  consentReminders: boolean;
+  /** Per connection, before its final deadline (the offsets are far enough from its start to all be ahead). */
+  consentReminders?: number;
 }
 
 type Expectation = Record<string, number>;
@@ -51,6 +52,7 @@ export interface Verdict {
   replayedPosts: number;
   conflicts: string[];
   consentReminders: number;
+  consentRemindersExpected: number;
   /** Consent reminders for a deadline that had been renewed, delivered after the renewal. */
   remindersAfterRenewal: string[];
   journeysNotFinished: string[];
@@ -103,6 +105,7 @@ export async function judge(opts: {
     replayedPosts: deliveries.filter((d) => d.outcome === 'replayed').length,
     conflicts: [...new Set(deliveries.filter((d) => d.outcome === 'conflict').map((d) => d.key ?? '(no key)'))],
     consentReminders: 0,
+    consentRemindersExpected: 0,
     remindersAfterRenewal: [],
     journeysNotFinished: [],
     duplicateCases: [],
@@ -137,11 +140,22 @@ export async function judge(opts: {
       const keys = ofCase.filter((row) => row.template === template).map((row) => row.idempotencyKey);
       const delivered = keys.filter((key) => accepted.has(key));
       if (template === 'consent.reminder') {
-        v.consentReminders += delivered.length;
-        if (j.renewedFrom && j.renewedAt !== undefined)
-          for (const key of delivered)
-            if (key.includes(`/${j.renewedFrom}/`) && accepted.get(key)! > j.renewedAt)
-              v.remindersAfterRenewal.push(`${label(j)}: ${key}`);
+        // Reminders of the deadline the connection ended with are counted against the schedule;
+        // those of a deadline it was renewed from may have gone out, but never after the renewal.
+        const final = keys.filter((key) => j.validUntil !== undefined && key.includes(`/${j.validUntil}/`));
+        v.consentReminders += final.filter((key) => accepted.has(key)).length;
+        for (const key of delivered)
+          if (j.renewedFrom && j.renewedAt !== undefined && key.includes(`/${j.renewedFrom}/`))
+            if (accepted.get(key)! > j.renewedAt) v.remindersAfterRenewal.push(`${label(j)}: ${key}`);
+        if (measured.consentReminders === undefined) continue;
+        const expected = measured.consentReminders;
+        const got = final.filter((key) => accepted.has(key));
+        v.consentRemindersExpected += expected;
+        v.expected += expected;
+        v.delivered += Math.min(got.length, expected);
+        const problem = { journey: label(j), caseId: j.id, template, expected, delivered: got.length, keys: final };
+        if (got.length < expected) v.lost.push(problem);
+        if (got.length > expected) v.duplicated.push(problem);
         continue;
       }
       const expected = expectation[template] ?? 0;
