@@ -144,7 +144,17 @@ async function main(): Promise<number> {
   /** The part the chaos loop is holding down right now: not restarted by the crash handler. */
   let holding: Target | undefined;
   let exitCode = 1;
-  let verdict: Verdict | undefined;
+  // Ctrl-C or a CI timeout: nothing of the stack may outlive the harness.
+  const abandon = (signal: NodeJS.Signals) => {
+    progress(`${signal}: stopping the stack; logs kept in ${dir}`);
+    for (const proc of processes.values()) proc.killNow();
+    void pg.stopIfRunning().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', abandon);
+  process.once('SIGTERM', abandon);
+  process.once('exit', () => {
+    for (const proc of processes.values()) proc.killNow();
+  });
   try {
     await pg.init();
     await pg.start();
@@ -326,7 +336,7 @@ async function main(): Promise<number> {
     }
     const connection = await Connection.connect({ address: temporalAddress });
     cleanups.push(() => connection.close());
-    verdict = await judge({
+    const verdict = await judge({
       prisma,
       temporal: new Client({ connection, namespace: 'default' }),
       journeys,

@@ -107,6 +107,17 @@ export class Supervised {
   close(): void {
     this.log.end();
   }
+
+  /** Synchronous last resort (the harness itself is exiting): SIGKILL the group, no waiting. */
+  killNow(): void {
+    if (!this.child?.pid || !this.running) return;
+    this.expectingExit = true;
+    try {
+      process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }
 
 /** Runs a repo entry point under tsx, in its own process group, with only the given environment (plus PATH, HOME). */
