@@ -98,7 +98,7 @@ function schedules(): { env: Record<string, string>; measured: Measured } {
     ['CONSENT_REMINDERS_BEFORE', `${s}s,${s / 2}s`, 'CONSENT_REMINDER_DAYS', '1'],
   ];
   const env = Object.fromEntries(
-    settings.map(([name, short, days, whole]) => (name in shape ? [name, short] : [days, whole])),
+    settings.map(([name, value, days, whole]) => (name in shape ? [name, value] : [days, whole])),
   );
   return {
     env,
