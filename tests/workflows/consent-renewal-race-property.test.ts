@@ -16,6 +16,7 @@ import { productBundle } from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { DAY, envCount, fullPlan, nextNewYear, raceCaseArb, raceSeed, type Observed } from './consent-race/cases.js';
 import { expectNoneBroken, raceReporter, renewalDriverBundle, runRace, type RaceSystem } from './consent-race/run.js';
+import { transition } from '../../workflows/consent-renewal/rules.js';
 
 // Issue 17 §7: no reminder after a renewal, under any timing. Renewal timings are generated around
 // each reminder instant (15, 3, 1 days before at 09:00 Brussels), the deadline and the clock
@@ -84,6 +85,10 @@ function inMemorySystem(env: TestWorkflowEnvironment, taskQueue: string) {
       scheduledMs: Context.current().info.currentAttemptScheduledTimestampMs,
     });
   const activities: Activities = {
+    // Status bookkeeping (the deadline's own statuses) does not bear on what is sent.
+    async applyConnectionStatus(req) {
+      return { applied: true, status: transition(req.change, req.soon).to };
+    },
     // As the real activity: planned for another deadline than the stored one → renewed, not sent.
     async sendConsentReminder(req) {
       const order = ++seq;
