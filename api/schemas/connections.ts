@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { CONNECTION_STATUSES, type ConnectionStatus } from '../../workflows/consent-renewal/contract.js';
 import { pageQuery } from '../http/pagination.js';
-import { emailSchema, ibanSchema, idSchema, instantSchema, languageSchema, timestamps } from './common.js';
+import {
+  emailSchema,
+  ibanSchema,
+  idSchema,
+  instantSchema,
+  languageSchema,
+  startOutcomeSchema,
+  timestamps,
+} from './common.js';
 
 const statuses = Object.keys(CONNECTION_STATUSES) as [ConnectionStatus, ...ConnectionStatus[]];
 export const connectionStatusSchema = z.enum(statuses);
@@ -48,6 +56,9 @@ export const connectionSchema = z.object({
   /** What the office should do about this status (seed 003). */
   action: z.string(),
 });
+
+/** A registered connection, with how its workflow's start went (`pending_start`: the reconciler starts it). */
+export const createdConnectionSchema = connectionSchema.extend({ outcome: startOutcomeSchema });
 
 const nextStep = z
   .discriminatedUnion('kind', [
