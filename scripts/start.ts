@@ -28,6 +28,7 @@ import { createTemporalClient } from '../lib/temporal/client.js';
 import { temporalLogger } from '../lib/temporal/sdk-logger.js';
 import { provisionTemporalBinaries } from '../lib/temporal-binaries.js';
 import { createWorker } from '../workers/create-worker.js';
+import { ensureReconciler, reconcilerDeps } from '../workers/reconciler.js';
 import { loadWorkerEnv } from '../workers/env.js';
 import { startTemporalDevServer } from './start/temporal-dev-server.js';
 
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: temporalLogger(workerLogger), shutdownSignals: [] });
   step('starting worker');
   const nativeConnection = await NativeConnection.connect(temporalConnectionSettings(env));
+  const reconciler = reconcilerDeps(nativeConnection, env.TEMPORAL_NAMESPACE, env.TEMPORAL_TASK_QUEUE);
   const worker = await createWorker({
     connection: nativeConnection,
     namespace: env.TEMPORAL_NAMESPACE,
@@ -120,9 +122,11 @@ async function main(): Promise<void> {
       email: createEmailSender(workerEnv, workerLogger),
       links: linkBuilderFromEnv(workerEnv),
       caro: caroDepsFromEnv(workerEnv),
+      temporal: reconciler,
     },
   });
   const running = worker.run();
+  await ensureReconciler(reconciler, workerLogger);
   stops.unshift(async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running.catch(() => undefined);

@@ -134,14 +134,18 @@ export const START_CONCURRENCY = 8;
  * one start came back with an unknown outcome, Temporal is not answering: the starts not yet
  * sent are left `pending_start` for the reconciler instead of each waiting out its deadline.
  */
-export async function startCases(deps: StartDeps, starts: CaseStart[]): Promise<StartOutcome[]> {
+export async function startCases(
+  deps: StartDeps,
+  starts: CaseStart[],
+  opts: { rejectDuplicate?: boolean } = {},
+): Promise<StartOutcome[]> {
   const outcomes: StartOutcome[] = new Array<StartOutcome>(starts.length);
   let next = 0;
   let unanswered = false;
   const lane = async () => {
     while (next < starts.length) {
       const i = next++;
-      outcomes[i] = unanswered ? { outcome: 'pending_start' } : await startCase(deps, starts[i]!);
+      outcomes[i] = unanswered ? { outcome: 'pending_start' } : await startCase(deps, starts[i]!, opts);
       if (outcomes[i].outcome === 'pending_start') unanswered = true;
     }
   };

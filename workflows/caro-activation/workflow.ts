@@ -28,6 +28,7 @@ import {
   type CaroStatus,
   type CaroTransition,
 } from './contract.js';
+import { endsOnMissingRow } from '../shared/row-missing.js';
 import {
   daysAfter,
   nextCaroStep,
@@ -184,7 +185,14 @@ export async function caroActivationWorkflow(input: CaroActivationInput): Promis
     validator: (_request: { actor: CaroActor }) => check('copyLink'),
   });
 
-  if (!input.carried) await locked(() => invite('ordered', input.actor));
+  if (!input.carried) {
+    try {
+      await locked(() => invite('ordered', input.actor));
+    } catch (error) {
+      if (endsOnMissingRow(error, 'CaroOrderNotFound', { orderId })) return state;
+      throw error;
+    }
+  }
 
   for (;;) {
     if (workflowInfo().continueAsNewSuggested) {

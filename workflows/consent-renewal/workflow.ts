@@ -18,6 +18,7 @@ import {
   type ConsentRenewalResult,
   type ConsentRenewalState,
 } from './contract.js';
+import { endsOnMissingRow } from '../shared/row-missing.js';
 import { handleManualActions } from './manual.js';
 import { planConsentReminders } from './plan.js';
 
@@ -67,6 +68,12 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
         : undefined,
   );
 
+  const rowMissing = (): ConsentRenewalResult => ({
+    connectionId,
+    status: 'row_missing',
+    validUntil: input.validUntil,
+    renewals,
+  });
   const renewed = (untilMs: number) => condition(() => renewedUntil !== undefined, Math.max(untilMs - Date.now(), 0));
 
   for (const reminder of planConsentReminders(validUntilMs, Date.now(), schedule)) {
@@ -84,6 +91,7 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
       // An undeliverable reminder (address rejected, provider down beyond the retries) is on the
       // case's outbox; the deadline still counts, so the journey goes on.
       if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
+      if (endsOnMissingRow(error, 'ConnectionNotFound', { connectionId })) return rowMissing();
       const failure = error.cause instanceof ApplicationFailure ? error.cause.type : error.cause?.name;
       log.warn('Consent reminder not delivered: continuing', {
         connectionId,
@@ -109,11 +117,17 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
   };
   if (renewedUntil !== undefined) return planAnew(renewedUntil);
 
-  const outcome = await markConsentExpired({
-    connectionId,
-    validUntil: input.validUntil,
-    idempotencyKey: `${workflowInfo().workflowId}/${input.validUntil}/expired`,
-  });
+  let outcome: Awaited<ReturnType<typeof markConsentExpired>>;
+  try {
+    outcome = await markConsentExpired({
+      connectionId,
+      validUntil: input.validUntil,
+      idempotencyKey: `${workflowInfo().workflowId}/${input.validUntil}/expired`,
+    });
+  } catch (error) {
+    if (endsOnMissingRow(error, 'ConnectionNotFound', { connectionId })) return rowMissing();
+    throw error;
+  }
   // The database knew of a renewal the signal had not brought yet: plan from it, nobody was told.
   if (outcome.renewedUntil !== undefined) return planAnew(later(outcome.renewedUntil, renewedUntil));
   state.phase = 'expired';
