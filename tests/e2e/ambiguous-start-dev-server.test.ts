@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app.js';
+import { listen } from '../../api/server.js';
+import { createTemporalClient } from '../../lib/temporal/client.js';
 import { pendingStartRow } from '../../lib/temporal/start-case.js';
 import { DEFAULT_CARO_SCHEDULE, caroActivationWorkflowId } from '../../workflows/caro-activation/contract.js';
+import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { DEFAULT_MANDATE_SCHEDULE } from '../../workflows/mandate/contract.js';
-import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { silentLogger, startTestStack, TEST_WEBHOOK_SECRETS, type TestStack } from '../helpers/stack.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { startDevServer, type DevServer } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
@@ -160,5 +164,75 @@ describe('a start that times out is not a refusal', () => {
     });
     expect(await mandate.result()).toMatchObject({ mandateId });
     expect((await mandate.describe()).status.name).toBe('COMPLETED');
+  }, 120_000);
+
+  it('a definite refusal (a namespace that does not exist) keeps nothing: 503 workflow_start_refused', async () => {
+    const refusing = await listen(
+      createApp({
+        temporal: createTemporalClient({
+          TEMPORAL_ADDRESS: server.address,
+          TEMPORAL_NAMESPACE: 'no-such-namespace',
+          TEMPORAL_TASK_QUEUE: stack.taskQueue,
+          TEMPORAL_TLS: false,
+        }),
+        prisma: stack.db.prisma,
+        logger: silentLogger,
+        taskQueue: stack.taskQueue,
+        temporalTimeoutMs: 5_000,
+        consentSchedule: DEFAULT_CONSENT_SCHEDULE,
+        webhookSecrets: TEST_WEBHOOK_SECRETS,
+      }),
+      { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 100 },
+    );
+    try {
+      const post = async (path: string, body: unknown) => {
+        const res = await fetch(`${refusing.url}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${stack.operatorKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        return { status: res.status, body: (await res.json()) as any };
+      };
+      const officeId = (await stack.http('GET', '/v1/offices')).body.data[0].id;
+      const clientId = (
+        await stack.http('POST', '/v1/clients', {
+          officeId,
+          companyName: 'Refused BV',
+          clientCode: 'C-R',
+          language: 'fr',
+        })
+      ).body.id;
+      const bankAccountId = (
+        await stack.http('POST', `/v1/clients/${clientId}/bank-accounts`, { iban: 'BE35 3101 2345 6737' })
+      ).body.id;
+      const before = await stack.db.prisma.caroOrder.count();
+      const caro = await post('/v1/caro-orders', {
+        orders: [1, 2].map((i) => ({
+          clientId,
+          bankAccountId,
+          clientReference: `REFUSED-${i}`,
+          cardholderEmail: `r${i}@example.be`,
+          cardholderLanguage: 'fr',
+        })),
+      });
+      expect(caro).toMatchObject({ status: 503, body: { code: 'workflow_start_refused' } });
+      expect(caro.body.errors.map((e: { path: string }) => e.path)).toEqual(['orders.0', 'orders.1']);
+      expect(await stack.db.prisma.caroOrder.count()).toBe(before);
+      const mandate = await post('/v1/mandates', { bankAccountIds: [bankAccountId], managementMode: 'office' });
+      expect(mandate).toMatchObject({ status: 503, body: { code: 'workflow_start_refused' } });
+      expect(await stack.db.prisma.mandate.count({ where: { bankAccountId } })).toBe(0);
+      const connection = await post('/v1/connections', {
+        officeId,
+        provider: 'ponto',
+        ownerLanguage: 'fr',
+        ibans: ['BE68539007547034'],
+        validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      });
+      expect(connection).toMatchObject({ status: 503, body: { code: 'workflow_start_refused' } });
+      expect(await stack.db.prisma.connection.count()).toBe(0);
+      expect(await stack.db.prisma.pendingStart.count()).toBe(0);
+    } finally {
+      await refusing.close();
+    }
   }, 120_000);
 });
