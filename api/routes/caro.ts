@@ -125,8 +125,12 @@ export const caroRoutes = [
     body: createCaroOrdersBody,
     action: 'caro.order',
     responses: {
-      202: { description: 'Ordered; one workflow per order runs', schema: caroOrderListSchema },
-      ...problemResponses(400, 401, 403, 404, 409, 422),
+      202: {
+        description:
+          'Ordered, per order: created, existing or pending_start (its workflow starts within minutes); refused ones listed',
+        schema: caroOrderListSchema,
+      },
+      ...problemResponses(400, 401, 403, 404, 409, 422, 503),
     },
     async handler({ body, actor, deps, req }) {
       const clientIds = [...new Set(body.orders.map((o) => o.clientId))];

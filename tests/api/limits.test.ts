@@ -5,6 +5,7 @@ import { listen, type RunningServer } from '../../api/server.js';
 import { createApiKey } from '../../lib/auth/key-store.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { expectDeclaredResponse } from '../helpers/schemas.js';
 import { silentLogger, startTestStack, TEST_WEBHOOK_SECRETS, type TestStack } from '../helpers/stack.js';
 import { createTimeSkippingEnv, deadTemporalClient } from '../helpers/temporal.js';
 
@@ -96,6 +97,7 @@ describe('Temporal down', () => {
     expect(res.status).toBe(202);
     const body = (await res.json()) as { id: string; outcome: string; workflowId: string };
     expect(body).toMatchObject({ outcome: 'pending_start' });
+    expectDeclaredResponse('createConnection', 202, body);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(await db.prisma.connection.findUnique({ where: { id: body.id } })).not.toBeNull();
     expect(await db.prisma.pendingStart.findMany({ where: { caseId: body.id } })).toMatchObject([
@@ -120,6 +122,7 @@ describe('Temporal down', () => {
     const account = await post(`/v1/clients/${client.body.id}/bank-accounts`, { iban: 'BE35 3101 2345 6737' });
     const mandate = await post('/v1/mandates', { bankAccountIds: [account.body.id], managementMode: 'service' });
     expect(mandate).toMatchObject({ status: 202, body: { data: [{ outcome: 'pending_start' }], refused: [] } });
+    expectDeclaredResponse('orderMandates', 202, mandate.body);
     // The order is kept with its pending start: the reconciler (or the next order) starts its workflow.
     const kept = await db.prisma.mandate.findMany({ where: { bankAccountId: account.body.id } });
     expect(kept).toMatchObject([{ status: 'registered' }]);
@@ -139,6 +142,7 @@ describe('Temporal down', () => {
       status: 202,
       body: { data: [{ clientReference: 'REF-1', outcome: 'pending_start' }], refused: [] },
     });
+    expectDeclaredResponse('createCaroOrders', 202, caro.body);
     expect(await db.prisma.caroOrder.count()).toBe(1);
     expect(await db.prisma.pendingStart.count({ where: { caseType: 'caro', caseId: caro.body.data[0].id } })).toBe(1);
   });

@@ -8,6 +8,7 @@ import { pendingStartRow } from '../../lib/temporal/start-case.js';
 import { DEFAULT_CARO_SCHEDULE, caroActivationWorkflowId } from '../../workflows/caro-activation/contract.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { DEFAULT_MANDATE_SCHEDULE } from '../../workflows/mandate/contract.js';
+import { expectDeclaredResponse } from '../helpers/schemas.js';
 import { silentLogger, startTestStack, TEST_WEBHOOK_SECRETS, type TestStack } from '../helpers/stack.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { startDevServer, type DevServer } from '../helpers/temporal.js';
@@ -86,6 +87,7 @@ describe('a start that times out is not a refusal', () => {
       expect(answer.status).toBe(202);
       expect(answer.body.refused).toEqual([]);
       expect(answer.body.data).toHaveLength(100);
+      expectDeclaredResponse('createCaroOrders', 202, answer.body);
     }
     const items = [...first.body.data, ...second.body.data] as { id: string; outcome: string }[];
     const outcomes = new Set(items.map((o) => o.outcome));
