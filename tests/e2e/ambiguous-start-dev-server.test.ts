@@ -32,6 +32,14 @@ afterAll(async () => {
 
 const client = () => server.env.client;
 
+/** A valid Belgian IBAN per `i` (bank code 539, account number with its mod-97 check). */
+function ibanOf(i: number): string {
+  const account = 5390075470 + i * 7;
+  const bban = `${String(account).padStart(10, '0')}${String(account % 97 || 97).padStart(2, '0')}`;
+  const check = 98 - Number(BigInt(`${bban}111400`) % 97n);
+  return `BE${String(check).padStart(2, '0')}${bban}`;
+}
+
 async function runningCaroWorkflows(): Promise<string[]> {
   const ids: string[] = [];
   for await (const wf of client().workflow.list({
@@ -42,7 +50,7 @@ async function runningCaroWorkflows(): Promise<string[]> {
 }
 
 describe('a start that times out is not a refusal', () => {
-  it('2 × 100 CARO orders through a black-holed Temporal: all kept and started, no orphan, one invitation each', async () => {
+  it('2 × 100 CARO orders, 20 mandates, a connection through a black-holed Temporal: all kept and started, no orphan, one invitation each', async () => {
     const officeId = (
       await stack.http('POST', '/v1/offices', { name: 'Kantoor', language: 'nl', contactEmail: 'k@example.be' })
     ).body.id;
@@ -95,6 +103,31 @@ describe('a start that times out is not a refusal', () => {
     expect(outcomes).toContain('pending_start');
     expect(await stack.db.prisma.caroOrder.count()).toBe(200);
 
+    // Still black-holed: a bulk mandate order and a connection are kept, pending, within the deadline.
+    const accountIds: string[] = [];
+    for (let i = 0; i < 20; i++)
+      accountIds.push(
+        (
+          await stack.http('POST', `/v1/clients/${clientId}/bank-accounts`, {
+            iban: ibanOf(i + 1),
+          })
+        ).body.id,
+      );
+    const mandates = await stack.http('POST', '/v1/mandates', { bankAccountIds: accountIds, managementMode: 'office' });
+    expect(mandates.status).toBe(202);
+    expectDeclaredResponse('orderMandates', 202, mandates.body);
+    expect(mandates.body.data.map((d: { outcome: string }) => d.outcome)).toEqual(
+      accountIds.map(() => 'pending_start'),
+    );
+    const connection = await stack.http('POST', '/v1/connections', {
+      officeId,
+      provider: 'ponto',
+      ownerLanguage: 'nl',
+      ibans: ['BE68539007547034'],
+      validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    });
+    expect(connection).toMatchObject({ status: 202, body: { outcome: 'pending_start' } });
+
     // The same request again (the caller lost the answer): the same per-item answer, nothing new
     // (the stored answer keeps no cardholder address).
     proxy.setMode({ kind: 'pass' });
@@ -129,6 +162,9 @@ describe('a start that times out is not a refusal', () => {
       120_000,
     );
     await reconciler.terminate('test over');
+    for (const { mandate } of mandates.body.data as { mandate: { workflowId: string } }[])
+      expect((await client().workflow.getHandle(mandate.workflowId).describe()).status.name).toBe('RUNNING');
+    expect((await client().workflow.getHandle(connection.body.workflowId).describe()).status.name).toBe('RUNNING');
 
     const rows = (await stack.db.prisma.caroOrder.findMany({ select: { workflowId: true } }))
       .map((r) => r.workflowId)
@@ -208,6 +244,7 @@ describe('a start that times out is not a refusal', () => {
         await stack.http('POST', `/v1/clients/${clientId}/bank-accounts`, { iban: 'BE35 3101 2345 6737' })
       ).body.id;
       const before = await stack.db.prisma.caroOrder.count();
+      const connectionsBefore = await stack.db.prisma.connection.count();
       const caro = await post('/v1/caro-orders', {
         orders: [1, 2].map((i) => ({
           clientId,
@@ -231,7 +268,7 @@ describe('a start that times out is not a refusal', () => {
         validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
       });
       expect(connection).toMatchObject({ status: 503, body: { code: 'workflow_start_refused' } });
-      expect(await stack.db.prisma.connection.count()).toBe(0);
+      expect(await stack.db.prisma.connection.count()).toBe(connectionsBefore);
       expect(await stack.db.prisma.pendingStart.count()).toBe(0);
     } finally {
       await refusing.close();
