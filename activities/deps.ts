@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { LinkBuilder } from '../lib/links/links.js';
 import type { Logger } from '../lib/logger.js';
 import type { PrismaClient } from '../prisma/generated/client.js';
@@ -13,4 +14,9 @@ export interface ActivityDeps {
   links: LinkBuilder;
   /** CARO: where the cardholder reads the terms (linked from the confirmation). Without it CARO activation fails (non-retryable). */
   caro?: { termsUrl: string };
+  /**
+   * The worker's own Temporal client, for the reconciler (workflows/reconciler) to start the
+   * workflows the API could not confirm. Without it the reconciler's activity fails (non-retryable).
+   */
+  temporal?: { client: Client; taskQueue: string; timeoutMs: number };
 }

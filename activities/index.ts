@@ -2,6 +2,7 @@ import { createCaroActivities } from './caro/activities.js';
 import { createConnectionActivities } from './connections/activities.js';
 import type { ActivityDeps } from './deps.js';
 import { createMandateActivities } from './mandates/activities.js';
+import { createReconcilerActivities } from './reconciler/activities.js';
 
 export type { ActivityDeps } from './deps.js';
 
@@ -11,5 +12,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createConnectionActivities(deps),
     ...createMandateActivities(deps),
     ...createCaroActivities(deps),
+    ...createReconcilerActivities(deps),
   };
 }

@@ -24,6 +24,7 @@ import { createTemporalClient } from '../lib/temporal/client.js';
 import { temporalLogger } from '../lib/temporal/sdk-logger.js';
 import { provisionTemporalBinaries } from '../lib/temporal-binaries.js';
 import { activityDepsFromEnv, createWorker } from '../workers/create-worker.js';
+import { ensureReconciler, reconcilerDeps } from '../workers/reconciler.js';
 import { loadWorkerEnv } from '../workers/env.js';
 import { claimDataDir, type StackPidFile } from './start/pid-file.js';
 import { assertDevServerPortsFree, startTemporalDevServer } from './start/temporal-dev-server.js';
@@ -130,14 +131,16 @@ async function main(): Promise<void> {
   Runtime.install({ logger: temporalLogger(workerLogger), shutdownSignals: [] });
   step('starting worker');
   const nativeConnection = await NativeConnection.connect(temporalConnectionSettings(env));
+  const reconciler = reconcilerDeps(nativeConnection, env.TEMPORAL_NAMESPACE, env.TEMPORAL_TASK_QUEUE);
   const worker = await createWorker({
     connection: nativeConnection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
-    deps: activityDepsFromEnv(workerEnv, { prisma, logger: workerLogger }),
+    deps: activityDepsFromEnv(workerEnv, { prisma, logger: workerLogger, temporal: reconciler }),
     shutdownGraceTime: `${workerEnv.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
   });
   const running = worker.run();
+  await ensureReconciler(reconciler, workerLogger);
   stops.unshift(async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running.catch(() => undefined);

@@ -37,7 +37,7 @@ export function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
 /** The activities' dependencies from the worker's environment (workers/main.ts and npm start). */
 export const activityDepsFromEnv = (
   env: WorkerEnv,
-  clients: Pick<ActivityDeps, 'prisma' | 'logger'>,
+  clients: Pick<ActivityDeps, 'prisma' | 'logger' | 'temporal'>,
 ): ActivityDeps => ({
   ...clients,
   email: createEmailSender(env, clients.logger),

@@ -7,6 +7,7 @@ import { createLogger } from '../lib/logger.js';
 import { temporalLogger } from '../lib/temporal/sdk-logger.js';
 import { activityDepsFromEnv, createWorker } from './create-worker.js';
 import { loadWorkerEnv, type WorkerEnv } from './env.js';
+import { ensureReconciler, reconcilerDeps } from './reconciler.js';
 
 async function main(env: WorkerEnv): Promise<void> {
   const logger = createLogger({ service: 'worker', level: env.LOG_LEVEL });
@@ -16,18 +17,20 @@ async function main(env: WorkerEnv): Promise<void> {
   if (env.MIGRATE_ON_START) await migrate(env.DATABASE_URL, logger);
   const prisma = createPrisma(env.DATABASE_URL, { maxConnections: env.DATABASE_POOL_MAX });
   const connection = await NativeConnection.connect(temporalConnectionSettings(env));
+  const reconciler = reconcilerDeps(connection, env.TEMPORAL_NAMESPACE, env.TEMPORAL_TASK_QUEUE);
   try {
     const worker = await createWorker({
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
-      deps: activityDepsFromEnv(env, { prisma, logger }),
+      deps: activityDepsFromEnv(env, { prisma, logger, temporal: reconciler }),
       shutdownGraceTime: `${env.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
     });
     logger.info(
       { taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE, address: env.TEMPORAL_ADDRESS },
       'worker started',
     );
+    await ensureReconciler(reconciler, logger);
     await worker.run();
     logger.info('worker stopped cleanly');
   } finally {

@@ -1,3 +1,4 @@
 export { consentRenewalWorkflow } from './consent-renewal/workflow.js';
 export { mandateWorkflow } from './mandate/workflow.js';
 export { caroActivationWorkflow } from './caro-activation/workflow.js';
+export { reconcilerWorkflow } from './reconciler/workflow.js';

@@ -10,9 +10,8 @@ import {
   reminderLinkVersion,
   resendInvitationUpdate,
 } from '../../workflows/caro-activation/contract.js';
-import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
 import { CARO_REPLAYABLE } from '../../workflows/caro-activation/plan.js';
-import { withTemporalDeadline, type AppDeps } from '../deps.js';
+import type { AppDeps } from '../deps.js';
 import { ApiError, notFound, notFoundInBody } from '../errors.js';
 import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, BACK_OFFICE, defineRoute, EDITORS } from '../http/route.js';
@@ -34,6 +33,15 @@ import {
 import { idParams } from '../schemas/common.js';
 import { problemResponses } from '../schemas/problem.js';
 import { apiLinkBuilder } from '../services/link-signing.js';
+import {
+  allRefused,
+  caroStart,
+  countOutcomes,
+  isRefused,
+  pendingStartRow,
+  startCases,
+  startDeps,
+} from '../services/start-case.js';
 import {
   assertCaroAllowed,
   assertReferencesFree,
@@ -63,12 +71,12 @@ async function orderFor(deps: AppDeps, where: Prisma.CaroOrderWhereInput): Promi
 
 const reread = async (deps: AppDeps, id: string) =>
   shown(await deps.prisma.caroOrder.findUniqueOrThrow({ where: { id }, include: withOffice }));
-const audited = (order: CaroOrder, details?: Record<string, unknown>) => ({
+const audited = (order: Pick<CaroOrder, 'id'>, details?: Record<string, unknown>) => ({
   resourceType: 'caro_order',
   resourceId: order.id,
   ...(details ? { details } : {}),
 });
-const located = (order: CaroOrder) => ({ Location: `/v1/caro-orders/${order.id}` });
+const located = (order: Pick<CaroOrder, 'id'>) => ({ Location: `/v1/caro-orders/${order.id}` });
 
 /** `Bankfeed <no-reply@x>` → `no-reply@x`. */
 const senderAddress = (from: string | undefined) =>
@@ -120,8 +128,12 @@ export const caroRoutes = [
     body: createCaroOrdersBody,
     action: 'caro.order',
     responses: {
-      202: { description: 'Ordered; one workflow per order runs', schema: caroOrderListSchema },
-      ...problemResponses(400, 401, 403, 404, 409, 422),
+      202: {
+        description:
+          'Ordered, per order: created, existing or pending_start (its workflow starts within minutes); refused ones listed',
+        schema: caroOrderListSchema,
+      },
+      ...problemResponses(400, 401, 403, 404, 409, 422, 503),
     },
     async handler({ body, actor, deps, req }) {
       const clientIds = [...new Set(body.orders.map((o) => o.clientId))];
@@ -144,52 +156,63 @@ export const caroRoutes = [
         deps,
         planned.map(({ item }) => item),
       );
-      // The rows are committed first, with their final workflow ids, so that each workflow's first
-      // activity finds its order; then the workflows start. If Temporal refuses, the rows are
-      // removed again and the answer is a 503 to retry: no order stays behind without its workflow.
-      const orders = await deps.prisma.caroOrder.createManyAndReturn({
-        data: planned.map(({ item, account }) => {
-          const id = uuidv7();
-          return {
-            id,
-            clientId: item.clientId,
-            bankAccountId: account.id,
-            kbcGroup: account.isKbcGroup,
-            clientReference: item.clientReference,
-            cardholderEmail: item.cardholderEmail,
-            cardholderLanguage: item.cardholderLanguage,
-            workflowId: caroActivationWorkflowId(id),
-          };
-        }),
+      // The rows are committed first, with their final workflow ids and their pending starts, so
+      // that each workflow's first activity finds its order; then the workflows start. A start that
+      // timed out may have happened: its order stays (`pending_start`) and the reconciler finishes
+      // it. Only an order whose start Temporal refused is removed again, with any e-mail row of it.
+      const rows = planned.map(({ item, account }) => {
+        const id = uuidv7();
+        return {
+          id,
+          clientId: item.clientId,
+          bankAccountId: account.id,
+          kbcGroup: account.isKbcGroup,
+          clientReference: item.clientReference,
+          cardholderEmail: item.cardholderEmail,
+          cardholderLanguage: item.cardholderLanguage,
+          workflowId: caroActivationWorkflowId(id),
+        };
       });
-      const starts = await Promise.allSettled(
-        orders.map((order) =>
-          withTemporalDeadline(deps, () =>
-            deps.temporal.workflow.start<typeof caroActivationWorkflow>('caroActivationWorkflow', {
-              workflowId: order.workflowId,
-              taskQueue: deps.taskQueue,
-              args: [caroInput(deps, order, actor)],
-              workflowIdConflictPolicy: 'USE_EXISTING',
-            }),
-          ),
-        ),
-      );
-      const refused = orders.filter((_, i) => starts[i]!.status === 'rejected').map((o) => o.id);
+      const starts = rows.map((row) => caroStart(row, caroInput(deps, row, actor)));
+      const [orders] = await deps.prisma.$transaction([
+        deps.prisma.caroOrder.createManyAndReturn({ data: rows }),
+        deps.prisma.pendingStart.createMany({ data: starts.map(pendingStartRow) }),
+      ]);
+      const byId = new Map(orders.map((o) => [o.id, o]));
+      const outcomes = await startCases(startDeps(deps), starts);
+      const refused = rows.flatMap((row, i) => {
+        const outcome = outcomes[i]!;
+        return isRefused(outcome)
+          ? [{ index: i, clientId: row.clientId, clientReference: row.clientReference, reason: outcome.reason }]
+          : [];
+      });
       if (refused.length > 0) {
-        // Only the orders whose start failed go; any e-mail row of theirs too (no address outlives its order).
-        // The others run: a retry of the whole request answers 409 caro_reference_in_use for them, naming them.
-        await deps.prisma.emailOutbox.deleteMany({ where: { caseType: 'caro', caseId: { in: refused } } });
-        await deps.prisma.caroOrder.deleteMany({ where: { id: { in: refused } } });
-        req.log.warn({ refused, started: orders.length - refused.length }, 'CARO order: some workflows did not start');
-        throw (starts.find((s) => s.status === 'rejected') as PromiseRejectedResult).reason;
+        const ids = refused.map((r) => rows[r.index]!.id);
+        await deps.prisma.$transaction([
+          deps.prisma.emailOutbox.deleteMany({ where: { caseType: 'caro', caseId: { in: ids } } }),
+          deps.prisma.pendingStart.deleteMany({ where: { caseType: 'caro', caseId: { in: ids } } }),
+          deps.prisma.caroOrder.deleteMany({ where: { id: { in: ids } } }),
+        ]);
+        req.log.warn({ refused: ids, kept: rows.length - ids.length }, 'CARO order: Temporal refused some starts');
+        if (refused.length === rows.length)
+          throw allRefused(refused.map((r) => ({ path: `orders.${r.index}`, reason: r.reason })));
       }
-      req.log.info({ caroOrderIds: orders.map((o) => o.id) }, 'CARO ordered');
-      const first = orders[0]!;
+      const kept = rows.flatMap((row, i) => {
+        const outcome = outcomes[i]!;
+        if (isRefused(outcome)) return [];
+        const { stateVersion: _version, ...order } = byId.get(row.id)!;
+        return [{ ...order, guidance: null, outcome: outcome.outcome }];
+      });
+      req.log.info({ caroOrderIds: kept.map((o) => o.id), outcomes: countOutcomes(outcomes) }, 'CARO ordered');
+      const first = kept[0]!;
       return {
         status: 202,
-        body: { data: orders.map(({ stateVersion: _version, ...o }) => ({ ...o, guidance: null })) },
-        headers: orders.length === 1 ? located(first) : {},
-        audited: audited(first, { orderIds: orders.map((o) => o.id) }),
+        body: { data: kept, refused },
+        headers: rows.length === 1 ? located(first) : {},
+        audited: audited(first, {
+          orderIds: kept.map((o) => o.id),
+          ...(refused.length ? { refused: refused.length } : {}),
+        }),
       };
     },
   }),

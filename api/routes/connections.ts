@@ -5,8 +5,7 @@ import {
   consentRenewalWorkflowId,
   consentStateQuery,
 } from '../../workflows/consent-renewal/contract.js';
-import type { consentRenewalWorkflow } from '../../workflows/consent-renewal/workflow.js';
-import { withTemporalDeadline, type AppDeps } from '../deps.js';
+import type { AppDeps } from '../deps.js';
 import { ApiError, notFound, notFoundInBody } from '../errors.js';
 import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, defineRoute, EDITORS, type Actor } from '../http/route.js';
@@ -16,6 +15,7 @@ import {
   connectionDetailSchema,
   connectionSchema,
   createConnectionBody,
+  createdConnectionSchema,
   invitationResultSchema,
   listConnectionsQuery,
   remindResultSchema,
@@ -24,6 +24,14 @@ import {
 import { problemResponses } from '../schemas/problem.js';
 import { consentInput, inviteAgain, journalCreated, remindNow, renewConsent } from '../services/consent.js';
 import { caseEmailProblems } from '../services/email-problems.js';
+import {
+  allRefused,
+  connectionStart,
+  isRefused,
+  pendingStartRow,
+  startCase,
+  startDeps,
+} from '../services/start-case.js';
 import { workflowView } from '../services/workflow-view.js';
 
 /** A connection as the API shows it: the action its status asks for; the status version is the workflow's. */
@@ -77,8 +85,11 @@ export const connectionRoutes = [
     body: createConnectionBody,
     action: 'connection.create',
     responses: {
-      202: { description: 'Registered; the workflow runs', schema: connectionSchema },
-      ...problemResponses(400, 401, 403, 404, 422),
+      202: {
+        description: 'Registered; the workflow runs (`outcome` `pending_start`: it starts within minutes)',
+        schema: createdConnectionSchema,
+      },
+      ...problemResponses(400, 401, 403, 404, 422, 503),
     },
     async handler({ body, actor, deps, req }) {
       const officeId = targetOffice(actor, body.officeId);
@@ -105,39 +116,46 @@ export const connectionRoutes = [
           errors: [{ in: 'body', path: 'validUntil', message: 'must be in the future' }],
         });
       }
-      // The row is committed with its final workflow id, then the workflow starts; if Temporal
-      // refuses, the row is removed again and the answer is a 503 to retry.
+      // The row is committed with its final workflow id and its pending start, then the workflow
+      // starts. A start that timed out may have happened: the row stays (`pending_start`) and the
+      // reconciler finishes it. Only a start Temporal refused removes the row again (503).
       const id = uuidv7();
-      const connection = await deps.prisma.connection.create({
-        data: {
-          id,
-          officeId,
-          clientId: body.clientId ?? null,
-          provider: body.provider,
-          ownerEmail: body.ownerEmail ?? null,
-          ownerLanguage: body.ownerLanguage,
-          ibans: body.ibans,
-          validUntil,
-          workflowId: consentRenewalWorkflowId(id),
-        },
-      });
-      try {
-        await withTemporalDeadline(deps, () =>
-          deps.temporal.workflow.start<typeof consentRenewalWorkflow>('consentRenewalWorkflow', {
-            workflowId: connection.workflowId,
-            taskQueue: deps.taskQueue,
-            args: [consentInput(deps, id, validUntil)],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-          }),
-        );
-      } catch (error) {
-        await deps.prisma.connection.deleteMany({ where: { id } });
-        throw error;
+      const start = connectionStart(
+        { id, workflowId: consentRenewalWorkflowId(id) },
+        consentInput(deps, id, validUntil),
+      );
+      const [connection] = await deps.prisma.$transaction([
+        deps.prisma.connection.create({
+          data: {
+            id,
+            officeId,
+            clientId: body.clientId ?? null,
+            provider: body.provider,
+            ownerEmail: body.ownerEmail ?? null,
+            ownerLanguage: body.ownerLanguage,
+            ibans: body.ibans,
+            validUntil,
+            status: 'connected',
+            workflowId: start.workflowId,
+          },
+        }),
+        deps.prisma.pendingStart.create({ data: pendingStartRow(start) }),
+      ]);
+      const started = await startCase(startDeps(deps), start);
+      if (isRefused(started)) {
+        await deps.prisma.$transaction([
+          deps.prisma.pendingStart.deleteMany({ where: { workflowId: start.workflowId } }),
+          deps.prisma.connection.deleteMany({ where: { id } }),
+        ]);
+        throw allRefused([{ path: '(root)', reason: started.reason }]);
       }
-      req.log.info({ connectionId: connection.id, workflowId: connection.workflowId }, 'connection registered');
+      req.log.info(
+        { connectionId: connection.id, workflowId: connection.workflowId, outcome: started.outcome },
+        'connection registered',
+      );
       return {
         status: 202,
-        body: withAction(connection),
+        body: { ...withAction(connection), outcome: started.outcome },
         headers: { Location: `/v1/connections/${connection.id}` },
         audited: { resourceType: 'connection', resourceId: connection.id },
       };

@@ -30,13 +30,13 @@ import { problemResponses } from '../schemas/problem.js';
 import { caseEmailProblems } from '../services/email-problems.js';
 import { apiLinkBuilder } from '../services/link-signing.js';
 import { mandatePdf } from '../services/mandate-document.js';
+import { allRefused, isRefused, mandateStart, pendingStartRow, startCases, startDeps } from '../services/start-case.js';
 import { workflowView } from '../services/workflow-view.js';
 import {
   mandateAction,
   mandateInclude,
   mandateInput,
   presentMandate,
-  startMandateWorkflow,
   updateIdOf,
   workflowActor,
   type MandateRow,
@@ -58,37 +58,40 @@ const invalid = (status: number, code: string, message: string, errors: { path: 
   new ApiError(status, code, message, { errors: errors.map((e) => ({ in: 'body', ...e })) });
 
 /**
- * One mandate for one account. The row is committed first, with its final workflow id, so the
- * workflow's first activity always finds it; then the workflow starts. If Temporal refuses, the
- * row stays `registered` and the next order of the account starts it (the answer is a 503 that
- * the caller retries). A concurrent twin finds the row: one mandate, one workflow.
+ * One mandate for one account. The row is committed first, with its final workflow id and its
+ * pending start (one transaction), so the workflow's first activity always finds it; the caller
+ * then starts the workflow. A concurrent twin finds the row: one mandate, one workflow.
  */
-async function orderOne(
+async function recordOne(
   deps: AppDeps,
-  account: { id: string; mandate: { id: string } | null },
+  account: { id: string; isKbcGroup: boolean; mandate: { id: string } | null },
   managementMode: 'office' | 'service',
-) {
-  let outcome: 'created' | 'existing' = 'existing';
-  let mandate = account.mandate ? await reload(deps, account.mandate.id) : undefined;
-  if (!mandate) {
-    const id = uuidv7();
-    try {
-      mandate = await deps.prisma.mandate.create({
-        data: { id, bankAccountId: account.id, managementMode, workflowId: mandateWorkflowId(id) },
+): Promise<{ isNew: boolean; mandate: MandateRow }> {
+  const existing = account.mandate ? await reload(deps, account.mandate.id) : undefined;
+  if (existing) return { isNew: false, mandate: existing };
+  const id = uuidv7();
+  const workflowId = mandateWorkflowId(id);
+  try {
+    const [mandate] = await deps.prisma.$transaction([
+      deps.prisma.mandate.create({
+        data: { id, bankAccountId: account.id, managementMode, workflowId },
         include: mandateInclude,
-      });
-      outcome = 'created';
-    } catch (error) {
-      if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') throw error;
-      mandate = await deps.prisma.mandate.findUniqueOrThrow({
-        where: { bankAccountId: account.id },
-        include: mandateInclude,
-      });
-    }
+      }),
+      deps.prisma.pendingStart.create({
+        data: pendingStartRow(
+          mandateStart({ id, workflowId }, mandateInput(deps, { id, managementMode, bankAccount: account })),
+        ),
+      }),
+    ]);
+    return { isNew: true, mandate };
+  } catch (error) {
+    if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') throw error;
+    const mandate = await deps.prisma.mandate.findUniqueOrThrow({
+      where: { bankAccountId: account.id },
+      include: mandateInclude,
+    });
+    return { isNew: false, mandate };
   }
-  // Joins the running workflow if there is one (USE_EXISTING); only a `registered` row may lack one.
-  if (mandate.status === 'registered') await startMandateWorkflow(deps, mandateInput(deps, mandate));
-  return { outcome, mandate };
 }
 
 const actionResponses = (description: string) => ({
@@ -107,8 +110,12 @@ export const mandateRoutes = [
     body: orderMandatesBody,
     action: 'mandate.order',
     responses: {
-      202: { description: 'Ordered; an account that already had a mandate keeps it', schema: orderMandatesResponse },
-      ...problemResponses(400, 401, 403, 404, 409, 422),
+      202: {
+        description:
+          'Ordered, per account: created, existing (kept), pending_start (its workflow starts within minutes) or refused',
+        schema: orderMandatesResponse,
+      },
+      ...problemResponses(400, 401, 403, 404, 409, 422, 503),
     },
     async handler({ body, actor, deps, req }) {
       const accounts = await deps.prisma.bankAccount.findMany({
@@ -148,24 +155,56 @@ export const mandateRoutes = [
       if (archived.length)
         throw invalid(409, 'mandate_archived', 'an archived mandate is final: one mandate per account', archived);
 
-      const data = [];
-      for (const id of body.bankAccountIds) {
-        const account = byId.get(id)!;
-        const result = await orderOne(deps, account, body.managementMode);
-        req.log.info(
-          { mandateId: result.mandate.id, workflowId: result.mandate.workflowId, outcome: result.outcome },
-          'mandate ordered',
-        );
-        data.push({ outcome: result.outcome, mandate: presentMandate(result.mandate) });
+      // Rows first (one at a time: a twin request meets the unique account), then every start that
+      // is due (a new mandate, or a `registered` one whose workflow may not run yet) in parallel.
+      const recorded = [];
+      for (const id of body.bankAccountIds) recorded.push(await recordOne(deps, byId.get(id)!, body.managementMode));
+      const due = recorded.filter((r) => r.mandate.status === 'registered');
+      const starts = due.map((r) => mandateStart(r.mandate, mandateInput(deps, r.mandate)));
+      // A `registered` mandate of an earlier order gets its pending start again (the new one has it).
+      await deps.prisma.pendingStart.createMany({ data: starts.map(pendingStartRow), skipDuplicates: true });
+      const outcomes = new Map(
+        (await startCases(startDeps(deps), starts)).map((outcome, i) => [due[i]!.mandate.id, outcome]),
+      );
+      const refusedNew = recorded.filter((r) => r.isNew && outcomes.get(r.mandate.id)?.outcome === 'refused');
+      if (refusedNew.length > 0) {
+        const ids = refusedNew.map((r) => r.mandate.id);
+        await deps.prisma.$transaction([
+          deps.prisma.pendingStart.deleteMany({ where: { caseType: 'mandate', caseId: { in: ids } } }),
+          deps.prisma.mandate.deleteMany({ where: { id: { in: ids }, status: 'registered' } }),
+        ]);
       }
+      const data = [];
+      const refused = [];
+      for (const { isNew, mandate } of recorded) {
+        const started = outcomes.get(mandate.id);
+        if (started && isRefused(started)) {
+          refused.push({ bankAccountId: mandate.bankAccountId, reason: started.reason });
+          continue;
+        }
+        const outcome = started?.outcome === 'pending_start' ? 'pending_start' : isNew ? 'created' : 'existing';
+        req.log.info({ mandateId: mandate.id, workflowId: mandate.workflowId, outcome }, 'mandate ordered');
+        data.push({ outcome, mandate: presentMandate(mandate) });
+      }
+      if (data.length === 0)
+        throw allRefused(
+          refused.map((r) => ({
+            path: `bankAccountIds.${body.bankAccountIds.indexOf(r.bankAccountId)}`,
+            reason: r.reason,
+          })),
+        );
       const created = data.filter((d) => d.outcome === 'created').map((d) => d.mandate.id);
       return {
         status: 202,
-        body: { data },
+        body: { data, refused },
         audited: {
           resourceType: 'mandate',
           resourceId: data[0]!.mandate.id,
-          details: { created, existing: data.length - created.length },
+          details: {
+            created,
+            existing: data.length - created.length,
+            ...(refused.length ? { refused: refused.length } : {}),
+          },
         },
       };
     },

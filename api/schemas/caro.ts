@@ -8,7 +8,15 @@ import {
 } from '../../workflows/caro-activation/contract.js';
 import { CARO_REPLAYABLE } from '../../workflows/caro-activation/plan.js';
 import { pageQuery } from '../http/pagination.js';
-import { emailSchema, idSchema, instantSchema, languageSchema, timestamps } from './common.js';
+import {
+  emailSchema,
+  idSchema,
+  instantSchema,
+  languageSchema,
+  startOutcomeSchema,
+  startRefusalSchema,
+  timestamps,
+} from './common.js';
 
 export const caroStatusSchema = z.enum(CARO_STATUSES);
 export const caroReasonSchema = z.enum(CARO_PROBLEM_REASONS);
@@ -154,7 +162,19 @@ export const caroOrderDetailSchema = caroOrderSchema.extend({
   }),
 });
 
-export const caroOrderListSchema = z.object({ data: z.array(caroOrderSchema) });
+/** A bulk order answers per item: each order kept, with how its start went, and each one refused. */
+export const caroOrderListSchema = z.object({
+  data: z.array(caroOrderSchema.extend({ outcome: startOutcomeSchema })),
+  /** Orders whose workflow Temporal refused to start: removed again (no e-mail went out); `index` in `orders`. */
+  refused: z.array(
+    z.object({
+      index: z.number().int(),
+      clientId: z.string(),
+      clientReference: z.string(),
+      reason: startRefusalSchema,
+    }),
+  ),
+});
 export const activationLinkSchema = z.object({ url: z.string(), linkVersion: z.number(), expiresAt: z.iso.datetime() });
 
 const replayItem = z.object({

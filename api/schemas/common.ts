@@ -26,3 +26,22 @@ export const instantSchema = z.iso.datetime({ offset: true, message: 'must be an
 
 /** Dates leave the API as ISO strings. */
 export const timestamps = { createdAt: z.iso.datetime(), updatedAt: z.iso.datetime() };
+
+/**
+ * How the start of a case's workflow went: `created` (started now), `existing` (it already ran),
+ * `pending_start` (Temporal did not answer in time: the case is recorded and its workflow is
+ * started by the reconciler within a few minutes; retrying the request is not needed).
+ */
+export const startOutcomeSchema = z.enum(['created', 'existing', 'pending_start']);
+
+/** Why Temporal refused to start a workflow: nothing of that item was kept. */
+export const startRefusalSchema = z.object({
+  code: z.enum([
+    'namespace_not_found',
+    'invalid_argument',
+    'permission_denied',
+    'failed_precondition',
+    'not_implemented',
+  ]),
+  message: z.string(),
+});

@@ -7,6 +7,7 @@ import {
   idSchema,
   instantSchema,
   languageSchema,
+  startOutcomeSchema,
   targetOfficeSchema,
   timestamps,
 } from './common.js';
@@ -54,6 +55,9 @@ export const connectionSchema = z.object({
   /** What the office should do about this status (seed 003). */
   action: z.string(),
 });
+
+/** A registered connection, with how its workflow's start went (`pending_start`: the reconciler starts it). */
+export const createdConnectionSchema = connectionSchema.extend({ outcome: startOutcomeSchema });
 
 const nextStep = z
   .discriminatedUnion('kind', [

@@ -8,7 +8,7 @@ import {
   MANDATE_STATES,
 } from '../../workflows/mandate/rules.js';
 import { pageQuery } from '../http/pagination.js';
-import { idSchema, timestamps } from './common.js';
+import { idSchema, startOutcomeSchema, startRefusalSchema, timestamps } from './common.js';
 
 export const orderMandatesBody = z
   .object({
@@ -66,8 +66,14 @@ export const mandateSchema = z.object({
   ...timestamps,
 });
 
+/**
+ * Per account: `created` (a new mandate, its workflow started), `existing` (the account already had
+ * one: kept, same workflow), `pending_start` (recorded; Temporal did not answer in time, the
+ * reconciler starts its workflow); an account whose start Temporal refused is in `refused`.
+ */
 export const orderMandatesResponse = z.object({
-  data: z.array(z.object({ outcome: z.enum(['created', 'existing']), mandate: mandateSchema })),
+  data: z.array(z.object({ outcome: startOutcomeSchema, mandate: mandateSchema })),
+  refused: z.array(z.object({ bankAccountId: z.string(), reason: startRefusalSchema })),
 });
 
 const actorSchema = z.object({ kind: z.string(), id: z.string().optional() });

@@ -11,7 +11,6 @@ import {
   FINAL_MANDATE_STATES,
   clientUpdatedSignal,
   mandateActions,
-  mandateWorkflowId,
   type Actor as WorkflowActor,
   type MandateInput,
 } from '../../workflows/mandate/contract.js';
@@ -47,23 +46,15 @@ export function presentMandate(m: MandateRow) {
   };
 }
 
-export const mandateInput = (deps: AppDeps, m: MandateRow): MandateInput => ({
+export const mandateInput = (
+  deps: AppDeps,
+  m: Pick<MandateRow, 'id' | 'managementMode'> & { bankAccount: { isKbcGroup: boolean } },
+): MandateInput => ({
   mandateId: m.id,
   path: pathOf(m),
   mode: m.managementMode,
   schedule: deps.mandateSchedule ?? DEFAULT_MANDATE_SCHEDULE,
 });
-
-/** Starts the mandate's workflow; a second start for the same mandate joins the running one. */
-export const startMandateWorkflow = (deps: AppDeps, input: MandateInput) =>
-  withTemporalDeadline(deps, () =>
-    deps.temporal.workflow.start<typeof mandateWorkflow>('mandateWorkflow', {
-      workflowId: mandateWorkflowId(input.mandateId),
-      taskQueue: deps.taskQueue,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    }),
-  );
 
 /**
  * Runs an action on the mandate's workflow. A state that does not allow it, or a workflow that
@@ -92,7 +83,7 @@ export async function mandateAction<R>(
       throw new ApiError(
         409,
         'mandate_not_started',
-        'the mandate’s workflow did not start (Temporal was unavailable): order it again to start it',
+        'the mandate’s workflow has not started yet (Temporal was unavailable): it starts within minutes, or order it again',
       );
     }
     if (error instanceof WorkflowNotFoundError)

@@ -6,6 +6,7 @@ import { listen, type RunningServer } from '../../api/server.js';
 import { createApiKey } from '../../lib/auth/key-store.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { expectDeclaredResponse } from '../helpers/schemas.js';
 import { silentLogger, startTestStack, TEST_WEBHOOK_SECRETS, type TestStack } from '../helpers/stack.js';
 import { createTimeSkippingEnv, deadTemporalClient } from '../helpers/temporal.js';
 
@@ -87,7 +88,7 @@ describe('Temporal down', () => {
     await db?.stop();
   });
 
-  it('answers 503 with Retry-After instead of hanging, and writes nothing', async () => {
+  it('answers a connection within the deadline: kept, pending_start, the reconciler will start it', async () => {
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const office = (await (
       await fetch(`${server.url}/v1/offices`, {
@@ -108,14 +109,19 @@ describe('Temporal down', () => {
         validUntil: new Date(Date.now() + 86_400_000 * 30).toISOString(),
       }),
     });
-    expect(res.status).toBe(503);
-    expect(res.headers.get('retry-after')).toBe('5');
-    expect(await res.json()).toMatchObject({ code: 'temporal_unavailable' });
+    // The start may or may not have reached Temporal: an unknown outcome is not a refusal.
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as { id: string; outcome: string; workflowId: string };
+    expect(body).toMatchObject({ outcome: 'pending_start' });
+    expectDeclaredResponse('createConnection', 202, body);
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(await db.prisma.connection.count()).toBe(0);
+    expect(await db.prisma.connection.findUnique({ where: { id: body.id } })).not.toBeNull();
+    expect(await db.prisma.pendingStart.findMany({ where: { caseId: body.id } })).toMatchObject([
+      { caseType: 'connection', workflowId: body.workflowId, workflowType: 'consentRenewalWorkflow' },
+    ]);
   });
 
-  it('keeps an ordered mandate `registered` when Temporal is down, and removes refused CARO orders', async () => {
+  it('keeps ordered mandates and CARO orders when Temporal is down: pending_start, never deleted', async () => {
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const post = async (path: string, body: unknown) => {
       const res = await fetch(`${server.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
@@ -131,11 +137,12 @@ describe('Temporal down', () => {
     });
     const account = await post(`/v1/clients/${client.body.id}/bank-accounts`, { iban: 'BE35 3101 2345 6737' });
     const mandate = await post('/v1/mandates', { bankAccountIds: [account.body.id], managementMode: 'service' });
-    expect(mandate).toMatchObject({ status: 503, body: { code: 'temporal_unavailable' } });
-    // The order is kept: the next order of the account starts its workflow (tests/e2e/mandate-journey.test.ts).
-    expect(await db.prisma.mandate.findMany({ where: { bankAccountId: account.body.id } })).toMatchObject([
-      { status: 'registered' },
-    ]);
+    expect(mandate).toMatchObject({ status: 202, body: { data: [{ outcome: 'pending_start' }], refused: [] } });
+    expectDeclaredResponse('orderMandates', 202, mandate.body);
+    // The order is kept with its pending start: the reconciler (or the next order) starts its workflow.
+    const kept = await db.prisma.mandate.findMany({ where: { bankAccountId: account.body.id } });
+    expect(kept).toMatchObject([{ status: 'registered' }]);
+    expect(await db.prisma.pendingStart.count({ where: { caseType: 'mandate', caseId: kept[0]!.id } })).toBe(1);
     const caro = await post('/v1/caro-orders', {
       orders: [
         {
@@ -147,7 +154,12 @@ describe('Temporal down', () => {
         },
       ],
     });
-    expect(caro).toMatchObject({ status: 503, body: { code: 'temporal_unavailable' } });
-    expect(await db.prisma.caroOrder.count()).toBe(0);
+    expect(caro).toMatchObject({
+      status: 202,
+      body: { data: [{ clientReference: 'REF-1', outcome: 'pending_start' }], refused: [] },
+    });
+    expectDeclaredResponse('createCaroOrders', 202, caro.body);
+    expect(await db.prisma.caroOrder.count()).toBe(1);
+    expect(await db.prisma.pendingStart.count({ where: { caseType: 'caro', caseId: caro.body.data[0].id } })).toBe(1);
   });
 });

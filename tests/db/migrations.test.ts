@@ -31,6 +31,7 @@ const TABLES = [
   'idempotency_records',
   'mandates',
   'offices',
+  'pending_starts',
   'rate_limits',
   'reminders_sent',
   'webhook_events',

@@ -11,6 +11,7 @@ import { createLinkBuilder } from '../../lib/links/links.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
 import { createTemporalClient } from '../../lib/temporal/client.js';
 import { createWorker, workflowsPath } from '../../workers/create-worker.js';
+import { reconcilerDeps } from '../../workers/reconciler.js';
 import { DEFAULT_CONSENT_SCHEDULE, type ConsentSchedule } from '../../workflows/consent-renewal/contract.js';
 import { caroDepsFromEnv } from '../../activities/caro/links.js';
 import { DEFAULT_CARO_SCHEDULE, type CaroSchedule } from '../../workflows/caro-activation/contract.js';
@@ -66,6 +67,8 @@ export interface TestStack {
   db: TestDatabase;
   api: RunningServer;
   worker: Worker;
+  /** The worker's task queue (to start a workflow on it, e.g. the reconciler). */
+  taskQueue: string;
   /** An operator key, used by `http` unless told otherwise. */
   operatorKey: string;
   /** A new API key of that role (accountants need an office). */
@@ -101,6 +104,9 @@ export async function startTestStack(
     caroSchedule?: CaroSchedule;
     consentSchedule?: ConsentSchedule;
     logger?: Logger;
+    /** Where the API dials Temporal (e.g. through tests/helpers/tcp-proxy.ts); the server itself by default. */
+    apiTemporalAddress?: string;
+    temporalTimeoutMs?: number;
   } = {},
 ): Promise<TestStack> {
   const namespace = opts.namespace ?? 'default';
@@ -116,12 +122,13 @@ export async function startTestStack(
       email: opts.email ?? new OutboxSender(),
       links: createLinkBuilder({ publicBaseUrl: TEST_PUBLIC_BASE_URL, secret: TEST_LINK_SECRET }),
       caro: caroDepsFromEnv(TEST_LINK_ENV),
+      temporal: reconcilerDeps(temporal.nativeConnection, namespace, taskQueue),
     },
     workflowBundle: await productBundle(),
   });
   const running = worker.run();
   const client = createTemporalClient({
-    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_ADDRESS: opts.apiTemporalAddress ?? temporal.address,
     TEMPORAL_NAMESPACE: namespace,
     TEMPORAL_TASK_QUEUE: taskQueue,
     TEMPORAL_TLS: false,
@@ -131,7 +138,7 @@ export async function startTestStack(
     prisma: db.prisma,
     logger: opts.logger ?? silentLogger,
     taskQueue,
-    temporalTimeoutMs: 5_000,
+    temporalTimeoutMs: opts.temporalTimeoutMs ?? 5_000,
     consentSchedule: opts.consentSchedule ?? DEFAULT_CONSENT_SCHEDULE,
     caroSchedule: opts.caroSchedule ?? DEFAULT_CARO_SCHEDULE,
     linkSigning: { secret: TEST_LINK_SECRET, publicBaseUrl: TEST_PUBLIC_BASE_URL },
@@ -147,6 +154,7 @@ export async function startTestStack(
     db,
     api,
     worker,
+    taskQueue,
     operatorKey,
     key,
     async http(method, path, body, opts = {}) {

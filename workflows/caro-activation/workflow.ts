@@ -3,6 +3,7 @@ import type { CaroActivationInput, CaroState } from './contract.js';
 import { handleCaroMessages } from './messages.js';
 import { caroOrder } from './order.js';
 import { nextCaroStep } from './plan.js';
+import { endsOnMissingRow } from '../shared/row-missing.js';
 
 /**
  * One CARO order, for as long as it exists: invitation (link or KBC/CBC bank-app steps), reminders
@@ -14,7 +15,14 @@ export async function caroActivationWorkflow(input: CaroActivationInput): Promis
   const { state } = order;
   handleCaroMessages(order);
 
-  if (!input.carried) await order.exclusive(() => order.invite('ordered', input.actor));
+  if (!input.carried) {
+    try {
+      await order.exclusive(() => order.invite('ordered', input.actor));
+    } catch (error) {
+      if (endsOnMissingRow(error, 'CaroOrderNotFound', { orderId: input.orderId })) return state;
+      throw error;
+    }
+  }
 
   for (;;) {
     if (workflowInfo().continueAsNewSuggested) {

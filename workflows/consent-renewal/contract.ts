@@ -84,7 +84,8 @@ export type InvitationResult =
 
 export interface ConsentRenewalResult {
   connectionId: string;
-  status: 'expired';
+  /** `row_missing`: the connection's row is gone; the run ended without acting. */
+  status: 'expired' | 'row_missing';
   validUntil: string;
   renewals: number;
 }

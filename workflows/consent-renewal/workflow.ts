@@ -16,6 +16,7 @@ import {
   type ConsentRenewalResult,
   type ConsentRenewalState,
 } from './contract.js';
+import { endsOnMissingRow } from '../shared/row-missing.js';
 import { handleManualActions } from './manual.js';
 import { planConsentReminders, reminderKey } from './plan.js';
 import { handleStatusChanges } from './status.js';
@@ -70,24 +71,40 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
 
   // A run started from a renewal lifts the deadline's statuses on the row while it plans.
   const lifted = status.start();
+  const rowMissing = (): ConsentRenewalResult => ({
+    connectionId,
+    status: 'row_missing',
+    validUntil: input.validUntil,
+    renewals,
+  });
   const renewed = (untilMs: number) => condition(() => renewedUntil !== undefined, Math.max(untilMs - Date.now(), 0));
 
   for (const reminder of planConsentReminders(validUntilMs, Date.now(), schedule)) {
     state.nextStep = { kind: 'reminder', ...reminder };
     if (await renewed(Date.parse(reminder.at))) break;
     // An undeliverable reminder is on the case's outbox; the deadline still counts, so the journey goes on.
+    // A connection whose row is gone ends the run instead.
+    let missing = false;
     const outcome = await unlessUndeliverable(
       'Consent reminder',
       { connectionId, daysBefore: reminder.daysBefore },
-      () =>
-        sendConsentReminder({
-          connectionId,
-          validUntil: input.validUntil,
-          daysBefore: reminder.daysBefore,
-          ...(reminder.beforeMs === undefined ? {} : { beforeMs: reminder.beforeMs }),
-          idempotencyKey: `${workflowInfo().workflowId}/${input.validUntil}/reminder/${reminderKey(reminder)}`,
-        }),
+      async () => {
+        try {
+          return await sendConsentReminder({
+            connectionId,
+            validUntil: input.validUntil,
+            daysBefore: reminder.daysBefore,
+            ...(reminder.beforeMs === undefined ? {} : { beforeMs: reminder.beforeMs }),
+            idempotencyKey: `${workflowInfo().workflowId}/${input.validUntil}/reminder/${reminderKey(reminder)}`,
+          });
+        } catch (error) {
+          if (!endsOnMissingRow(error, 'ConnectionNotFound', { connectionId })) throw error;
+          missing = true;
+          return undefined;
+        }
+      },
     );
+    if (missing) return rowMissing();
     if (outcome?.sent) state.remindersSent.push(reminder.daysBefore);
   }
 
@@ -110,11 +127,17 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
   };
   if (renewedUntil !== undefined) return planAnew(renewedUntil);
 
-  const outcome = await markConsentExpired({
-    connectionId,
-    validUntil: input.validUntil,
-    idempotencyKey: `${workflowInfo().workflowId}/${input.validUntil}/expired`,
-  });
+  let outcome: Awaited<ReturnType<typeof markConsentExpired>>;
+  try {
+    outcome = await markConsentExpired({
+      connectionId,
+      validUntil: input.validUntil,
+      idempotencyKey: `${workflowInfo().workflowId}/${input.validUntil}/expired`,
+    });
+  } catch (error) {
+    if (endsOnMissingRow(error, 'ConnectionNotFound', { connectionId })) return rowMissing();
+    throw error;
+  }
   // The database knew of a renewal the signal had not brought yet: plan from it, nobody was told.
   if (outcome.renewedUntil !== undefined) return planAnew(later(outcome.renewedUntil, renewedUntil));
   state.phase = 'expired';

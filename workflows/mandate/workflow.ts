@@ -1,6 +1,7 @@
 import { allHandlersFinished, condition } from '@temporalio/workflow';
 import type { MandateInput, MandateState, NextStep } from './contract.js';
 import { handleMandateMessages } from './handlers.js';
+import { endsOnMissingRow } from '../shared/row-missing.js';
 import { nextMandateStep } from './plan.js';
 import { openMandateCase, SYSTEM, type MandateCase } from './state.js';
 
@@ -44,7 +45,12 @@ export async function mandateWorkflow(input: MandateInput): Promise<{ mandateId:
   // Queued before any handler is registered: a signal or update delivered with the start (or
   // while no worker ran) goes after the first presentation, never before it.
   const ordered = c.exclusive(async () => {
-    await c.present(SYSTEM, 'ordered');
+    try {
+      await c.present(SYSTEM, 'ordered');
+    } catch (error) {
+      if (endsOnMissingRow(error, 'MandateNotFound', { mandateId: input.mandateId })) return undefined;
+      throw error;
+    }
     return waitForNext(c);
   });
   handleMandateMessages(c);
