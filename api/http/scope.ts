@@ -21,9 +21,6 @@ export function tenantScope(actor: Actor) {
   };
 }
 
-/** The `officeId` filter of models that carry it themselves (clients, connections). */
-export const officeScope = (actor: Actor): { officeId?: string } => tenantScope(actor).client;
-
 /** The office a write goes to: an accountant's own, whatever they sent; the back office must name one. */
 export function targetOffice(actor: Actor, requested: string | undefined): string | undefined {
   if (actor.role === 'accountant')

@@ -3,7 +3,7 @@ import { Prisma } from '../../lib/db/client.js';
 import { ApiError, notFound } from '../errors.js';
 import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, defineRoute, EDITORS } from '../http/route.js';
-import { officeScope } from '../http/scope.js';
+import { tenantScope } from '../http/scope.js';
 import {
   bankAccountSchema,
   clientParams,
@@ -86,7 +86,9 @@ export const bankAccountRoutes = [
       ...problemResponses(400, 401, 404),
     },
     async handler({ params, actor, deps }) {
-      const account = await deps.prisma.bankAccount.findFirst({ where: { id: params.id, client: officeScope(actor) } });
+      const account = await deps.prisma.bankAccount.findFirst({
+        where: { id: params.id, ...tenantScope(actor).bankAccount },
+      });
       if (!account) throw notFound('bank account');
       return { status: 200, body: account };
     },

@@ -4,7 +4,7 @@ import type { AppDeps } from '../deps.js';
 import { ApiError, notFound, notFoundInBody } from '../errors.js';
 import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, defineRoute, EDITORS, type Actor } from '../http/route.js';
-import { officeScope, targetOffice, tenantScope } from '../http/scope.js';
+import { targetOffice, tenantScope } from '../http/scope.js';
 import {
   clientSchema,
   clientUpdateSchema,
@@ -22,7 +22,7 @@ const refused = (status: number, code: string, path: string, message: string) =>
   new ApiError(status, code, `${path}: ${message}`, { errors: [{ in: 'body', path, message }] });
 
 export async function findClient(deps: AppDeps, actor: Actor, id: string): Promise<Client> {
-  const client = await deps.prisma.client.findFirst({ where: { id, ...officeScope(actor) } });
+  const client = await deps.prisma.client.findFirst({ where: { id, ...tenantScope(actor).client } });
   if (!client) throw notFound('client');
   return client;
 }
@@ -82,7 +82,7 @@ const changedFields = (client: Client, body: Editable): Editable =>
   );
 
 /**
- * Every unsigned mandate of the client's accounts is presented again with the new data (seed 004):
+ * Every unsigned mandate of the client's accounts is presented again with the new data (docs/domain.md#client-edits):
  * its workflow regenerates the document and link and restarts its reminders. The answer lists them
  * with the actions open to the office, the same as the mandate's own view shows.
  */
@@ -163,7 +163,7 @@ export const clientRoutes = [
     },
     async handler({ query, actor, deps }) {
       const { after, ...args } = pageArgs(query);
-      const filters: Prisma.ClientWhereInput[] = [after, officeScope(actor)];
+      const filters: Prisma.ClientWhereInput[] = [after, tenantScope(actor).client];
       if (query.officeId) filters.push({ officeId: query.officeId });
       if (query.missingEmail !== undefined) filters.push({ email: query.missingEmail ? null : { not: null } });
       if (query.q) filters.push({ companyName: { contains: query.q, mode: 'insensitive' } });

@@ -1,15 +1,10 @@
 import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, defineRoute } from '../http/route.js';
-import { officeScope } from '../http/scope.js';
+import { tenantScope } from '../http/scope.js';
 import { notFound } from '../errors.js';
 import { idParams } from '../schemas/common.js';
 import { problemResponses } from '../schemas/problem.js';
 import { createOfficeBody, listOfficesQuery, officeSchema } from '../schemas/offices.js';
-
-const officeScopeById = (actor: Parameters<typeof officeScope>[0]) => {
-  const scope = officeScope(actor);
-  return scope.officeId === undefined ? {} : { id: scope.officeId };
-};
 
 export const officeRoutes = [
   defineRoute({
@@ -46,7 +41,7 @@ export const officeRoutes = [
     },
     async handler({ query, actor, deps }) {
       const { after, ...args } = pageArgs(query);
-      const rows = await deps.prisma.office.findMany({ ...args, where: { ...after, ...officeScopeById(actor) } });
+      const rows = await deps.prisma.office.findMany({ ...args, where: { ...after, ...tenantScope(actor).office } });
       return { status: 200, body: page(rows, query.limit) };
     },
   }),
@@ -61,7 +56,7 @@ export const officeRoutes = [
     responses: { 200: { description: 'The office', schema: officeSchema }, ...problemResponses(400, 401, 404) },
     async handler({ params, actor, deps }) {
       const office = await deps.prisma.office.findFirst({
-        where: { AND: [{ id: params.id }, officeScopeById(actor)] },
+        where: { AND: [{ id: params.id }, tenantScope(actor).office] },
       });
       if (!office) throw notFound('office');
       return { status: 200, body: office };

@@ -52,7 +52,7 @@ export const connectionSchema = z.object({
   usedByUser: z.string().nullable(),
   workflowId: z.string(),
   ...timestamps,
-  /** What the office should do about this status (seed 003). */
+  /** What the office should do about this status (docs/domain.md#journey-3-consent-renewal). */
   action: z.string(),
 });
 

@@ -217,7 +217,7 @@ export async function remindNow(
   }
 }
 
-/** A new invitation to the owner, for `account_not_found` and `access_lost` (seed 003), through the workflow. */
+/** A new invitation to the owner, for `account_not_found` and `access_lost` (docs/domain.md#journey-3-consent-renewal), through the workflow. */
 export async function inviteAgain(
   deps: AppDeps,
   connection: Connection,

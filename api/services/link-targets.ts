@@ -1,6 +1,7 @@
 import type { LinkPurpose } from '../../lib/links/links.js';
 import { parseConnectionLinkSubject, parseMandateLinkSubject } from '../../lib/links/subjects.js';
 import { needsInvitation } from '../../workflows/consent-renewal/rules.js';
+import { SIGNING_LINK_STATES } from '../../workflows/mandate/rules.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { resolveActivationLink } from './caro.js';
@@ -23,7 +24,7 @@ async function signingTarget(deps: AppDeps, subject: string) {
       'link_superseded',
       'the mandate was presented again since: use the link of the latest e-mail',
     );
-  if (mandate.status !== 'sent_to_client' && mandate.status !== 'available_online')
+  if (!SIGNING_LINK_STATES.includes(mandate.status))
     throw new ApiError(410, 'link_closed', `this mandate is no longer waiting for a signature (${mandate.status})`);
   const { client } = mandate.bankAccount;
   return {

@@ -93,7 +93,7 @@ export async function mandateAction<R>(
 }
 
 /**
- * A client edit presents every unsigned mandate again (seed 004): each workflow is told, and
+ * A client edit presents every unsigned mandate again (docs/domain.md#client-edits): each workflow is told, and
  * regenerates its document and link. A mandate whose workflow could not be reached is reported
  * (`presentedAgain: false`) so the office can resend it; the edit itself is kept.
  */

@@ -1,4 +1,4 @@
-/** The external parties that call us back with HMAC-signed webhooks (DOMAIN.md, "External parties"). */
+/** The external parties that call us back with HMAC-signed webhooks (docs/domain.md#external-parties). */
 export const WEBHOOK_PROVIDERS = ['esign', 'caro', 'banklink', 'aggregator'] as const;
 export type Provider = (typeof WEBHOOK_PROVIDERS)[number];
 

@@ -299,7 +299,7 @@ describe('PATCH /v1/clients/:id', () => {
     const preparing = await mandate(await account(client.id, 'BE24 3101 2345 6838'), 'in_preparation');
     const kbcProblem = await mandate(await account(client.id, 'BE46 7351 2345 6736'), 'problem');
     await mandate(await account(client.id, 'BE09 7341 2345 6757'), 'signed');
-    // KBC/CBC's unsigned state: not presented again by a client edit (seed 004 names four states).
+    // KBC/CBC's unsigned state: not presented again by a client edit (docs/domain.md#client-edits names four states).
     await mandate(await account(client.id, 'BE95 7341 2345 6858'), 'awaiting_bank_link');
     await mandate(await account(other.id, 'BE48 0011 2345 6727'), 'sent_to_client');
 

@@ -252,7 +252,7 @@ describe('POST /v1/connections/:id/journal-created', () => {
   });
 });
 
-describe('the office list (seed 003)', () => {
+describe('the office list (docs/domain.md#journey-3-consent-renewal)', () => {
   it('shows every status with the action it asks for', async () => {
     const office = (
       await stack.http('POST', '/v1/offices', { name: 'Statuses', language: 'nl', contactEmail: 's@example.be' })

@@ -7,7 +7,7 @@ import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
 
 // A renewal that lands seconds before a due reminder: nothing may go out for the old deadline
-// (DOMAIN.md: "No reminder may ever go out for a consent that was already renewed"), and the
+// (docs/domain.md: "No reminder may ever go out for a consent that was already renewed"), and the
 // reminders of the new deadline are the ones in force. End to end: HTTP, sandbox webhook,
 // worker, outbox, on the time-skipping server.
 const DAY = 86_400_000;

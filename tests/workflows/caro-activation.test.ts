@@ -173,7 +173,7 @@ describe('CARO schedule (pure)', () => {
       CARO_STATUSES.filter((status) => whyRefused({ status, channel: 'link' }, action) === undefined);
     // The link opens, the schedule runs and callbacks count while the invitation is open (also in
     // problem, so the cardholder can retry); resend and copy link are the accountant's actions
-    // while it is sent (DOMAIN.md, journey 2).
+    // while it is sent (docs/domain.md#journey-2-caro-activation).
     expect(CARO_OPEN).toEqual(['invitation_sent', 'problem']);
     const invitation = { invitedAt: '2027-01-01T10:00:00.000Z', expiresAt: '2027-02-26T10:00:00.000Z', reminders: [] };
     expect(CARO_STATUSES.filter((status) => nextCaroStep({ ...invitation, status }, DEFAULT_CARO_SCHEDULE))).toEqual(

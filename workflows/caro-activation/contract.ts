@@ -1,7 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { days } from '../shared/duration.js';
 
-/** States of a CARO order (DOMAIN.md, journey 2). */
+/** States of a CARO order (docs/domain.md#journey-2-caro-activation). */
 export const CARO_STATUSES = ['invitation_sent', 'active', 'problem', 'invitation_expired', 'cancelled'] as const;
 export type CaroStatus = (typeof CARO_STATUSES)[number];
 

@@ -60,7 +60,7 @@ export const reminderTotal = (schedule: CaroSchedule | CaroScheduleInDays): numb
   reminderOffsets(caroSchedule(schedule)).length;
 
 /**
- * Statements are delivered from the month after enrolment (seed 001): the first day of the
+ * Statements are delivered from the month after enrolment (docs/domain.md#journey-2-caro-activation): the first day of the
  * month following `enrolledAt` on the Brussels calendar, as a UTC calendar date.
  */
 export function statementsFromDate(enrolledAt: string): string {
@@ -93,7 +93,7 @@ const among = <S extends CaroStatus>(set: readonly S[], status: CaroStatus): sta
 export const isCaroOpen = (status: CaroStatus) => among(CARO_OPEN, status);
 export const isCaroReplayable = (status: CaroStatus) => among(CARO_REPLAYABLE, status);
 
-/** The states each action is allowed in (DOMAIN.md, journey 2), and how a refusal reads. */
+/** The states each action is allowed in (docs/domain.md#journey-2-caro-activation), and how a refusal reads. */
 export const CARO_ACTIONS = {
   resend: { allowed: ['invitation_sent'], verb: 'resend the invitation of' },
   copyLink: { allowed: ['invitation_sent'], verb: 'copy the activation link of' },

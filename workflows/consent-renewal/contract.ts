@@ -118,7 +118,7 @@ export interface StatusChangeResult {
   applied: boolean;
   status: ConnectionStatus;
 }
-/** The aggregator reports a status (seed 003); the deadline's own statuses are the workflow's. */
+/** The aggregator reports a status (docs/domain.md#journey-3-consent-renewal); the deadline's own statuses are the workflow's. */
 export const reportStatusUpdate = defineUpdate<StatusChangeResult, [{ status: ReportedStatus }]>('reportStatus');
 /** The office created the missing ledger journal: `journal_missing` → `connected` or `expires_soon`. */
 export const journalCreatedUpdate = defineUpdate<StatusChangeResult>('journalCreated');

@@ -1,5 +1,5 @@
 /**
- * The mandate journey's rules as pure data and functions (DOMAIN.md, journey 1 and seed 004): its
+ * The mandate journey's rules as pure data and functions (docs/domain.md#journey-1-mandate-signing, docs/domain.md#client-edits): its
  * states, the sets of states each rule speaks of, whose move it is, and the actions open in each
  * state. The workflow, the activities and the API import them from here; nothing re-declares them.
  * No imports: the workflow sandbox, the API and the activities can all load this file.
@@ -59,7 +59,7 @@ export const UNSIGNED_MANDATE_STATES: readonly MandateState[] = [
 ];
 /**
  * Seed 004: the unsigned mandates a client edit presents again with the new data, in these four
- * states exactly. `awaiting_bank_link` is not among them (the seed names these four).
+ * states exactly. `awaiting_bank_link` is not among them (docs/domain.md#client-edits names these four).
  */
 export const PRESENTED_AGAIN_BY_CLIENT_EDIT = [
   'in_preparation',

@@ -36,7 +36,7 @@ function waitForNext(c: MandateCase): Waiting | undefined {
 }
 
 /**
- * One mandate, from order to `active` or `archived` (DOMAIN.md, journey 1). External reports
+ * One mandate, from order to `active` or `archived` (docs/domain.md#journey-1-mandate-signing). External reports
  * (signals) and actions (updates) run one at a time through the case's mutex, so each sees the
  * state the previous one left; timed steps run between them and re-check that nothing moved.
  */

@@ -1,5 +1,5 @@
 /**
- * The KBC/CBC in-app link (DOMAIN.md journey 1, seed 000): the customer links the statement
+ * The KBC/CBC in-app link (docs/domain.md#journey-1-mandate-signing): the customer links the statement
  * service in KBC/CBC Touch or the Business Dashboard instead of signing a mandate. The service
  * appears as CODABOX in the bank's list of external software.
  */

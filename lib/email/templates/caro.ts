@@ -1,5 +1,5 @@
 /**
- * Journey 2, CARO activation (DOMAIN.md, seed 001): the warning the office sends before
+ * Journey 2, CARO activation (docs/domain.md#journey-2-caro-activation): the warning the office sends before
  * ordering, the cardholder's invitation (link, or KBC/CBC app steps), reminders, confirmation.
  * (The accountant's guidance for each failure reason is in caro-failure.ts.)
  */

@@ -1,7 +1,8 @@
 /**
- * Journey 3, PSD2 consent renewal (DOMAIN.md, seeds 002, 003): reminders to the connection owner
+ * Journey 3, PSD2 consent renewal (docs/domain.md#journey-3-consent-renewal): reminders to the connection owner
  * 15, 3 and 1 days before the deadline, and the expiry notices to the owner and the office.
  */
+import type { InvitationStatus } from '../../../workflows/consent-renewal/rules.js';
 import { defineTemplate, fromService, GREETING, onBehalfOf } from './define.js';
 import { button, facts, heading, note, paragraph, steps, type Block } from './layout.js';
 import { formatDate, maskIban, type IsoDate, type TemplateLanguage } from './language.js';
@@ -60,7 +61,7 @@ function connectionFacts(
   return facts(...rows);
 }
 
-/** How the owner renews at the aggregator (seed 003: "Autorisatie vernieuwen"). */
+/** How the owner renews at the aggregator (docs/domain.md#journey-3-consent-renewal: "Autorisatie vernieuwen"). */
 const renewSteps = (l: TemplateLanguage, provider: string, expired: boolean): Block[] =>
   ({
     fr: [
@@ -285,8 +286,8 @@ export const consentExpiredOffice = defineTemplate<ExpiredOfficeVars>({
   },
 });
 
-/** Why the owner is invited again (seed 003): the aggregator no longer finds the account, or lost access to the user's app. */
-export type InvitationReason = 'account_not_found' | 'access_lost';
+/** Why the owner is invited again (docs/domain.md#journey-3-consent-renewal): the aggregator no longer finds the account, or lost access to the user's app. */
+export type InvitationReason = InvitationStatus;
 
 type InvitationVars = ConnectionFacts & {
   officeName: string;

@@ -1,4 +1,4 @@
-/** Journey 1, mandate signing (DOMAIN.md): invitation, KBC/CBC link steps, reminders, stalled case. */
+/** Journey 1, mandate signing (docs/domain.md): invitation, KBC/CBC link steps, reminders, stalled case. */
 import { bankAppSteps } from './bank-app.js';
 import { defineTemplate, fromService, GREETING, onBehalfOf, type KbcGroupBank, type ReminderCount } from './define.js';
 import { button, facts, list, note, paragraph, type Block } from './layout.js';
