@@ -1,6 +1,7 @@
 import { condition, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
 import type { createActivities } from '../../activities/index.js';
+import { DATABASE_ACTIVITY, EMAIL_ACTIVITY } from '../shared/retry.js';
 import { unlessUndeliverable } from '../shared/undeliverable.js';
 import type { CaroActivationInput, CaroActor, CaroEvent, CaroOutcome, CaroProblemReason } from './contract.js';
 import type { CaroState, CaroStatus } from './contract.js';
@@ -8,15 +9,11 @@ import { applyTransition, invitationExpiry, outcomeEffect, reminderTotal, statem
 
 type Activities = ReturnType<typeof createActivities>;
 
-const { activateCaroOrder, recordCaroProblem, closeCaroOrder } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
-});
-// E-mail to the cardholder: few attempts, the provider's own idempotency does the rest.
-const { sendCaroInvitation, sendCaroReminder } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '30 seconds', maximumAttempts: 5 },
-});
+// Activation and problem also e-mail (the confirmation, the office's guidance): e-mail's policy.
+const { activateCaroOrder, recordCaroProblem } = proxyActivities<Activities>(EMAIL_ACTIVITY);
+const { closeCaroOrder } = proxyActivities<Activities>(DATABASE_ACTIVITY);
+// E-mail to the cardholder: retried through any outage of the provider; a refused address fails it for good.
+const { sendCaroInvitation, sendCaroReminder } = proxyActivities<Activities>(EMAIL_ACTIVITY);
 
 /**
  * One CARO order's state and every move on it (the handlers that call them: ./messages.ts). The

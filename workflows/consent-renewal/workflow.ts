@@ -8,6 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
+import { EMAIL_ACTIVITY } from '../shared/retry.js';
 import { unlessUndeliverable } from '../shared/undeliverable.js';
 import {
   consentRenewedSignal,
@@ -23,15 +24,9 @@ import { handleStatusChanges } from './status.js';
 
 type Activities = ReturnType<typeof createActivities>;
 
-const { markConsentExpired } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
-});
-// E-mail gets its own proxy: few attempts, the provider's own idempotency does the rest.
-const { sendConsentReminder } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '30 seconds', maximumAttempts: 5 },
-});
+// The expiry records the state and tells owner and office: e-mail's policy, retried through any outage.
+const { markConsentExpired } = proxyActivities<Activities>(EMAIL_ACTIVITY);
+const { sendConsentReminder } = proxyActivities<Activities>(EMAIL_ACTIVITY);
 
 const later = (a: string, b: string | undefined) => (b !== undefined && Date.parse(b) > Date.parse(a) ? b : a);
 

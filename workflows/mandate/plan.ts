@@ -1,6 +1,13 @@
 import { days } from '../shared/duration.js';
-import type { MandateInput, MandateSchedule, MandateScheduleInDays, MandateState, NextStep } from './contract.js';
-import { WAITING_FOR_CLIENT } from './contract.js';
+import type {
+  MandateInput,
+  MandateSchedule,
+  MandateScheduleInDays,
+  MandateState,
+  MandateStatus,
+  NextStep,
+} from './contract.js';
+import { WAITING_FOR_CLIENT, WHOSE_MOVE } from './contract.js';
 
 /**
  * The schedule in durations, whichever shape the input recorded: workflows started before the
@@ -60,3 +67,19 @@ export function nextMandateStep(input: Pick<MandateInput, 'path' | 'mode' | 'sch
   // Earliest first; at the same instant the detected issue goes before the reminder.
   return steps.sort((a, b) => Date.parse(a.at) - Date.parse(b.at))[0] ?? null;
 }
+
+/** A mandate as ordered, before its first presentation. */
+export const newMandateStatus = (mandateId: string): MandateStatus => ({
+  mandateId,
+  state: 'registered',
+  problemReason: null,
+  archiveReason: null,
+  whoseMove: WHOSE_MOVE.registered,
+  revision: 0,
+  presentedAt: null,
+  reminders: [],
+  stalledNoticeAt: null,
+  bankLinkIssueAt: null,
+  nextStep: null,
+  history: [],
+});

@@ -19,7 +19,7 @@ import {
   UNSIGNED_MANDATE_STATES,
   WHOSE_MOVE,
 } from './rules.js';
-import { signingLinkExpiry } from './plan.js';
+import { newMandateStatus, signingLinkExpiry } from './plan.js';
 import { runMandateStep } from './steps.js';
 
 export const SYSTEM: Actor = { kind: 'system' };
@@ -36,20 +36,7 @@ export type MandateCase = ReturnType<typeof openMandateCase>;
 export function openMandateCase(input: MandateInput) {
   const { mandateId } = input;
   const workflowId = workflowInfo().workflowId;
-  const status: MandateStatus = {
-    mandateId,
-    state: 'registered',
-    problemReason: null,
-    archiveReason: null,
-    whoseMove: WHOSE_MOVE.registered,
-    revision: 0,
-    presentedAt: null,
-    reminders: [],
-    stalledNoticeAt: null,
-    bankLinkIssueAt: null,
-    nextStep: null,
-    history: [],
-  };
+  const status: MandateStatus = newMandateStatus(mandateId);
   let version = 0;
   let signedAt: string | null = null;
   /** The bank already refused this presentation: a late "signed" must not reopen it. */
