@@ -97,28 +97,20 @@ export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
       detail: 'no workflow for this resource',
     });
   }
-  if (isTemporalUnavailable(error)) {
-    req.log.warn({ err: { message: (error as Error).message } }, 'Temporal unavailable');
+  const unavailable = isTemporalUnavailable(error)
+    ? { code: 'temporal_unavailable', what: 'the workflow service' }
+    : isDatabaseUnavailable(error)
+      ? { code: 'database_unavailable', what: 'the database' }
+      : undefined;
+  if (unavailable) {
+    req.log.warn({ err: { message: (error as Error).message } }, `${unavailable.what} unavailable`);
     return sendProblem(
       res,
       {
         status: 503,
-        code: 'temporal_unavailable',
+        code: unavailable.code,
         title: 'Service Unavailable',
-        detail: 'the workflow service is not answering; retry shortly',
-      },
-      { 'Retry-After': '5' },
-    );
-  }
-  if (isDatabaseUnavailable(error)) {
-    req.log.warn({ err: { message: (error as Error).message } }, 'database unavailable');
-    return sendProblem(
-      res,
-      {
-        status: 503,
-        code: 'database_unavailable',
-        title: 'Service Unavailable',
-        detail: 'the database is not answering; retry shortly',
+        detail: `${unavailable.what} is not answering; retry shortly`,
       },
       { 'Retry-After': '5' },
     );
