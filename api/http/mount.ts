@@ -70,7 +70,9 @@ export function mountRoutes(routes: readonly RouteDef[], deps: AppDeps, limiter:
   // A known path with a method it does not serve: 405 with the methods it does (HEAD goes with GET).
   const served = new Map<string, string[]>();
   for (const route of routes) served.set(route.path, [...(served.get(route.path) ?? []), route.method]);
-  for (const [path, methods] of served) {
+  // Paths with fewer parameters first: `/v1/caro-orders/replay` answers for itself, not as an `:id`.
+  const byParams = (path: string) => path.split('/').filter((part) => part.startsWith(':')).length;
+  for (const [path, methods] of [...served].sort(([a], [b]) => byParams(a) - byParams(b))) {
     const allow = methods.flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()])).join(', ');
     router.all(path, () => {
       throw new ApiError(405, 'method_not_allowed', `this path serves ${allow}`, {}, { Allow: allow });
