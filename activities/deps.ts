@@ -12,7 +12,10 @@ export interface ActivityDeps {
   email: EmailSender;
   /** Signed, expiring links for the e-mails (PUBLIC_BASE_URL, LINK_SIGNING_SECRET). */
   links: LinkBuilder;
-  /** CARO: where the cardholder reads the terms (linked from the confirmation). Without it CARO activation fails (non-retryable). */
+  /**
+   * CARO: where the cardholder reads the terms (linked from the confirmation). Without it CARO activation fails
+   * (non-retryable).
+   */
   caro?: { termsUrl: string };
   /**
    * The worker's own Temporal client, for the reconciler (workflows/reconciler) to start the

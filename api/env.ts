@@ -46,7 +46,10 @@ export const apiEnvSchema = temporalEnvSchema
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     /** How long SIGTERM waits for in-flight requests before closing the remaining sockets. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
-    /** Before a consent's deadline, when the owner is reminded: days go out at CONSENT_REMINDER_TIME, smaller units exactly. */
+    /**
+     * Before a consent's deadline, when the owner is reminded: days go out at CONSENT_REMINDER_TIME, smaller units
+     * exactly.
+     */
     CONSENT_REMINDERS_BEFORE: durationListSchema({ min: '0s', max: '999d' }).optional(),
     /** The older name of CONSENT_REMINDERS_BEFORE, in whole days (`15,3,1`). */
     CONSENT_REMINDER_DAYS: dayListSchema('15,3,1').optional(),

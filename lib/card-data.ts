@@ -110,7 +110,9 @@ function printedLikeACard(sizes: number[]): boolean {
   return sizes.join('-') === '4-6-5' || sizes.join('-') === '4-6-4';
 }
 
-/** Digits of any script (Arabic-Indic, Devanagari, …) as ASCII: Unicode lays each script's digits out as blocks of ten. */
+/**
+ * Digits of any script (Arabic-Indic, Devanagari, …) as ASCII: Unicode lays each script's digits out as blocks of ten.
+ */
 function asciiDigits(group: string): string {
   let out = '';
   for (const char of group) {

@@ -90,7 +90,9 @@ export function resolveTemporalCli(env: Env = process.env): string | undefined {
   return resolveBinary('temporal', 'TEMPORAL_CLI_PATH', env);
 }
 
-/** `$TEMPORAL_TEST_SERVER_PATH` > `temporal-test-server` on PATH > the project's `.temporal/venv`; undefined if none. */
+/**
+ * `$TEMPORAL_TEST_SERVER_PATH` > `temporal-test-server` on PATH > the project's `.temporal/venv`; undefined if none.
+ */
 export function resolveTestServer(env: Env = process.env): string | undefined {
   return resolveBinary('temporal-test-server', 'TEMPORAL_TEST_SERVER_PATH', env);
 }

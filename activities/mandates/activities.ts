@@ -56,7 +56,9 @@ export function createMandateActivities(deps: ActivityDeps) {
     m.revision === revision && WAITING_FOR_CLIENT.includes(m.status);
 
   return {
-    /** Records a new presentation: the document and link now carry revision `revision` and the client's current data. */
+    /**
+     * Records a new presentation: the document and link now carry revision `revision` and the client's current data.
+     */
     async prepareMandate(req: {
       mandateId: string;
       revision: number;

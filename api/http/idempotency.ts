@@ -91,14 +91,20 @@ export async function reserve(
   throw inProgress();
 }
 
-/** Frees the key after a request that failed without an answer to keep (a thrown error, a 5xx): a retry runs it for real. */
+/**
+ * Frees the key after a request that failed without an answer to keep (a thrown error, a 5xx): a retry runs it for
+ * real.
+ */
 export async function release({ prisma }: AppDeps, actor: Actor, scope: IdempotencyScope): Promise<void> {
   await prisma.idempotencyRecord.deleteMany({
     where: { apiKeyId: actor.keyId, key: scope.key, responseStatus: null },
   });
 }
 
-/** Fields kept out of stored answers: they are purged from the case later (data minimisation), and must not outlive it here. */
+/**
+ * Fields kept out of stored answers: they are purged from the case later (data minimisation), and must not outlive it
+ * here.
+ */
 const PURGED_FIELDS = new Set(['cardholderEmail']);
 const withoutPurgedFields = (value: unknown): unknown =>
   Array.isArray(value)
@@ -109,7 +115,9 @@ const withoutPurgedFields = (value: unknown): unknown =>
         )
       : value;
 
-/** Stores the answer under the reserved key (a 5xx frees it instead: it may be retried for real), minus purged fields. */
+/**
+ * Stores the answer under the reserved key (a 5xx frees it instead: it may be retried for real), minus purged fields.
+ */
 export async function remember(deps: AppDeps, actor: Actor, scope: IdempotencyScope, reply: Reply): Promise<void> {
   if (reply.status >= 500) return release(deps, actor, scope);
   await deps.prisma.idempotencyRecord.updateMany({

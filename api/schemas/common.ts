@@ -4,7 +4,9 @@ import { LANGUAGES } from '../../workflows/shared/language.js';
 
 export const languageSchema = z.enum(LANGUAGES);
 export const idSchema = z.uuid({ message: 'must be a UUID' });
-/** The office a create goes to (api/http/scope.ts, targetOffice): whether it is required depends on the caller's role. */
+/**
+ * The office a create goes to (api/http/scope.ts, targetOffice): whether it is required depends on the caller's role.
+ */
 export const targetOfficeSchema = idSchema
   .optional()
   .describe('Required for operators and support (400 without it); an accountant may leave it out: their own office');
@@ -19,7 +21,8 @@ export const ibanSchema = z
   .max(42)
   .transform(normalizeIban)
   .refine(isValidIban, 'must be a valid IBAN (check digits do not match)')
-  // Documented as such: a schema cannot say mod-97; the contract check generates valid ones (scripts/schemathesis_hooks.py).
+  // Documented as such: a schema cannot say mod-97; the contract check generates valid ones
+  // (scripts/schemathesis_hooks.py).
   .meta({ format: 'iban' });
 /** An absolute instant with an explicit offset, e.g. 2027-02-20T23:00:00Z. */
 export const instantSchema = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset' });

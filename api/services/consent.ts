@@ -79,7 +79,9 @@ export async function renewConsent(deps: AppDeps, connection: Connection, validU
   return { kind: 'renewed', connection: { ...updated, status } };
 }
 
-/** Within this many days of its deadline a consent "expires soon": the first reminder of the schedule (15), rounded up. */
+/**
+ * Within this many days of its deadline a consent "expires soon": the first reminder of the schedule (15), rounded up.
+ */
 export const expiresSoonDays = (deps: AppDeps): number => windowDays(deps.consentSchedule);
 
 const notRunning = () =>
@@ -217,7 +219,10 @@ export async function remindNow(
   }
 }
 
-/** A new invitation to the owner, for `account_not_found` and `access_lost` (docs/domain.md#journey-3-consent-renewal), through the workflow. */
+/**
+ * A new invitation to the owner, for `account_not_found` and `access_lost` (docs/domain.md#journey-3-consent-renewal),
+ * through the workflow.
+ */
 export async function inviteAgain(
   deps: AppDeps,
   connection: Connection,

@@ -57,7 +57,9 @@ export const durationSchema = (bounds: { min: string; max: string }) => {
   });
 };
 
-/** A comma-separated list of durations, each within the bounds; `increasing` also asks each to be after the one before. */
+/**
+ * A comma-separated list of durations, each within the bounds; `increasing` also asks each to be after the one before.
+ */
 export const durationListSchema = (bounds: { min: string; max: string; increasing?: boolean }) => {
   const min = parseDuration(bounds.min)!.ms;
   const max = parseDuration(bounds.max)!.ms;

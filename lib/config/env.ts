@@ -5,7 +5,10 @@ export class EnvError extends Error {
   override name = 'EnvError';
 }
 
-/** `"true"`/`"1"`/`"yes"` → true, `"false"`/`"0"`/`"no"`/empty → false; anything else is an error (never `Boolean('false')`). */
+/**
+ * `"true"`/`"1"`/`"yes"` → true, `"false"`/`"0"`/`"no"`/empty → false; anything else is an error (never
+ * `Boolean('false')`).
+ */
 export const envBoolean = (fallback: boolean) =>
   z
     .string()

@@ -6,7 +6,10 @@
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
 /** Prisma: can't reach, timed out, closed, pool exhausted. */
 const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
-/** PostgreSQL SQLSTATE: connection exceptions (class 08), shutting down / starting up (57P01-57P03), too many connections. */
+/**
+ * PostgreSQL SQLSTATE: connection exceptions (class 08), shutting down / starting up (57P01-57P03), too many
+ * connections.
+ */
 const isUnavailableSqlState = (code: string) => code.startsWith('08') || /^57P0[1-3]$/.test(code) || code === '53300';
 /** Prisma driver-adapter error kinds. */
 const ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);

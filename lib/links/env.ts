@@ -8,7 +8,10 @@ export const linkEnvFields = {
   NODE_ENV: z.string().optional(),
   /** HMAC key of the link tokens: at least 32 characters; required when NODE_ENV=production. */
   LINK_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_LINK_SIGNING_SECRET),
-  /** Where the links in e-mails point (the API's public origin); by default the API on this machine, see withPublicBaseUrlDefault. */
+  /**
+   * Where the links in e-mails point (the API's public origin); by default the API on this machine, see
+   * withPublicBaseUrlDefault.
+   */
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('http://localhost:3000'),
 };
 

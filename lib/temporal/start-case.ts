@@ -117,7 +117,10 @@ export async function startCase(
   return result;
 }
 
-/** The start is confirmed: the pending row goes. If the database fails here, the reconciler finds the workflow and retries. */
+/**
+ * The start is confirmed: the pending row goes. If the database fails here, the reconciler finds the workflow and
+ * retries.
+ */
 async function confirmed(deps: StartDeps, workflowId: string): Promise<void> {
   try {
     await deps.prisma.pendingStart.deleteMany({ where: { workflowId } });

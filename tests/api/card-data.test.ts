@@ -22,7 +22,10 @@ const checkDigit = (body: string): string => {
   return String((10 - (sum % 10)) % 10);
 };
 
-/** Prefixes and lengths real schemes issue: Visa, Mastercard, Amex, Discover, Bancontact, JCB, Diners, UnionPay, Maestro, Mir. */
+/**
+ * Prefixes and lengths real schemes issue: Visa, Mastercard, Amex, Discover, Bancontact, JCB, Diners, UnionPay,
+ * Maestro, Mir.
+ */
 const SCHEMES: [string, number[]][] = [
   ['4', [13, 16, 19]],
   ['51', [16]],

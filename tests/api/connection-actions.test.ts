@@ -29,7 +29,10 @@ afterAll(async () => {
   await temporal?.teardown();
 });
 
-/** A connection `days` from its deadline; a status other than connected is reported through the sandbox (the aggregator's webhook). */
+/**
+ * A connection `days` from its deadline; a status other than connected is reported through the sandbox (the
+ * aggregator's webhook).
+ */
 async function connection(
   days: number,
   opts: { status?: ConnectionStatus; ownerEmail?: string | null } = {},

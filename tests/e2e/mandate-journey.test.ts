@@ -264,7 +264,8 @@ describe('mandate journey through the HTTP API, the real worker and a real Tempo
       status: 409,
       detail: 'KBC/CBC accounts are linked in the bank app: there is no signing link',
     });
-    // Unsigned, but a client edit does not present it again (docs/domain.md#client-edits names four states, not this one).
+    // Unsigned, but a client edit does not present it again (docs/domain.md#client-edits names four states, not this
+    // one).
     const edit = await stack.http('PATCH', `/v1/clients/${clientId}`, { language: 'fr' });
     expect(edit.body.impact.mandates).toEqual([]);
     expect(await get(mandate.id)).toMatchObject({ status: 'awaiting_bank_link', revision: 1 });

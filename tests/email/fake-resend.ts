@@ -23,7 +23,10 @@ export interface AcceptedMessage {
   body: any;
 }
 
-/** What the next call gets: an answer, or `accept-then-drop` (the message is accepted, the connection dies before the answer). */
+/**
+ * What the next call gets: an answer, or `accept-then-drop` (the message is accepted, the connection dies before the
+ * answer).
+ */
 export type Scripted = { status: number; body: unknown; headers?: Record<string, string> } | 'accept-then-drop';
 
 export const rateLimited = (retryAfterSeconds: number): Scripted => ({

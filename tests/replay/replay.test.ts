@@ -13,7 +13,9 @@ import { productBundle } from '../helpers/stack.js';
 import { historyFromJSON } from './history-json.js';
 
 const DIR = fileURLToPath(new URL('./histories/', import.meta.url));
-/** Whether the journey's workflow completes: a CARO order's runs as long as the order exists (it can be reactivated). */
+/**
+ * Whether the journey's workflow completes: a CARO order's runs as long as the order exists (it can be reactivated).
+ */
 const JOURNEYS = { mandate: true, caro: false, consent: true } as const;
 
 interface Recorded {

@@ -81,7 +81,9 @@ function recordingActivities(calls: Call[]): Activities {
   };
 }
 
-/** Runs `fn` with a worker and one order's workflow; terminates the workflow afterwards (it lives as long as the order). */
+/**
+ * Runs `fn` with a worker and one order's workflow; terminates the workflow afterwards (it lives as long as the order).
+ */
 async function withOrder(
   orderId: string,
   fn: (ctx: {
@@ -263,7 +265,8 @@ describe('CARO activation workflow (time-skipping)', () => {
         [20, 2],
       ]);
       const resentDay = day(invitations[1]!);
-      // Reminder 1 of the first invitation on day 14; then 14, 28, 42 days after the resend; no day-28 reminder of the old schedule.
+      // Reminder 1 of the first invitation on day 14; then 14, 28, 42 days after the resend; no day-28 reminder of the
+      // old schedule.
       expect(
         sent(calls, 'sendCaroReminder').map((c) => [
           day(c) - (c.args.linkVersion === 2 ? resentDay : 0),

@@ -35,7 +35,10 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-/** Activity mocks that record the server-time instant (to the second: task processing adds a few ms) at which each was scheduled. */
+/**
+ * Activity mocks that record the server-time instant (to the second: task processing adds a few ms) at which each was
+ * scheduled.
+ */
 function recordingActivities(calls: Call[], opts: { rejectDaysBefore?: number } = {}): Activities {
   const record = (activity: keyof Activities, args: object) => {
     const scheduledMs = Context.current().info.currentAttemptScheduledTimestampMs;

@@ -9,7 +9,10 @@ import {
   type ConnectionStatus,
 } from '../../workflows/consent-renewal/rules.js';
 
-/** Each action and the statuses it is allowed in (docs/domain.md#journey-3-consent-renewal: the action each status asks for). */
+/**
+ * Each action and the statuses it is allowed in (docs/domain.md#journey-3-consent-renewal: the action each status asks
+ * for).
+ */
 const expected: Record<ConnectionAction, ConnectionStatus[]> = {
   remind_now: ['connected', 'expires_soon'],
   new_invitation: ['account_not_found', 'access_lost'],

@@ -60,7 +60,8 @@ export const reminderTotal = (schedule: CaroSchedule | CaroScheduleInDays): numb
   reminderOffsets(caroSchedule(schedule)).length;
 
 /**
- * Statements are delivered from the month after enrolment (docs/domain.md#journey-2-caro-activation): the first day of the
+ * Statements are delivered from the month after enrolment (docs/domain.md#journey-2-caro-activation): the first day of
+ * the
  * month following `enrolledAt` on the Brussels calendar, as a UTC calendar date.
  */
 export function statementsFromDate(enrolledAt: string): string {

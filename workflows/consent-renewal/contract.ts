@@ -32,7 +32,9 @@ export interface ConsentSchedule {
   manualReminderIntervalHours?: number;
 }
 
-/** The schedule in whole days, as workflows started before durations recorded it: still accepted (`consentSchedule`). */
+/**
+ * The schedule in whole days, as workflows started before durations recorded it: still accepted (`consentSchedule`).
+ */
 export type ConsentScheduleInDays = Omit<ConsentSchedule, 'remindersBefore'> & { reminderDaysBefore: number[] };
 
 export const DEFAULT_MANUAL_REMINDER_INTERVAL_HOURS = 24;
@@ -54,9 +56,15 @@ export interface ConsentRenewalInput {
   schedule: ConsentSchedule | ConsentScheduleInDays;
   /** How many renewals earlier runs of this workflow already handled (carried over continue-as-new). */
   renewals?: number;
-  /** Manual reminders and new invitations of earlier runs (carried over continue-as-new): the rate limit and record numbering. */
+  /**
+   * Manual reminders and new invitations of earlier runs (carried over continue-as-new): the rate limit and record
+   * numbering.
+   */
   manual?: ManualActions;
-  /** The version of the last status change this workflow asked for (carried over continue-as-new; the database's when a run starts afresh). */
+  /**
+   * The version of the last status change this workflow asked for (carried over continue-as-new; the database's when a
+   * run starts afresh).
+   */
   statusVersion?: number;
   /** Started from a renewal (continue-as-new): lift the deadline's statuses (rules.ts) before anything else. */
   liftDeadlineStatuses?: boolean;
@@ -118,7 +126,10 @@ export interface StatusChangeResult {
   applied: boolean;
   status: ConnectionStatus;
 }
-/** The aggregator reports a status (docs/domain.md#journey-3-consent-renewal); the deadline's own statuses are the workflow's. */
+/**
+ * The aggregator reports a status (docs/domain.md#journey-3-consent-renewal); the deadline's own statuses are the
+ * workflow's.
+ */
 export const reportStatusUpdate = defineUpdate<StatusChangeResult, [{ status: ReportedStatus }]>('reportStatus');
 /** The office created the missing ledger journal: `journal_missing` → `connected` or `expires_soon`. */
 export const journalCreatedUpdate = defineUpdate<StatusChangeResult>('journalCreated');

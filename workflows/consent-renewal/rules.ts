@@ -1,5 +1,6 @@
 /**
- * The rules of a connection's status (docs/domain.md#journey-3-consent-renewal), in one place: the statuses, the sets of them, the
+ * The rules of a connection's status (docs/domain.md#journey-3-consent-renewal), in one place: the statuses, the sets
+ * of them, the
  * office's actions allowed in each, and how each change moves the status. Pure data and functions:
  * the workflow, its activities and the API import them; nothing re-declares them.
  */
@@ -43,7 +44,8 @@ export const REMINDER_STATUSES = ['connected', 'expires_soon'] as const satisfie
 export const remindable = isIn(REMINDER_STATUSES);
 
 /**
- * A new invitation to the owner repairs these (docs/domain.md#journey-3-consent-renewal: `account_not_found` "send a new invitation",
+ * A new invitation to the owner repairs these (docs/domain.md#journey-3-consent-renewal: `account_not_found` "send a
+ * new invitation",
  * `access_lost` "invite the user again"), and an invitation link opens only while the connection is
  * in one of them. `not_connected` asks to complete the bank link, not for an invitation.
  */

@@ -16,7 +16,9 @@ export interface MandateSchedule {
   bankLinkIssueAfterMs: number;
 }
 
-/** The schedule in whole days, as workflows started before durations recorded it: still accepted (`mandateSchedule`). */
+/**
+ * The schedule in whole days, as workflows started before durations recorded it: still accepted (`mandateSchedule`).
+ */
 export interface MandateScheduleInDays {
   reminderDays: number[];
   stalledAfterDays: number;

@@ -19,7 +19,10 @@ async function findConnection(prisma: PrismaClient, id: string) {
   return connection;
 }
 
-/** The PSD2 consent aggregator: renewed consents and connection status changes (docs/domain.md#journey-3-consent-renewal). */
+/**
+ * The PSD2 consent aggregator: renewed consents and connection status changes
+ * (docs/domain.md#journey-3-consent-renewal).
+ */
 export const aggregatorEvents = defineProvider({
   events: [
     eventSchema('consent.renewed', { connectionId: idSchema, validUntil: instantSchema }),

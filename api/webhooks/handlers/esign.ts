@@ -3,7 +3,9 @@ import { idSchema } from '../../schemas/common.js';
 import { reportToMandate } from '../../services/mandate-reports.js';
 import { defineProvider, eventSchema } from '../define.js';
 
-/** Which presentation of the mandate was signed (the revision its link named); a report about an older one is ignored. */
+/**
+ * Which presentation of the mandate was signed (the revision its link named); a report about an older one is ignored.
+ */
 const revision = z.number().int().min(1).optional();
 
 /** The e-signature provider: the client signed the mandate, or the signature was rejected. */

@@ -1,6 +1,7 @@
 /**
  * Journey 2, CARO: what the accountant is told when an activation fails, one guidance per
- * reason (docs/domain.md#journey-2-caro-activation). Keyed by the database enum, so a new reason without guidance does not compile.
+ * reason (docs/domain.md#journey-2-caro-activation). Keyed by the database enum, so a new reason without guidance does
+ * not compile.
  */
 import type { CaroProblemReason } from '../../../prisma/generated/enums.js';
 import { defineTemplate, fromService, GREETING } from './define.js';

@@ -116,7 +116,9 @@ const UNITS: [number, Record<TemplateLanguage, [string, string]>][] = [
   [1_000, { fr: ['seconde', 'secondes'], nl: ['seconde', 'seconden'], en: ['second', 'seconds'] }],
 ];
 
-/** "3 days", or for a reminder given in a smaller unit its exact time in the largest unit that divides it ("2 hours"). */
+/**
+ * "3 days", or for a reminder given in a smaller unit its exact time in the largest unit that divides it ("2 hours").
+ */
 function timeLeft(l: TemplateLanguage, v: ReminderVars): string {
   const ms = v.beforeMs;
   if (ms === undefined) return plural(v.daysBefore, ...UNITS[0]![1][l]);
@@ -286,7 +288,10 @@ export const consentExpiredOffice = defineTemplate<ExpiredOfficeVars>({
   },
 });
 
-/** Why the owner is invited again (docs/domain.md#journey-3-consent-renewal): the aggregator no longer finds the account, or lost access to the user's app. */
+/**
+ * Why the owner is invited again (docs/domain.md#journey-3-consent-renewal): the aggregator no longer finds the
+ * account, or lost access to the user's app.
+ */
 export type InvitationReason = InvitationStatus;
 
 type InvitationVars = ConnectionFacts & {
