@@ -7,7 +7,7 @@
  * journeys' states, workflows failed or missing, recovery times. Non-zero exit on any loss or
  * duplicate.
  *
- *   npm run chaos -- [--journeys N] [--duration S] [--seed N] [--short] [--keep]
+ *   npm run chaos -- [--journeys N] [--duration S] [--db-down S] [--seed N] [--short] [--keep]
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -56,6 +56,7 @@ const { values } = parseArgs({
   options: {
     journeys: { type: 'string' },
     duration: { type: 'string' },
+    'db-down': { type: 'string' },
     seed: { type: 'string' },
     short: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -65,14 +66,19 @@ const short = values.short ?? false;
 const perKind = Number(values.journeys ?? (short ? 3 : 10));
 const durationS = Number(values.duration ?? (short ? 25 : 150));
 const seed = Number(values.seed ?? Math.floor(Math.random() * 2 ** 31));
+/** A fixed length for every database stop (the issue's outage: 120 s), instead of a random 5-25 s. */
+const dbDownS = values['db-down'] === undefined ? undefined : Number(values['db-down']);
 if (
+  (dbDownS !== undefined && !(Number.isFinite(dbDownS) && dbDownS >= 1)) ||
   !Number.isInteger(perKind) ||
   perKind < 1 ||
   !Number.isFinite(durationS) ||
   durationS < 10 ||
   !Number.isInteger(seed)
 ) {
-  process.stderr.write('usage: npm run chaos -- [--journeys N>=1] [--duration S>=10] [--seed N] [--short] [--keep]\n');
+  process.stderr.write(
+    'usage: npm run chaos -- [--journeys N>=1] [--duration S>=10] [--db-down S>=1] [--seed N] [--short] [--keep]\n',
+  );
   process.exit(2);
 }
 const random = rng(seed);
@@ -284,7 +290,8 @@ async function main(): Promise<number> {
         faults.push(fault);
         holding = target;
         if (target === 'postgres') {
-          const downMs = between(short ? 5_000 : 10_000, short ? 8_000 : 25_000);
+          const downMs =
+            dbDownS !== undefined ? dbDownS * 1000 : between(short ? 5_000 : 10_000, short ? 8_000 : 25_000);
           progress(`stopping PostgreSQL (pg_ctl stop -m fast) for ${(downMs / 1000).toFixed(0)} s`);
           await pg.stop();
           pg.stops += 1;
