@@ -232,7 +232,12 @@ describe('mandate workflow (time-skipping)', () => {
   it('KBC/CBC: awaiting the bank link, a detected issue on day 7, then the link and the bank activate it', async () => {
     await withMandate({ path: 'bank_link' }, async ({ handle, calls, startMs }) => {
       expect(states(calls)).toEqual(['in_preparation', 'awaiting_bank_link']);
-      expect((await handle.query(mandateStatusQuery)).nextStep).toMatchObject({ kind: 'bank_link_check' });
+      // The mirror was called; the workflow plans its next step once it has the activity's result.
+      const planned = await waitFor(
+        async () => (await handle.query(mandateStatusQuery)).nextStep ?? undefined,
+        'a plan',
+      );
+      expect(planned).toMatchObject({ kind: 'bank_link_check' });
       await env.sleep(7 * DAY - 60_000);
       expect(calls.some((c) => c.activity === 'flagBankLinkMissing')).toBe(false);
       await env.sleep(2 * DAY);
