@@ -36,6 +36,22 @@ async function audit(deps: AppDeps, actor: Actor, route: RouteDef, reply: Reply)
 export function mountRoutes(routes: readonly RouteDef[], deps: AppDeps, limiter: RateLimiter): Router {
   const router = Router();
   const auth = authenticate(deps);
+  // A known path with a method it does not serve: 405 with the methods it does (HEAD goes with GET).
+  const served = new Map<string, string[]>();
+  for (const route of routes) served.set(route.path, [...(served.get(route.path) ?? []), route.method]);
+  const allowOf = (methods: string[]) =>
+    methods.flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()])).join(', ');
+  const notAllowed = (allow: string) =>
+    new ApiError(405, 'method_not_allowed', `this path serves ${allow}`, {}, { Allow: allow });
+  // Fixed paths are checked first: `GET /v1/caro-orders/replay` is a 405, not `GET /v1/caro-orders/:id`.
+  for (const [path, methods] of served) {
+    if (path.includes(':')) continue;
+    const allow = allowOf(methods);
+    router.all(path, (req, _res, next) => {
+      if (!allow.split(', ').includes(req.method)) throw notAllowed(allow);
+      next();
+    });
+  }
   for (const route of routes) {
     router[route.method](route.path, auth, async (req: Request, res: Response) => {
       const actor = req.actor!;
@@ -67,15 +83,11 @@ export function mountRoutes(routes: readonly RouteDef[], deps: AppDeps, limiter:
       send(res, reply);
     });
   }
-  // A known path with a method it does not serve: 405 with the methods it does (HEAD goes with GET).
-  const served = new Map<string, string[]>();
-  for (const route of routes) served.set(route.path, [...(served.get(route.path) ?? []), route.method]);
-  // Paths with fewer parameters first: `/v1/caro-orders/replay` answers for itself, not as an `:id`.
-  const byParams = (path: string) => path.split('/').filter((part) => part.startsWith(':')).length;
-  for (const [path, methods] of [...served].sort(([a], [b]) => byParams(a) - byParams(b))) {
-    const allow = methods.flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()])).join(', ');
+  for (const [path, methods] of served) {
+    if (!path.includes(':')) continue;
+    const allow = allowOf(methods);
     router.all(path, () => {
-      throw new ApiError(405, 'method_not_allowed', `this path serves ${allow}`, {}, { Allow: allow });
+      throw notAllowed(allow);
     });
   }
   return router;

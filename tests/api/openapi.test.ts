@@ -88,6 +88,10 @@ describe('/openapi.json', () => {
       expect(res.headers.get('allow')).toBe(allow);
       expect(res.body).toMatchObject({ code: 'method_not_allowed' });
     }
+    // Not taken for `GET /v1/caro-orders/:id` with the id "replay".
+    const get = await stack.http('GET', '/v1/caro-orders/replay');
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
   });
 
   it("documents each provider's signed webhook with its event schemas", () => {
