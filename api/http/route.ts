@@ -70,8 +70,8 @@ const IDEMPOTENCY_IN_PROGRESS =
  * The answers the route layer (api/http/mount.ts) gives on its own, whatever the handler does:
  * 401 without a key, 403 for a role not allowed, 400 for failing parameters or body (card data
  * included) or a bad Idempotency-Key, 409 while a twin with the same Idempotency-Key runs, 422 for a
- * reused Idempotency-Key, 429 past the rate limit.
- * Added to what each route declares, so the document says every status the server gives.
+ * reused Idempotency-Key, 429 past the rate limit. Added to what each route declares, so the document
+ * says every status the server gives.
  */
 function routeLayerResponses(route: RouteDef<AnySchema | undefined, AnySchema | undefined, AnySchema | undefined>) {
   const problem = (description: string) => ({ description, schema: problemSchema });

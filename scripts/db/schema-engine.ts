@@ -1,8 +1,8 @@
 // The only place that touches @prisma/schema-engine-wasm: an internal Prisma API that changes
 // between versions. Its npm releases do not follow prisma's: pin the one nearest to the
 // installed prisma (prisma 7.10.1 was built against 8.1.0-1.d1b3f377…, never published). Used offline (dev, tests) to
-// turn schema.prisma changes into migration SQL;
-// never at run time (lib/db/migrate.ts applies migrations without it).
+// turn schema.prisma changes into migration SQL; never at run time (lib/db/migrate.ts applies
+// migrations without it).
 //
 // The engine wants a reachable Postgres even to diff two datamodels; by default an in-memory
 // embedded one is started for the call. Diffing from a live database or from the migrations

@@ -61,8 +61,7 @@ export const reminderTotal = (schedule: CaroSchedule | CaroScheduleInDays): numb
 
 /**
  * Statements are delivered from the month after enrolment (docs/domain.md#journey-2-caro-activation): the first day of
- * the
- * month following `enrolledAt` on the Brussels calendar, as a UTC calendar date.
+ * the month following `enrolledAt` on the Brussels calendar, as a UTC calendar date.
  */
 export function statementsFromDate(enrolledAt: string): string {
   const { year, month } = localParts(Date.parse(enrolledAt), 'Europe/Brussels');

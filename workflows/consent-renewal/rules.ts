@@ -1,8 +1,7 @@
 /**
  * The rules of a connection's status (docs/domain.md#journey-3-consent-renewal), in one place: the statuses, the sets
- * of them, the
- * office's actions allowed in each, and how each change moves the status. Pure data and functions:
- * the workflow, its activities and the API import them; nothing re-declares them.
+ * of them, the office's actions allowed in each, and how each change moves the status. Pure data and
+ * functions: the workflow, its activities and the API import them; nothing re-declares them.
  */
 
 /** Statuses of a bank connection, each with the action it asks of the office. */
@@ -45,9 +44,8 @@ export const remindable = isIn(REMINDER_STATUSES);
 
 /**
  * A new invitation to the owner repairs these (docs/domain.md#journey-3-consent-renewal: `account_not_found` "send a
- * new invitation",
- * `access_lost` "invite the user again"), and an invitation link opens only while the connection is
- * in one of them. `not_connected` asks to complete the bank link, not for an invitation.
+ * new invitation", `access_lost` "invite the user again"), and an invitation link opens only while the
+ * connection is in one of them. `not_connected` asks to complete the bank link, not for an invitation.
  */
 export const INVITATION_STATUSES = ['account_not_found', 'access_lost'] as const satisfies readonly ConnectionStatus[];
 export type InvitationStatus = (typeof INVITATION_STATUSES)[number];

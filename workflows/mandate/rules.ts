@@ -1,9 +1,9 @@
 /**
  * The mandate journey's rules as pure data and functions (docs/domain.md#journey-1-mandate-signing,
- * docs/domain.md#client-edits): its
- * states, the sets of states each rule speaks of, whose move it is, and the actions open in each
- * state. The workflow, the activities and the API import them from here; nothing re-declares them.
- * No imports: the workflow sandbox, the API and the activities can all load this file.
+ * docs/domain.md#client-edits): its states, the sets of states each rule speaks of, whose move it is,
+ * and the actions open in each state. The workflow, the activities and the API import them from here;
+ * nothing re-declares them. No imports: the workflow sandbox, the API and the activities can all load
+ * this file.
  */
 
 /** States of a mandate. `awaiting_bank_link` is the KBC/CBC path's unsigned state. */
