@@ -3,6 +3,7 @@
  * of them, the office's actions allowed in each, and how each change moves the status. Pure data and
  * functions: the workflow, its activities and the API import them; nothing re-declares them.
  */
+import { DAY_MS, days } from '../shared/duration.js';
 
 /** Statuses of a bank connection, each with the action it asks of the office. */
 export const CONNECTION_STATUSES = {
@@ -104,8 +105,6 @@ export function statusAfter(current: ConnectionStatus, change: StatusChange, soo
   return from.includes(current) ? to : current;
 }
 
-const DAY = 86_400_000;
-
 /** A schedule as the API has it (durations) or as workflows started before durations recorded it (whole days). */
 type AnyConsentSchedule = { remindersBefore: readonly { ms: number }[] } | { reminderDaysBefore: readonly number[] };
 
@@ -113,10 +112,11 @@ type AnyConsentSchedule = { remindersBefore: readonly { ms: number }[] } | { rem
 export const expiresSoonWindowMs = (schedule: AnyConsentSchedule): number =>
   'remindersBefore' in schedule
     ? Math.max(...schedule.remindersBefore.map((r) => r.ms))
-    : Math.max(...schedule.reminderDaysBefore) * DAY;
+    : days(Math.max(...schedule.reminderDaysBefore));
 
 /** The same window in whole days, rounded up (the office's "expires within N days" filter). */
-export const expiresSoonDays = (schedule: AnyConsentSchedule): number => Math.ceil(expiresSoonWindowMs(schedule) / DAY);
+export const expiresSoonDays = (schedule: AnyConsentSchedule): number =>
+  Math.ceil(expiresSoonWindowMs(schedule) / DAY_MS);
 
 /** Whether a consent valid until `validUntilMs` expires soon at `nowMs`. */
 export const expiresSoon = (validUntilMs: number, nowMs: number, schedule: AnyConsentSchedule) =>

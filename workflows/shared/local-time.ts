@@ -2,8 +2,7 @@
  * Wall-clock arithmetic in a named time zone, with Intl only (deterministic: no
  * system clock, no I/O), so workflows and the API share it.
  */
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from './duration.js';
 
 interface LocalParts {
   year: number;
