@@ -1,7 +1,8 @@
-import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
 import { isDatabaseUnavailable } from '../../lib/db/unavailable.js';
+import { grpcCode } from '../../lib/temporal/grpc-code.js';
 import { ApiError } from '../errors.js';
 import { RequestValidationError } from '../http/validate.js';
 
@@ -29,9 +30,8 @@ export function sendProblem(res: Response, problem: ProblemBody, headers: Record
 const TEMPORAL_UNAVAILABLE = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
 
 function isTemporalUnavailable(error: unknown): boolean {
-  if (isGrpcServiceError(error)) return TEMPORAL_UNAVAILABLE.has(error.code);
-  const cause = (error as { cause?: unknown } | null)?.cause;
-  return cause !== undefined && cause !== error && isTemporalUnavailable(cause);
+  const code = grpcCode(error);
+  return code !== undefined && TEMPORAL_UNAVAILABLE.has(code);
 }
 
 /** Body-parser's own errors are the client's: malformed JSON, too large, wrong charset. */

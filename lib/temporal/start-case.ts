@@ -4,9 +4,10 @@
  * `pending_starts` row) and the start is tried again with the same workflow id by the reconciler
  * (workflows/reconciler). Only a definite refusal lets the caller remove what it wrote.
  */
-import { isGrpcServiceError, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { NamespaceNotFoundError } from '@temporalio/common';
 import type { Logger } from '../logger.js';
+import { grpcCode } from './grpc-code.js';
 import type { CaseType, Prisma, PrismaClient } from '../db/client.js';
 
 export interface CaseStart {
@@ -61,13 +62,6 @@ const REFUSALS: Record<number, StartRefusal['code']> = {
   12: 'not_implemented',
   16: 'permission_denied',
 };
-
-function grpcCode(error: unknown): number | undefined {
-  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (isGrpcServiceError(e)) return e.code;
-  }
-  return undefined;
-}
 
 /** Everything that is not a known refusal is an unknown outcome: the row is kept, the start retried. */
 export function classifyStartError(error: unknown): StartOutcome {
