@@ -2,7 +2,8 @@ import { purgeCardholderEmail as purgeRows } from '../../lib/caro/purge.js';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Prisma } from '../../lib/db/client.js';
 import type { CaroProblemReason } from '../../prisma/generated/enums.js';
-import { caroReminderKind } from '../../workflows/caro-activation/contract.js';
+import { caroReminderKind, type CaroTransition } from '../../workflows/caro-activation/contract.js';
+import { recordTransition } from '../case-transitions.js';
 import type { ActivityDeps } from '../deps.js';
 import { createSendEmail, isEmailRejected } from '../email/send-email.js';
 import type { KbcGroupBank } from '../../lib/email/templates/index.js';
@@ -16,6 +17,8 @@ import { caroLinkSubject } from '../../lib/links/subjects.js';
 interface Versioned {
   orderId: string;
   version: number;
+  /** The transition this version mirrors, for the timeline (absent: a reminder, or a history recorded before). */
+  transition?: CaroTransition;
 }
 
 export interface CaroInvitationRequest extends Versioned {
@@ -52,9 +55,15 @@ export function createCaroActivities(deps: ActivityDeps) {
 
   /** Mirrors a transition of the workflow, unless a later one is already mirrored. */
   async function mirror(req: Versioned, data: Prisma.CaroOrderUpdateManyMutationInput): Promise<boolean> {
+    const t = req.transition;
+    if (t) {
+      const { from, to, event, reason, actor, at } = t;
+      const step = { from, to, event, reason, actor: { kind: actor.kind, id: actor.id }, at };
+      await recordTransition(prisma, { caseType: 'caro', caseId: req.orderId, version: req.version, ...step });
+    }
     const { count } = await prisma.caroOrder.updateMany({
       where: { id: req.orderId, stateVersion: { lt: req.version } },
-      data: { ...data, stateVersion: req.version },
+      data: { ...data, stateVersion: req.version, ...(t ? { stateChangedAt: new Date(t.at) } : {}) },
     });
     if (count === 0)
       logger.info({ caroOrderId: req.orderId, version: req.version }, 'CARO state not mirrored: a later one is');

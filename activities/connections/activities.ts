@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { connectionLinkSubject } from '../../lib/links/subjects.js';
 import type { StatusChangeResult } from '../../workflows/consent-renewal/contract.js';
-import { needsInvitation, transition, type StatusChange } from '../../workflows/consent-renewal/rules.js';
+import { CHANGE_ACTOR, needsInvitation, transition, type StatusChange } from '../../workflows/consent-renewal/rules.js';
+import { recordTransition } from '../case-transitions.js';
 import type { ActivityDeps } from '../deps.js';
 import { createSendEmail, isEmailRejected } from '../email/send-email.js';
 
@@ -23,6 +24,8 @@ export interface StatusChangeRequest {
   soon: boolean;
   /** Increases with every change the workflow asks for: an older one than the stored one changes nothing. */
   statusVersion: number;
+  /** When the workflow asked for it (workflow time); absent in histories recorded before. */
+  at?: string;
 }
 
 export interface ConnectionInvitationRequest {
@@ -65,14 +68,34 @@ export function createConnectionActivities(deps: ActivityDeps) {
    */
   async function applyStatusChange(req: StatusChangeRequest): Promise<StatusChangeResult> {
     const { from, to } = transition(req.change, req.soon);
+    const at = new Date(req.at ?? Date.now());
+    const where = {
+      id: req.connectionId,
+      status: { in: [...from] },
+      statusVersion: { lt: req.statusVersion },
+      ...(req.change.kind === 'renewed' ? { validUntil: new Date(req.change.validUntil) } : {}),
+    };
+    // The workflow is the only writer, one change at a time: the row read here is the row the
+    // update meets. The timeline's record goes first, so a retry after either write adds nothing.
+    const before = await prisma.connection.findFirst({ where, select: { status: true } });
+    if (before && before.status !== to)
+      await recordTransition(prisma, {
+        caseType: 'connection',
+        caseId: req.connectionId,
+        version: req.statusVersion,
+        from: before.status,
+        to,
+        actor: { kind: CHANGE_ACTOR[req.change.kind] },
+        event: req.change.kind,
+        at: at.toISOString(),
+      });
     const { count } = await prisma.connection.updateMany({
-      where: {
-        id: req.connectionId,
-        status: { in: [...from] },
-        statusVersion: { lt: req.statusVersion },
-        ...(req.change.kind === 'renewed' ? { validUntil: new Date(req.change.validUntil) } : {}),
+      where,
+      data: {
+        status: to,
+        statusVersion: req.statusVersion,
+        ...(before && before.status !== to ? { statusChangedAt: at } : {}),
       },
-      data: { status: to, statusVersion: req.statusVersion },
     });
     const { status } = await prisma.connection.findUniqueOrThrow({
       where: { id: req.connectionId },

@@ -5,6 +5,7 @@ import {
   type MandateProblemReason,
   type MandateState,
 } from '../../workflows/mandate/rules.js';
+import { recordTransition } from '../case-transitions.js';
 import type { ActivityDeps } from '../deps.js';
 import type { KbcGroupBank } from '../../lib/email/templates/define.js';
 import { createSendEmail } from '../email/send-email.js';
@@ -91,13 +92,30 @@ export function createMandateActivities(deps: ActivityDeps) {
       archiveReason: string | null;
       signedAt: string | null;
       at: string;
+      /** The transition itself, for the timeline (histories recorded before it carry none). */
+      from?: MandateState | null;
+      actor?: { kind: string; id?: string };
+      note?: string;
     }): Promise<{ applied: boolean }> {
+      if (req.actor)
+        await recordTransition(prisma, {
+          caseType: 'mandate',
+          caseId: req.mandateId,
+          version: req.version,
+          from: req.from ?? null,
+          to: req.state,
+          actor: req.actor,
+          reason: req.problemReason,
+          note: req.note ?? req.archiveReason ?? undefined,
+          at: req.at,
+        });
       const settled = SIGNED_MANDATE_STATES.includes(req.state) || req.state === 'archived';
       const { count } = await prisma.mandate.updateMany({
         where: { id: req.mandateId, stateVersion: { lt: req.version } },
         data: {
           status: req.state,
           stateVersion: req.version,
+          stateChangedAt: new Date(req.at),
           problemReason: req.problemReason,
           archiveReason: req.archiveReason,
           signedAt: req.signedAt === null ? null : new Date(req.signedAt),

@@ -54,6 +54,8 @@ export function caroOrder(input: CaroActivationInput) {
     });
   };
   const version = () => state.history.length;
+  /** The version just made, with its transition for the case's timeline. */
+  const mirrored = () => ({ version: version(), transition: state.history[state.history.length - 1]! });
 
   const transition = (to: CaroStatus, event: CaroEvent, actor: CaroActor, reason?: CaroProblemReason) =>
     applyTransition(state, schedule, { at: now(), to, event, actor, ...(reason ? { reason } : {}) });
@@ -68,7 +70,7 @@ export function caroOrder(input: CaroActivationInput) {
     transition('invitation_sent', event, actor);
     await sendCaroInvitation({
       orderId,
-      version: version(),
+      ...mirrored(),
       linkVersion: state.linkVersion,
       linkExpiresAt: state.expiresAt,
       idempotencyKey: `${workflowId}/v${state.linkVersion}/invitation/${workflowInfo().runId}`,
@@ -77,7 +79,7 @@ export function caroOrder(input: CaroActivationInput) {
 
   const close = async (to: 'invitation_expired' | 'cancelled', event: CaroEvent, actor: CaroActor) => {
     transition(to, event, actor);
-    await closeCaroOrder({ orderId, version: version(), status: to });
+    await closeCaroOrder({ orderId, ...mirrored(), status: to });
   };
 
   const remind = async (step: { number: number }) => {
@@ -107,7 +109,7 @@ export function caroOrder(input: CaroActivationInput) {
       transition('active', 'activated', actor);
       await activateCaroOrder({
         orderId,
-        version: version(),
+        ...mirrored(),
         statementsFrom: state.statementsFrom,
         activatedAt: outcome.occurredAt,
         idempotencyKey: `${workflowId}/v${state.linkVersion}/confirmation`,
@@ -118,7 +120,7 @@ export function caroOrder(input: CaroActivationInput) {
     const failures = state.history.filter((t) => t.event === 'failed').length;
     await recordCaroProblem({
       orderId,
-      version: version(),
+      ...mirrored(),
       reason: outcome.reason,
       at: outcome.occurredAt,
       idempotencyKey: `${workflowId}/v${state.linkVersion}/failure/${failures}`,

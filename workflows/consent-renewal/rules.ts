@@ -71,6 +71,15 @@ export type StatusChange =
   | { kind: 'reminded' }
   | { kind: 'expired' };
 
+/** Who causes each kind of change, as the case's timeline shows it (the office's key is in the audit). */
+export const CHANGE_ACTOR: Record<StatusChange['kind'], 'aggregator' | 'office' | 'system'> = {
+  reported: 'aggregator',
+  renewed: 'aggregator',
+  journal_created: 'office',
+  reminded: 'system',
+  expired: 'system',
+};
+
 /**
  * The statuses a change applies from, and the status it leads to; `soon`: the deadline is within
  * the expires-soon window. Only a renewal lifts `expired`, and a reported "connected" does not hide

@@ -35,6 +35,7 @@ export function handleStatusChanges(input: ConsentRenewalInput) {
         change,
         soon: expiresSoon(Date.parse(deadline), Date.now(), input.schedule),
         statusVersion: ++version,
+        at: new Date().toISOString(),
       }),
     );
 

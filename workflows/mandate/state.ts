@@ -51,7 +51,8 @@ export function openMandateCase(input: MandateInput) {
     extra: { problemReason?: MandateProblemReason; archiveReason?: string; note?: string } = {},
   ) {
     const at = now();
-    status.history.push({ at, from: status.state, to, actor, ...(extra.note ? { note: extra.note } : {}) });
+    const from = status.state;
+    status.history.push({ at, from, to, actor, ...(extra.note ? { note: extra.note } : {}) });
     status.state = to;
     status.whoseMove = WHOSE_MOVE[to];
     status.problemReason = to === 'problem' ? (extra.problemReason ?? status.problemReason) : null;
@@ -59,7 +60,8 @@ export function openMandateCase(input: MandateInput) {
     if (SIGNED_MANDATE_STATES.includes(to) && signedAt === null) signedAt = at;
     version += 1;
     const { problemReason, archiveReason } = status;
-    await mirrorMandateState({ mandateId, version, state: to, problemReason, archiveReason, signedAt, at });
+    const step = { from, actor, ...(extra.note ? { note: extra.note } : {}) };
+    await mirrorMandateState({ mandateId, version, state: to, problemReason, archiveReason, signedAt, at, ...step });
   }
 
   /** Presents the mandate (again) with the client's current data; the plan counts from here. */
