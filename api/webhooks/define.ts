@@ -35,6 +35,8 @@ export interface Outcome {
   handled: boolean;
   /** Recorded in the audit trail; never the payload. */
   details?: Record<string, unknown>;
+  /** Why it changed nothing (shown on the case's timeline), in words. */
+  reason?: string;
 }
 
 /** An event that passed its provider's schema, ready to be stored and acted on. */

@@ -22,7 +22,16 @@ export async function receive(
 ): Promise<Receipt> {
   const fields = { provider, eventId: event.eventId, type: event.type, resourceId: event.resource.id };
   const { count } = await deps.prisma.webhookEvent.createMany({
-    data: [{ provider, eventId: event.eventId, payload }],
+    data: [
+      {
+        provider,
+        eventId: event.eventId,
+        payload,
+        eventType: event.type,
+        resourceType: event.resource.type,
+        resourceId: event.resource.id,
+      },
+    ],
     skipDuplicates: true,
   });
   if (count === 0) {
@@ -40,6 +49,10 @@ export async function receive(
         resourceId: event.resource.id,
         details: { eventId: event.eventId, ...outcome.details },
       },
+    });
+    await deps.prisma.webhookEvent.updateMany({
+      where: { provider, eventId: event.eventId },
+      data: { handled: outcome.handled, reason: outcome.reason ?? null, handledAt: new Date() },
     });
     log.info({ ...fields, handled: outcome.handled }, 'webhook accepted');
     return { status: 202, body: { status: 'accepted', handled: outcome.handled } };

@@ -41,6 +41,10 @@ export const aggregatorEvents = defineProvider({
     // approaching deadline (rules.ts).
     const { applied } = await reportStatus(deps, connection, event.data.status);
     log.info({ status: event.data.status, applied }, 'connection status reported by the aggregator');
-    return { handled: true, details: { status: event.data.status, previous: connection.status, applied } };
+    return {
+      handled: true,
+      details: { status: event.data.status, previous: connection.status, applied },
+      ...(applied ? {} : { reason: `the reported status does not apply to a ${connection.status} connection` }),
+    };
   },
 });

@@ -35,7 +35,11 @@ export const caroEvents = defineProvider({
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       // The run failed and waits for support: kept in the audit trail; the replayed run does not see it.
       log.warn({ status: order.status }, 'CARO outcome for an order whose workflow is not running');
-      return { handled: false, details: { outcome: outcome.outcome, workflow: 'not_running' } };
+      return {
+        handled: false,
+        details: { outcome: outcome.outcome, workflow: 'not_running' },
+        reason: 'the order’s workflow is not running (it failed and waits for support to replay it)',
+      };
     }
     log.info({ outcome: outcome.outcome }, 'CARO outcome signalled');
     return {
