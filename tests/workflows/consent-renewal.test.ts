@@ -327,22 +327,32 @@ describe('the connection status (owned by the workflow)', () => {
       await handle.terminate();
     });
     const changes = calls.filter((c) => c.activity === 'applyConnectionStatus').map((c) => c.args);
+    // Each change carries its workflow time, which the transition records.
+    const anIsoTime = expect.stringMatching(/^\d{4}-\d\d-\d\dT/);
     expect(changes).toEqual([
       {
         connectionId: 'c-status',
         change: { kind: 'reported', status: 'journal_missing' },
         soon: false,
+        at: anIsoTime,
         statusVersion: 5,
       },
-      { connectionId: 'c-status', change: { kind: 'journal_created' }, soon: false, statusVersion: 6 },
+      { connectionId: 'c-status', change: { kind: 'journal_created' }, soon: false, at: anIsoTime, statusVersion: 6 },
       {
         connectionId: 'c-status',
         change: { kind: 'renewed', validUntil: renewedUntil },
         soon: false,
+        at: anIsoTime,
         statusVersion: 7,
       },
       // The next run (continue-as-new) goes on from the last version.
-      { connectionId: 'c-status', change: { kind: 'reported', status: 'access_lost' }, soon: false, statusVersion: 8 },
+      {
+        connectionId: 'c-status',
+        change: { kind: 'reported', status: 'access_lost' },
+        soon: false,
+        at: anIsoTime,
+        statusVersion: 8,
+      },
     ]);
   });
 
