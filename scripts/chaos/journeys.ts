@@ -26,6 +26,8 @@ export interface Journey {
   renewedFrom?: string;
   /** When the renewal was acknowledged by the webhook. */
   renewedAt?: number;
+  /** When the client's signature or the cardholder's activation was acknowledged (journeys that are not idle). */
+  actedAt?: number;
   outcome: 'pending' | 'done' | 'failed';
   error?: string;
   /** Fallbacks taken (an Idempotency-Key reservation left by a killed API, ...). */
@@ -158,13 +160,14 @@ async function start(
   o: DriveOptions,
   j: Journey,
   path: string,
-  body: unknown,
+  /** The body of each attempt: a fresh one per attempt where it holds a time (a deadline ahead of now). */
+  body: () => unknown,
   idOf: (answer: unknown) => string | undefined,
   recover: () => Promise<string | undefined>,
 ): Promise<string> {
   const key = `chaos-${o.tag}-${j.kind}-${j.n}-start`;
   for (let attempt = 1; ; attempt++) {
-    const answer = await o.api.call('POST', path, body, {
+    const answer = await o.api.call('POST', path, body(), {
       idempotencyKey: attempt === 1 ? key : `${key}-${attempt}`,
       giveUpMs: 30_000,
     });
@@ -183,7 +186,7 @@ async function driveMandate(j: Journey, o: DriveOptions): Promise<void> {
     o,
     j,
     '/v1/mandates',
-    body,
+    () => body,
     (answer) => text(answer, 'data', 0, 'mandate', 'id'),
     async () => text((await o.api.call('GET', `/v1/mandates?clientId=${j.setup.clientId}`)).body, 'data', 0, 'id'),
   );
@@ -194,6 +197,7 @@ async function driveMandate(j: Journey, o: DriveOptions): Promise<void> {
     return;
   }
   await report(o, 'esign', 'mandate.signed', { mandateId: id, revision: 1 }, `chaos-${o.tag}-m${j.n}-signed`);
+  j.actedAt = Date.now();
   await reached(o, `/v1/mandates/${id}`, 'bank_processing', 'active');
   await report(o, 'banklink', 'bank.mandate_accepted', { mandateId: id }, `chaos-${o.tag}-m${j.n}-accepted`);
   j.status = await reached(o, `/v1/mandates/${id}`, 'active');
@@ -211,7 +215,7 @@ async function driveCaro(j: Journey, o: DriveOptions): Promise<void> {
     o,
     j,
     '/v1/caro-orders',
-    { orders: [order] },
+    () => ({ orders: [order] }),
     (answer) => text(answer, 'data', 0, 'id'),
     async () => {
       const rows = pick((await o.api.call('GET', `/v1/caro-orders?clientId=${j.setup.clientId}`)).body, 'data');
@@ -228,20 +232,22 @@ async function driveCaro(j: Journey, o: DriveOptions): Promise<void> {
     return;
   }
   await report(o, 'caro', 'caro.activated', { orderId: id }, `chaos-${o.tag}-c${j.n}-activated`);
+  j.actedAt = Date.now();
   j.status = await reached(o, `/v1/caro-orders/${id}`, 'active');
   await emailed(o, id, 'caro.confirmation');
 }
 
 async function driveConnection(j: Journey, o: DriveOptions): Promise<void> {
-  const validUntil = new Date(Date.now() + o.deadlineSeconds * 1000).toISOString();
-  const body = {
+  // A start retried through a database outage takes a deadline ahead of its own attempt: one set
+  // when the journey began may be past by then (422 deadline_in_past).
+  const body = () => ({
     officeId: j.setup.officeId,
     provider: 'ponto',
     ownerEmail: `owner-${j.n}@example.be`,
     ownerLanguage: 'nl',
     ibans: ['BE68539007547034'],
-    validUntil,
-  };
+    validUntil: new Date(Date.now() + o.deadlineSeconds * 1000).toISOString(),
+  });
   j.id = await start(
     o,
     j,
@@ -250,7 +256,10 @@ async function driveConnection(j: Journey, o: DriveOptions): Promise<void> {
     (answer) => text(answer, 'id'),
     async () => text((await o.api.call('GET', `/v1/connections?officeId=${j.setup.officeId}`)).body, 'data', 0, 'id'),
   );
-  j.validUntil = validUntil;
+  const id = j.id;
+  j.validUntil = await waitFor(`the deadline of ${id}`, o, async () =>
+    text((await o.api.call('GET', `/v1/connections/${id}`)).body, 'validUntil'),
+  );
   if (j.renew) {
     await delay((o.deadlineSeconds * 1000) / 3);
     const renewed = new Date(Date.now() + o.deadlineSeconds * 800).toISOString();

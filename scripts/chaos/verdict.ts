@@ -158,7 +158,21 @@ export async function judge(opts: {
         if (got.length > expected) v.duplicated.push(problem);
         continue;
       }
-      const expected = expectation[template] ?? 0;
+      // A renewal held up (a database outage) until after the old deadline lifted an expired consent:
+      // that deadline's expiry was told too, and rightly. It counts only when the renewal came late.
+      const lateRenewal =
+        template.startsWith('consent.expired.') &&
+        j.renewedFrom !== undefined &&
+        j.renewedAt !== undefined &&
+        j.renewedAt >= Date.parse(j.renewedFrom) - 2_000;
+      // A reminder that reached the provider before the client acted was due (the outage held the
+      // action up); one after it never is.
+      const dueBeforeAction =
+        template.endsWith('.reminder') && !j.idle && j.actedAt !== undefined
+          ? delivered.filter((key) => accepted.get(key)! < j.actedAt!).length
+          : 0;
+      const oldDeadline = lateRenewal && keys.some((k) => k.includes(`/${j.renewedFrom}/`)) ? 1 : 0;
+      const expected = (expectation[template] ?? 0) + dueBeforeAction + oldDeadline;
       v.expected += expected;
       v.delivered += Math.min(delivered.length, expected);
       const problem = { journey: label(j), caseId: j.id, template, expected, delivered: delivered.length, keys };

@@ -15,7 +15,25 @@ import { reconcilerDeps } from '../../workers/reconciler.js';
 import { DEFAULT_CONSENT_SCHEDULE, type ConsentSchedule } from '../../workflows/consent-renewal/contract.js';
 import { caroDepsFromEnv } from '../../activities/caro/links.js';
 import { DEFAULT_CARO_SCHEDULE, type CaroSchedule } from '../../workflows/caro-activation/contract.js';
+import type { MandateSchedule } from '../../workflows/mandate/contract.js';
+import { createPrisma } from '../../lib/db/client.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+
+/** The same database reached through `proxy`: one client for the stack and the test, as before. */
+function proxied(direct: TestDatabase, proxy: TcpProxy): TestDatabase {
+  const url = new URL(direct.url);
+  url.host = proxy.address;
+  const prisma = createPrisma(url.toString());
+  return {
+    url: url.toString(),
+    prisma,
+    async stop() {
+      await prisma.$disconnect();
+      await direct.stop();
+    },
+  };
+}
 
 // TEST_LOG_LEVEL=debug shows the API and worker logs of a test run.
 export const silentLogger = createLogger({
@@ -67,6 +85,8 @@ export interface TestStack {
   db: TestDatabase;
   api: RunningServer;
   worker: Worker;
+  /** Between the stack and its database, when started with `databaseProxy`. */
+  dbProxy?: TcpProxy;
   /** The worker's task queue (to start a workflow on it, e.g. the reconciler). */
   taskQueue: string;
   /** An operator key, used by `http` unless told otherwise. */
@@ -103,15 +123,20 @@ export async function startTestStack(
     sandbox?: boolean;
     caroSchedule?: CaroSchedule;
     consentSchedule?: ConsentSchedule;
+    mandateSchedule?: MandateSchedule;
     logger?: Logger;
     /** Where the API dials Temporal (e.g. through tests/helpers/tcp-proxy.ts); the server itself by default. */
     apiTemporalAddress?: string;
     temporalTimeoutMs?: number;
+    /** Put a TCP proxy between the stack and its database (`stack.dbProxy`), to pause or cut it. */
+    databaseProxy?: boolean;
   } = {},
 ): Promise<TestStack> {
   const namespace = opts.namespace ?? 'default';
   const taskQueue = `stack-${Math.random().toString(36).slice(2)}`;
-  const db = await createTestDatabase();
+  const direct = await createTestDatabase();
+  const dbProxy = opts.databaseProxy ? await startTcpProxy(new URL(direct.url).host) : undefined;
+  const db: TestDatabase = dbProxy ? proxied(direct, dbProxy) : direct;
   const worker = await createWorker({
     connection: temporal.nativeConnection,
     namespace,
@@ -141,6 +166,7 @@ export async function startTestStack(
     temporalTimeoutMs: opts.temporalTimeoutMs ?? 5_000,
     consentSchedule: opts.consentSchedule ?? DEFAULT_CONSENT_SCHEDULE,
     caroSchedule: opts.caroSchedule ?? DEFAULT_CARO_SCHEDULE,
+    ...(opts.mandateSchedule ? { mandateSchedule: opts.mandateSchedule } : {}),
     linkSigning: { secret: TEST_LINK_SECRET, publicBaseUrl: TEST_PUBLIC_BASE_URL },
     webhookSecrets: TEST_WEBHOOK_SECRETS,
     sandbox: opts.sandbox ?? true,
@@ -152,6 +178,7 @@ export async function startTestStack(
   const operatorKey = await key('operator');
   return {
     db,
+    ...(dbProxy ? { dbProxy } : {}),
     api,
     worker,
     taskQueue,
@@ -196,6 +223,7 @@ export async function startTestStack(
       await running;
       await client.connection.close();
       await db.stop();
+      await dbProxy?.close();
     },
   };
 }
