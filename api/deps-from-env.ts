@@ -21,6 +21,7 @@ export function appDepsFromEnv(
     linkSigning: { secret: env.LINK_SIGNING_SECRET, publicBaseUrl: env.PUBLIC_BASE_URL },
     emailFrom: env.EMAIL_FROM,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    workerStaleAfterMs: env.READYZ_WORKER_STALE_MS,
     webhookSecrets: webhookSecretsFromEnv(env, clients.logger),
     sandbox: sandboxEnabled(env),
   };

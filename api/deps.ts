@@ -29,6 +29,8 @@ export interface AppDeps {
   emailFrom?: string;
   /** Mounts the development sandbox (`/v1/sandbox/...`); off unless set (SANDBOX_ENABLED). */
   sandbox?: boolean;
+  /** A worker counts as gone once none began a poll within this (READYZ_WORKER_STALE_MS, 90 s by default). */
+  workerStaleAfterMs?: number;
   /** Requests per minute per API key (default 600). */
   rateLimitPerMinute?: number;
 }

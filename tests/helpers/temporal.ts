@@ -46,6 +46,8 @@ export interface DevServerOptions {
   ui?: boolean;
   /** SQLite file to persist to; in-memory by default. */
   dbFilename?: string;
+  /** More `temporal server start-dev` flags, e.g. `--dynamic-config-value`. */
+  extraArgs?: string[];
 }
 
 /**
@@ -63,6 +65,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
         ip: '127.0.0.1',
         ...(uiPort ? { ui: true, uiPort } : {}),
         ...(opts.dbFilename ? { dbFilename: opts.dbFilename } : {}),
+        ...(opts.extraArgs ? { extraArgs: opts.extraArgs } : {}),
         log: { format: 'pretty', level: 'error' },
       },
     });
