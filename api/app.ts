@@ -5,9 +5,11 @@ import { mountRoutes } from './http/mount.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { notFoundHandler, problemHandler } from './middleware/problem.js';
 import { requestContext } from './middleware/request-context.js';
+import { httpMetrics } from './metrics/http.js';
 import { docsRoutes } from './openapi/routes.js';
 import { linkRoutes } from './routes/links.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { apiRoutes } from './routes/index.js';
 import { webhookRoutes } from './webhooks/router.js';
 
@@ -19,11 +21,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestContext(deps.logger));
+  app.use(httpMetrics());
   // Signed over the raw body bytes: webhooks read the body themselves, before express.json.
   app.use(webhookRoutes(deps));
   app.use(linkRoutes(deps));
   app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true }));
   app.use(healthRoutes(deps));
+  app.use(metricsRoutes(deps));
   // Sandbox routes exist only when enabled: otherwise a 404, and absent from /openapi.json.
   const routes = apiRoutes.filter((route) => !route.sandbox || deps.sandbox === true);
   app.use(docsRoutes(routes));

@@ -31,6 +31,8 @@ export interface AppDeps {
   sandbox?: boolean;
   /** A worker counts as gone once none began a poll within this (READYZ_WORKER_STALE_MS, 90 s by default). */
   workerStaleAfterMs?: number;
+  /** When set, GET /metrics asks for `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
+  metricsToken?: string;
   /** Requests per minute per API key (default 600). */
   rateLimitPerMinute?: number;
 }

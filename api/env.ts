@@ -44,6 +44,8 @@ export const apiEnvSchema = temporalEnvSchema
     TEMPORAL_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
     /** /readyz answers 503 `worker` once no worker began a poll of the task queue within this. */
     READYZ_WORKER_STALE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(90_000),
+    /** When set, GET /metrics asks for this bearer token; open (like /readyz) otherwise. */
+    METRICS_TOKEN: z.string().min(16).optional(),
     /** Requests a minute per API key; beyond it, 429 with Retry-After. */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     /** How long SIGTERM waits for in-flight requests before closing the remaining sockets. */

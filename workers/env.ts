@@ -13,6 +13,9 @@ export const workerEnvSchema = temporalEnvSchema
     LOG_LEVEL: logLevel,
     /** Seconds a shutting-down worker lets running activities finish. */
     WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+    /** Serve GET /metrics (Prometheus) on this port; none when unset. 0 picks a free port. */
+    WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+    WORKER_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
   })
   .superRefine(refuseDevSecretInProduction);
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;

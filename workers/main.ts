@@ -7,12 +7,28 @@ import { createLogger } from '../lib/logger.js';
 import { temporalLogger } from '../lib/temporal/sdk-logger.js';
 import { activityDepsFromEnv, createWorker } from './create-worker.js';
 import { loadWorkerEnv, type WorkerEnv } from './env.js';
+import { loopbackPort, serveWorkerMetrics, type WorkerMetricsServer } from './metrics.js';
 import { ensureReconciler, reconcilerDeps } from './reconciler.js';
 
 async function main(env: WorkerEnv): Promise<void> {
   const logger = createLogger({ service: 'worker', level: env.LOG_LEVEL });
   // SIGINT/SIGTERM make the worker stop polling and let running activities finish.
-  Runtime.install({ logger: temporalLogger(logger), shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  const sdkAddress = env.WORKER_METRICS_PORT === undefined ? undefined : `127.0.0.1:${await loopbackPort()}`;
+  Runtime.install({
+    logger: temporalLogger(logger),
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+    ...(sdkAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: sdkAddress } } } } : {}),
+  });
+  let metrics: WorkerMetricsServer | undefined;
+  if (sdkAddress && env.WORKER_METRICS_PORT !== undefined) {
+    metrics = await serveWorkerMetrics({
+      port: env.WORKER_METRICS_PORT,
+      host: env.WORKER_METRICS_HOST,
+      sdkAddress,
+      logger,
+    });
+    logger.info({ url: `${metrics.url}/metrics` }, 'worker metrics served');
+  }
 
   if (env.MIGRATE_ON_START) await migrate(env.DATABASE_URL, logger);
   const prisma = createPrisma(env.DATABASE_URL, { maxConnections: env.DATABASE_POOL_MAX });
@@ -34,6 +50,7 @@ async function main(env: WorkerEnv): Promise<void> {
     await worker.run();
     logger.info('worker stopped cleanly');
   } finally {
+    await metrics?.close();
     await connection.close();
     await prisma.$disconnect();
   }

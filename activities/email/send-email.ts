@@ -15,6 +15,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { CaseType, Language } from '../../prisma/generated/client.js';
 import type { ActivityDeps } from '../deps.js';
 import { claimOutboxRow, markFailed, markRejected, markSent } from '../../lib/email/outbox.js';
+import { countEmail } from '../../lib/metrics/email.js';
 import { redactPersonalData } from './redact.js';
 import { EmailDeliveryError } from './sender.js';
 import { renderTemplate, type TemplateId, type TemplateVars } from '../../lib/email/templates/index.js';
@@ -75,6 +76,7 @@ export function createSendEmail({ prisma, logger, email }: Pick<ActivityDeps, 'p
     }
     if (row.toAddress === null) {
       log.warn('no recipient address: e-mail not sent, case flagged');
+      countEmail(req.template, 'skipped');
       return { status: 'missing_recipient' };
     }
     if (row.status === 'rejected') throw rejected(row.error ?? 'unknown reason');
@@ -90,9 +92,11 @@ export function createSendEmail({ prisma, logger, email }: Pick<ActivityDeps, 'p
       if (error instanceof EmailDeliveryError && !error.details.retryable) {
         await markRejected(prisma, row.id, reason);
         log.warn({ statusCode: error.details.statusCode, code: error.details.code }, 'e-mail rejected by the provider');
+        countEmail(req.template, 'rejected');
         throw rejected(reason);
       }
       await markFailed(prisma, row.id, reason);
+      countEmail(req.template, 'retried');
       const details = error instanceof EmailDeliveryError ? error.details : undefined;
       log.warn(
         { statusCode: details?.statusCode ?? null, code: details?.code ?? 'unexpected' },
@@ -105,6 +109,7 @@ export function createSendEmail({ prisma, logger, email }: Pick<ActivityDeps, 'p
       });
     }
     await markSent(prisma, row.id, providerMessageId);
+    countEmail(req.template, 'sent');
     log.info({ providerMessageId }, row.status === 'failed' ? 'e-mail sent after a failed attempt' : 'e-mail sent');
     return { status: 'sent', providerMessageId, duplicate: false };
   };

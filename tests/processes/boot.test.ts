@@ -2,7 +2,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/embedded.js';
 import { applyMigrations } from '../../lib/db/migrate.js';
-import { createTimeSkippingEnv } from '../helpers/temporal.js';
+import { parseMetrics } from '../helpers/prometheus.js';
+import { createTimeSkippingEnv, freePort } from '../helpers/temporal.js';
 import { spawnEntry } from './spawn.js';
 
 describe('process boot: a bad environment fails with one readable line', () => {
@@ -68,6 +69,38 @@ describe('process lifecycle against a real Temporal and database', () => {
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toEqual({ code: 0, signal: null });
     expect(worker.output()).toMatch(/"worker stopped cleanly"/);
+  });
+
+  it('the worker serves /metrics: its own and the Temporal SDK worker metrics, in a format Prometheus parses', async () => {
+    const port = await freePort();
+    const worker = spawnEntry('workers/main.ts', {
+      DATABASE_URL: pg.url,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_TASK_QUEUE: 'metrics-test',
+      WORKER_METRICS_PORT: String(port),
+      WORKER_METRICS_HOST: '127.0.0.1',
+    });
+    try {
+      await worker.waitForLine(/"worker started"/, 90_000);
+      // The SDK reports its pollers once they have polled: ask until they show.
+      let names: string[] = [];
+      for (let i = 0; i < 30 && !names.some((n) => n.startsWith('temporal_')); i++) {
+        const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+        names = parseMetrics(await res.text()).map((f) => f.name);
+        if (!names.some((n) => n.startsWith('temporal_'))) await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(names).toContain('process_resident_memory_bytes');
+      expect(names).toContain('nodejs_eventloop_lag_seconds');
+      expect(names.filter((n) => n.startsWith('temporal_')).length).toBeGreaterThan(0);
+      expect(names.some((n) => /^temporal_(num_pollers|worker_task_slots_available|sticky_cache_size)/.test(n))).toBe(
+        true,
+      );
+    } finally {
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toEqual({ code: 0, signal: null });
+    }
   });
 
   it('the API serves, drains on SIGTERM, and exits 0', async () => {
