@@ -10,7 +10,7 @@
  *   npm run chaos -- [--journeys N] [--duration S] [--db-down S] [--seed N] [--short] [--keep]
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -116,6 +116,26 @@ function schedules(): { env: Record<string, string>; measured: Measured } {
   };
 }
 
+/** The API's own words for each 500 it answered (its `unhandled error` log lines). */
+async function printUnhandled(apiLog: string): Promise<void> {
+  const lines = (await readFile(apiLog, 'utf8').catch(() => '')).split('\n');
+  const unhandled = lines.filter((l) => l.includes('"unhandled error"'));
+  console.log(`the API's unhandled errors (${unhandled.length}):`);
+  for (const line of unhandled.slice(0, 10)) {
+    try {
+      const entry = JSON.parse(line) as {
+        requestId?: string;
+        err?: { type?: string; message?: string; code?: string };
+      };
+      console.log(
+        `  ${entry.requestId ?? '?'} ${entry.err?.type ?? ''} ${entry.err?.code ?? ''} ${(entry.err?.message ?? '').slice(0, 300)}`,
+      );
+    } catch {
+      console.log(`  ${line.slice(0, 300)}`);
+    }
+  }
+}
+
 async function main(): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'chaos-'));
   const [pgPort, temporalPort, uiPort, apiPort] = [
@@ -150,6 +170,7 @@ async function main(): Promise<number> {
   /** The part the chaos loop is holding down right now: not restarted by the crash handler. */
   let holding: Target | undefined;
   let exitCode = 1;
+  let serverErrors = 0;
   // Ctrl-C or a CI timeout: nothing of the stack may outlive the harness.
   const abandon = (signal: NodeJS.Signals) => {
     progress(`${signal}: stopping the stack; logs kept in ${dir}`);
@@ -351,6 +372,8 @@ async function main(): Promise<number> {
       measured,
     });
     printReport({ journeys, faults, processes, pgStops: pg.stops, verdict, api, measured });
+    serverErrors = api.stats.serverErrors;
+    if (serverErrors > 0) await printUnhandled(join(dir, 'api.log'));
     exitCode = failed(verdict) ? 1 : 0;
   } catch (error) {
     progress(`harness error: ${error instanceof Error ? error.message : String(error)}`);
@@ -358,7 +381,8 @@ async function main(): Promise<number> {
   } finally {
     active = false;
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    if (exitCode === 0 && !values.keep) await rm(dir, { recursive: true, force: true });
+    // A 500 is a defect even when nothing was lost: its logs stay for a look.
+    if (exitCode === 0 && !values.keep && serverErrors === 0) await rm(dir, { recursive: true, force: true });
     else progress(`logs kept in ${dir}`);
   }
   return exitCode;
