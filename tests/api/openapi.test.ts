@@ -117,19 +117,42 @@ describe('/openapi.json', () => {
 describe.skipIf(browserSkipReason !== undefined)(
   `/docs in a real browser${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
   () => {
-    it('renders every operation, readable without scripts', async () => {
+    it('shows every operation in Swagger UI and tries one with the Bearer key, from the keyboard', async () => {
       const browser = await launchChromium();
       try {
-        const page = await browser.newPage({ javaScriptEnabled: false });
+        const page = await browser.newPage();
+        const fromCdn: string[] = [];
+        page.on('request', (r) => {
+          if (!r.url().startsWith(stack.api.url)) fromCdn.push(r.url());
+        });
         const res = await page.goto(`${stack.api.url}/docs`);
         expect(res?.status()).toBe(200);
-        expect(await page.locator('h1').innerText()).toBe('Bank-feed onboarding API');
+        await page.locator('.info .title').waitFor();
+        expect(await page.locator('.info .title').innerText()).toContain('Bank-feed onboarding API');
         for (const route of apiRoutes) {
-          const section = page.locator(`section#${route.operationId}`);
-          expect(await section.count(), route.operationId).toBe(1);
-          expect(await section.locator('h3').innerText()).toContain(route.method.toUpperCase());
+          const block = page.locator(`[id="operations-${route.tag}-${route.operationId}"]`);
+          expect(await block.count(), route.operationId).toBe(1);
+          expect((await block.locator('.opblock-summary-method').innerText()).toLowerCase()).toBe(route.method);
         }
-        await page.screenshot({ path: join(mkdtempSync(join(tmpdir(), 'docs-')), 'docs.png'), fullPage: true });
+
+        // Authorize with a key, typed and confirmed with the keyboard.
+        await page.getByRole('button', { name: 'Authorize' }).first().click();
+        const keyField = page.locator('.modal-ux input').first();
+        await keyField.focus();
+        await page.keyboard.type(stack.operatorKey);
+        await page.keyboard.press('Enter');
+        await page.locator('.modal-ux').getByRole('button', { name: 'Close' }).click();
+
+        // Try GET /v1/offices: the answer is the API's, authorised.
+        const offices = page.locator('[id="operations-offices-listOffices"]');
+        await offices.locator('.opblock-summary-control').click();
+        await offices.getByRole('button', { name: 'Execute' }).click();
+        const status = offices.locator('.live-responses-table .response .response-col_status');
+        await status.waitFor();
+        expect((await status.innerText()).trim()).toBe('200');
+        expect(await offices.locator('.curl-command').innerText()).toContain('Authorization: Bearer bfk_');
+        expect(fromCdn).toEqual([]);
+        await page.screenshot({ path: join(mkdtempSync(join(tmpdir(), 'docs-')), 'docs.png'), fullPage: false });
       } finally {
         await browser.close();
       }
