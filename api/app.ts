@@ -5,6 +5,7 @@ import { mountRoutes } from './http/mount.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { notFoundHandler, problemHandler } from './middleware/problem.js';
 import { requestContext } from './middleware/request-context.js';
+import { requestSpan } from './middleware/request-span.js';
 import { httpMetrics } from './metrics/http.js';
 import { docsRoutes } from './openapi/routes.js';
 import { linkRoutes } from './routes/links.js';
@@ -21,6 +22,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestContext(deps.logger));
+  app.use(requestSpan());
   app.use(httpMetrics());
   // Signed over the raw body bytes: webhooks read the body themselves, before express.json.
   app.use(webhookRoutes(deps));

@@ -4,6 +4,7 @@ import { migrate } from '../lib/db/migrate-on-start.js';
 import { createLogger } from '../lib/logger.js';
 import { onShutdownSignal } from '../lib/shutdown.js';
 import { createTemporalClient } from '../lib/temporal/client.js';
+import { startTracing } from '../lib/telemetry/tracing.js';
 import { createApp } from './app.js';
 import { appDepsFromEnv } from './deps-from-env.js';
 import { loadApiEnv, type ApiEnv } from './env.js';
@@ -12,6 +13,8 @@ import { listen } from './server.js';
 
 async function main(env: ApiEnv): Promise<void> {
   const logger = createLogger({ service: 'api', level: env.LOG_LEVEL });
+  const tracing = startTracing('api');
+  if (tracing.enabled) logger.info('traces exported over OTLP (OTEL_EXPORTER_OTLP_*)');
   if (env.MIGRATE_ON_START) await migrate(env.DATABASE_URL, logger);
   const prisma = createPrisma(env.DATABASE_URL, { maxConnections: env.DATABASE_POOL_MAX });
   const temporal = createTemporalClient(env);
@@ -33,7 +36,7 @@ async function main(env: ApiEnv): Promise<void> {
 
   onShutdownSignal(logger, async () => {
     await server.close();
-    await Promise.allSettled([prisma.$disconnect(), temporal.connection.close()]);
+    await Promise.allSettled([prisma.$disconnect(), temporal.connection.close(), tracing.shutdown()]);
     logger.info('api stopped cleanly');
   });
 }

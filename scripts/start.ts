@@ -21,6 +21,7 @@ import { applyMigrations } from '../lib/db/migrate.js';
 import { createLogger } from '../lib/logger.js';
 import { onShutdownSignal } from '../lib/shutdown.js';
 import { createTemporalClient } from '../lib/temporal/client.js';
+import { startTracing } from '../lib/telemetry/tracing.js';
 import { temporalLogger } from '../lib/temporal/sdk-logger.js';
 import { provisionTemporalBinaries } from '../lib/temporal-binaries.js';
 import { activityDepsFromEnv, createWorker } from '../workers/create-worker.js';
@@ -129,6 +130,8 @@ async function main(): Promise<void> {
   const firstKey = stack.DATABASE_URL ? undefined : await bootstrapOperatorKey(prisma);
 
   Runtime.install({ logger: temporalLogger(workerLogger), shutdownSignals: [] });
+  const tracing = startTracing('bankfeed');
+  stops.unshift(() => tracing.shutdown());
   step('starting worker');
   const nativeConnection = await NativeConnection.connect(temporalConnectionSettings(env));
   const reconciler = reconcilerDeps(nativeConnection, env.TEMPORAL_NAMESPACE, env.TEMPORAL_TASK_QUEUE);
@@ -138,6 +141,7 @@ async function main(): Promise<void> {
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     deps: activityDepsFromEnv(workerEnv, { prisma, logger: workerLogger, temporal: reconciler }),
     shutdownGraceTime: `${workerEnv.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
+    tracing,
   });
   const running = worker.run();
   await ensureReconciler(reconciler, workerLogger);

@@ -1,16 +1,32 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  makeWorkflowExporter,
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+} from '@temporalio/interceptors-opentelemetry';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { caroDepsFromEnv } from '../activities/caro/links.js';
 import { createEmailSender } from '../activities/email/transport.js';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { linkBuilderFromEnv } from '../lib/links/links.js';
+import { startTracing, type Tracing } from '../lib/telemetry/tracing.js';
 import type { WorkerEnv } from './env.js';
 
 /** `workflows/index.ts` under tsx, `dist/workflows/index.js` once compiled. */
 export const workflowsPath = fileURLToPath(
   new URL(`../workflows/index${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
 );
+
+/** Bundled with the workflows: their tracing interceptors (workflows/tracing-interceptors.ts). */
+export const workflowInterceptorModules = [
+  fileURLToPath(
+    new URL(`../workflows/tracing-interceptors${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
+  ),
+];
+
+/** Tracing off: workflow spans are dropped (the sink must exist either way). */
+let tracingOff: Tracing | undefined;
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -20,16 +36,30 @@ export interface CreateWorkerOptions {
   /** A pre-built bundle (tests build it once per file); otherwise `workflowsPath` is bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
+  /** The process's tracing (lib/telemetry/tracing.ts); off when absent. */
+  tracing?: Tracing;
 }
 
 /** The worker of every journey: every workflow in `workflows/index.ts`, every activity of `createActivities`. */
 export function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
+  const tracing = opts.tracing ?? (tracingOff ??= startTracing('worker', {}));
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: createActivities(opts.deps),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
+    // A span per activity under its workflow's; log lines of activities carry the trace id.
+    interceptors: {
+      workflowModules: workflowInterceptorModules,
+      activity: [
+        (ctx) => ({
+          inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+          outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+        }),
+      ],
+    },
+    sinks: { exporter: makeWorkflowExporter(tracing.exporter, tracing.resource) },
     ...(opts.shutdownGraceTime !== undefined ? { shutdownGraceTime: opts.shutdownGraceTime } : {}),
   });
 }

@@ -5,6 +5,7 @@ import { createPrisma } from '../lib/db/client.js';
 import { migrate } from '../lib/db/migrate-on-start.js';
 import { createLogger } from '../lib/logger.js';
 import { temporalLogger } from '../lib/temporal/sdk-logger.js';
+import { startTracing } from '../lib/telemetry/tracing.js';
 import { activityDepsFromEnv, createWorker } from './create-worker.js';
 import { loadWorkerEnv, type WorkerEnv } from './env.js';
 import { loopbackPort, serveWorkerMetrics, type WorkerMetricsServer } from './metrics.js';
@@ -12,6 +13,8 @@ import { ensureReconciler, reconcilerDeps } from './reconciler.js';
 
 async function main(env: WorkerEnv): Promise<void> {
   const logger = createLogger({ service: 'worker', level: env.LOG_LEVEL });
+  const tracing = startTracing('worker');
+  if (tracing.enabled) logger.info('traces exported over OTLP (OTEL_EXPORTER_OTLP_*)');
   // SIGINT/SIGTERM make the worker stop polling and let running activities finish.
   const sdkAddress = env.WORKER_METRICS_PORT === undefined ? undefined : `127.0.0.1:${await loopbackPort()}`;
   Runtime.install({
@@ -41,6 +44,7 @@ async function main(env: WorkerEnv): Promise<void> {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       deps: activityDepsFromEnv(env, { prisma, logger, temporal: reconciler }),
       shutdownGraceTime: `${env.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
+      tracing,
     });
     logger.info(
       { taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE, address: env.TEMPORAL_ADDRESS },
@@ -51,6 +55,7 @@ async function main(env: WorkerEnv): Promise<void> {
     logger.info('worker stopped cleanly');
   } finally {
     await metrics?.close();
+    await tracing.shutdown();
     await connection.close();
     await prisma.$disconnect();
   }

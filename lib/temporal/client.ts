@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { temporalConnectionSettings, type TemporalEnv } from '../config/temporal-env.js';
 
 /**
@@ -7,5 +8,10 @@ import { temporalConnectionSettings, type TemporalEnv } from '../config/temporal
  */
 export function createTemporalClient(env: TemporalEnv): Client {
   const connection = Connection.lazy(temporalConnectionSettings(env));
-  return new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  // Starts, signals, updates and queries carry the caller's trace (a no-op while tracing is off).
+  return new Client({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
+  });
 }

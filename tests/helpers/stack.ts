@@ -10,7 +10,8 @@ import { SIGNATURE_HEADER, signWebhook } from '../../api/webhooks/signature.js';
 import { createLinkBuilder } from '../../lib/links/links.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
 import { createTemporalClient } from '../../lib/temporal/client.js';
-import { createWorker, workflowsPath } from '../../workers/create-worker.js';
+import { createWorker, workflowInterceptorModules, workflowsPath } from '../../workers/create-worker.js';
+import type { Tracing } from '../../lib/telemetry/tracing.js';
 import { reconcilerDeps } from '../../workers/reconciler.js';
 import { DEFAULT_CONSENT_SCHEDULE, type ConsentSchedule } from '../../workflows/consent-renewal/contract.js';
 import { caroDepsFromEnv } from '../../activities/caro/links.js';
@@ -46,6 +47,7 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export const productBundle = () =>
   (bundle ??= bundleWorkflowCode({
     workflowsPath,
+    workflowInterceptorModules,
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
   }));
 
@@ -130,6 +132,8 @@ export async function startTestStack(
     temporalTimeoutMs?: number;
     /** Put a TCP proxy between the stack and its database (`stack.dbProxy`), to pause or cut it. */
     databaseProxy?: boolean;
+    /** The process's tracing (lib/telemetry/tracing.ts), for the worker's spans. */
+    tracing?: Tracing;
   } = {},
 ): Promise<TestStack> {
   const namespace = opts.namespace ?? 'default';
@@ -150,6 +154,7 @@ export async function startTestStack(
       temporal: reconcilerDeps(temporal.nativeConnection, namespace, taskQueue),
     },
     workflowBundle: await productBundle(),
+    ...(opts.tracing ? { tracing: opts.tracing } : {}),
   });
   const running = worker.run();
   const client = createTemporalClient({
