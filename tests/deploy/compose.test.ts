@@ -39,7 +39,15 @@ const dockerfile = readFileSync('Dockerfile', 'utf8');
 
 describe('docker-compose.yml', () => {
   it('has PostgreSQL, Temporal with PostgreSQL persistence, the Temporal UI, and api + worker built from the repo', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'postgres', 'temporal', 'temporal-ui', 'worker']);
+    expect(Object.keys(services).sort()).toEqual([
+      'api',
+      'grafana',
+      'postgres',
+      'prometheus',
+      'temporal',
+      'temporal-ui',
+      'worker',
+    ]);
     expect(services.postgres?.image).toMatch(/^postgres:\d+/);
     expect(services.temporal?.image).toMatch(/^temporalio\/(auto-setup|server):\d+\.\d+\.\d+$/);
     expect(services.temporal?.environment?.DB).toMatch(/^postgres/);
