@@ -41,7 +41,8 @@ export async function caseTimeline(prisma: PrismaClient, head: CaseHead): Promis
       select: { provider: true, eventId: true, eventType: true, handled: true, reason: true, receivedAt: true },
     }),
     prisma.auditEvent.findMany({
-      where: { ...resource, action: { not: NOTE_ACTION } },
+      // People's actions: by an API key (the webhook's own audit rows are the callbacks above).
+      where: { ...resource, actorKeyId: { not: null }, action: { not: NOTE_ACTION } },
       orderBy: { at: 'desc' },
       ...latest,
     }),
