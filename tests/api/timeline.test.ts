@@ -189,3 +189,81 @@ describe('a case’s detail and timeline, from the database', () => {
     expect(JSON.stringify(entries)).not.toContain('holder@timeline.be');
   });
 });
+
+describe('scoping and the deadline changes of a consent', () => {
+  it('another office’s case is 404 on its detail, timeline, notes and workflow; the live part is the back office’s', async () => {
+    const { accountId } = await newAccount();
+    const ordered = await stack.http('POST', '/v1/mandates', { bankAccountIds: [accountId], managementMode: 'office' });
+    const id = ordered.body.data[0].mandate.id as string;
+    for (const suffix of ['', '/timeline', '/notes']) {
+      const res = await stack.http('GET', `/v1/mandates/${id}${suffix}`, undefined, { key: outsider });
+      expect(res.status, suffix).toBe(404);
+      expect(res.body).toMatchObject({ code: 'not_found' });
+      expect((await stack.http('GET', `/v1/mandates/${id}${suffix}`, undefined, { key: accountant })).status).toBe(200);
+    }
+    expect((await stack.http('GET', `/v1/mandates/${id}/workflow`, undefined, { key: accountant })).status).toBe(403);
+    const live = await stack.http('GET', `/v1/mandates/${id}/timeline?workflow=true`, undefined, { key: accountant });
+    expect(live).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+    const bad = await stack.http('GET', `/v1/mandates/${id}/timeline?workflow=yes`);
+    expect(bad).toMatchObject({ status: 400, body: { errors: [{ in: 'query', path: 'workflow' }] } });
+    const withWorkflow = await detail(`/v1/mandates/${id}/timeline?workflow=true`, 'getMandateTimeline', support);
+    expect(withWorkflow.workflow).toMatchObject({ status: 'RUNNING', available: true, reason: null });
+    expect(withWorkflow.workflow.state).toMatchObject({ whoseMove: expect.any(String) });
+  });
+
+  it('a consent’s reminder (expires_soon) and its expiry are state changes in its timeline', async () => {
+    const created = await stack.http('POST', '/v1/connections', {
+      officeId,
+      provider: 'ponto',
+      ownerEmail: 'owner@timeline.be',
+      ownerLanguage: 'nl',
+      ibans: ['BE68539007547034'],
+      validUntil: new Date(Date.now() + 2 * DAY).toISOString(),
+    });
+    const path = `/v1/connections/${created.body.id}`;
+    const waiting = await detail(path, 'getConnection');
+    expect(waiting).toMatchObject({ status: 'connected', whoseMove: 'nobody', nextStep: { kind: 'reminder' } });
+    await temporal.sleep(1.5 * DAY);
+    const soon = await untilStatus(path, 'getConnection', 'expires_soon');
+    expect(soon).toMatchObject({ whoseMove: 'owner', history: [{ from: 'connected', to: 'expires_soon' }] });
+    await temporal.sleep(DAY);
+    const expired = await untilStatus(path, 'getConnection', 'expired');
+    expect(expired).toMatchObject({ nextStep: null, history: [{ event: 'reminded' }, { event: 'expired' }] });
+    const entries = await waitFor(async () => {
+      const all = await timeline(path, 'getConnectionTimeline');
+      return all.filter((e) => e.kind === 'email').length === 3 ? all : undefined;
+    }, 'the expiry e-mails');
+    // State changes carry workflow time, e-mails the database's: the skipped days put the changes after
+    // the e-mails here (in production both clocks agree), so each kind is checked in its own order.
+    expect(kinds(entries, ['state_change'])).toEqual(['expires_soon', 'expired']);
+    expect(kinds(entries, ['email'])).toEqual(['consent.reminder', 'consent.expired.owner', 'consent.expired.office']);
+    expect(entries.find((e) => e.to === 'expired')).toMatchObject({ from: 'expires_soon', actor: { kind: 'system' } });
+  });
+});
+
+describe('with the worker stopped', () => {
+  it('the detail and the timeline are complete; the live view says no worker answered', async () => {
+    const { accountId } = await newAccount();
+    const ordered = await stack.http('POST', '/v1/mandates', { bankAccountIds: [accountId], managementMode: 'office' });
+    const id = ordered.body.data[0].mandate.id as string;
+    const path = `/v1/mandates/${id}`;
+    const presented = await untilStatus(path, 'getMandate', 'available_online');
+    stack.worker.shutdown();
+    await waitFor(async () => (stack.worker.getState() === 'STOPPED' ? true : undefined), 'the worker to stop');
+
+    const started = Date.now();
+    const read = await detail(path, 'getMandate');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(read).toEqual(presented);
+    expect(read).toMatchObject({ whoseMove: 'office', startPending: false, history: [{}, {}] });
+    const live = await detail(`${path}/workflow`, 'getMandateWorkflow', support);
+    expect(live).toMatchObject({ status: 'RUNNING', state: null, available: false });
+    expect(live.reason).toMatch(/no worker answered .* within 2 s/);
+    const withWorkflow = await detail(`${path}/timeline?workflow=true`, 'getMandateTimeline', support);
+    expect(withWorkflow.workflow).toMatchObject({ available: false, reason: expect.stringMatching(/no worker/) });
+    expect(steps(withWorkflow.entries)).toEqual([
+      ['registered', 'in_preparation'],
+      ['in_preparation', 'available_online'],
+    ]);
+  });
+});
