@@ -129,7 +129,11 @@ async function recordMandates() {
     const res = await http('POST', '/v1/mandates', { bankAccountIds: [account.accountId], managementMode: 'service' });
     return { ...account, ...(res.data[0].mandate as { id: string; workflowId: string }) };
   };
-  const mandate = (id: string) => http('GET', `/v1/mandates/${id}`);
+  // The detail (database) with the workflow's live view as `workflow`.
+  const mandate = async (id: string) => ({
+    ...(await http('GET', `/v1/mandates/${id}`)),
+    workflow: await http('GET', `/v1/mandates/${id}/workflow`),
+  });
 
   // Problem then resolved; then archived.
   const troubled = await order(ING_IBAN);
@@ -236,7 +240,10 @@ async function recordCaro(supportKey: string) {
     );
     return { id, workflowId: `caro:${id}` };
   };
-  const caro = (id: string) => http('GET', `/v1/caro-orders/${id}`);
+  const caro = async (id: string) => ({
+    ...(await http('GET', `/v1/caro-orders/${id}`)),
+    workflow: await http('GET', `/v1/caro-orders/${id}/workflow`),
+  });
   const status = (id: string, wanted: string, linkVersion = 1) =>
     until(
       wanted,

@@ -15,6 +15,9 @@ export interface ConsentReminderRequest {
   idempotencyKey: string;
   /** A reminder the office asked for (POST /v1/connections/:id/remind), numbered over the connection's life. */
   manual?: { sequence: number };
+  /** The workflow's version for the status change (`expires_soon`) and its time; absent in histories recorded before. */
+  statusVersion?: number;
+  at?: string;
 }
 
 export interface StatusChangeRequest {
@@ -26,6 +29,11 @@ export interface StatusChangeRequest {
   statusVersion: number;
   /** When the workflow asked for it (workflow time); absent in histories recorded before. */
   at?: string;
+  /**
+   * The deadline's own changes (`reminded`, `expired`) apply while the deadline is still this one, and
+   * also over a later change that reached the row first: the deadline passing is a fact, not a report.
+   */
+  deadline?: string;
 }
 
 export interface ConnectionInvitationRequest {
@@ -64,21 +72,24 @@ export function createConnectionActivities(deps: ActivityDeps) {
 
   /**
    * The one writer of `status` (with `statusVersion`): applies `change` when the current status is
-   * one it applies from and no later change was stored. A renewal applies to its own deadline only.
+   * one it applies from and no later change was stored (a deadline change: while its deadline holds).
+   * A renewal applies to its own deadline only. Every change that moves the status is recorded for
+   * the case's timeline first, so a retry after either write adds nothing.
    */
   async function applyStatusChange(req: StatusChangeRequest): Promise<StatusChangeResult> {
     const { from, to } = transition(req.change, req.soon);
     const at = new Date(req.at ?? Date.now());
-    const where = {
+    const deadline = req.change.kind === 'renewed' ? req.change.validUntil : req.deadline;
+    const base = {
       id: req.connectionId,
       status: { in: [...from] },
-      statusVersion: { lt: req.statusVersion },
-      ...(req.change.kind === 'renewed' ? { validUntil: new Date(req.change.validUntil) } : {}),
+      ...(deadline ? { validUntil: new Date(deadline) } : {}),
     };
-    // The workflow is the only writer, one change at a time: the row read here is the row the
-    // update meets. The timeline's record goes first, so a retry after either write adds nothing.
-    const before = await prisma.connection.findFirst({ where, select: { status: true } });
-    if (before && before.status !== to)
+    const where = { ...base, statusVersion: { lt: req.statusVersion } };
+    // The workflow is the only writer, one change at a time: the row read here is the row the update meets.
+    const before = await prisma.connection.findFirst({ where: req.deadline ? base : where, select: { status: true } });
+    const moves = before !== null && before.status !== to;
+    if (moves)
       await recordTransition(prisma, {
         caseType: 'connection',
         caseId: req.connectionId,
@@ -89,14 +100,10 @@ export function createConnectionActivities(deps: ActivityDeps) {
         event: req.change.kind,
         at: at.toISOString(),
       });
-    const { count } = await prisma.connection.updateMany({
-      where,
-      data: {
-        status: to,
-        statusVersion: req.statusVersion,
-        ...(before && before.status !== to ? { statusChangedAt: at } : {}),
-      },
-    });
+    const data = { status: to, ...(moves ? { statusChangedAt: at } : {}) };
+    let { count } = await prisma.connection.updateMany({ where, data: { ...data, statusVersion: req.statusVersion } });
+    // A deadline change behind a later one keeps the later version (a stale change stays refused).
+    if (count === 0 && req.deadline) ({ count } = await prisma.connection.updateMany({ where: base, data }));
     const { status } = await prisma.connection.findUniqueOrThrow({
       where: { id: req.connectionId },
       select: { status: true },
@@ -112,6 +119,37 @@ export function createConnectionActivities(deps: ActivityDeps) {
       'connection status change',
     );
     return { applied: count === 1, status };
+  }
+
+  /**
+   * A deadline change from an activity of the workflow: through the one writer when the workflow gave
+   * it a version; histories recorded before gave none, and write the status as they did.
+   */
+  async function deadlineChange(
+    req: { connectionId: string; validUntil: string; statusVersion?: number; at?: string },
+    kind: 'reminded' | 'expired',
+  ): Promise<boolean> {
+    if (req.statusVersion !== undefined) {
+      const { applied } = await applyStatusChange({
+        connectionId: req.connectionId,
+        change: { kind },
+        soon: true,
+        statusVersion: req.statusVersion,
+        ...(req.at ? { at: req.at } : {}),
+        deadline: req.validUntil,
+      });
+      return applied;
+    }
+    const { from, to } = transition({ kind }, true);
+    const { count } = await prisma.connection.updateMany({
+      where: {
+        id: req.connectionId,
+        status: { in: [...from] },
+        ...(kind === 'expired' ? { validUntil: new Date(req.validUntil) } : {}),
+      },
+      data: { status: to },
+    });
+    return count === 1;
   }
 
   const facts = (connection: Awaited<ReturnType<typeof loadConnection>>) => ({
@@ -140,11 +178,7 @@ export function createConnectionActivities(deps: ActivityDeps) {
         log.info('consent renewed since this reminder was planned: not sending');
         return { sent: false, reason: 'renewed' };
       }
-      const { from, to } = transition({ kind: 'reminded' }, true);
-      await prisma.connection.updateMany({
-        where: { id: connection.id, status: { in: [...from] } },
-        data: { status: to },
-      });
+      await deadlineChange(req, 'reminded');
       const outcome = await sendEmail({
         template: 'consent.reminder',
         vars: {
@@ -239,6 +273,9 @@ export function createConnectionActivities(deps: ActivityDeps) {
       connectionId: string;
       validUntil: string;
       idempotencyKey: string;
+      /** The workflow's version for the change to `expired`, and its time; absent in histories recorded before. */
+      statusVersion?: number;
+      at?: string;
     }): Promise<{ expired: boolean; renewedUntil?: string }> {
       const connection = await loadConnection(req.connectionId);
       if (connection.validUntil.getTime() > Date.parse(req.validUntil)) {
@@ -246,15 +283,7 @@ export function createConnectionActivities(deps: ActivityDeps) {
         logger.info({ connectionId: connection.id }, 'consent renewed before its deadline was marked: not expiring');
         return { expired: false, renewedUntil: connection.validUntil.toISOString() };
       }
-      const { from, to } = transition({ kind: 'expired' }, true);
-      const { count } = await prisma.connection.updateMany({
-        where: {
-          id: connection.id,
-          validUntil: new Date(req.validUntil),
-          status: { in: [...from] },
-        },
-        data: { status: to },
-      });
+      const changed = await deadlineChange(req, 'expired');
       const base = { idempotencyKey: req.idempotencyKey, case: { type: 'connection', id: connection.id } } as const;
       const tolerateRejection = (error: unknown) => {
         if (isEmailRejected(error)) return { status: 'rejected' as const };
@@ -281,10 +310,10 @@ export function createConnectionActivities(deps: ActivityDeps) {
         idempotencyKey: `${req.idempotencyKey}/office`,
       }).catch(tolerateRejection);
       logger.info(
-        { connectionId: connection.id, changed: count === 1, owner: owner.status, office: office.status },
+        { connectionId: connection.id, changed, owner: owner.status, office: office.status },
         'consent expired',
       );
-      return { expired: count === 1 };
+      return { expired: changed };
     },
   };
 }

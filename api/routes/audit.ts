@@ -1,16 +1,30 @@
 import { z } from 'zod';
-import { page, pageArgs, pageSchema } from '../http/pagination.js';
+import type { Prisma } from '../../lib/db/client.js';
+import { page, pageArgs, pageQuery, pageSchema } from '../http/pagination.js';
 import { BACK_OFFICE, defineRoute } from '../http/route.js';
-import { pageQuery } from '../http/pagination.js';
+import { idSchema, instantSchema } from '../schemas/common.js';
 import { problemResponses } from '../schemas/problem.js';
 
+/** One resource's trail, or across resources by actor, action and time range (operators and support). */
 const auditQuery = z
   .object({
     ...pageQuery,
-    resourceType: z.string().min(1).max(50),
-    resourceId: z.string().min(1).max(100),
+    resourceType: z.string().min(1).max(50).optional(),
+    resourceId: z.string().min(1).max(100).optional(),
+    /** The API key that acted (its id, as in `actorKeyId`). */
+    actorKeyId: idSchema.optional(),
+    /** e.g. `mandate.archive`, `caro.replay`, `case.note`. */
+    action: z.string().min(1).max(100).optional(),
+    /** At or after this instant. */
+    from: instantSchema.optional(),
+    /** Before this instant. */
+    to: instantSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
+    path: ['to'],
+    message: 'must be after from',
+  });
 
 const auditEventSchema = z.object({
   id: z.string(),
@@ -28,7 +42,7 @@ export const auditRoutes = [
     method: 'get',
     path: '/v1/audit',
     operationId: 'listAuditEvents',
-    summary: 'Read the audit trail of one resource',
+    summary: 'Read the audit trail: of one resource, or across resources by actor, action and time range',
     tag: 'audit',
     roles: BACK_OFFICE,
     query: auditQuery,
@@ -38,10 +52,22 @@ export const auditRoutes = [
     },
     async handler({ query, deps }) {
       const { after, ...args } = pageArgs(query);
-      const rows = await deps.prisma.auditEvent.findMany({
-        ...args,
-        where: { ...after, resourceType: query.resourceType, resourceId: query.resourceId },
-      });
+      const where: Prisma.AuditEventWhereInput = {
+        ...after,
+        ...(query.resourceType ? { resourceType: query.resourceType } : {}),
+        ...(query.resourceId ? { resourceId: query.resourceId } : {}),
+        ...(query.actorKeyId ? { actorKeyId: query.actorKeyId } : {}),
+        ...(query.action ? { action: query.action } : {}),
+        ...(query.from || query.to
+          ? {
+              at: {
+                ...(query.from ? { gte: new Date(query.from) } : {}),
+                ...(query.to ? { lt: new Date(query.to) } : {}),
+              },
+            }
+          : {}),
+      };
+      const rows = await deps.prisma.auditEvent.findMany({ ...args, where });
       return { status: 200, body: page(rows, query.limit) };
     },
   }),

@@ -32,6 +32,7 @@ import {
 } from '../schemas/caro.js';
 import { idParams } from '../schemas/common.js';
 import { problemResponses } from '../schemas/problem.js';
+import { caroHead, caseFacts } from '../services/cases/head.js';
 import { apiLinkBuilder } from '../services/link-signing.js';
 import {
   allRefused,
@@ -49,7 +50,6 @@ import {
   caroActor,
   caroHandle,
   caroInput,
-  caroWorkflowView,
   decideReplay,
   replay,
   replayAudit,
@@ -244,15 +244,16 @@ export const caroRoutes = [
     method: 'get',
     path: '/v1/caro-orders/:id',
     operationId: 'getCaroOrder',
-    summary: 'Read a CARO order: state, reason and guidance, reminders, next step, history of transitions',
+    summary:
+      'Read a CARO order from the database: state, reason and guidance, whose move, reminders, next step, history',
     tag: 'caro',
     roles: ALL_ROLES,
     params: idParams,
     responses: { 200: { description: 'The order', schema: caroOrderDetailSchema }, ...problemResponses(400, 401, 404) },
-    async handler({ params, actor, deps, req }) {
+    async handler({ params, actor, deps }) {
       const order = await orderFor(deps, { id: params.id, ...tenantScope(actor).caroOrder });
-      const [workflow, reminders, rejected] = await Promise.all([
-        caroWorkflowView(deps, req.log, order),
+      const [facts, reminders, rejected] = await Promise.all([
+        caseFacts(deps.prisma, caroHead(order, deps)),
         deps.prisma.reminderSent.findMany({
           where: { caseType: 'caro', caseId: order.id },
           orderBy: { sentAt: 'asc' },
@@ -266,6 +267,7 @@ export const caroRoutes = [
         status: 200,
         body: {
           ...shown(order),
+          ...facts,
           reminders: reminders.map((r) => ({
             linkVersion: reminderLinkVersion(r.kind),
             number: r.sequence,
@@ -273,7 +275,6 @@ export const caroRoutes = [
             toAddress: r.toAddress,
           })),
           emailProblems: rejected.map((r) => ({ template: r.template, reason: r.error, at: r.updatedAt })),
-          workflow,
         },
       };
     },

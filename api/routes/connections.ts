@@ -1,10 +1,6 @@
 import type { Connection, Prisma } from '../../lib/db/client.js';
 import { uuidv7 } from '../../lib/db/ids.js';
-import {
-  CONNECTION_STATUSES,
-  consentRenewalWorkflowId,
-  consentStateQuery,
-} from '../../workflows/consent-renewal/contract.js';
+import { CONNECTION_STATUSES, consentRenewalWorkflowId } from '../../workflows/consent-renewal/contract.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError, notFound, notFoundInBody } from '../errors.js';
 import { page, pageArgs, pageSchema } from '../http/pagination.js';
@@ -23,6 +19,7 @@ import {
 } from '../schemas/connections.js';
 import { problemResponses } from '../schemas/problem.js';
 import { consentInput, inviteAgain, journalCreated, remindNow, renewConsent } from '../services/consent.js';
+import { caseFacts, connectionHead } from '../services/cases/head.js';
 import { caseEmailProblems } from '../services/email-problems.js';
 import {
   allRefused,
@@ -32,7 +29,6 @@ import {
   startCase,
   startDeps,
 } from '../services/start-case.js';
-import { workflowView } from '../services/workflow-view.js';
 
 /** A connection as the API shows it: the action its status asks for; the status version is the workflow's. */
 const withAction = ({ statusVersion: _version, ...connection }: Connection) => ({
@@ -190,7 +186,7 @@ export const connectionRoutes = [
     method: 'get',
     path: '/v1/connections/:id',
     operationId: 'getConnection',
-    summary: 'Read a connection with its workflow state and next step',
+    summary: 'Read a connection from the database: status, whose move, since when, next step, history, reminders',
     tag: 'connections',
     roles: ALL_ROLES,
     params: idParams,
@@ -198,14 +194,14 @@ export const connectionRoutes = [
       200: { description: 'The connection', schema: connectionDetailSchema },
       ...problemResponses(400, 401, 404),
     },
-    async handler({ params, actor, deps, req }) {
+    async handler({ params, actor, deps }) {
       const connection = await findScoped(deps, actor, params.id);
-      const [workflow, emailProblems, sent] = await Promise.all([
-        workflowView(deps, req.log, connection.workflowId, consentStateQuery),
+      const [facts, emailProblems, sent] = await Promise.all([
+        caseFacts(deps.prisma, connectionHead(connection, deps)),
         caseEmailProblems(deps.prisma, 'connection', connection.id),
         sentToOwner(deps, connection.id),
       ]);
-      return { status: 200, body: { ...withAction(connection), workflow, emailProblems, ...sent } };
+      return { status: 200, body: { ...withAction(connection), ...facts, emailProblems, ...sent } };
     },
   }),
   defineRoute({

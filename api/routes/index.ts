@@ -3,6 +3,7 @@ import { apiKeyRoutes } from './api-keys.js';
 import { auditRoutes } from './audit.js';
 import { bankAccountRoutes } from './bank-accounts.js';
 import { caroRoutes } from './caro.js';
+import { caseViewRoutes } from './case-views.js';
 import { clientRoutes } from './clients.js';
 import { connectionRoutes } from './connections.js';
 import { mandateRoutes } from './mandates.js';
@@ -18,6 +19,7 @@ export const apiRoutes: readonly RouteDef[] = [
   ...mandateRoutes,
   ...connectionRoutes,
   ...caroRoutes,
+  ...caseViewRoutes,
   ...auditRoutes,
   ...outboxRoutes,
   ...apiKeyRoutes,

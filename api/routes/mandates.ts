@@ -3,7 +3,6 @@ import { Prisma } from '../../lib/db/client.js';
 import { uuidv7 } from '../../lib/db/ids.js';
 import {
   archiveUpdate,
-  mandateStatusQuery,
   mandateWorkflowId,
   markProblemUpdate,
   resendUpdate,
@@ -31,7 +30,7 @@ import { caseEmailProblems } from '../services/email-problems.js';
 import { apiLinkBuilder } from '../services/link-signing.js';
 import { mandatePdf } from '../services/mandate-document.js';
 import { allRefused, isRefused, mandateStart, pendingStartRow, startCases, startDeps } from '../services/start-case.js';
-import { workflowView } from '../services/workflow-view.js';
+import { caseFacts, mandateHead } from '../services/cases/head.js';
 import {
   mandateAction,
   mandateInclude,
@@ -237,15 +236,15 @@ export const mandateRoutes = [
     method: 'get',
     path: '/v1/mandates/:id',
     operationId: 'getMandate',
-    summary: 'Read a mandate: state, whose move, reminders, next step and history',
+    summary: 'Read a mandate from the database: state, whose move, since when, reminders, next step and history',
     tag: 'mandates',
     roles: ALL_ROLES,
     params: idParams,
     responses: { 200: { description: 'The mandate', schema: mandateDetailSchema }, ...problemResponses(400, 401, 404) },
-    async handler({ params, actor, deps, req }) {
+    async handler({ params, actor, deps }) {
       const mandate = await findMandate(deps, actor, params.id);
-      const [workflow, emailProblems, reminders] = await Promise.all([
-        workflowView(deps, req.log, mandate.workflowId, mandateStatusQuery),
+      const [facts, emailProblems, reminders] = await Promise.all([
+        caseFacts(deps.prisma, mandateHead(mandate, deps)),
         caseEmailProblems(deps.prisma, 'mandate', mandate.id),
         deps.prisma.reminderSent.findMany({
           where: { caseType: 'mandate', caseId: mandate.id },
@@ -258,7 +257,7 @@ export const mandateRoutes = [
         sentAt: r.sentAt.toISOString(),
         toAddress: r.toAddress,
       }));
-      return { status: 200, body: { ...presentMandate(mandate), reminders: reminderList, emailProblems, workflow } };
+      return { status: 200, body: { ...presentMandate(mandate), ...facts, reminders: reminderList, emailProblems } };
     },
   }),
   defineRoute({

@@ -1,12 +1,7 @@
 import { z } from 'zod';
-import {
-  CARO_ACTOR_KINDS,
-  CARO_CHANNELS,
-  CARO_EVENTS,
-  CARO_PROBLEM_REASONS,
-  CARO_STATUSES,
-} from '../../workflows/caro-activation/contract.js';
-import { CARO_REPLAYABLE } from '../../workflows/caro-activation/plan.js';
+import { CARO_PROBLEM_REASONS, CARO_STATUSES } from '../../workflows/caro-activation/contract.js';
+import { CARO_PARTIES, CARO_REPLAYABLE } from '../../workflows/caro-activation/plan.js';
+import { caseFactsShape } from './case-views.js';
 import { pageQuery } from '../http/pagination.js';
 import {
   emailSchema,
@@ -109,40 +104,9 @@ export const caroOrderSchema = z.object({
   guidance: guidanceSchema,
 });
 
-const actorSchema = z.object({
-  kind: z.enum(CARO_ACTOR_KINDS),
-  id: z.string().optional(),
-  role: z.string().optional(),
-});
-const stateSchema = z.object({
-  orderId: z.string(),
-  channel: z.enum(CARO_CHANNELS),
-  status: caroStatusSchema,
-  reason: caroReasonSchema.nullable(),
-  linkVersion: z.number(),
-  invitedAt: z.string(),
-  expiresAt: z.string(),
-  statementsFrom: z.string().nullable(),
-  reminders: z.array(z.object({ number: z.number(), at: z.string() })),
-  nextStep: z
-    .discriminatedUnion('kind', [
-      z.object({ kind: z.literal('reminder'), number: z.number(), at: z.string() }),
-      z.object({ kind: z.literal('expiry'), at: z.string() }),
-    ])
-    .nullable(),
-  history: z.array(
-    z.object({
-      at: z.string(),
-      from: caroStatusSchema.nullable(),
-      to: caroStatusSchema,
-      event: z.enum(CARO_EVENTS),
-      reason: caroReasonSchema.optional(),
-      actor: actorSchema,
-    }),
-  ),
-});
-
 export const caroOrderDetailSchema = caroOrderSchema.extend({
+  ...caseFactsShape,
+  whoseMove: z.enum(CARO_PARTIES),
   /** Reminders really sent (all invitations), with their dates; the address is null once purged. */
   reminders: z.array(
     z.object({
@@ -154,12 +118,6 @@ export const caroOrderDetailSchema = caroOrderSchema.extend({
   ),
   /** E-mail the provider refused, with its reason. */
   emailProblems: z.array(z.object({ template: z.string(), reason: z.string().nullable(), at: z.iso.datetime() })),
-  workflow: z.object({
-    workflowId: z.string(),
-    status: z.string(),
-    /** Live state from the workflow's status query; null when it is not running or no worker answered. */
-    state: stateSchema.nullable(),
-  }),
 });
 
 /** A bulk order answers per item: each order kept, with how its start went, and each one refused. */

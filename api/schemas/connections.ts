@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CONNECTION_STATUS_LIST } from '../../workflows/consent-renewal/rules.js';
+import { CONNECTION_PARTIES, CONNECTION_STATUS_LIST } from '../../workflows/consent-renewal/rules.js';
+import { caseFactsShape } from './case-views.js';
 import { pageQuery } from '../http/pagination.js';
 import {
   emailSchema,
@@ -59,13 +60,6 @@ export const connectionSchema = z.object({
 /** A registered connection, with how its workflow's start went (`pending_start`: the reconciler starts it). */
 export const createdConnectionSchema = connectionSchema.extend({ outcome: startOutcomeSchema });
 
-const nextStep = z
-  .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('reminder'), daysBefore: z.number(), beforeMs: z.number().optional(), at: z.string() }),
-    z.object({ kind: z.literal('expiry'), at: z.string() }),
-  ])
-  .nullable();
-
 export const remindResultSchema = z.object({
   connectionId: z.string(),
   sentAt: z.iso.datetime(),
@@ -82,6 +76,8 @@ export const invitationResultSchema = z.object({
 });
 
 export const connectionDetailSchema = connectionSchema.extend({
+  ...caseFactsShape,
+  whoseMove: z.enum(CONNECTION_PARTIES),
   /** Reminders that went out, scheduled (15/3/1 days before) or asked for by the office, oldest first. */
   reminders: z.array(
     z.object({
@@ -105,19 +101,4 @@ export const connectionDetailSchema = connectionSchema.extend({
       at: z.iso.datetime(),
     }),
   ),
-  workflow: z.object({
-    workflowId: z.string(),
-    status: z.string(),
-    /** Live state from the workflow; null when it has ended or no worker answered. */
-    state: z
-      .object({
-        connectionId: z.string(),
-        validUntil: z.string(),
-        renewals: z.number(),
-        phase: z.enum(['waiting', 'expired']),
-        remindersSent: z.array(z.number()),
-        nextStep,
-      })
-      .nullable(),
-  }),
 });

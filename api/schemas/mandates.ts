@@ -8,6 +8,7 @@ import {
   MANDATE_STATES,
 } from '../../workflows/mandate/rules.js';
 import { pageQuery } from '../http/pagination.js';
+import { caseFactsShape } from './case-views.js';
 import { idSchema, startOutcomeSchema, startRefusalSchema, timestamps } from './common.js';
 
 export const orderMandatesBody = z
@@ -76,8 +77,9 @@ export const orderMandatesResponse = z.object({
   refused: z.array(z.object({ bankAccountId: z.string(), reason: startRefusalSchema })),
 });
 
-const actorSchema = z.object({ kind: z.string(), id: z.string().optional() });
 export const mandateDetailSchema = mandateSchema.extend({
+  ...caseFactsShape,
+  whoseMove: z.enum(MANDATE_PARTIES),
   /** Every reminder sent for this mandate: which presentation, number, date and address. */
   reminders: z.array(
     z.object({
@@ -95,38 +97,6 @@ export const mandateDetailSchema = mandateSchema.extend({
       at: z.iso.datetime(),
     }),
   ),
-  workflow: z.object({
-    workflowId: z.string(),
-    status: z.string(),
-    /** Live status from the workflow; null when it has ended or no worker answered. */
-    state: z
-      .object({
-        state: z.enum(MANDATE_STATES),
-        whoseMove: z.enum(MANDATE_PARTIES),
-        revision: z.number().int(),
-        presentedAt: z.string().nullable(),
-        reminders: z.array(z.object({ number: z.number().int(), at: z.string() })),
-        stalledNoticeAt: z.string().nullable(),
-        bankLinkIssueAt: z.string().nullable(),
-        nextStep: z
-          .object({
-            kind: z.enum(['reminder', 'stalled_notice', 'bank_link_check']),
-            at: z.string(),
-            number: z.number().int().optional(),
-          })
-          .nullable(),
-        history: z.array(
-          z.object({
-            at: z.string(),
-            from: z.enum(MANDATE_STATES).nullable(),
-            to: z.enum(MANDATE_STATES),
-            actor: actorSchema,
-            note: z.string().optional(),
-          }),
-        ),
-      })
-      .nullable(),
-  }),
 });
 
 export const signingLinkSchema = z.object({ url: z.string(), revision: z.number().int(), expiresAt: z.iso.datetime() });

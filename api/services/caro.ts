@@ -29,7 +29,6 @@ import {
 } from '../../workflows/caro-activation/plan.js';
 import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
 import { parseCaroLinkSubject } from '../../lib/links/subjects.js';
-import { workflowView } from './workflow-view.js';
 import { withTemporalDeadline, type AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import type { Actor } from '../http/route.js';
@@ -204,10 +203,6 @@ export async function caroAction<R>(deps: AppDeps, run: () => Promise<R>): Promi
     throw error;
   }
 }
-
-/** The order's workflow: status and live state (`state: null` when ended or unanswered). */
-export const caroWorkflowView = (deps: AppDeps, log: { warn: (o: object, m: string) => void }, order: CaroOrder) =>
-  workflowView(deps, log, order.workflowId, caroStateQuery);
 
 export type ReplayDecision =
   { orderId: string; mechanism: 'retry-update' | 'reset'; status: string } | { orderId: string; why: string };

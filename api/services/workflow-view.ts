@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type QueryDefinition } from '@temporalio/client'
 import { withTemporalDeadline, type AppDeps } from '../deps.js';
 
 /** The longest a status query may take before the case is shown without its live state. */
-const QUERY_DEADLINE_MS = 2_000;
+export const QUERY_DEADLINE_MS = 2_000;
 
 export interface WorkflowView<S> {
   workflowId: string;
@@ -10,16 +10,22 @@ export interface WorkflowView<S> {
   status: string;
   /** Live state from the workflow's query; null when it has ended or no worker answered in time. */
   state: S | null;
+  /** False when the live state is missing because nobody answered in time; `reason` says what. */
+  available: boolean;
+  reason: string | null;
 }
 
+type Log = { warn: (o: object, m: string) => void };
+
 /**
- * A case's workflow as the API shows it: its status, and while it runs the answer of its
- * status query. A missing worker gives `state: null` after a short wait, never a hang; an
- * unreachable Temporal goes to the error handler (503).
+ * A case's workflow as the debug view shows it: its status, and while it runs the answer of its
+ * status query. A missing worker gives `state: null, available: false` after at most 2 s, never a
+ * hang; an unreachable Temporal goes to the error handler (503). Never on a detail's path: the
+ * database has the case (api/services/cases/).
  */
 export async function workflowView<S>(
   deps: AppDeps,
-  log: { warn: (o: object, m: string) => void },
+  log: Log,
   workflowId: string,
   query: QueryDefinition<S>,
 ): Promise<WorkflowView<S>> {
@@ -32,15 +38,35 @@ export async function workflowView<S>(
       throw error;
     }
   });
-  let state: S | null = null;
-  if (description?.status.name === 'RUNNING') {
-    try {
-      state = await deps.temporal.withDeadline(Date.now() + Math.min(deps.temporalTimeoutMs, QUERY_DEADLINE_MS), () =>
-        handle.query(query),
-      );
-    } catch (error) {
-      log.warn({ workflowId, err: { message: (error as Error).message } }, 'status query not answered');
-    }
+  const status = description?.status.name ?? 'NOT_FOUND';
+  if (status !== 'RUNNING') return { workflowId, status, state: null, available: true, reason: null };
+  const deadlineMs = Math.min(deps.temporalTimeoutMs, QUERY_DEADLINE_MS);
+  try {
+    const state = await deps.temporal.withDeadline(Date.now() + deadlineMs, () => handle.query(query));
+    return { workflowId, status, state, available: true, reason: null };
+  } catch (error) {
+    log.warn({ workflowId, err: { message: (error as Error).message } }, 'status query not answered');
+    const reason = `no worker answered the status query within ${deadlineMs / 1000} s`;
+    return { workflowId, status, state: null, available: false, reason };
   }
-  return { workflowId, status: description?.status.name ?? 'NOT_FOUND', state };
+}
+
+/**
+ * The same view for a page that must answer whatever Temporal does (the timeline): within 2 s in
+ * all, and an unreachable Temporal is a missing part (`available: false` with the reason), not a 503.
+ */
+export async function workflowViewOrMissing<S>(
+  deps: AppDeps,
+  log: Log,
+  workflowId: string,
+  query: QueryDefinition<S>,
+): Promise<WorkflowView<S>> {
+  const quick = { ...deps, temporalTimeoutMs: Math.min(deps.temporalTimeoutMs, QUERY_DEADLINE_MS) };
+  try {
+    return await workflowView(quick, log, workflowId, query);
+  } catch (error) {
+    log.warn({ workflowId, err: { message: (error as Error).message } }, 'workflow not described');
+    const reason = `Temporal did not answer within ${QUERY_DEADLINE_MS / 1000} s: ${(error as Error).message}`;
+    return { workflowId, status: 'UNKNOWN', state: null, available: false, reason };
+  }
 }

@@ -85,7 +85,7 @@ const get = async (id: string) =>
 const waitForStatus = (id: string, status: string) =>
   waitFor(async () => {
     const body = await get(id);
-    return body.status === status && body.workflow.state?.status === status ? body : undefined;
+    return body.status === status && body.history.at(-1)?.to === status ? body : undefined;
   }, `order ${id} ${status}`);
 const linkIn = (text: string) => /https:\/\/bankfeed\.test\/l\/(\S+)/.exec(text)?.[1];
 
@@ -120,16 +120,17 @@ describe('ordering', () => {
     expect(instructions!.text).toMatch(/KBC/);
 
     const detail = await get(a.id);
-    expect(detail.workflow.state).toMatchObject({
+    expect(detail).toMatchObject({
       status: 'invitation_sent',
       linkVersion: 1,
-      channel: 'link',
+      kbcGroup: false,
+      whoseMove: 'cardholder',
       nextStep: { kind: 'reminder', number: 1 },
     });
-    expect(detail.workflow.state.history[0]).toMatchObject({
+    expect(detail.history[0]).toMatchObject({
       event: 'ordered',
       to: 'invitation_sent',
-      actor: { kind: 'api-key', role: 'accountant' },
+      actor: { kind: 'api-key', id: expect.any(String) },
     });
 
     const again = await stack.http(
@@ -333,7 +334,7 @@ describe('accountant actions', () => {
     });
     await waitForTemplate(id, 'caro.invitation', 2);
     expect((await outbox(id)).map((m) => m.toAddress)).toEqual([null, 'new-holder@example.be']);
-    expect((await get(id)).workflow.state.history.map((t: { event: string }) => t.event)).toEqual([
+    expect((await get(id)).history.map((t: { event: string }) => t.event)).toEqual([
       'ordered',
       'cancelled',
       'reactivated',
@@ -389,7 +390,7 @@ describe('outcomes through the signed webhook', () => {
         problemReason: reason,
         guidance: { language: 'fr', title: expect.any(String), todo: expect.any(Array) },
       });
-      expect(problem.workflow.state.reason).toBe(reason);
+      expect(problem.history.at(-1).reason).toBe(reason);
       await waitForTemplate(id, 'caro.failure');
       const guidanceMail = (await outbox(id)).find((m) => m.template === 'caro.failure')!;
       expect(guidanceMail).toMatchObject({ toAddress: 'office@example.be', language: 'fr' });
@@ -426,7 +427,7 @@ describe('outcomes through the signed webhook', () => {
     await temporal.sleep(60_000);
     const after = await get(id);
     expect(after).toMatchObject({ status: 'active', problemReason: null });
-    expect(after.workflow.state.history.map((t: { event: string }) => t.event)).toEqual(['ordered', 'activated']);
+    expect(after.history.map((t: { event: string }) => t.event)).toEqual(['ordered', 'activated']);
     expect(await sentTemplates(id)).toEqual(['caro.invitation', 'caro.confirmation']);
     const resend = await stack.http('POST', `/v1/caro-orders/${id}/resend`, undefined, { key: accountant });
     expect(resend.status).toBe(409);
@@ -469,7 +470,7 @@ describe('schedule through the real stack', () => {
       [2, email],
       [3, email],
     ]);
-    expect(reminded.workflow.state.nextStep).toMatchObject({ kind: 'expiry' });
+    expect(reminded.nextStep).toMatchObject({ kind: 'expiry' });
 
     await temporal.sleep(14 * DAY);
     const expired = await waitForStatus(id, 'invitation_expired');

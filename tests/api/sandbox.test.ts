@@ -7,6 +7,7 @@ import { listen, type RunningServer } from '../../api/server.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { spawnEntry } from '../processes/spawn.js';
 import { expectDeclaredResponse } from '../helpers/schemas.js';
+import { detailWithWorkflow } from '../helpers/cases.js';
 import { silentLogger, startTestStack, TEST_WEBHOOK_SECRETS, type TestStack } from '../helpers/stack.js';
 import { startDevServer, type DevServer } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
@@ -98,7 +99,7 @@ describe('POST /v1/sandbox/webhooks/:provider', () => {
     ).toBe(1);
 
     const replanned = await waitFor(async () => {
-      const detail = await stack.http('GET', `/v1/connections/${connection.id}`);
+      const detail = await detailWithWorkflow(stack, `/v1/connections/${connection.id}`);
       return detail.body.workflow.state?.renewals === 1 ? detail.body : undefined;
     }, 'the workflow to continue as new with the renewed deadline');
     expect(replanned.validUntil).toBe(renewedUntil);
@@ -179,7 +180,7 @@ describe('POST /v1/sandbox/webhooks/:provider', () => {
     const mandateId = ordered.body.data[0].mandate.id as string;
     const status = (want: string, workflow = 'RUNNING') =>
       waitFor(async () => {
-        const res = await stack.http('GET', `/v1/mandates/${mandateId}`);
+        const res = await detailWithWorkflow(stack, `/v1/mandates/${mandateId}`);
         return res.body.status === want && res.body.workflow.status === workflow ? res.body : undefined;
       }, `mandate ${want}, workflow ${workflow}`);
     await status('sent_to_client');

@@ -366,8 +366,8 @@ describe('consent renewal from the aggregator', () => {
 
     expect((await connectionRow(id)).validUntil.toISOString()).toBe(newer);
     const state = await waitFor(async () => {
-      const res = await stack.http('GET', `/v1/connections/${id}`);
-      return res.body.workflow.state?.validUntil === newer ? res.body.workflow.state : undefined;
+      const res = await stack.http('GET', `/v1/connections/${id}/workflow`);
+      return res.body.state?.validUntil === newer ? res.body.state : undefined;
     }, 'the renewal to reach the workflow');
     expect(state).toMatchObject({ validUntil: newer, phase: 'waiting' });
     expect((await webhookAudits(id)).map((a) => a.details)).toMatchObject([
@@ -423,8 +423,8 @@ describe('consent renewal from the aggregator', () => {
     expect(retried.status).toBe(202);
     expect(retried.body).toEqual({ status: 'accepted', handled: true });
     await waitFor(async () => {
-      const res = await stack.http('GET', `/v1/connections/${id}`);
-      return res.body.workflow.state?.validUntil === validUntil ? true : undefined;
+      const res = await stack.http('GET', `/v1/connections/${id}/workflow`);
+      return res.body.state?.validUntil === validUntil ? true : undefined;
     }, 'the retried renewal to reach the workflow');
   });
 });

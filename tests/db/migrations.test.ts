@@ -25,6 +25,7 @@ const TABLES = [
   'audit_events',
   'bank_accounts',
   'caro_orders',
+  'case_notes',
   'case_transitions',
   'clients',
   'connections',

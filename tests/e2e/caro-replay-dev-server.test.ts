@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmailDeliveryError, type EmailSender, type OutgoingMessage } from '../../activities/email/sender.js';
+import { detailWithWorkflow } from '../helpers/cases.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { startDevServer, type DevServer } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
@@ -76,7 +77,7 @@ const invitations = (id: string) =>
     where: { caseType: 'caro', caseId: id, template: 'caro.invitation' },
     orderBy: { createdAt: 'asc' },
   });
-const state = async (id: string) => (await stack.http('GET', `/v1/caro-orders/${id}`)).body;
+const state = async (id: string) => (await detailWithWorkflow(stack, `/v1/caro-orders/${id}`)).body;
 
 async function inProblem(reason: string, occurredAt: string): Promise<string> {
   const id = await order();

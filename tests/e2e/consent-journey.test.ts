@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detailWithWorkflow } from '../helpers/cases.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { expectDeclaredResponse } from '../helpers/schemas.js';
@@ -45,7 +46,7 @@ describe('consent journey through the HTTP API, the real worker and a real Tempo
     const connection = await registerConnection(new Date(now + 20 * DAY));
     expect(connection.workflowId).toBe(`connection:${connection.id}`);
 
-    const running = await stack.http('GET', `/v1/connections/${connection.id}`);
+    const running = await detailWithWorkflow(stack, `/v1/connections/${connection.id}`);
     expect(running.status).toBe(200);
     expect(running.body).toMatchObject({
       status: 'connected',
@@ -75,7 +76,7 @@ describe('consent journey through the HTTP API, the real worker and a real Tempo
 
     await temporal.sleep(15 * DAY); // past the deadline
     const done = await waitFor(async () => {
-      const res = await stack.http('GET', `/v1/connections/${connection.id}`);
+      const res = await detailWithWorkflow(stack, `/v1/connections/${connection.id}`);
       return res.body.workflow.status === 'COMPLETED' ? res : undefined;
     }, 'the workflow to complete');
     expect(done.body).toMatchObject({
@@ -133,7 +134,7 @@ describe('consent journey through the HTTP API, the real worker and a real Tempo
         at: expect.any(String),
       },
     ]);
-    expect(flagged.workflow.status).toBe('RUNNING');
+    expect((await stack.http('GET', `/v1/connections/${connection.id}/workflow`)).body.status).toBe('RUNNING');
 
     // What a provider refusal leaves behind (the Resend path itself is tested in tests/email).
     await stack.db.prisma.emailOutbox.create({

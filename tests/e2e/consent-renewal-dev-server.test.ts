@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detailWithWorkflow } from '../helpers/cases.js';
 import { startDevServer, type DevServer } from '../helpers/temporal.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait.js';
@@ -45,7 +46,7 @@ describe('consent renewal on the dev server', () => {
     expect(answers.map((a) => a.status).every((s) => s === 202 || s === 200)).toBe(true);
 
     const state = await waitFor(async () => {
-      const res = await stack.http('GET', `/v1/connections/${id}`);
+      const res = await detailWithWorkflow(stack, `/v1/connections/${id}`);
       expect(res.status).toBe(200);
       return res.body.workflow.state?.validUntil === second ? res.body.workflow.state : undefined;
     }, 'the latest renewal to reach the workflow');
@@ -60,7 +61,7 @@ describe('consent renewal on the dev server', () => {
     const stale = await stack.http('POST', `/v1/connections/${id}/renewal`, { validUntil: first });
     expect(stale.status).toBe(200);
     expect(stale.body.validUntil).toBe(second);
-    const after = await stack.http('GET', `/v1/connections/${id}`);
+    const after = await detailWithWorkflow(stack, `/v1/connections/${id}`);
     expect(after.body).toMatchObject({
       validUntil: second,
       status: 'connected',
@@ -84,10 +85,8 @@ describe('consent renewal on the dev server', () => {
     await stack.worker.shutdown();
     const res = await stack.http('GET', `/v1/connections/${created.body.id}`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({
-      status: 'connected',
-      action: 'none',
-      workflow: { status: 'RUNNING', state: null },
-    });
+    expect(res.body).toMatchObject({ status: 'connected', action: 'none', nextStep: { kind: 'reminder' } });
+    const live = await stack.http('GET', `/v1/connections/${created.body.id}/workflow`);
+    expect(live.body).toMatchObject({ status: 'RUNNING', state: null, available: false });
   });
 });

@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { planConsentReminders } from '../../workflows/consent-renewal/plan.js';
+import { detailWithWorkflow } from '../helpers/cases.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
@@ -112,7 +113,7 @@ describe('a renewal just before a due reminder', () => {
     await stack.db.prisma.connection.update({ where: { id }, data: { validUntil: new Date(newUntil) } });
     await temporal.sleep(60_000); // the old reminder's timer fires
     const state = await waitFor(async () => {
-      const detail = await stack.http('GET', `/v1/connections/${id}`);
+      const detail = await detailWithWorkflow(stack, `/v1/connections/${id}`);
       return detail.body.workflow.state?.nextStep?.daysBefore === 3 ? detail.body.workflow.state : undefined;
     }, 'the workflow to pass its 15-day step');
     expect(state.remindersSent).toEqual([]);
@@ -134,7 +135,7 @@ describe('a renewal racing the deadline', () => {
     await stack.db.prisma.connection.update({ where: { id }, data: { validUntil: new Date(newUntil) } });
     await temporal.sleep(2 * DAY + 60_000);
     const state = await waitFor(async () => {
-      const res = await stack.http('GET', `/v1/connections/${id}`);
+      const res = await detailWithWorkflow(stack, `/v1/connections/${id}`);
       return res.body.workflow.state?.validUntil === newUntil ? res.body.workflow.state : undefined;
     }, 'the workflow to plan from the database deadline');
     expect(state).toMatchObject({ phase: 'waiting', renewals: 1 });

@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consentScheduleFromEnv, loadApiEnv } from '../../api/env.js';
+import { detailWithWorkflow } from '../helpers/cases.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
@@ -42,7 +43,7 @@ describe('consent reminders given in seconds', () => {
 
     await temporal.sleep(4 * DAY); // past the deadline
     const detail = await waitFor(async () => {
-      const res = await stack.http('GET', `/v1/connections/${id}`);
+      const res = await detailWithWorkflow(stack, `/v1/connections/${id}`);
       return res.body.workflow.status === 'COMPLETED' ? res.body : undefined;
     }, 'the workflow to complete');
 

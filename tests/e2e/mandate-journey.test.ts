@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detailWithWorkflow } from '../helpers/cases.js';
 import { readPdfText } from '../helpers/pdf.js';
 import { expectDeclaredResponse } from '../helpers/schemas.js';
 import { startTestStack, TEST_PUBLIC_BASE_URL, type TestStack } from '../helpers/stack.js';
@@ -59,8 +60,9 @@ async function order(accountId: string, managementMode: 'office' | 'service' = '
   return res.body.data[0].mandate as { id: string; workflowId: string };
 }
 
+/** The mandate's detail (database) with its workflow's live view as `workflow`. */
 const get = async (id: string) => {
-  const res = await stack.http('GET', `/v1/mandates/${id}`);
+  const res = await detailWithWorkflow(stack, `/v1/mandates/${id}`);
   expect(res.status).toBe(200);
   expectDeclaredResponse('getMandate', 200, res.body);
   return res.body;

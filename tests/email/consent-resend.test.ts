@@ -59,8 +59,8 @@ describe('consent journey with Resend (local fake): Temporal retries, the provid
     fake.script(validationError('The `to` address is not valid.'));
     await temporal.sleep(15 * DAY); // past the deadline
     await waitFor(async () => {
-      const res = await stack.http('GET', `/v1/connections/${id}`);
-      return res.body.workflow.status === 'COMPLETED' ? res : undefined;
+      const res = await stack.http('GET', `/v1/connections/${id}/workflow`);
+      return res.body.status === 'COMPLETED' ? res : undefined;
     }, 'the workflow to complete');
 
     const { items } = await listOutbox(stack.db.prisma, { caseType: 'connection', caseId: id, limit: 10 });

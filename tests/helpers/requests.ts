@@ -161,6 +161,18 @@ export function validRequests({
       body: { reason: 'technical_or_data_error', dryRun: true },
     }),
     listAuditEvents: () => ({ path: `/v1/audit?resourceType=connection&resourceId=${connectionId}` }),
+    getMandateWorkflow: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/workflow` }),
+    getMandateTimeline: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/timeline` }),
+    addMandateNote: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/notes`, body: { text: 'called' } }),
+    listMandateNotes: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/notes` }),
+    getCaroOrderWorkflow: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}/workflow` }),
+    getCaroOrderTimeline: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}/timeline` }),
+    addCaroOrderNote: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}/notes`, body: { text: 'called' } }),
+    listCaroOrderNotes: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}/notes` }),
+    getConnectionWorkflow: () => ({ path: `/v1/connections/${connectionId}/workflow` }),
+    getConnectionTimeline: () => ({ path: `/v1/connections/${connectionId}/timeline` }),
+    addConnectionNote: () => ({ path: `/v1/connections/${connectionId}/notes`, body: { text: 'called' } }),
+    listConnectionNotes: () => ({ path: `/v1/connections/${connectionId}/notes` }),
     listOutbox: () => ({ path: '/v1/outbox?caseType=connection' }),
     getOutboxMessage: async () => {
       const message = await stack.db.prisma.emailOutbox.create({

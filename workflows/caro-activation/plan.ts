@@ -126,3 +126,13 @@ export function outcomeEffect(
   if (outcome.outcome === 'activated') return 'activate';
   return state.status === 'problem' && state.reason === outcome.reason ? 'ignore' : 'fail';
 }
+
+/** Who can move an order on: the cardholder activates (or retries), the office reactivates a lapsed one. */
+export const CARO_PARTIES = ['cardholder', 'office', 'nobody'] as const;
+export const CARO_WHOSE_MOVE: Record<CaroStatus, (typeof CARO_PARTIES)[number]> = {
+  invitation_sent: 'cardholder',
+  problem: 'cardholder',
+  invitation_expired: 'office',
+  active: 'nobody',
+  cancelled: 'nobody',
+};

@@ -35,6 +35,8 @@ const undeliverable = { sent: false, reason: 'undeliverable' } as const;
 export function handleManualActions(
   input: ConsentRenewalInput,
   closed: () => 'renewed' | 'expired' | undefined,
+  /** The status version for the `expires_soon` a reminder may bring (handleStatusChanges hands them out). */
+  nextStatusVersion?: () => number,
 ): ManualActions {
   const manual: ManualActions = { reminders: 0, invitations: 0, ...input.manual };
   const intervalMs = (input.schedule.manualReminderIntervalHours ?? DEFAULT_MANUAL_REMINDER_INTERVAL_HOURS) * HOUR;
@@ -59,6 +61,7 @@ export function handleManualActions(
         daysBefore,
         manual: { sequence },
         idempotencyKey: `${workflowInfo().workflowId}/${validUntil}/manual-reminder/${sequence}`,
+        ...(nextStatusVersion ? { statusVersion: nextStatusVersion(), at: iso(Date.now()) } : {}),
       }),
     );
     if (outcome?.sent) return { sent: true, at: iso(now), daysBefore, nextAllowedAt: iso(now + intervalMs) };

@@ -130,3 +130,19 @@ export const expiresSoonDays = (schedule: AnyConsentSchedule): number =>
 /** Whether a consent valid until `validUntilMs` expires soon at `nowMs`. */
 export const expiresSoon = (validUntilMs: number, nowMs: number, schedule: AnyConsentSchedule) =>
   validUntilMs - nowMs <= expiresSoonWindowMs(schedule);
+
+/**
+ * Who can move a connection on: the owner renews or completes the bank link (reminded by e-mail),
+ * the office repairs the rest (the action of CONNECTION_STATUSES), nobody while all is good.
+ */
+export const CONNECTION_PARTIES = ['owner', 'office', 'nobody'] as const;
+export const CONNECTION_WHOSE_MOVE: Record<ConnectionStatus, (typeof CONNECTION_PARTIES)[number]> = {
+  connected: 'nobody',
+  expires_soon: 'owner',
+  expired: 'owner',
+  not_connected: 'owner',
+  no_authorised_iban: 'owner',
+  account_not_found: 'office',
+  access_lost: 'office',
+  journal_missing: 'office',
+};

@@ -61,5 +61,10 @@ export function handleStatusChanges(input: ConsentRenewalInput) {
     },
     /** The last version handed out, carried over continue-as-new. */
     version: () => version,
+    /**
+     * A version for a deadline change an activity writes itself (the reminder's `expires_soon`, the
+     * expiry): through the same writer and timeline as the others (activities/connections).
+     */
+    nextVersion: () => ++version,
   };
 }

@@ -56,12 +56,15 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
     else if (Date.parse(validUntil) === validUntilMs) await status.signalled(validUntil);
   });
   setHandler(consentStateQuery, () => state);
-  const manual = handleManualActions(input, () =>
-    renewedUntil !== undefined
-      ? 'renewed'
-      : state.phase === 'expired' || Date.now() >= validUntilMs
-        ? 'expired'
-        : undefined,
+  const manual = handleManualActions(
+    input,
+    () =>
+      renewedUntil !== undefined
+        ? 'renewed'
+        : state.phase === 'expired' || Date.now() >= validUntilMs
+          ? 'expired'
+          : undefined,
+    status.nextVersion,
   );
 
   // A run started from a renewal lifts the deadline's statuses on the row while it plans.
@@ -91,6 +94,8 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
             daysBefore: reminder.daysBefore,
             ...(reminder.beforeMs === undefined ? {} : { beforeMs: reminder.beforeMs }),
             idempotencyKey: `${workflowInfo().workflowId}/${input.validUntil}/reminder/${reminderKey(reminder)}`,
+            statusVersion: status.nextVersion(),
+            at: new Date().toISOString(),
           });
         } catch (error) {
           if (!endsOnMissingRow(error, 'ConnectionNotFound', { connectionId })) throw error;
@@ -128,6 +133,8 @@ export async function consentRenewalWorkflow(input: ConsentRenewalInput): Promis
       connectionId,
       validUntil: input.validUntil,
       idempotencyKey: `${workflowInfo().workflowId}/${input.validUntil}/expired`,
+      statusVersion: status.nextVersion(),
+      at: new Date().toISOString(),
     });
   } catch (error) {
     if (endsOnMissingRow(error, 'ConnectionNotFound', { connectionId })) return rowMissing();

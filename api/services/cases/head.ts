@@ -1,0 +1,112 @@
+// A case as its database rows tell it, the same shape for the three journeys: its state, whose move
+// it is (the journey's own table), since when, its next step (next-step.ts), its history (the
+// case_transitions its workflow wrote) and whether its workflow's start is still pending. No workflow
+// query: every detail and timeline answers from here, with or without a worker.
+import type { CaseType, PrismaClient } from '../../../lib/db/client.js';
+import { CARO_WHOSE_MOVE } from '../../../workflows/caro-activation/plan.js';
+import type { CaroStatus } from '../../../workflows/caro-activation/contract.js';
+import { CONNECTION_WHOSE_MOVE, type ConnectionStatus } from '../../../workflows/consent-renewal/rules.js';
+import { WHOSE_MOVE, type MandateState } from '../../../workflows/mandate/rules.js';
+import {
+  caroNextStep,
+  connectionNextStep,
+  mandateNextStep,
+  type CaroPlanRow,
+  type ConnectionPlanRow,
+  type MandatePlanRow,
+  type Schedules,
+} from './next-step.js';
+
+/** The audit trail and the webhook events name a case by these. */
+export const RESOURCE_TYPE = { mandate: 'mandate', caro: 'caro_order', connection: 'connection' } as const;
+
+export interface CaseHead {
+  caseType: CaseType;
+  id: string;
+  workflowId: string;
+  status: string;
+  whoseMove: string;
+  /** When the current state began: the workflow's last transition, else the row's creation. */
+  stateSince: Date;
+  nextStep: { kind: string; at: string } | null;
+}
+
+type Row = { id: string; workflowId: string; createdAt: Date };
+
+export const mandateHead = (
+  m: Row & Omit<MandatePlanRow, 'isKbcGroup'> & { stateChangedAt: Date | null; bankAccount: { isKbcGroup: boolean } },
+  schedules: Schedules,
+): CaseHead => ({
+  caseType: 'mandate',
+  id: m.id,
+  workflowId: m.workflowId,
+  status: m.status,
+  whoseMove: WHOSE_MOVE[m.status as MandateState],
+  stateSince: m.stateChangedAt ?? m.createdAt,
+  nextStep: mandateNextStep({ ...m, isKbcGroup: m.bankAccount.isKbcGroup }, schedules),
+});
+
+export const caroHead = (o: Row & CaroPlanRow & { stateChangedAt: Date | null }, schedules: Schedules): CaseHead => ({
+  caseType: 'caro',
+  id: o.id,
+  workflowId: o.workflowId,
+  status: o.status,
+  whoseMove: CARO_WHOSE_MOVE[o.status as CaroStatus],
+  stateSince: o.stateChangedAt ?? o.createdAt,
+  nextStep: caroNextStep(o, schedules),
+});
+
+export const connectionHead = (
+  c: Row & ConnectionPlanRow & { statusChangedAt: Date | null },
+  schedules: Schedules,
+): CaseHead => ({
+  caseType: 'connection',
+  id: c.id,
+  workflowId: c.workflowId,
+  status: c.status,
+  whoseMove: CONNECTION_WHOSE_MOVE[c.status as ConnectionStatus],
+  stateSince: c.statusChangedAt ?? c.createdAt,
+  nextStep: connectionNextStep(c, schedules),
+});
+
+/** One state change as the case shows it (case_transitions). */
+export const presentTransition = (t: {
+  version: number;
+  at: Date;
+  fromState: string | null;
+  toState: string;
+  actorKind: string;
+  actorId: string | null;
+  event: string | null;
+  reason: string | null;
+  note: string | null;
+}) => ({
+  version: t.version,
+  at: t.at.toISOString(),
+  from: t.fromState,
+  to: t.toState,
+  actor: { kind: t.actorKind, id: t.actorId },
+  event: t.event,
+  reason: t.reason,
+  note: t.note,
+});
+
+export const caseTransitions = (prisma: PrismaClient, head: Pick<CaseHead, 'caseType' | 'id'>) =>
+  prisma.caseTransition.findMany({ where: { caseType: head.caseType, caseId: head.id }, orderBy: { version: 'asc' } });
+
+/** What every detail answer adds to its row: all from the database, complete with the worker stopped. */
+export async function caseFacts(prisma: PrismaClient, head: CaseHead, nowMs: number = Date.now()) {
+  const [transitions, pending] = await Promise.all([
+    caseTransitions(prisma, head),
+    prisma.pendingStart.findUnique({ where: { workflowId: head.workflowId }, select: { createdAt: true } }),
+  ]);
+  return {
+    whoseMove: head.whoseMove,
+    stateSince: head.stateSince.toISOString(),
+    timeInStateMs: Math.max(0, nowMs - head.stateSince.getTime()),
+    nextStep: head.nextStep,
+    /** True while the workflow's start is not confirmed (the reconciler starts it within minutes). */
+    startPending: pending !== null,
+    history: transitions.map(presentTransition),
+  };
+}
