@@ -99,6 +99,8 @@ export const caroOrderSchema = z.object({
   workflowId: z.string(),
   reminderCount: z.number(),
   lastReminderAt: z.iso.datetime().nullable(),
+  /** When the status last changed (workflow time); null until the workflow's first step. */
+  stateChangedAt: z.iso.datetime().nullable(),
   ...timestamps,
   /** For a problem: what the accountant is told, in the office's language. */
   guidance: guidanceSchema,

@@ -51,6 +51,8 @@ export const connectionSchema = z.object({
   status: connectionStatusSchema,
   fetchFrom: z.iso.datetime().nullable(),
   usedByUser: z.string().nullable(),
+  /** When `status` last changed (workflow time); null while it is the status the connection was created with. */
+  statusChangedAt: z.iso.datetime().nullable(),
   workflowId: z.string(),
   ...timestamps,
   /** What the office should do about this status (docs/domain.md#journey-3-consent-renewal). */

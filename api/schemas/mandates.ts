@@ -55,6 +55,8 @@ export const mandateSchema = z.object({
   workflowId: z.string(),
   revision: z.number().int(),
   presentedAt: z.iso.datetime().nullable(),
+  /** Until when the signing link of this presentation is valid; null before the first presentation. */
+  linkExpiresAt: z.iso.datetime().nullable(),
   reminderCount: z.number().int(),
   lastReminderAt: z.iso.datetime().nullable(),
   stalledAt: z.iso.datetime().nullable(),
@@ -62,6 +64,8 @@ export const mandateSchema = z.object({
   linkIssueAt: z.iso.datetime().nullable(),
   signedAt: z.iso.datetime().nullable(),
   activatedAt: z.iso.datetime().nullable(),
+  /** When the status last changed (workflow time); null until the workflow's first step. */
+  stateChangedAt: z.iso.datetime().nullable(),
   /** What the office can do now. */
   actions: z.array(z.enum(MANDATE_ACTIONS)),
   ...timestamps,

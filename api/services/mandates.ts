@@ -33,7 +33,7 @@ export const pathOf = (m: { bankAccount: { isKbcGroup: boolean } }): MandateInpu
 
 /** A mandate as the API shows it: the row, its account, and the actions open to the office. */
 export function presentMandate(m: MandateRow) {
-  const { bankAccount, ...row } = m;
+  const { bankAccount, stateVersion: _version, ...row } = m;
   return {
     ...row,
     clientId: bankAccount.client.id,

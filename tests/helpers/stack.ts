@@ -20,6 +20,7 @@ import type { MandateSchedule } from '../../workflows/mandate/contract.js';
 import { createPrisma } from '../../lib/db/client.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+import { expectContract } from './contract.js';
 
 /** The same database reached through `proxy`: one client for the stack and the test, as before. */
 function proxied(direct: TestDatabase, proxy: TcpProxy): TestDatabase {
@@ -55,6 +56,8 @@ export interface HttpOptions {
   /** API key to send; the stack's operator key by default, null for none. */
   key?: string | null;
   headers?: Record<string, string>;
+  /** false: do not check the answer against /openapi.json (tests/helpers/contract.ts), e.g. a deliberate 500. */
+  contract?: boolean;
 }
 
 /** Where the test stack's e-mail links point, and the key that signs them. */
@@ -202,7 +205,13 @@ export async function startTestStack(
       });
       const text = await res.text();
       const json = /json/.test(res.headers.get('content-type') ?? 'json');
-      return { status: res.status, headers: res.headers, body: text ? (json ? JSON.parse(text) : text) : undefined };
+      const answer = {
+        status: res.status,
+        headers: res.headers,
+        body: text ? (json ? JSON.parse(text) : text) : undefined,
+      };
+      if (opts.contract !== false) expectContract(method, path, answer);
+      return answer;
     },
     async webhook(provider, event, opts = {}) {
       const body = typeof event === 'string' ? event : JSON.stringify(event);
@@ -220,7 +229,9 @@ export async function startTestStack(
         body,
       });
       const text = await res.text();
-      return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+      const answer = { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+      expectContract('POST', `/v1/webhooks/${provider}`, answer);
+      return answer;
     },
     async stop() {
       await api.close();
