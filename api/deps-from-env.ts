@@ -22,6 +22,7 @@ export function appDepsFromEnv(
     emailFrom: env.EMAIL_FROM,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     workerStaleAfterMs: env.READYZ_WORKER_STALE_MS,
+    eventsRetentionDays: env.EVENTS_RETENTION_DAYS,
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     webhookSecrets: webhookSecretsFromEnv(env, clients.logger),
     sandbox: sandboxEnabled(env),

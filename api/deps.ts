@@ -35,6 +35,8 @@ export interface AppDeps {
   metricsToken?: string;
   /** Requests per minute per API key (default 600). */
   rateLimitPerMinute?: number;
+  /** How long GET /v1/events reads back (EVENTS_RETENTION_DAYS, 30 by default); the worker purges older ones. */
+  eventsRetentionDays?: number;
 }
 
 /** Runs one Temporal call with the API's deadline, so a slow server gives a 503 instead of a hang. */

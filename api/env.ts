@@ -8,6 +8,7 @@ import { DEFAULT_MANDATE_SCHEDULE, type MandateSchedule } from '../workflows/man
 import { DEFAULT_CARO_SCHEDULE, type CaroSchedule } from '../workflows/caro-activation/contract.js';
 import { linkEnvFields, refuseDevSecretInProduction, withPublicBaseUrlDefault } from '../lib/links/env.js';
 import { emailEnvSchema } from '../lib/email/env.js';
+import { eventsEnvSchema } from '../lib/events/retention.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
 import {
   dayListSchema,
@@ -47,6 +48,7 @@ export const apiEnvSchema = temporalEnvSchema
     /** When set, GET /metrics asks for this bearer token; open (like /readyz) otherwise. */
     METRICS_TOKEN: z.string().min(16).optional(),
     /** Requests a minute per API key; beyond it, 429 with Retry-After. */
+    ...eventsEnvSchema,
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     /** How long SIGTERM waits for in-flight requests before closing the remaining sockets. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),

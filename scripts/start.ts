@@ -25,6 +25,7 @@ import { startTracing } from '../lib/telemetry/tracing.js';
 import { temporalLogger } from '../lib/temporal/sdk-logger.js';
 import { provisionTemporalBinaries } from '../lib/temporal-binaries.js';
 import { activityDepsFromEnv, createWorker } from '../workers/create-worker.js';
+import { startEventPurge } from '../workers/event-purge.js';
 import { ensureReconciler, reconcilerDeps } from '../workers/reconciler.js';
 import { loadWorkerEnv } from '../workers/env.js';
 import { claimDataDir, type StackPidFile } from './start/pid-file.js';
@@ -145,6 +146,8 @@ async function main(): Promise<void> {
   });
   const running = worker.run();
   await ensureReconciler(reconciler, workerLogger);
+  const stopPurge = startEventPurge(prisma, workerEnv.EVENTS_RETENTION_DAYS, workerLogger);
+  stops.unshift(async () => stopPurge());
   stops.unshift(async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running.catch(() => undefined);

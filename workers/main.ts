@@ -9,6 +9,7 @@ import { startTracing } from '../lib/telemetry/tracing.js';
 import { activityDepsFromEnv, createWorker } from './create-worker.js';
 import { loadWorkerEnv, type WorkerEnv } from './env.js';
 import { loopbackPort, serveWorkerMetrics, type WorkerMetricsServer } from './metrics.js';
+import { startEventPurge } from './event-purge.js';
 import { ensureReconciler, reconcilerDeps } from './reconciler.js';
 
 async function main(env: WorkerEnv): Promise<void> {
@@ -51,7 +52,9 @@ async function main(env: WorkerEnv): Promise<void> {
       'worker started',
     );
     await ensureReconciler(reconciler, logger);
+    const stopPurge = startEventPurge(prisma, env.EVENTS_RETENTION_DAYS, logger);
     await worker.run();
+    stopPurge();
     logger.info('worker stopped cleanly');
   } finally {
     await metrics?.close();

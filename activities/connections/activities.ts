@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { connectionLinkSubject } from '../../lib/links/subjects.js';
 import type { StatusChangeResult } from '../../workflows/consent-renewal/contract.js';
 import { CHANGE_ACTOR, needsInvitation, transition, type StatusChange } from '../../workflows/consent-renewal/rules.js';
+import { recordEvent } from '../../lib/events/record.js';
 import { recordTransition } from '../case-transitions.js';
 import type { ActivityDeps } from '../deps.js';
 import { createSendEmail, isEmailRejected } from '../email/send-email.js';
@@ -79,7 +80,8 @@ export function createConnectionActivities(deps: ActivityDeps) {
   async function applyStatusChange(req: StatusChangeRequest): Promise<StatusChangeResult> {
     const { from, to } = transition(req.change, req.soon);
     const at = new Date(req.at ?? Date.now());
-    const deadline = req.change.kind === 'renewed' ? req.change.validUntil : req.deadline;
+    const renewedUntil = req.change.kind === 'renewed' ? req.change.validUntil : undefined;
+    const deadline = renewedUntil ?? req.deadline;
     const base = {
       id: req.connectionId,
       status: { in: [...from] },
@@ -99,9 +101,24 @@ export function createConnectionActivities(deps: ActivityDeps) {
         actor: { kind: CHANGE_ACTOR[req.change.kind] },
         event: req.change.kind,
         at: at.toISOString(),
+        ...(renewedUntil ? { eventData: { validUntil: renewedUntil } } : {}),
       });
     const data = { status: to, ...(moves ? { statusChangedAt: at } : {}) };
-    let { count } = await prisma.connection.updateMany({ where, data: { ...data, statusVersion: req.statusVersion } });
+    // A renewal that leaves the status as it is still tells the office's software its new deadline.
+    let { count } = await prisma.$transaction(async (tx) => {
+      const updated = await tx.connection.updateMany({ where, data: { ...data, statusVersion: req.statusVersion } });
+      if (updated.count === 1 && renewedUntil && !moves)
+        await recordEvent(tx, {
+          type: 'connection.renewed',
+          subject: 'connection',
+          subjectId: req.connectionId,
+          status: to,
+          data: { from: to, to, event: 'renewed', actor: CHANGE_ACTOR.renewed, validUntil: renewedUntil },
+          occurredAt: at,
+          sourceKey: `transition:connection:${req.connectionId}:${req.statusVersion}`,
+        });
+      return updated;
+    });
     // A deadline change behind a later one keeps the later version (a stale change stays refused).
     if (count === 0 && req.deadline) ({ count } = await prisma.connection.updateMany({ where: base, data }));
     const { status } = await prisma.connection.findUniqueOrThrow({

@@ -15,6 +15,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { CaseType, Language } from '../../prisma/generated/client.js';
 import type { ActivityDeps } from '../deps.js';
 import { claimOutboxRow, markFailed, markRejected, markSent } from '../../lib/email/outbox.js';
+import { EMAIL_EVENTS } from '../../lib/events/catalogue.js';
+import { withEvent } from '../../lib/events/record.js';
 import { countEmail } from '../../lib/metrics/email.js';
 import { redactPersonalData } from './redact.js';
 import { EmailDeliveryError } from './sender.js';
@@ -108,7 +110,17 @@ export function createSendEmail({ prisma, logger, email }: Pick<ActivityDeps, 'p
         ...(details?.retryAfterMs !== undefined ? { nextRetryDelay: details.retryAfterMs } : {}),
       });
     }
-    await markSent(prisma, row.id, providerMessageId);
+    // The case's event (a reminder went out) commits with the row's `sent`: a retry finds both or neither.
+    const type = EMAIL_EVENTS[req.template];
+    const event = type && {
+      type,
+      subject: req.case.type,
+      subjectId: req.case.id,
+      data: { template: req.template, language: rendered.language, outboxId: row.id },
+      occurredAt: new Date(),
+      sourceKey: `email:${row.idempotencyKey}`,
+    };
+    await withEvent(prisma, event, (tx) => markSent(tx, row.id, providerMessageId));
     countEmail(req.template, 'sent');
     log.info({ providerMessageId }, row.status === 'failed' ? 'e-mail sent after a failed attempt' : 'e-mail sent');
     return { status: 'sent', providerMessageId, duplicate: false };

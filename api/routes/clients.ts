@@ -1,4 +1,6 @@
 import { Prisma, type Client } from '../../lib/db/client.js';
+import { uuidv7 } from '../../lib/db/ids.js';
+import { recordEvent } from '../../lib/events/record.js';
 import { isIn, mandateActions, PRESENTED_AGAIN_BY_CLIENT_EDIT } from '../../workflows/mandate/rules.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError, notFound, notFoundInBody } from '../errors.js';
@@ -206,8 +208,27 @@ export const clientRoutes = [
       if (changed.length === 0) return { status: 200, body: { client, warnings: [], impact: { mandates: [] } } };
       // Guarded: a concurrent PATCH that filled the enterprise number in first wins.
       const guard = changes.enterpriseNumber !== undefined ? { enterpriseNumber: null } : {};
+      // The client.updated event commits with the edit: the fields that changed (names, not values) and the
+      // unsigned mandates it presents again.
       const { count } = await uniquePerOffice(deps, client.officeId, changes, () =>
-        deps.prisma.client.updateMany({ where: { id: client.id, ...guard }, data: changes }),
+        deps.prisma.$transaction(async (tx) => {
+          const written = await tx.client.updateMany({ where: { id: client.id, ...guard }, data: changes });
+          if (written.count === 0) return written;
+          const again = await tx.mandate.findMany({
+            where: { status: { in: [...PRESENTED_AGAIN_BY_CLIENT_EDIT] }, bankAccount: { clientId: client.id } },
+            select: { id: true },
+            orderBy: { id: 'asc' },
+          });
+          await recordEvent(tx, {
+            type: 'client.updated',
+            subject: 'client',
+            subjectId: client.id,
+            data: { changed, mandatesPresentedAgain: again.map((m) => m.id) },
+            occurredAt: new Date(),
+            sourceKey: `client.updated:${uuidv7()}`,
+          });
+          return written;
+        }),
       );
       if (count === 0)
         throw refused(409, 'enterprise_number_locked', 'enterpriseNumber', 'is set and can no longer change');

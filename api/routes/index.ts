@@ -6,6 +6,7 @@ import { caroRoutes } from './caro.js';
 import { caseViewRoutes } from './case-views.js';
 import { clientRoutes } from './clients.js';
 import { connectionRoutes } from './connections.js';
+import { eventRoutes } from './events.js';
 import { mandateRoutes } from './mandates.js';
 import { officeRoutes } from './offices.js';
 import { outboxRoutes } from './outbox.js';
@@ -20,6 +21,7 @@ export const apiRoutes: readonly RouteDef[] = [
   ...connectionRoutes,
   ...caroRoutes,
   ...caseViewRoutes,
+  ...eventRoutes,
   ...auditRoutes,
   ...outboxRoutes,
   ...apiKeyRoutes,

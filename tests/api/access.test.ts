@@ -18,7 +18,9 @@ const DAY = 86_400_000;
 
 beforeAll(async () => {
   temporal = await createTimeSkippingEnv();
-  stack = await startTestStack(temporal);
+  // The matrices send well over the default 600 requests a minute with the operator key (tests/api/limits.test.ts
+  // tests the limit itself).
+  stack = await startTestStack(temporal, { rateLimitPerMinute: 100_000 });
   const context = await seedRequestContext(stack);
   ({ officeId, connectionId } = context);
   calls = validRequests(context);

@@ -30,6 +30,7 @@ const TABLES = [
   'clients',
   'connections',
   'email_outbox',
+  'events',
   'idempotency_records',
   'mandates',
   'offices',

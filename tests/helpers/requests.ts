@@ -160,6 +160,7 @@ export function validRequests({
       path: '/v1/caro-orders/replay',
       body: { reason: 'technical_or_data_error', dryRun: true },
     }),
+    listEvents: () => ({ path: '/v1/events?limit=5' }),
     listAuditEvents: () => ({ path: `/v1/audit?resourceType=connection&resourceId=${connectionId}` }),
     getMandateWorkflow: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/workflow` }),
     getMandateTimeline: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/timeline` }),

@@ -1,0 +1,58 @@
+import type { Event, Prisma } from '../../lib/db/client.js';
+import { JOURNEY_OF_SUBJECT, type EventSubject, type EventType } from '../../lib/events/catalogue.js';
+import { DEFAULT_EVENTS_RETENTION_DAYS, retainedSince } from '../../lib/events/retention.js';
+import { ALL_ROLES, defineRoute } from '../http/route.js';
+import { eventPageSchema, listEventsQuery } from '../schemas/events.js';
+import { problemResponses } from '../schemas/problem.js';
+
+const presentEvent = (e: Event) => {
+  const subject = e.subjectType as EventSubject;
+  const journey = JOURNEY_OF_SUBJECT[subject];
+  return {
+    id: e.id,
+    type: e.type as EventType,
+    occurredAt: e.occurredAt.toISOString(),
+    officeId: e.officeId,
+    journey,
+    subject: { type: subject, id: e.subjectId },
+    caseId: journey ? e.subjectId : null,
+    clientId: e.clientId,
+    sequence: e.sequence,
+    status: e.status,
+    data: e.data as Record<string, unknown>,
+    cursor: e.seq.toString(),
+  };
+};
+
+export const eventRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/v1/events',
+    operationId: 'listEvents',
+    summary: 'Read what happened to cases, in order, from a cursor (an accountant: their office only)',
+    tag: 'events',
+    roles: ALL_ROLES,
+    query: listEventsQuery,
+    responses: {
+      200: { description: 'Events after the cursor, oldest first', schema: eventPageSchema },
+      ...problemResponses(400, 401),
+    },
+    async handler({ query, actor, deps }) {
+      // An accountant reads their office's events only; naming another office finds none (as the lists do).
+      const offices = [actor.role === 'accountant' ? (actor.officeId ?? '') : undefined, query.officeId];
+      const where: Prisma.EventWhereInput = {
+        createdAt: { gte: retainedSince(deps.eventsRetentionDays ?? DEFAULT_EVENTS_RETENTION_DAYS) },
+        ...(query.after ? { seq: { gt: BigInt(query.after) } } : {}),
+        AND: offices.flatMap((officeId) => (officeId === undefined ? [] : [{ officeId }])),
+        ...(query.types ? { type: { in: query.types } } : {}),
+        ...(query.caseId ? { subjectId: query.caseId } : {}),
+      };
+      const rows = await deps.prisma.event.findMany({ where, orderBy: { seq: 'asc' }, take: query.limit + 1 });
+      const data = rows.slice(0, query.limit).map(presentEvent);
+      return {
+        status: 200,
+        body: { data, nextCursor: data.at(-1)?.cursor ?? query.after ?? null, hasMore: rows.length > query.limit },
+      };
+    },
+  }),
+];
