@@ -15,7 +15,7 @@ import { DemoApi, DemoError } from './demo/api.js';
 import { consentRenewal, oldReminderAfterRenewal } from './demo/consent.js';
 import type { DemoContext } from './demo/context.js';
 import { DEMO_JOURNEYS } from './demo/journeys.js';
-import { DEMO_CONSENT_DEADLINE_MS, startOwnStack, type OwnStack } from './demo/stack.js';
+import { DEMO_CONSENT_DEADLINE_MS, launchOwnStack, type OwnStack } from './demo/stack.js';
 import { JourneyWalk, renderTable, StepMissed, type WalkOptions } from './demo/steps.js';
 
 const USAGE = `usage: npm run demo [-- --api URL --key KEY] [--grace S] [--horizon S] [--consent-deadline S] [--keep]
@@ -73,26 +73,30 @@ async function main(): Promise<number> {
   }
   let own: OwnStack | undefined;
   let active = true;
-  const stop = async (keep: boolean) => {
-    active = false;
-    const stack = own;
-    own = undefined;
-    if (stack) {
+  let stopping: Promise<void> | undefined;
+  /** Once, whoever asks first (the end of the walk, a failure, a signal); the others wait for the same stop. */
+  const stop = (keep: boolean) =>
+    (stopping ??= (async () => {
+      active = false;
+      if (!own) return;
       log('stopping the stack');
-      await stack.stop({ keep });
-      if (keep) log(`the stack's log and data are kept: ${stack.logFile}`);
-    }
-  };
+      await own.stop({ keep });
+      if (keep) log(`the stack's log and data are kept: ${own.logFile}`);
+    })());
   // Ctrl-C: nothing the demo started outlives it.
   for (const name of ['SIGINT', 'SIGTERM'] as const)
     process.once(name, () => {
+      interrupted = true;
       log(`${name}: stopping`);
       void stop(false).finally(() => process.exit(130));
     });
   process.once('exit', () => own?.killNow());
 
   try {
-    if (!apiUrl || !key) own = await startOwnStack(log);
+    if (!apiUrl || !key) {
+      own = await launchOwnStack(log);
+      await own.ready();
+    }
     const target = own ? { apiUrl: own.apiUrl, key: own.key } : { apiUrl: apiUrl!.replace(/\/+$/, ''), key: key! };
     const api = new DemoApi(target, () => active);
     log(`walking the journeys against ${target.apiUrl}`);
@@ -151,10 +155,13 @@ async function main(): Promise<number> {
     await stop(values.keep === true || !ok);
     return ok ? 0 : 1;
   } catch (error) {
-    log(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (!interrupted) log(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
     await stop(true).catch(() => undefined);
     return 1;
   }
 }
 
-process.exit(await main());
+/** Set by Ctrl-C: the walk's own failures from then on are not reported, and the exit is 130. */
+let interrupted = false;
+const code = await main();
+process.exit(interrupted ? 130 : code);

@@ -37,7 +37,10 @@ const OLDER_SCHEDULE_NAMES = [
 
 export interface OwnStack {
   apiUrl: string;
+  /** The operator key npm start created; known once `ready` resolved. */
   key: string;
+  /** Until npm start says ready (with its key); rejects when it exits first or takes too long. */
+  ready(): Promise<void>;
   logFile: string;
   /** SIGTERM, then SIGKILL after `graceMs`; removes the data dir unless `keep`. */
   stop(opts?: { keep?: boolean }): Promise<void>;
@@ -48,7 +51,8 @@ export interface OwnStack {
 const READY_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 40_000;
 
-export async function startOwnStack(log: (line: string) => void): Promise<OwnStack> {
+/** Spawns the stack; `ready()` waits for it. Stop it whatever happens (also before it is ready). */
+export async function launchOwnStack(log: (line: string) => void): Promise<OwnStack> {
   const dir = await mkdtemp(join(tmpdir(), 'bankfeed-demo-'));
   const logFile = join(dir, 'stack.log');
   const [port, dbPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
@@ -112,21 +116,22 @@ export async function startOwnStack(log: (line: string) => void): Promise<OwnSta
     killNow() {
       if (running) signal('SIGKILL');
     },
+    async ready() {
+      const deadline = Date.now() + READY_TIMEOUT_MS;
+      for (;;) {
+        const key = /^\s+(bfk_\S+)\s*$/m.exec(output)?.[1];
+        if (key && /\] ready$/m.test(output)) {
+          stack.key = key;
+          return;
+        }
+        if (!running || Date.now() > deadline)
+          throw new Error(
+            `the stack ${running ? `was not ready within ${READY_TIMEOUT_MS / 1000}s` : 'exited'}; its log: ${logFile}`,
+          );
+        await delay(200);
+      }
+    },
   };
   log(`starting a stack (npm start) with short schedules on port ${port}; log: ${logFile}`);
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    const key = /^\s+(bfk_\S+)\s*$/m.exec(output)?.[1];
-    if (key && /\] ready$/m.test(output)) {
-      stack.key = key;
-      return stack;
-    }
-    if (!running || Date.now() > deadline) {
-      await stack.stop({ keep: true });
-      throw new Error(
-        `the stack ${running ? `was not ready within ${READY_TIMEOUT_MS / 1000}s` : 'exited'}; its log: ${logFile}`,
-      );
-    }
-    await delay(200);
-  }
+  return stack;
 }
