@@ -52,13 +52,17 @@ const READY_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 40_000;
 
 /** Spawns the stack; `ready()` waits for it. Stop it whatever happens (also before it is ready). */
-export async function launchOwnStack(log: (line: string) => void): Promise<OwnStack> {
+export async function launchOwnStack(
+  log: (line: string) => void,
+  /** The schedule settings; a test gives none to see what the demo says of a stack with the default ones. */
+  schedules: Record<string, string> = DEMO_SCHEDULES,
+): Promise<OwnStack> {
   const dir = await mkdtemp(join(tmpdir(), 'bankfeed-demo-'));
   const logFile = join(dir, 'stack.log');
   const [port, dbPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    ...DEMO_SCHEDULES,
+    ...schedules,
     DATA_DIR: join(dir, 'data'),
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -132,6 +136,6 @@ export async function launchOwnStack(log: (line: string) => void): Promise<OwnSt
       }
     },
   };
-  log(`starting a stack (npm start) with short schedules on port ${port}; log: ${logFile}`);
+  log(`starting a stack (npm start) on port ${port}; log: ${logFile}`);
   return stack;
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_JOURNEYS } from '../../scripts/demo/journeys.js';
+import { launchOwnStack } from '../../scripts/demo/stack.js';
 import { spawnCommand, type Spawned } from '../processes/spawn.js';
 
 // `npm run demo` as an operator runs it: its own stack (npm start, short schedules, a temporary data
@@ -80,5 +81,45 @@ describe('npm run demo', () => {
     expect(running.output()).toContain('SIGINT: stopping');
     expect(await answers(api)).toBe(false);
     expect(existsSync(stackLogOf(running.output())!)).toBe(false);
+  }, 180_000);
+
+  it('against a running stack with the default schedules: the reactions happen, a timed step fails at once naming its date, exit 1', async () => {
+    const stack = await launchOwnStack(() => undefined, {});
+    try {
+      await stack.ready();
+      const args = ['run', '-s', 'demo', '--', '--api', stack.apiUrl, '--key', stack.key, '--grace', '10'];
+      running = spawnCommand('npm', args, env);
+      const { code } = await running.exited;
+      const output = running.output();
+      expect(code, output).toBe(1);
+      expect(output).not.toContain('starting a stack');
+      const rows = tableRows(output);
+      const row = (journey: string, step: string) => rows.find(([j, s]) => j === journey && s === step);
+      for (const journey of ['mandate e-signature', 'CARO success', 'CARO debit_card'])
+        expect(rows.filter(([j]) => j === journey).map((r) => r[5])).toEqual(
+          DEMO_JOURNEYS.find((j) => j.name === journey)!.steps.map(() => 'happened'),
+        );
+      // MANDATE_REMINDERS' first, 14 days after the presentation: not waited for.
+      expect(row('mandate stall', 'reminder 1')).toEqual([
+        'mandate stall',
+        'reminder 1',
+        expect.stringMatching(/^\d\d:\d\d:\d\d \(\+\d+\.\ds\)$/),
+        expect.any(String),
+        '-',
+        'MISSED',
+        expect.stringMatching(/^planned for \S+, beyond the demo's horizon: run the stack with short schedules$/),
+      ]);
+      expect(row('mandate stall', 'reminder 2')?.[5]).toBe('NOT REACHED');
+      // 15, 3 and 1 days before a deadline 45 s away: no reminder is planned at all.
+      expect(row('consent reminders and expiry', 'reminder 1: expires soon')?.slice(5)).toEqual([
+        'MISSED',
+        'the API never planned it',
+      ]);
+      expect(output).toMatch(/RESULT: FAILED: \d+ of \d+ steps happened/);
+      // A stack it did not start is left running.
+      expect(await answers(stack.apiUrl)).toBe(true);
+    } finally {
+      await stack.stop();
+    }
   }, 180_000);
 });
