@@ -27,17 +27,25 @@ const USAGE = `usage: npm run demo [-- --api URL --key KEY] [--grace S] [--horiz
   --keep              keep the own stack's log and data (kept anyway when the demo fails)
 `;
 
-const { values } = parseArgs({
-  options: {
-    api: { type: 'string' },
-    key: { type: 'string' },
-    grace: { type: 'string', default: '30' },
-    horizon: { type: 'string', default: '300' },
-    'consent-deadline': { type: 'string' },
-    keep: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
+function args() {
+  try {
+    return parseArgs({
+      options: {
+        api: { type: 'string' },
+        key: { type: 'string' },
+        grace: { type: 'string', default: '30' },
+        horizon: { type: 'string', default: '300' },
+        'consent-deadline': { type: 'string' },
+        keep: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const values = args();
 
 const seconds = (name: string, value: string | undefined, fallbackMs: number): number => {
   if (value === undefined) return fallbackMs;
@@ -99,6 +107,11 @@ async function main(): Promise<number> {
     }
     const target = own ? { apiUrl: own.apiUrl, key: own.key } : { apiUrl: apiUrl!.replace(/\/+$/, ''), key: key! };
     const api = new DemoApi(target, () => active);
+    const ready = await fetch(`${target.apiUrl}/readyz`, { signal: AbortSignal.timeout(10_000) }).then(
+      (res) => res.status,
+      (error: unknown) => `unreachable (${(error as Error).message})`,
+    );
+    if (ready !== 200) throw new DemoError(`the API at ${target.apiUrl} is not ready: /readyz ${ready}`);
     log(`walking the journeys against ${target.apiUrl}`);
     const tag = Date.now().toString(36).slice(-6).toUpperCase();
     const officeId = await api.create(
