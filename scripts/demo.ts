@@ -73,6 +73,7 @@ async function main(): Promise<number> {
     log,
     startedAt,
   };
+  const consentDeadlineMs = seconds('consent-deadline', values['consent-deadline'], DEMO_CONSENT_DEADLINE_MS);
   const apiUrl = values.api ?? process.env.API_URL;
   const key = values.key ?? process.env.BANKFEED_API_KEY;
   if (Boolean(apiUrl) !== Boolean(key)) {
@@ -132,7 +133,7 @@ async function main(): Promise<number> {
       tag,
       officeId,
       options,
-      consentDeadlineMs: seconds('consent-deadline', values['consent-deadline'], DEMO_CONSENT_DEADLINE_MS),
+      consentDeadlineMs,
     };
 
     const walks = DEMO_JOURNEYS.map((j) => new JourneyWalk(j.name, j.steps, options));
@@ -141,11 +142,12 @@ async function main(): Promise<number> {
         const walk = walks[i]!;
         try {
           await journey.run(ctx, walk);
-        } catch (error) {
-          if (!(error instanceof StepMissed))
-            log(`FAIL ${journey.name}: ${error instanceof Error ? error.message : String(error)}`);
-        } finally {
           walk.close();
+        } catch (error) {
+          if (error instanceof StepMissed) return walk.close();
+          const why = error instanceof Error ? error.message : String(error);
+          log(`FAIL ${journey.name}: ${why}`);
+          walk.close(why);
         }
       }),
     );

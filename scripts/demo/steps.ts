@@ -131,8 +131,10 @@ export class JourneyWalk {
     this.o.log(`FAIL ${this.journey}: ${name}  ${note}`);
   }
 
-  /** Marks what is left when the journey stopped. */
-  close(): void {
+  /** Marks what is left when the journey stopped; `why` it stopped between two steps (a call the API refused). */
+  close(why?: string): void {
+    const next = this.records.find((r) => r.outcome === undefined);
+    if (next && why) next.note = `the journey stopped: ${why}`;
     for (const r of this.records) r.outcome ??= 'not_reached';
   }
 }
