@@ -5,12 +5,13 @@
  * Stopped with SIGTERM (npm start stops everything it started), SIGKILL after a grace period.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { freePort, repoRoot } from '../chaos/processes.js';
+import { commandOf } from '../start/pid-file.js';
 
 /**
  * Short schedules: each timed step of the journeys comes seconds apart, so a whole walk takes
@@ -59,11 +60,12 @@ export async function launchOwnStack(
 ): Promise<OwnStack> {
   const dir = await mkdtemp(join(tmpdir(), 'bankfeed-demo-'));
   const logFile = join(dir, 'stack.log');
+  const dataDir = join(dir, 'data');
   const [port, dbPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...schedules,
-    DATA_DIR: join(dir, 'data'),
+    DATA_DIR: dataDir,
     PORT: String(port),
     HOST: '127.0.0.1',
     EMBEDDED_DB_PORT: String(dbPort),
@@ -118,7 +120,18 @@ export async function launchOwnStack(
       if (!opts.keep) await rm(dir, { recursive: true, force: true });
     },
     killNow() {
-      if (running) signal('SIGKILL');
+      if (!running) return;
+      signal('SIGKILL');
+      // npm start's Temporal dev server runs in a group of its own: the pid file names it.
+      try {
+        const recorded = JSON.parse(readFileSync(join(dataDir, 'stack.pids.json'), 'utf8')) as {
+          children?: { pid: number; command: string[]; group?: boolean }[];
+        };
+        for (const c of recorded.children ?? [])
+          if (commandOf(c.pid)?.join('\0') === c.command.join('\0')) process.kill(c.group ? -c.pid : c.pid, 'SIGKILL');
+      } catch {
+        // no pid file (not started that far), or gone already
+      }
     },
     async ready() {
       const deadline = Date.now() + READY_TIMEOUT_MS;
