@@ -8,19 +8,9 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { providerEvents } from '../api/webhooks/handlers/index.js';
 import { isProvider, WEBHOOK_PROVIDERS } from '../api/webhooks/providers.js';
+import { describeWebhook, sendSandboxEvent, type SandboxResult } from './sandbox/client.js';
 
 class UsageError extends Error {}
-
-interface Problem {
-  code?: string;
-  detail?: string;
-  handled?: boolean;
-}
-/** The sandbox's answer (api/schemas/sandbox.ts), or a problem. */
-interface Answer extends Problem {
-  eventId?: string;
-  webhook?: { status: number; body: Problem };
-}
 
 function usage(): string {
   const types = WEBHOOK_PROVIDERS.map((p) => `  ${p.padEnd(11)}${providerEvents[p].types.join(', ')}`).join('\n');
@@ -88,45 +78,32 @@ async function main(): Promise<number> {
     );
   const apiUrl = (process.env.API_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
 
-  const body = {
-    type,
-    data: parseData(pairs),
-    ...(values['event-id'] ? { eventId: values['event-id'] } : {}),
-    ...(values['occurred-at'] ? { occurredAt: values['occurred-at'] } : {}),
-  };
-  let res: Response;
+  let result: SandboxResult;
   try {
-    res = await fetch(`${apiUrl}/v1/sandbox/webhooks/${provider}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+    result = await sendSandboxEvent(
+      { apiUrl, key },
+      { provider, type, data: parseData(pairs), eventId: values['event-id'], occurredAt: values['occurred-at'] },
+    );
   } catch (error) {
     process.stderr.write(
       `cannot reach the API at ${apiUrl}: ${(error as Error).message} (is npm start running? API_URL?)\n`,
     );
     return 1;
   }
-  const answer = (await res.json().catch(() => ({}))) as Answer;
-  if (res.status === 404 && answer.code === 'route_not_found') {
+  if (result.kind === 'not_enabled') {
     process.stderr.write(`the sandbox is not enabled on ${apiUrl} (SANDBOX_ENABLED=false, or NODE_ENV=production)\n`);
     return 1;
   }
-  if (res.status !== 200 || !answer.webhook) {
+  if (result.kind === 'refused') {
+    const { problem } = result;
     process.stderr.write(
-      `sandbox refused the request: ${res.status} ${answer.code ?? ''}: ${answer.detail ?? JSON.stringify(answer)}\n`,
+      `sandbox refused the request: ${result.status} ${problem.code ?? ''}: ${problem.detail ?? JSON.stringify(problem)}\n`,
     );
     return 1;
   }
-  const { webhook } = answer;
-  const verdict =
-    webhook.status === 202
-      ? `accepted${webhook.body.handled ? '' : ' (stored only: no journey consumes it yet)'}`
-      : webhook.status === 200
-        ? 'duplicate: already processed, nothing changed'
-        : `refused: ${webhook.body.code ?? ''} ${webhook.body.detail ?? ''}`.trim();
-  process.stdout.write(`sent      ${provider} ${type}  eventId ${answer.eventId}\n`);
-  process.stdout.write(`webhook   ${webhook.status} ${verdict}\n`);
+  const { webhook } = result;
+  process.stdout.write(`sent      ${provider} ${type}  eventId ${result.eventId}\n`);
+  process.stdout.write(`webhook   ${webhook.status} ${describeWebhook(webhook)}\n`);
   process.stdout.write(`${JSON.stringify(webhook.body, null, 2)}\n`);
   return webhook.status < 300 ? 0 : 1;
 }

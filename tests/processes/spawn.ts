@@ -16,12 +16,21 @@ export function spawnEntry(entry: string, env: Record<string, string>, args: str
   return spawnCommand(process.execPath, ['--import', 'tsx', entry, ...args], env);
 }
 
-/** Runs a command (e.g. `npm start`) in the repo with only the given environment (plus PATH and HOME). */
-export function spawnCommand(command: string, args: string[], env: Record<string, string>): Spawned {
+/**
+ * Runs a command (e.g. `npm start`) in the repo with only the given environment (plus PATH and HOME).
+ * `ownGroup`: in a process group of its own, as a terminal runs it, so that a signal to `-pid` is a Ctrl-C.
+ */
+export function spawnCommand(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  opts: { ownGroup?: boolean } = {},
+): Spawned {
   const child = spawn(command, args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.ownGroup ?? false,
   });
   let output = '';
   const listeners = new Set<() => void>();
