@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { queryInteger } from '../schemas/common.js';
 
 /** Cursor pagination in id order (ids are UUIDv7: creation order, stable under inserts). */
 export const pageQuery = {
   cursor: z.uuid({ message: 'must be the nextCursor of a previous page' }).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: queryInteger(1, 200).default(50),
 };
 
 /** `take`/`orderBy` for Prisma, plus the `id > cursor` condition to merge into `where`. */

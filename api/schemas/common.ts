@@ -48,3 +48,13 @@ export const startRefusalSchema = z.object({
   ]),
   message: z.string(),
 });
+
+/**
+ * An integer query parameter. `z.coerce.number()` alone reads an empty value (`?limit=`) as 0;
+ * here it is refused like any other non-number, and the document still says integer.
+ */
+export const queryInteger = (min: number, max: number) =>
+  z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number({ message: 'must be a whole number' }).int().min(min).max(max),
+  );

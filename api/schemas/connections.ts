@@ -11,6 +11,7 @@ import {
   startOutcomeSchema,
   targetOfficeSchema,
   timestamps,
+  queryInteger,
 } from './common.js';
 
 export const connectionStatusSchema = z.enum(CONNECTION_STATUS_LIST);
@@ -34,7 +35,7 @@ export const listConnectionsQuery = z
     ...pageQuery,
     status: connectionStatusSchema.optional(),
     officeId: idSchema.optional(),
-    expiresWithinDays: z.coerce.number().int().min(0).max(3650).optional(),
+    expiresWithinDays: queryInteger(0, 3650).optional(),
   })
   .strict();
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EVENT_SUBJECTS, EVENT_TYPES } from '../../lib/events/catalogue.js';
-import { idSchema } from './common.js';
+import { idSchema, queryInteger } from './common.js';
 
 const typeList = z
   .string()
@@ -21,7 +21,7 @@ export const listEventsQuery = z
     caseId: idSchema.optional(),
     /** Back office: one office's events. */
     officeId: idSchema.optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
+    limit: queryInteger(1, 500).default(100),
   })
   .strict();
 
