@@ -2,7 +2,6 @@
 // (so PostgreSQL filters, orders and counts the work queue) and the reason in words. The sets of
 // states come from the journeys' own rules; the windows from the schedules the API orders with.
 import { Prisma } from '../../../lib/db/client.js';
-import { caroSchedule as caroDurations } from '../../../workflows/caro-activation/plan.js';
 import { DEFAULT_CARO_SCHEDULE } from '../../../workflows/caro-activation/contract.js';
 import {
   CONNECTION_STATUSES,
@@ -11,12 +10,18 @@ import {
   type ConnectionStatus,
 } from '../../../workflows/consent-renewal/rules.js';
 import { FINAL_MANDATE_STATES, WAITING_FOR_CLIENT } from '../../../workflows/mandate/rules.js';
-import { CARO_OPEN } from '../../../workflows/caro-activation/plan.js';
+import { CARO_OPEN, reminderTotal } from '../../../workflows/caro-activation/plan.js';
 import { caroGuidance } from '../../../lib/email/templates/caro-failure.js';
 import type { CaroFailureReason } from '../../../lib/email/templates/caro-failure.js';
 import { EMAIL_NOT_SENT_SQL } from '../email-problems.js';
 import type { Schedules } from './next-step.js';
 
+/**
+ * The kinds. A CARO invitation is about to expire once its last reminder went out (and the link
+ * still opens); a consent expires soon within its first reminder's window (expiresSoonWindowMs).
+ * E-mails count while the case is open and no later one of the same template went out; callbacks
+ * while they were received in the case's current state.
+ */
 export const ATTENTION_KINDS = [
   'mandate_problem',
   'mandate_stalled',
@@ -38,15 +43,6 @@ export const CALLBACK_STUCK_MS = 60_000;
 export const CONSENT_ACTION_STATUSES = (Object.keys(CONNECTION_STATUSES) as ConnectionStatus[]).filter(
   (s) => CONNECTION_STATUSES[s] !== 'none' && !(DEADLINE_STATUSES as readonly string[]).includes(s),
 );
-
-/**
- * A CARO invitation is about to expire once its last reminder is due: the time between the last
- * reminder and the expiry (14 days with the default schedule).
- */
-export const caroExpiryWindowMs = (schedules: Schedules): number => {
-  const s = caroDurations(schedules.caroSchedule ?? DEFAULT_CARO_SCHEDULE);
-  return s.expiryMs - Math.max(0, ...s.remindersMs);
-};
 
 const list = (values: readonly string[]) => Prisma.join(values.map((v) => Prisma.sql`${v}`));
 const interval = (ms: number) => Prisma.sql`(${ms} * interval '1 millisecond')`;
@@ -94,7 +90,7 @@ export function journeyAttention(
       ],
     };
   if (caseType === 'caro') {
-    const w = interval(caroExpiryWindowMs(schedules));
+    const total = reminderTotal(schedules.caroSchedule ?? DEFAULT_CARO_SCHEDULE);
     return {
       open: Prisma.sql`${a}.status::text IN (${list(CARO_OPEN)})`,
       kinds: [
@@ -105,7 +101,8 @@ export function journeyAttention(
         ],
         [
           'caro_invitation_expiring',
-          Prisma.sql`CASE WHEN ${a}.status = 'invitation_sent' AND ${a}."linkExpiresAt" <= now() + ${w} THEN ${a}."linkExpiresAt" - ${w} END`,
+          Prisma.sql`CASE WHEN ${a}.status = 'invitation_sent' AND ${a}."reminderCount" >= ${total}
+            AND ${a}."linkExpiresAt" > now() THEN COALESCE(${a}."lastReminderAt", ${since}) END`,
           Prisma.sql`to_char(${a}."linkExpiresAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
         ],
       ],
@@ -204,7 +201,7 @@ export function attentionItem(
         guidance: caroGuidance(d as CaroFailureReason, officeLanguage),
       };
     case 'caro_invitation_expiring':
-      return { kind: raw.kind, since, reason: `invitation expires on ${d}, every reminder sent` };
+      return { kind: raw.kind, since, reason: `invitation expires on ${d}: the last reminder has gone out` };
     case 'consent_expiring':
       return { kind: raw.kind, since, reason: `consent expires on ${d}: ${CONNECTION_STATUSES.expires_soon}` };
     case 'consent_expired':
