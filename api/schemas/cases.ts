@@ -34,7 +34,13 @@ export const encodeCursor = (cursor: { id: string; since?: string }) =>
 export const listCasesQuery = z
   .object({
     /** Client name (partial; accents and case ignored), enterprise number, client code, IBAN, card client reference, case id or workflow id. */
-    q: z.string().trim().min(1).max(100).optional(),
+    q: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .refine((q) => !q.includes('\u0000'), 'must not contain a NUL character')
+      .optional(),
     journey: z.enum(JOURNEYS).optional(),
     status: z.enum(CASE_STATUSES).optional(),
     officeId: idSchema.optional(),

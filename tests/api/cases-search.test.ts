@@ -100,7 +100,6 @@ beforeAll(async () => {
   // The mandate's workflow has presented it: its state is the workflow's, not the row's default.
   await waitFor(async () => {
     const res = await stack.http('GET', `/v1/mandates/${a.mandateId}`);
-    if (process.env.DEBUG_CASES) console.log(res.status, JSON.stringify(res.body).slice(0, 300));
     return res.body.status === 'available_online' ? res.body : undefined;
   }, 'mandate presented');
 }, 120_000);

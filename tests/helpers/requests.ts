@@ -160,6 +160,8 @@ export function validRequests({
       path: '/v1/caro-orders/replay',
       body: { reason: 'technical_or_data_error', dryRun: true },
     }),
+    listCases: () => ({ path: `/v1/cases?q=Matrix&journey=consent&attention=true&limit=5` }),
+    getCasesSummary: () => ({ path: `/v1/cases/summary?officeId=${officeId}` }),
     listAuditEvents: () => ({ path: `/v1/audit?resourceType=connection&resourceId=${connectionId}` }),
     getMandateWorkflow: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/workflow` }),
     getMandateTimeline: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/timeline` }),
