@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResendSender } from '../../activities/email/resend-sender.js';
 import { startFakeResend, validationError, type FakeResend } from '../email/fake-resend.js';
+import { parseMetrics, sample } from '../helpers/prometheus.js';
 import { expectDeclaredResponse } from '../helpers/schemas.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
@@ -251,5 +252,14 @@ describe('the attention queue after a scripted mix of outcomes', () => {
     const key = await stack.key('accountant', officeA);
     const own = (await get('/v1/cases/summary', key)) as { attentionTotal: number };
     expect(own.attentionTotal).toBe(10);
+  });
+
+  it('GET /metrics has the same counts as bankfeed_cases_attention{kind}', async () => {
+    const summary = await get('/v1/cases/summary');
+    const res = await fetch(`${stack.api.url}/metrics`);
+    const families = parseMetrics(await res.text());
+    for (const { kind, count } of summary.attention as { kind: string; count: number }[])
+      expect(sample(families, 'bankfeed_cases_attention', { kind }), kind).toBe(count);
+    expect(sample(families, 'bankfeed_cases_attention', { kind: 'mandate_problem' })).toBe(2);
   });
 });

@@ -94,8 +94,13 @@ interface Branch {
 
 /** Clients `q` finds: by name (partial, accents and case ignored), enterprise number or client code. */
 const matchedClients = (q: SearchKeys) => Prisma.sql`matched AS (
-    SELECT id FROM clients WHERE "searchName" LIKE lower(unaccent(${q.namePattern}))
-    UNION SELECT id FROM clients WHERE "clientCode" IN (${q.text}, ${q.text.toUpperCase()})
+    SELECT id FROM clients WHERE "clientCode" IN (${q.text}, ${q.text.toUpperCase()})
+    ${
+      // A name holds no IBAN, UUID or enterprise number: those skip the trigram lookup.
+      q.iban || q.caseId || q.enterpriseNumber
+        ? Prisma.empty
+        : Prisma.sql`UNION SELECT id FROM clients WHERE "searchName" LIKE lower(unaccent(${q.namePattern}))`
+    }
     ${q.enterpriseNumber ? Prisma.sql`UNION SELECT id FROM clients WHERE "enterpriseNumber" = ${q.enterpriseNumber}` : Prisma.empty}
   )`;
 
