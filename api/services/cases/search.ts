@@ -92,22 +92,26 @@ interface Branch {
   hits(q: SearchKeys): Prisma.Sql[];
 }
 
-/** Clients `q` finds: by name (partial, accents and case ignored), enterprise number or client code. */
+/**
+ * What `q` is looked up as: a UUID is a case id only, a valid IBAN an IBAN only (no name, code or
+ * reference holds one); anything else is a workflow id, a card reference, or one of the clients'
+ * keys (`matched`). Fewer arms, a smaller plan: planning is most of such a statement's time.
+ */
+const lookup = (q: SearchKeys): 'id' | 'iban' | 'keys' => (q.caseId ? 'id' : q.iban ? 'iban' : 'keys');
+
+/** Clients `q` finds: by client code, enterprise number, or name (partial, accents and case ignored). */
 const matchedClients = (q: SearchKeys) => Prisma.sql`matched AS (
     SELECT id FROM clients WHERE "clientCode" IN (${q.text}, ${q.text.toUpperCase()})
     ${
-      // A name holds no IBAN, UUID or enterprise number: those skip the trigram lookup.
-      q.iban || q.caseId || q.enterpriseNumber
-        ? Prisma.empty
+      q.enterpriseNumber
+        ? Prisma.sql`UNION SELECT id FROM clients WHERE "enterpriseNumber" = ${q.enterpriseNumber}`
         : Prisma.sql`UNION SELECT id FROM clients WHERE "searchName" LIKE lower(unaccent(${q.namePattern}))`
     }
-    ${q.enterpriseNumber ? Prisma.sql`UNION SELECT id FROM clients WHERE "enterpriseNumber" = ${q.enterpriseNumber}` : Prisma.empty}
   )`;
 
-const byIdOrWorkflow = (table: string, q: SearchKeys): Prisma.Sql[] => [
-  Prisma.sql`SELECT id FROM ${Prisma.raw(table)} WHERE "workflowId" = ${q.text}`,
-  ...(q.caseId ? [Prisma.sql`SELECT id FROM ${Prisma.raw(table)} WHERE id = ${q.caseId}`] : []),
-];
+const byId = (table: string, q: SearchKeys) => Prisma.sql`SELECT id FROM ${Prisma.raw(table)} WHERE id = ${q.caseId}`;
+const byWorkflow = (table: string, q: SearchKeys) =>
+  Prisma.sql`SELECT id FROM ${Prisma.raw(table)} WHERE "workflowId" = ${q.text}`;
 
 const BRANCHES: Record<Journey, Branch> = {
   mandate: {
@@ -119,16 +123,18 @@ const BRANCHES: Record<Journey, Branch> = {
       b."isKbcGroup", x."linkExpiresAt", ${NULL('timestamptz')} AS "validUntil"`,
     officeId: Prisma.sql`c."officeId"`,
     clientId: Prisma.sql`c.id`,
-    hits: (q) => [
-      ...byIdOrWorkflow('mandates', q),
-      ...(q.iban
-        ? [
-            Prisma.sql`SELECT m.id FROM mandates m JOIN bank_accounts a ON a.id = m."bankAccountId" WHERE a.iban = ${q.iban}`,
-          ]
-        : []),
-      Prisma.sql`SELECT m.id FROM mandates m JOIN bank_accounts a ON a.id = m."bankAccountId"
-        WHERE a."clientId" IN (SELECT id FROM matched)`,
-    ],
+    hits: (q) =>
+      ({
+        id: [byId('mandates', q)],
+        iban: [
+          Prisma.sql`SELECT m.id FROM mandates m JOIN bank_accounts a ON a.id = m."bankAccountId" WHERE a.iban = ${q.iban}`,
+        ],
+        keys: [
+          byWorkflow('mandates', q),
+          Prisma.sql`SELECT m.id FROM mandates m JOIN bank_accounts a ON a.id = m."bankAccountId"
+            WHERE a."clientId" IN (SELECT id FROM matched)`,
+        ],
+      })[lookup(q)],
   },
   caro: {
     journey: 'caro',
@@ -139,16 +145,18 @@ const BRANCHES: Record<Journey, Branch> = {
       x."linkExpiresAt", ${NULL('timestamptz')} AS "validUntil"`,
     officeId: Prisma.sql`c."officeId"`,
     clientId: Prisma.sql`c.id`,
-    hits: (q) => [
-      ...byIdOrWorkflow('caro_orders', q),
-      Prisma.sql`SELECT id FROM caro_orders WHERE "clientReference" IN (${q.text}, ${q.text.toUpperCase()})`,
-      ...(q.iban
-        ? [
-            Prisma.sql`SELECT o.id FROM caro_orders o JOIN bank_accounts a ON a.id = o."bankAccountId" WHERE a.iban = ${q.iban}`,
-          ]
-        : []),
-      Prisma.sql`SELECT id FROM caro_orders WHERE "clientId" IN (SELECT id FROM matched)`,
-    ],
+    hits: (q) =>
+      ({
+        id: [byId('caro_orders', q)],
+        iban: [
+          Prisma.sql`SELECT o.id FROM caro_orders o JOIN bank_accounts a ON a.id = o."bankAccountId" WHERE a.iban = ${q.iban}`,
+        ],
+        keys: [
+          byWorkflow('caro_orders', q),
+          Prisma.sql`SELECT id FROM caro_orders WHERE "clientReference" IN (${q.text}, ${q.text.toUpperCase()})`,
+          Prisma.sql`SELECT id FROM caro_orders WHERE "clientId" IN (SELECT id FROM matched)`,
+        ],
+      })[lookup(q)],
   },
   consent: {
     journey: 'consent',
@@ -159,11 +167,15 @@ const BRANCHES: Record<Journey, Branch> = {
       ${NULL('timestamptz')} AS "linkExpiresAt", x."validUntil"`,
     officeId: Prisma.sql`x."officeId"`,
     clientId: Prisma.sql`x."clientId"`,
-    hits: (q) => [
-      ...byIdOrWorkflow('connections', q),
-      ...(q.iban ? [Prisma.sql`SELECT id FROM connections WHERE ibans @> ARRAY[${q.iban}]::text[]`] : []),
-      Prisma.sql`SELECT id FROM connections WHERE "clientId" IN (SELECT id FROM matched)`,
-    ],
+    hits: (q) =>
+      ({
+        id: [byId('connections', q)],
+        iban: [Prisma.sql`SELECT id FROM connections WHERE ibans @> ARRAY[${q.iban}]::text[]`],
+        keys: [
+          byWorkflow('connections', q),
+          Prisma.sql`SELECT id FROM connections WHERE "clientId" IN (SELECT id FROM matched)`,
+        ],
+      })[lookup(q)],
   },
 };
 
@@ -208,7 +220,8 @@ export function caseQuery(filter: CaseFilter, schedules: Schedules, cursor: Curs
     SELECT * FROM (${Prisma.join(branches, ' UNION ALL ')}) AS cases ORDER BY ${order} LIMIT ${take}`;
 }
 
-const withMatched = (filter: CaseFilter) => (filter.q ? Prisma.sql`WITH ${matchedClients(filter.q)}` : Prisma.empty);
+const withMatched = (filter: CaseFilter) =>
+  filter.q && lookup(filter.q) === 'keys' ? Prisma.sql`WITH ${matchedClients(filter.q)}` : Prisma.empty;
 
 export interface CasesSummary {
   states: { journey: Journey; status: string; count: number; medianTimeInStateMs: number }[];
