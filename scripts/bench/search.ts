@@ -263,6 +263,19 @@ async function main() {
       });
     });
     console.log(row('GET /v1/offices/:id (the API floor)', floor));
+    // For context, not a target: the work queue and the dashboard read every case's attention.
+    for (const path of ['/v1/cases?attention=true', '/v1/cases/summary']) {
+      const whole = await measure(
+        async () => {
+          const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+          await res.arrayBuffer();
+          if (res.status !== 200) throw new Error(`GET ${path}: HTTP ${res.status}`);
+        },
+        Math.max(10, Math.round(REQUESTS / 100)),
+        2,
+      );
+      console.log(row(`GET ${path} (2 at a time)`, whole));
+    }
     await server.close();
     const p95 = Math.max(...worst);
     console.log(
