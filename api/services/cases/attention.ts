@@ -170,6 +170,22 @@ export function attentionJoins(c: AttentionColumns, kinds: readonly AttentionKin
        WHERE k.since IS NOT NULL) AS a ON true`;
 }
 
+/**
+ * A cheap test over the case row of whether it may need one of `kinds`: the work queue and the
+ * counts filter on it before the lateral joins run, so those run for candidates only, not for
+ * every case. E-mails and callbacks: the case has such a row at all (the joins judge it).
+ */
+export function attentionCandidate(c: AttentionColumns, kinds: readonly AttentionKind[]): Prisma.Sql {
+  const tests = c.kinds.filter(([kind]) => kinds.includes(kind)).map(([, since]) => Prisma.sql`${since} IS NOT NULL`);
+  if (kinds.includes('email_not_sent'))
+    tests.push(Prisma.sql`${c.id} IN (SELECT e."caseId" FROM email_outbox e
+      WHERE e."caseType" = ${c.caseType}::"CaseType" AND ${EMAIL_NOT_SENT_SQL})`);
+  if (kinds.includes('callback_not_handled'))
+    tests.push(Prisma.sql`${c.id} IN (SELECT w."resourceId" FROM webhook_events w
+      WHERE w."resourceType" = ${c.resourceType} AND w.handled IS NOT TRUE)`);
+  return tests.length === 0 ? Prisma.sql`false` : Prisma.sql`(${Prisma.join(tests, ' OR ')})`;
+}
+
 export interface AttentionItem {
   kind: AttentionKind;
   since: string;

@@ -6,7 +6,7 @@ import { normalizeEnterpriseNumber } from '../../../lib/banking/enterprise-numbe
 import { isValidIban, normalizeIban } from '../../../lib/banking/iban.js';
 import { Prisma, type PrismaClient } from '../../../lib/db/client.js';
 import { RESOURCE_TYPE } from './head.js';
-import { attentionJoins, journeyAttention, type AttentionKind } from './attention.js';
+import { attentionCandidate, attentionJoins, journeyAttention, type AttentionKind } from './attention.js';
 import type { Schedules } from './next-step.js';
 
 export const JOURNEYS = ['mandate', 'caro', 'consent'] as const;
@@ -190,10 +190,8 @@ function branchSql(
   const stateSince = Prisma.sql`COALESCE(${caseType === 'connection' ? Prisma.sql`x."statusChangedAt"` : Prisma.sql`x."stateChangedAt"`}, x."createdAt")`;
   const attention = journeyAttention(caseType, 'x', schedules);
   const queue = filter.attention !== undefined;
-  const joins = attentionJoins(
-    { caseType, resourceType: RESOURCE_TYPE[caseType], id: Prisma.sql`x.id`, stateSince, ...attention },
-    queue ? filter.attention! : filter.reportKinds,
-  );
+  const columns = { caseType, resourceType: RESOURCE_TYPE[caseType], id: Prisma.sql`x.id`, stateSince, ...attention };
+  const joins = attentionJoins(columns, queue ? filter.attention! : filter.reportKinds);
   const where: Prisma.Sql[] = [];
   // ARRAY(…) is computed once, before the case rows are read: the planner then fetches the few hits
   // by primary key instead of walking the whole table in id order hoping to meet them (seconds).
@@ -201,7 +199,7 @@ function branchSql(
   for (const officeId of filter.officeIds) where.push(Prisma.sql`${branch.officeId} = ${officeId}`);
   if (filter.clientId) where.push(Prisma.sql`${branch.clientId} = ${filter.clientId}`);
   if (filter.status) where.push(Prisma.sql`x.status::text = ${filter.status}`);
-  if (queue) where.push(Prisma.sql`a.attention_since IS NOT NULL`);
+  if (queue) where.push(attentionCandidate(columns, filter.attention!), Prisma.sql`a.attention_since IS NOT NULL`);
   if (cursor && queue)
     where.push(Prisma.sql`(a.attention_since, x.id) > (${cursor.since ?? '-infinity'}::timestamptz, ${cursor.id})`);
   else if (cursor) where.push(Prisma.sql`x.id < ${cursor.id}`);
@@ -248,7 +246,7 @@ export async function casesSummary(
           AS "medianTimeInStateMs"
       FROM (${all({ ...filter, reportKinds: [] })}) AS cases GROUP BY journey, status ORDER BY journey, status`),
     prisma.$queryRaw<{ total: number; kinds: Record<string, number> | null }[]>(Prisma.sql`WITH cases AS MATERIALIZED (
-        ${all(filter)})
+        ${all({ ...filter, attention: filter.reportKinds })})
       SELECT (SELECT count(*)::int FROM cases WHERE attention_since IS NOT NULL) AS total,
              (SELECT json_object_agg(kind, n) FROM (
                 SELECT i->>'kind' AS kind, count(*)::int AS n FROM cases, json_array_elements(cases.attention) AS i
