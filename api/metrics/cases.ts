@@ -4,7 +4,11 @@
 // scrape runs four grouped counts; answers are reused for a few seconds.
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { PrismaClient } from '../../prisma/generated/client.js';
+import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { METRIC_PREFIX } from '../../lib/metrics/registry.js';
+import { ATTENTION_KINDS } from '../services/cases/attention.js';
+import type { Schedules } from '../services/cases/next-step.js';
+import { casesSummary, JOURNEYS } from '../services/cases/search.js';
 
 const REUSE_MS = 5_000;
 /** The journey of each kind of case, as the API names them. */
@@ -42,8 +46,8 @@ async function snapshot(prisma: PrismaClient): Promise<Snapshot> {
   };
 }
 
-/** A registry of the journeys' metrics for one database. */
-export function caseMetrics(prisma: PrismaClient): Registry {
+/** A registry of the journeys' metrics for one database; `schedules` set the attention windows. */
+export function caseMetrics(prisma: PrismaClient, schedules?: Schedules): Registry {
   const registry = new Registry();
   let last: { at: number; value: Promise<Snapshot> } | undefined;
   const current = (): Promise<Snapshot> => {
@@ -92,6 +96,31 @@ export function caseMetrics(prisma: PrismaClient): Registry {
     async collect() {
       this.reset();
       for (const { n, ...labels } of (await current()).webhooks) this.inc(labels, n);
+    },
+  });
+  // The work queue's counts, from the same statement as GET /v1/cases/summary (every office).
+  let attention: { at: number; value: Promise<Record<string, number>> } | undefined;
+  const attentionNow = () => {
+    if (!attention || Date.now() - attention.at > REUSE_MS) {
+      const value = casesSummary(
+        prisma,
+        { journeys: JOURNEYS, officeIds: [], reportKinds: ATTENTION_KINDS },
+        schedules ?? { consentSchedule: DEFAULT_CONSENT_SCHEDULE },
+      ).then((s) => s.attention);
+      attention = { at: Date.now(), value };
+      value.catch(() => (attention = undefined));
+    }
+    return attention.value;
+  };
+  new Gauge({
+    name: `${METRIC_PREFIX}cases_attention`,
+    help: 'Cases needing attention, by kind (the work queue of GET /v1/cases?attention=true)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    async collect() {
+      const counts = await attentionNow();
+      this.reset();
+      for (const kind of ATTENTION_KINDS) this.set({ kind }, counts[kind] ?? 0);
     },
   });
   return registry;

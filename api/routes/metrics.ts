@@ -13,7 +13,7 @@ const sameToken = (given: string, expected: string) =>
  */
 export function metricsRoutes(deps: AppDeps): Router {
   const router = Router();
-  const cases = caseMetrics(deps.prisma);
+  const cases = caseMetrics(deps.prisma, deps);
   router.get('/metrics', async (req, res) => {
     if (deps.metricsToken && !sameToken(req.get('authorization') ?? '', `Bearer ${deps.metricsToken}`)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');

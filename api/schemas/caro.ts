@@ -76,7 +76,7 @@ export const replayCaroBody = z
   )
   .meta({ anyOf: ['reason', 'status', 'since', 'officeId'].map((field) => ({ required: [field] })) });
 
-const guidanceSchema = z
+export const guidanceSchema = z
   .object({ language: z.string(), title: z.string(), cause: z.string(), todo: z.array(z.string()) })
   .nullable();
 

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../../lib/db/client.js';
+import { Prisma, type PrismaClient } from '../../lib/db/client.js';
 
 export interface EmailProblem {
   template: string;
@@ -6,6 +6,9 @@ export interface EmailProblem {
   reason: string | null;
   at: Date;
 }
+
+/** The same rule in SQL, over an email_outbox row aliased `e` (the attention queue, cases/attention.ts). */
+export const EMAIL_NOT_SENT_SQL = Prisma.sql`(e.status = 'rejected' OR e."toAddress" IS NULL)`;
 
 /**
  * What the case shows about e-mail that did not go out: messages the provider rejected
@@ -17,6 +20,7 @@ export async function caseEmailProblems(
   caseId: string,
 ): Promise<EmailProblem[]> {
   const rows = await prisma.emailOutbox.findMany({
+    // Keep in step with EMAIL_NOT_SENT_SQL above.
     where: { caseType, caseId, OR: [{ status: 'rejected' }, { toAddress: null }] },
     orderBy: { createdAt: 'asc' },
     select: { template: true, status: true, error: true, toAddress: true, createdAt: true, updatedAt: true },

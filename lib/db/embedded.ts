@@ -12,6 +12,8 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { PGLiteSocketHandler, type PGLiteSocketHandlerOptions, PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export const EMBEDDED_POOL_MAX = 1;
@@ -61,7 +63,12 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
     await mkdir(dataDir, { recursive: true });
   }
   if (dataDir && opts.loadDataDir) throw new Error('startEmbeddedPostgres: dataDir and loadDataDir exclude each other');
-  const db = await PGlite.create(dataDir ? { dataDir } : opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
+  // The contrib extensions the migrations create (the case search's trigram index and unaccent).
+  const extensions = { pg_trgm, unaccent };
+  const db = await PGlite.create({
+    extensions,
+    ...(dataDir ? { dataDir } : opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+  });
 
   // pglite-socket's query queue (it runs one protocol message at a time on PGlite) is not
   // exported on its own: take the one a never-started server builds.

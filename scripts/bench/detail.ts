@@ -6,51 +6,17 @@
  * No Temporal server: the detail never calls it (the client is lazy and never dials).
  */
 import pg from 'pg';
-import { createApp } from '../../api/app.js';
-import { listen } from '../../api/server.js';
-import { DEV_WEBHOOK_SECRETS } from '../../api/webhooks/env.js';
 import { createApiKey } from '../../lib/auth/key-store.js';
 import { createPrisma } from '../../lib/db/client.js';
 import { uuidv7 } from '../../lib/db/ids.js';
 import { applyMigrations } from '../../lib/db/migrate.js';
 import { createThrowawayDatabase } from '../../lib/db/throwaway-database.js';
-import { createLogger } from '../../lib/logger.js';
-import { createTemporalClient } from '../../lib/temporal/client.js';
-import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
+import { ADMIN_URL, benchServer, measure as measureRuns, postgresReachable, type Figures } from './shared.js';
 
-const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432/postgres';
 const CASES = Number(process.env.BENCH_CASES ?? 2_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const logger = createLogger({ service: 'bench', level: 'silent' });
-
-interface Figures {
-  reqPerSec: number;
-  p50: number;
-  p99: number;
-}
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
-
-async function measure(run: (i: number) => Promise<void>): Promise<Figures> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < REQUESTS) {
-        const i = next++;
-        const t = performance.now();
-        await run(i);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { reqPerSec: REQUESTS / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
-}
+const measure = (run: (i: number) => Promise<void>) => measureRuns(run, REQUESTS, CONCURRENCY);
 
 /** Mandates with a history of three transitions, a reminder and an e-mail each: what a detail reads. */
 async function seed(db: pg.Pool): Promise<string[]> {
@@ -116,37 +82,14 @@ async function directDetail(db: pg.Pool, id: string): Promise<void> {
 }
 
 async function main() {
-  const probe = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3_000 });
-  try {
-    await probe.connect();
-    await probe.end();
-  } catch (error) {
-    console.log(`bench:detail: PostgreSQL not reachable at ${new URL(ADMIN_URL).host} (${(error as Error).message}).`);
-    console.log('Set BENCH_POSTGRES_URL to a PostgreSQL superuser URL; no figures without one.');
-    return;
-  }
+  if (!(await postgresReachable('bench:detail'))) return;
   const database = await createThrowawayDatabase(ADMIN_URL, 'bench_detail');
   const pool = new pg.Pool({ connectionString: database.url, max: 10 });
   const prisma = createPrisma(database.url);
   try {
     await applyMigrations(database.url);
     const ids = await seed(pool);
-    const app = createApp({
-      temporal: createTemporalClient({
-        TEMPORAL_ADDRESS: '127.0.0.1:7233',
-        TEMPORAL_NAMESPACE: 'default',
-        TEMPORAL_TASK_QUEUE: 'bench',
-        TEMPORAL_TLS: false,
-      }),
-      prisma,
-      logger,
-      taskQueue: 'bench',
-      temporalTimeoutMs: 5_000,
-      consentSchedule: DEFAULT_CONSENT_SCHEDULE,
-      webhookSecrets: DEV_WEBHOOK_SECRETS,
-      rateLimitPerMinute: 100_000_000,
-    });
-    const server = await listen(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 1_000 });
+    const server = await benchServer(prisma);
     const { key } = await createApiKey(prisma, { name: 'bench', role: 'operator' });
     const headers = { authorization: `Bearer ${key}` };
     const pick = (i: number) => ids[(i * 7919) % ids.length]!;

@@ -161,6 +161,8 @@ export function validRequests({
       body: { reason: 'technical_or_data_error', dryRun: true },
     }),
     listEvents: () => ({ path: '/v1/events?limit=5' }),
+    listCases: () => ({ path: `/v1/cases?q=Matrix&journey=consent&attention=true&limit=5` }),
+    getCasesSummary: () => ({ path: `/v1/cases/summary?officeId=${officeId}` }),
     listAuditEvents: () => ({ path: `/v1/audit?resourceType=connection&resourceId=${connectionId}` }),
     getMandateWorkflow: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/workflow` }),
     getMandateTimeline: async () => ({ path: `/v1/mandates/${(await newMandate()).id}/timeline` }),

@@ -1,0 +1,91 @@
+// What the PostgreSQL benchmarks (bench:detail, bench:search) share: the server they run on, the
+// API as it runs in production without Temporal (reads never dial it), and the measuring loop for
+// the direct SQL (and the figures both print).
+import pg from 'pg';
+import { createApp } from '../../api/app.js';
+import { listen, type RunningServer } from '../../api/server.js';
+import { DEV_WEBHOOK_SECRETS } from '../../api/webhooks/env.js';
+import type { PrismaClient } from '../../lib/db/client.js';
+import { createLogger } from '../../lib/logger.js';
+import { createTemporalClient } from '../../lib/temporal/client.js';
+import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
+
+export const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432/postgres';
+export const logger = createLogger({ service: 'bench', level: 'silent' });
+
+/** Whether the PostgreSQL server answers; says so and why not when it does not. */
+export async function postgresReachable(bench: string): Promise<boolean> {
+  const probe = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3_000 });
+  try {
+    await probe.connect();
+    await probe.end();
+    return true;
+  } catch (error) {
+    console.log(`${bench}: PostgreSQL not reachable at ${new URL(ADMIN_URL).host} (${(error as Error).message}).`);
+    console.log('Set BENCH_POSTGRES_URL to a PostgreSQL superuser URL; no figures without one.');
+    return false;
+  }
+}
+
+/** The API on a free port, with no rate limit to speak of; its Temporal client is lazy and never dials. */
+export function benchServer(prisma: PrismaClient): Promise<RunningServer> {
+  const app = createApp({
+    temporal: createTemporalClient({
+      TEMPORAL_ADDRESS: '127.0.0.1:7233',
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'bench',
+      TEMPORAL_TLS: false,
+    }),
+    prisma,
+    logger,
+    taskQueue: 'bench',
+    temporalTimeoutMs: 5_000,
+    consentSchedule: DEFAULT_CONSENT_SCHEDULE,
+    webhookSecrets: DEV_WEBHOOK_SECRETS,
+    rateLimitPerMinute: 100_000_000,
+  });
+  return listen(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 1_000 });
+}
+
+export interface Figures {
+  reqPerSec: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+
+/** Figures of latencies in ms measured over `seconds`. */
+export function figures(latencies: number[], seconds: number): Figures {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    reqPerSec: latencies.length / seconds,
+    p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    p99: percentile(sorted, 0.99),
+  };
+}
+
+/** `requests` calls of `run`, `concurrency` at a time. */
+export async function measure(
+  run: (i: number) => Promise<void>,
+  requests: number,
+  concurrency: number,
+): Promise<Figures> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < requests) {
+        const i = next++;
+        const t = performance.now();
+        await run(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return figures(latencies, (performance.now() - started) / 1000);
+}
