@@ -23,6 +23,7 @@ export function appDepsFromEnv(
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     workerStaleAfterMs: env.READYZ_WORKER_STALE_MS,
     eventsRetentionDays: env.EVENTS_RETENTION_DAYS,
+    apiKeyCacheMs: env.API_KEY_CACHE_MS,
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     webhookSecrets: webhookSecretsFromEnv(env, clients.logger),
     sandbox: sandboxEnabled(env),

@@ -35,6 +35,8 @@ export interface AppDeps {
   metricsToken?: string;
   /** Requests per minute per API key (default 600). */
   rateLimitPerMinute?: number;
+  /** How long an API key's row is reused without a lookup (API_KEY_CACHE_MS, 5 s by default; 0: every request). */
+  apiKeyCacheMs?: number;
   /** How long GET /v1/events reads back (EVENTS_RETENTION_DAYS, 30 by default); the worker purges older ones. */
   eventsRetentionDays?: number;
 }

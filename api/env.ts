@@ -49,6 +49,8 @@ export const apiEnvSchema = temporalEnvSchema
     METRICS_TOKEN: z.string().min(16).optional(),
     /** Requests a minute per API key; beyond it, 429 with Retry-After. */
     ...eventsEnvSchema,
+    /** How long an API key's row is reused without a lookup; a key revoked elsewhere is refused within it. */
+    API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     /** How long SIGTERM waits for in-flight requests before closing the remaining sockets. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),

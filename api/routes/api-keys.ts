@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../lib/auth/api-keys.js';
 import { createApiKey, KeyStoreError, listApiKeys, revokeApiKey } from '../../lib/auth/key-store.js';
+import { apiKeyCache } from '../http/api-key-cache.js';
 import { ApiError, notFound } from '../errors.js';
 import { defineRoute } from '../http/route.js';
 import { idParams, idSchema } from '../schemas/common.js';
@@ -96,6 +97,7 @@ export const apiKeyRoutes = [
     responses: { 204: { description: 'Revoked' }, ...problemResponses(400, 401, 403, 404) },
     async handler({ params, deps }) {
       if (!(await revokeApiKey(deps.prisma, params.id))) throw notFound('live API key');
+      apiKeyCache(deps).forget(params.id);
       return { status: 204, audited: { resourceType: 'api_key', resourceId: params.id } };
     },
   }),

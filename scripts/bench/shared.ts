@@ -43,6 +43,8 @@ export function benchServer(prisma: PrismaClient): Promise<RunningServer> {
     consentSchedule: DEFAULT_CONSENT_SCHEDULE,
     webhookSecrets: DEV_WEBHOOK_SECRETS,
     rateLimitPerMinute: 100_000_000,
+    // API_KEY_CACHE_MS=0 measures the API with a key lookup on every request.
+    ...(process.env.API_KEY_CACHE_MS !== undefined ? { apiKeyCacheMs: Number(process.env.API_KEY_CACHE_MS) } : {}),
   });
   return listen(app, { port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 1_000 });
 }

@@ -124,6 +124,8 @@ export async function startTestStack(
   opts: {
     namespace?: string;
     rateLimitPerMinute?: number;
+    /** AppDeps.apiKeyCacheMs (5 s by default). */
+    apiKeyCacheMs?: number;
     email?: EmailSender;
     sandbox?: boolean;
     caroSchedule?: CaroSchedule;
@@ -179,6 +181,7 @@ export async function startTestStack(
     webhookSecrets: TEST_WEBHOOK_SECRETS,
     sandbox: opts.sandbox ?? true,
     ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),
+    ...(opts.apiKeyCacheMs !== undefined ? { apiKeyCacheMs: opts.apiKeyCacheMs } : {}),
   });
   const api = await listen(app, { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 1_000 });
   const key = async (role: Role, officeId?: string) =>
