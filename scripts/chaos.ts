@@ -25,7 +25,7 @@ import { ApiClient } from './chaos/api.js';
 import { startFakeResend } from './chaos/fake-resend.js';
 import { driveJourney, JOURNEY_KINDS, setUpJourney, type Journey } from './chaos/journeys.js';
 import { entryProcess, freePort, PostgresServer, Supervised, temporalProcess, waitUntil } from './chaos/processes.js';
-import { failed, judge, type Measured, type Verdict } from './chaos/verdict.js';
+import { expectedEmails, failed, judge, type Measured, type Verdict } from './chaos/verdict.js';
 
 type Target = 'worker' | 'api' | 'temporal' | 'postgres';
 const TARGETS: Target[] = ['worker', 'api', 'temporal', 'postgres'];
@@ -347,12 +347,24 @@ async function main(): Promise<number> {
     const settleMs = short ? 75_000 : 240_000;
     const settled = await Promise.race([driving.then(() => true), delay(settleMs).then(() => false)]);
     if (!settled) progress(`journeys still running after ${settleMs / 1000} s: judging as they are`);
-    // Let the last e-mails go out: until the outbox has nothing open and the provider saw nothing new for 5 s.
-    const quietDeadline = Date.now() + 30_000;
+    // Let the last e-mails go out: until every journey's expected e-mails were sent (an idle journey's
+    // reminders come 10 s apart, longer than a quiet spell), the outbox has nothing open and the provider
+    // saw nothing new for 5 s; or a minute has passed, and what is missing is judged lost.
+    const stillExpected = async () => {
+      let missing = 0;
+      for (const j of journeys.filter((journey) => journey.id !== undefined))
+        for (const [template, count] of Object.entries(expectedEmails(j, measured))) {
+          const sent = await prisma.emailOutbox.count({ where: { caseId: j.id!, template, status: 'sent' } });
+          missing += Math.max(0, count - sent);
+        }
+      return missing;
+    };
+    const quietDeadline = Date.now() + 60_000;
     for (;;) {
       const open = await prisma.emailOutbox.count({ where: { status: { in: ['queued', 'failed'] } } });
       const last = resend.deliveries.at(-1)?.at ?? 0;
-      if ((open === 0 && Date.now() - last > 5_000) || Date.now() > quietDeadline) break;
+      const quiet = open === 0 && Date.now() - last > 5_000;
+      if ((quiet && (await stillExpected()) === 0) || Date.now() > quietDeadline) break;
       await delay(1_000);
     }
     active = false;
