@@ -1,6 +1,6 @@
 import type { CaseType, PrismaClient } from '../prisma/generated/client.js';
 import { connectionAction, transitionEventType } from '../lib/events/catalogue.js';
-import { recordEvent } from '../lib/events/record.js';
+import { EVENT_TX, recordEvent } from '../lib/events/record.js';
 
 /** One state change of a case, as its workflow saw it (workflow time, the workflow's version). */
 export interface CaseTransitionRecord {
@@ -63,5 +63,5 @@ export async function recordTransition(prisma: PrismaClient, t: CaseTransitionRe
         ...t.eventData,
       },
     });
-  });
+  }, EVENT_TX);
 }

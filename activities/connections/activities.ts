@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { connectionLinkSubject } from '../../lib/links/subjects.js';
 import type { StatusChangeResult } from '../../workflows/consent-renewal/contract.js';
 import { CHANGE_ACTOR, needsInvitation, transition, type StatusChange } from '../../workflows/consent-renewal/rules.js';
-import { recordEvent } from '../../lib/events/record.js';
+import { EVENT_TX, recordEvent } from '../../lib/events/record.js';
 import { recordTransition } from '../case-transitions.js';
 import type { ActivityDeps } from '../deps.js';
 import { createSendEmail, isEmailRejected } from '../email/send-email.js';
@@ -118,7 +118,7 @@ export function createConnectionActivities(deps: ActivityDeps) {
           sourceKey: `transition:connection:${req.connectionId}:${req.statusVersion}`,
         });
       return updated;
-    });
+    }, EVENT_TX);
     // A deadline change behind a later one keeps the later version (a stale change stays refused).
     if (count === 0 && req.deadline) ({ count } = await prisma.connection.updateMany({ where: base, data }));
     const { status } = await prisma.connection.findUniqueOrThrow({

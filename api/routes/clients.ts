@@ -1,6 +1,6 @@
 import { Prisma, type Client } from '../../lib/db/client.js';
 import { uuidv7 } from '../../lib/db/ids.js';
-import { recordEvent } from '../../lib/events/record.js';
+import { EVENT_TX, recordEvent } from '../../lib/events/record.js';
 import { isIn, mandateActions, PRESENTED_AGAIN_BY_CLIENT_EDIT } from '../../workflows/mandate/rules.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError, notFound, notFoundInBody } from '../errors.js';
@@ -228,7 +228,7 @@ export const clientRoutes = [
             sourceKey: `client.updated:${uuidv7()}`,
           });
           return written;
-        }),
+        }, EVENT_TX),
       );
       if (count === 0)
         throw refused(409, 'enterprise_number_locked', 'enterpriseNumber', 'is set and can no longer change');

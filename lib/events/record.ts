@@ -56,6 +56,12 @@ export async function recordEvent(tx: Tx, draft: EventDraft): Promise<boolean> {
   return written === 1;
 }
 
+/**
+ * Options for a transaction that writes an event: the embedded database is one connection, so a
+ * transaction may queue behind others for a while; Prisma's 2 s default gave up under load.
+ */
+export const EVENT_TX = { maxWait: 30_000, timeout: 30_000 } as const;
+
 /** Runs `write` and records `draft` in one transaction. */
 export async function withEvent<T>(
   prisma: PrismaClient,
@@ -67,5 +73,5 @@ export async function withEvent<T>(
     const result = await write(tx);
     await recordEvent(tx, draft);
     return result;
-  });
+  }, EVENT_TX);
 }
