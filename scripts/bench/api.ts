@@ -22,45 +22,27 @@ import { provisionTemporalBinaries } from '../../lib/temporal-binaries.js';
 import { createWorker } from '../../workers/create-worker.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { startDevServer } from '../../tests/helpers/temporal.js';
+import { measure as measureRuns, type Figures as SharedFigures } from './shared.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const logger = createLogger({ service: 'bench', level: 'silent' });
 
-interface Figures {
-  name: string;
-  reqPerSec: number;
-  p50: number;
-  p95: number;
-}
+type Figures = SharedFigures & { name: string };
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
-
+/** `count` requests, `concurrency` at a time (scripts/bench/shared.ts), each answer read and refused when 4xx/5xx. */
 async function measure(
   name: string,
   count: number,
   concurrency: number,
   request: (i: number) => Promise<Response>,
 ): Promise<Figures> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const i = next++;
-        const t = performance.now();
-        const res = await request(i);
-        await res.arrayBuffer();
-        if (res.status >= 400) throw new Error(`${name}: HTTP ${res.status}`);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { name, reqPerSec: count / seconds, p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95) };
+  const run = async (i: number) => {
+    const res = await request(i);
+    await res.arrayBuffer();
+    if (res.status >= 400) throw new Error(`${name}: HTTP ${res.status}`);
+  };
+  return { name, ...(await measureRuns(run, count, concurrency)) };
 }
 
 async function runOn(
@@ -168,7 +150,7 @@ async function runOn(
       mandateIds.push(body.data[0]!.mandate.id);
       return res;
     }),
-    await measure(`${label} GET /v1/mandates/:id (status query)`, REQUESTS, CONCURRENCY, (i) =>
+    await measure(`${label} GET /v1/mandates/:id (from the database)`, REQUESTS, CONCURRENCY, (i) =>
       fetch(`${server.url}/v1/mandates/${mandateIds[i % mandateIds.length]}`, { headers }),
     ),
   ];
