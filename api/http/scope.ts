@@ -21,6 +21,15 @@ export function tenantScope(actor: Actor) {
   };
 }
 
+/**
+ * The offices a cross-office read (cases, events) must match, all of them: an accountant's own,
+ * whatever else they asked (naming another office then finds nothing), and the office asked for.
+ */
+export function officesToMatch(actor: Actor, requested: string | undefined): string[] {
+  const own = actor.role === 'accountant' ? [actor.officeId ?? ''] : [];
+  return [...own, ...(requested ? [requested] : [])];
+}
+
 /** The office a write goes to: an accountant's own, whatever they sent; the back office must name one. */
 export function targetOffice(actor: Actor, requested: string | undefined): string | undefined {
   if (actor.role === 'accountant')

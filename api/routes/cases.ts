@@ -20,7 +20,7 @@ import {
   type CaseFilter,
   type Journey,
 } from '../services/cases/search.js';
-import type { Actor } from '../http/route.js';
+import { officesToMatch } from '../http/scope.js';
 import { caroRoutes } from './caro.js';
 import { connectionRoutes } from './connections.js';
 import { mandateRoutes } from './mandates.js';
@@ -58,12 +58,6 @@ for (const [journey, actions] of Object.entries(ACTION_ROUTES))
     if (!routeRoles.has(route)) throw new Error(`cases: the ${journey} action ${action} has no route ${route}`);
 const rolesOf: ActionRoles = (journey, action) => routeRoles.get(ACTION_ROUTES[journey][action] ?? '') ?? [];
 
-/** The offices the caller asks for and may see: an accountant's own, whatever else they asked. */
-function officeIds(actor: Actor, requested: string | undefined): string[] {
-  const own = actor.role === 'accountant' ? [actor.officeId ?? ''] : [];
-  return [...own, ...(requested ? [requested] : [])];
-}
-
 const kindsOf = (attention: string | undefined): AttentionKind[] | undefined =>
   attention === undefined ? undefined : attention === 'true' ? [...ATTENTION_KINDS] : [attention as AttentionKind];
 
@@ -90,7 +84,7 @@ export const caseRoutes = [
         q: query.q === undefined ? undefined : searchKeys(query.q),
         journeys: query.journey ? [query.journey] : JOURNEYS,
         status: query.status,
-        officeIds: officeIds(actor, query.officeId),
+        officeIds: officesToMatch(actor, query.officeId),
         clientId: query.clientId,
         attention,
         reportKinds: ATTENTION_KINDS,
@@ -128,7 +122,7 @@ export const caseRoutes = [
     async handler({ query, actor, deps }) {
       const summary = await casesSummary(
         deps.prisma,
-        { journeys: JOURNEYS, officeIds: officeIds(actor, query.officeId), reportKinds: ATTENTION_KINDS },
+        { journeys: JOURNEYS, officeIds: officesToMatch(actor, query.officeId), reportKinds: ATTENTION_KINDS },
         deps,
       );
       return {

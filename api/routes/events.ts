@@ -2,6 +2,7 @@ import type { Event, Prisma } from '../../lib/db/client.js';
 import { JOURNEY_OF_SUBJECT, type EventSubject, type EventType } from '../../lib/events/catalogue.js';
 import { DEFAULT_EVENTS_RETENTION_DAYS, retainedSince } from '../../lib/events/retention.js';
 import { ALL_ROLES, defineRoute } from '../http/route.js';
+import { officesToMatch } from '../http/scope.js';
 import { eventPageSchema, listEventsQuery } from '../schemas/events.js';
 import { problemResponses } from '../schemas/problem.js';
 
@@ -38,12 +39,10 @@ export const eventRoutes = [
       ...problemResponses(400, 401),
     },
     async handler({ query, actor, deps }) {
-      // An accountant reads their office's events only; naming another office finds none (as the lists do).
-      const offices = [actor.role === 'accountant' ? (actor.officeId ?? '') : undefined, query.officeId];
       const where: Prisma.EventWhereInput = {
         createdAt: { gte: retainedSince(deps.eventsRetentionDays ?? DEFAULT_EVENTS_RETENTION_DAYS) },
         ...(query.after ? { seq: { gt: BigInt(query.after) } } : {}),
-        AND: offices.flatMap((officeId) => (officeId === undefined ? [] : [{ officeId }])),
+        AND: officesToMatch(actor, query.officeId).map((officeId) => ({ officeId })),
         ...(query.types ? { type: { in: query.types } } : {}),
         ...(query.caseId ? { subjectId: query.caseId } : {}),
       };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JOURNEYS } from '../../lib/cases/journeys.js';
 import { EVENT_SUBJECTS, EVENT_TYPES } from '../../lib/events/catalogue.js';
 import { idSchema, queryInteger } from './common.js';
 
@@ -31,7 +32,7 @@ export const eventSchema = z.object({
   occurredAt: z.iso.datetime(),
   officeId: z.string(),
   /** `mandate`, `caro` or `consent`; null for a client's event. */
-  journey: z.enum(['mandate', 'caro', 'consent']).nullable(),
+  journey: z.enum(JOURNEYS).nullable(),
   subject: z.object({ type: z.enum(EVENT_SUBJECTS), id: z.string() }),
   /** The case's id (null for a client's event). */
   caseId: z.string().nullable(),

@@ -2,6 +2,7 @@
 // names and for which change gives which event. An event carries ids, states, reasons and dates;
 // never an e-mail address, a link with a token or card data.
 import { CONNECTION_STATUSES, type ConnectionStatus } from '../../workflows/consent-renewal/rules.js';
+import { JOURNEY_OF_CASE_TYPE } from '../cases/journeys.js';
 
 export const EVENT_TYPES = [
   'mandate.status_changed',
@@ -32,7 +33,7 @@ export const EVENT_SUBJECTS = ['mandate', 'caro', 'connection', 'client'] as con
 export type EventSubject = (typeof EVENT_SUBJECTS)[number];
 
 /** The journey a subject belongs to, as the cases API names it; a client belongs to none. */
-export const JOURNEY_OF_SUBJECT = { mandate: 'mandate', caro: 'caro', connection: 'consent', client: null } as const;
+export const JOURNEY_OF_SUBJECT = { ...JOURNEY_OF_CASE_TYPE, client: null } as const;
 
 const MANDATE_STATE_EVENTS: Partial<Record<string, EventType>> = {
   stalled: 'mandate.stalled',

@@ -4,14 +4,13 @@
 // lateral join (attention.ts), and pages are keyset pages (newest first; the work queue oldest first).
 import { normalizeEnterpriseNumber } from '../../../lib/banking/enterprise-number.js';
 import { isValidIban, normalizeIban } from '../../../lib/banking/iban.js';
+import { CASE_TYPE_OF, type Journey } from '../../../lib/cases/journeys.js';
 import { Prisma, type PrismaClient } from '../../../lib/db/client.js';
 import { RESOURCE_TYPE } from './head.js';
 import { attentionCandidate, attentionJoins, journeyAttention, type AttentionKind } from './attention.js';
 import type { Schedules } from './next-step.js';
 
-export const JOURNEYS = ['mandate', 'caro', 'consent'] as const;
-export type Journey = (typeof JOURNEYS)[number];
-export const CASE_TYPE_OF = { mandate: 'mandate', caro: 'caro', consent: 'connection' } as const;
+export { JOURNEYS, type Journey } from '../../../lib/cases/journeys.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
