@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordTransition } from '../../activities/case-transitions.js';
+import { newClientAccount, orderCaro } from '../helpers/cases.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
@@ -54,17 +55,14 @@ const eventsOf = async (caseId: string, key?: string) => (await feed(`?caseId=${
 const untilEvent = (caseId: string, type: string) =>
   waitFor(async () => ((all) => (all.some((e) => e.type === type) ? all : undefined))(await eventsOf(caseId)), type);
 
-async function newAccount(iban = 'BE35 3101 2345 6737') {
-  const client = await stack.http('POST', '/v1/clients', {
+const newAccount = (iban?: string) =>
+  newClientAccount(stack, {
     officeId,
     companyName: 'Brouwerij Events',
-    clientCode: `E-${randomUUID().slice(0, 8)}`,
     email: 'boekhouding@events.be',
-    language: 'nl',
+    codePrefix: 'E',
+    ...(iban ? { iban } : {}),
   });
-  const account = await stack.http('POST', `/v1/clients/${client.body.id}/bank-accounts`, { iban });
-  return { clientId: client.body.id as string, accountId: account.body.id as string };
-}
 
 describe('GET /v1/events', () => {
   it('tells each step of a mandate walked to active, in sequence, to its office only', async () => {
@@ -139,18 +137,7 @@ describe('GET /v1/events', () => {
 
   it('tells a CARO order’s invitation, reminder, problem, replay and activation', async () => {
     const { clientId, accountId } = await newAccount('BE68 5390 0754 7034');
-    const ordered = await stack.http('POST', '/v1/caro-orders', {
-      orders: [
-        {
-          clientId,
-          bankAccountId: accountId,
-          clientReference: `REF-${randomUUID().slice(0, 8)}`,
-          cardholderEmail: 'holder@events.be',
-          cardholderLanguage: 'nl',
-        },
-      ],
-    });
-    const id = ordered.body.data[0].id as string;
+    const id = await orderCaro(stack, { clientId, accountId, cardholderEmail: 'holder@events.be' });
     await untilEvent(id, 'caro.invitation_sent');
     await temporal.sleep(15 * DAY);
     await untilEvent(id, 'caro.reminder_sent');

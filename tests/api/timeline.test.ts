@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectDeclaredResponse } from '../helpers/schemas.js';
+import { newClientAccount, orderCaro } from '../helpers/cases.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
@@ -34,17 +34,14 @@ afterAll(async () => {
 type Entry = { kind: string; at: string } & Record<string, any>;
 const sandbox = (provider: string, type: string, data: Record<string, unknown>) =>
   stack.http('POST', `/v1/sandbox/webhooks/${provider}`, { type, data });
-async function newAccount(iban = 'BE35 3101 2345 6737') {
-  const client = await stack.http('POST', '/v1/clients', {
+const newAccount = (iban?: string) =>
+  newClientAccount(stack, {
     officeId,
     companyName: 'Brouwerij Timeline',
-    clientCode: `T-${randomUUID().slice(0, 8)}`,
     email: 'boekhouding@timeline.be',
-    language: 'nl',
+    codePrefix: 'T',
+    ...(iban ? { iban } : {}),
   });
-  const account = await stack.http('POST', `/v1/clients/${client.body.id}/bank-accounts`, { iban });
-  return { clientId: client.body.id as string, accountId: account.body.id as string };
-}
 const detail = async (path: string, operationId: string, key?: string) => {
   const res = await stack.http('GET', path, undefined, key ? { key } : {});
   expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -127,18 +124,7 @@ describe('a case’s detail and timeline, from the database', () => {
 
   it('a CARO order failed, replayed and activated lists every step in order, its next step last while open', async () => {
     const { clientId, accountId } = await newAccount('BE68 5390 0754 7034');
-    const ordered = await stack.http('POST', '/v1/caro-orders', {
-      orders: [
-        {
-          clientId,
-          bankAccountId: accountId,
-          clientReference: `REF-${randomUUID().slice(0, 8)}`,
-          cardholderEmail: 'holder@timeline.be',
-          cardholderLanguage: 'nl',
-        },
-      ],
-    });
-    const id = ordered.body.data[0].id as string;
+    const id = await orderCaro(stack, { clientId, accountId, cardholderEmail: 'holder@timeline.be' });
     const path = `/v1/caro-orders/${id}`;
     // The row starts in invitation_sent: its first transition (with the invitation's dates) is the workflow's.
     const open = await waitFor(async () => {
