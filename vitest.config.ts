@@ -10,7 +10,5 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: keep at most two files running at once.
     maxWorkers: 2,
-    // The default output, then one plain closing line with the counts.
-    reporters: ['default', './tests/helpers/summary-reporter.ts'],
   },
 });
