@@ -24,7 +24,7 @@ import { createTemporalClient } from '../lib/temporal/client.js';
 import { startTracing } from '../lib/telemetry/tracing.js';
 import { temporalLogger } from '../lib/temporal/sdk-logger.js';
 import { provisionTemporalBinaries } from '../lib/temporal-binaries.js';
-import { activityDepsFromEnv, createWorker } from '../workers/create-worker.js';
+import { activityDepsFromEnv, createWorker, workerTuning } from '../workers/create-worker.js';
 import { startEventPurge } from '../workers/event-purge.js';
 import { ensureReconciler, reconcilerDeps } from '../workers/reconciler.js';
 import { loadWorkerEnv } from '../workers/env.js';
@@ -143,6 +143,7 @@ async function main(): Promise<void> {
     deps: activityDepsFromEnv(workerEnv, { prisma, logger: workerLogger, temporal: reconciler }),
     shutdownGraceTime: `${workerEnv.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
     tracing,
+    tuning: workerTuning(workerEnv),
   });
   const running = worker.run();
   await ensureReconciler(reconciler, workerLogger);

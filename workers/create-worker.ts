@@ -38,6 +38,8 @@ export interface CreateWorkerOptions {
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
   /** The process's tracing (lib/telemetry/tracing.ts); off when absent. */
   tracing?: Tracing;
+  /** The sticky cache's size and the workflow task slots (WORKER_MAX_CACHED_WORKFLOWS, WORKER_WORKFLOW_TASK_SLOTS). */
+  tuning?: { maxCachedWorkflows: number; workflowTaskSlots: number };
 }
 
 /** The worker of every journey: every workflow in `workflows/index.ts`, every activity of `createActivities`. */
@@ -61,8 +63,28 @@ export function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     },
     sinks: { exporter: makeWorkflowExporter(tracing.exporter, tracing.resource) },
     ...(opts.shutdownGraceTime !== undefined ? { shutdownGraceTime: opts.shutdownGraceTime } : {}),
+    ...(opts.tuning ? tuningOptions(opts.tuning) : {}),
   });
 }
+
+export type WorkerTuning = NonNullable<CreateWorkerOptions['tuning']>;
+
+/** The SDK's options for a tuning: no more task slots than cached workflows (the SDK refuses it; 0 turns the cache off). */
+export const tuningOptions = (
+  tuning: WorkerTuning,
+): Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions'> => ({
+  maxCachedWorkflows: tuning.maxCachedWorkflows,
+  maxConcurrentWorkflowTaskExecutions:
+    tuning.maxCachedWorkflows === 0
+      ? tuning.workflowTaskSlots
+      : Math.min(tuning.workflowTaskSlots, tuning.maxCachedWorkflows),
+});
+
+/** The worker's tuning from its environment (workers/main.ts and npm start). */
+export const workerTuning = (env: WorkerEnv): WorkerTuning => ({
+  maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+  workflowTaskSlots: env.WORKER_WORKFLOW_TASK_SLOTS,
+});
 
 /** The activities' dependencies from the worker's environment (workers/main.ts and npm start). */
 export const activityDepsFromEnv = (

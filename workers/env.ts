@@ -6,6 +6,9 @@ import { logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalEnvSchema } from '../lib/config/temporal-env.js';
 import { refuseDevSecretInProduction, withPublicBaseUrlDefault } from '../lib/links/env.js';
 
+/** The sticky cache's size unless WORKER_MAX_CACHED_WORKFLOWS says otherwise (see bench:sleeping in the README). */
+export const WORKER_CACHE_DEFAULT = 100;
+
 /** Everything the worker reads: Temporal, database, e-mail and signed links. */
 export const workerEnvSchema = temporalEnvSchema
   .extend(databaseEnvSchema.shape)
@@ -17,6 +20,14 @@ export const workerEnvSchema = temporalEnvSchema
     /** Serve GET /metrics (Prometheus) on this port; none when unset. 0 picks a free port. */
     WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
     WORKER_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+    /**
+     * Workflows kept in memory between their tasks (the sticky cache). The SDK's default grows with the heap
+     * (2,310 on a 4 GB heap) at roughly half a megabyte each; a sleeping journey evicted from it is replayed from
+     * its history when its timer fires. `npm run bench:sleeping` measures the memory against this.
+     */
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(WORKER_CACHE_DEFAULT),
+    /** Workflow tasks run at once; at most the cache size (the SDK's default is 40). */
+    WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).max(1_000).default(40),
     ...eventsEnvSchema,
   })
   .superRefine(refuseDevSecretInProduction);

@@ -6,7 +6,7 @@ import { migrate } from '../lib/db/migrate-on-start.js';
 import { createLogger } from '../lib/logger.js';
 import { temporalLogger } from '../lib/temporal/sdk-logger.js';
 import { startTracing } from '../lib/telemetry/tracing.js';
-import { activityDepsFromEnv, createWorker } from './create-worker.js';
+import { activityDepsFromEnv, createWorker, workerTuning } from './create-worker.js';
 import { loadWorkerEnv, type WorkerEnv } from './env.js';
 import { loopbackPort, serveWorkerMetrics, type WorkerMetricsServer } from './metrics.js';
 import { startEventPurge } from './event-purge.js';
@@ -46,6 +46,7 @@ async function main(env: WorkerEnv): Promise<void> {
       deps: activityDepsFromEnv(env, { prisma, logger, temporal: reconciler }),
       shutdownGraceTime: `${env.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
       tracing,
+      tuning: workerTuning(env),
     });
     logger.info(
       { taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE, address: env.TEMPORAL_ADDRESS },

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { tuningOptions, workerTuning } from '../../workers/create-worker.js';
+import { loadWorkerEnv } from '../../workers/env.js';
+
+const base = { DATABASE_URL: 'postgresql://bankfeed@localhost:5432/bankfeed' };
+
+describe('worker tuning (WORKER_MAX_CACHED_WORKFLOWS, WORKER_WORKFLOW_TASK_SLOTS)', () => {
+  it('keeps 100 workflows in the sticky cache and runs 40 tasks at once unless told otherwise', () => {
+    expect(workerTuning(loadWorkerEnv(base))).toEqual({ maxCachedWorkflows: 100, workflowTaskSlots: 40 });
+    expect(
+      workerTuning(loadWorkerEnv({ ...base, WORKER_MAX_CACHED_WORKFLOWS: '250', WORKER_WORKFLOW_TASK_SLOTS: '20' })),
+    ).toEqual({ maxCachedWorkflows: 250, workflowTaskSlots: 20 });
+  });
+
+  it.each([
+    ['WORKER_MAX_CACHED_WORKFLOWS', 'lots'],
+    ['WORKER_MAX_CACHED_WORKFLOWS', '-1'],
+    ['WORKER_WORKFLOW_TASK_SLOTS', '1'],
+    ['WORKER_WORKFLOW_TASK_SLOTS', '2.5'],
+  ])('refuses %s=%s, naming it', (name, value) => {
+    expect(() => loadWorkerEnv({ ...base, [name]: value })).toThrow(name);
+  });
+
+  it('never asks the SDK for more task slots than cached workflows, except with the cache off', () => {
+    expect(tuningOptions({ maxCachedWorkflows: 100, workflowTaskSlots: 40 })).toEqual({
+      maxCachedWorkflows: 100,
+      maxConcurrentWorkflowTaskExecutions: 40,
+    });
+    expect(tuningOptions({ maxCachedWorkflows: 10, workflowTaskSlots: 40 })).toEqual({
+      maxCachedWorkflows: 10,
+      maxConcurrentWorkflowTaskExecutions: 10,
+    });
+    expect(tuningOptions({ maxCachedWorkflows: 0, workflowTaskSlots: 40 })).toEqual({
+      maxCachedWorkflows: 0,
+      maxConcurrentWorkflowTaskExecutions: 40,
+    });
+  });
+});
