@@ -27,6 +27,7 @@ import { measure as measureRuns, type Figures as SharedFigures } from './shared.
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const logger = createLogger({ service: 'bench', level: 'silent' });
+const RAW_START = 'raw client.workflow.start (the limit)';
 
 type Figures = SharedFigures & { name: string };
 
@@ -144,6 +145,21 @@ async function runOn(
         validUntil,
       }),
     ),
+    // The limit of the two starting cases: the same workflow started straight through the client, same server.
+    {
+      name: `${label} ${RAW_START}`,
+      ...(await measureRuns(
+        async () => {
+          await temporal.workflow.start('consentRenewalWorkflow', {
+            taskQueue,
+            workflowId: `bench-raw:${randomUUID()}`,
+            args: [{ connectionId: first.id, validUntil, schedule: DEFAULT_CONSENT_SCHEDULE }],
+          });
+        },
+        Math.ceil(REQUESTS / 4),
+        CONCURRENCY,
+      )),
+    },
     await measure(`${label} POST /v1/mandates (starts a workflow)`, orders, CONCURRENCY, async (i) => {
       const res = await post('/v1/mandates', { bankAccountIds: [accounts[i]], managementMode: 'service' });
       const body = (await res.clone().json()) as { data: { mandate: { id: string } }[] };
@@ -191,6 +207,14 @@ async function main() {
     console.log(
       `  memory after the run (API + worker + embedded database in one process): RSS ${run.rssMb.toFixed(0)} MB, JS heap ${run.heapMb.toFixed(0)} MB`,
     );
+  }
+  console.log('\nstarts against the raw client in the same run (target ≥ 0.9×):');
+  for (const run of runs) {
+    const raw = run.results.find((r) => r.name.endsWith(RAW_START))!;
+    for (const r of run.results.filter((r) => r.name.includes('(starts a workflow)')))
+      console.log(
+        `  ${r.name.padEnd(52)} ${(r.reqPerSec / raw.reqPerSec).toFixed(2)}×  (raw ${raw.reqPerSec.toFixed(0)}/s)`,
+      );
   }
   if (runs.length === 2) {
     console.log('\nratio postgres / pglite (req/s):');
