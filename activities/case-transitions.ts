@@ -1,4 +1,4 @@
-import type { CaseType, PrismaClient } from '../prisma/generated/client.js';
+import type { CaseType, Prisma, PrismaClient } from '../prisma/generated/client.js';
 import { connectionAction, transitionEventType } from '../lib/events/catalogue.js';
 import { EVENT_TX, recordEvent } from '../lib/events/record.js';
 
@@ -25,43 +25,49 @@ export interface CaseTransitionRecord {
  * is already on the row) still leaves its step in the timeline and the feed.
  */
 export async function recordTransition(prisma: PrismaClient, t: CaseTransitionRecord): Promise<void> {
+  await prisma.$transaction((tx) => recordTransitionIn(tx, t), EVENT_TX);
+}
+
+/**
+ * The same, inside the caller's transaction `tx`: for a writer whose guarded write of the row must
+ * commit with its transition, or neither (activities/connections: a renewal racing the deadline).
+ */
+export async function recordTransitionIn(tx: Prisma.TransactionClient, t: CaseTransitionRecord): Promise<void> {
   const type = transitionEventType(t.caseType, t);
-  await prisma.$transaction(async (tx) => {
-    const { count } = await tx.caseTransition.createMany({
-      data: [
-        {
-          caseType: t.caseType,
-          caseId: t.caseId,
-          version: t.version,
-          fromState: t.from,
-          toState: t.to,
-          actorKind: t.actor.kind,
-          actorId: t.actor.id ?? null,
-          event: t.event ?? null,
-          reason: t.reason ?? null,
-          note: t.note ?? null,
-          at: new Date(t.at),
-        },
-      ],
-      skipDuplicates: true,
-    });
-    if (count === 0 || !type) return;
-    await recordEvent(tx, {
-      type,
-      subject: t.caseType,
-      subjectId: t.caseId,
-      occurredAt: new Date(t.at),
-      status: t.to,
-      sourceKey: `transition:${t.caseType}:${t.caseId}:${t.version}`,
-      data: {
-        from: t.from,
-        to: t.to,
-        ...(t.event ? { event: t.event } : {}),
-        ...(t.reason ? { reason: t.reason } : {}),
-        actor: t.actor.kind,
-        ...(t.caseType === 'connection' ? { action: connectionAction(t.to) } : {}),
-        ...t.eventData,
+  const { count } = await tx.caseTransition.createMany({
+    data: [
+      {
+        caseType: t.caseType,
+        caseId: t.caseId,
+        version: t.version,
+        fromState: t.from,
+        toState: t.to,
+        actorKind: t.actor.kind,
+        actorId: t.actor.id ?? null,
+        event: t.event ?? null,
+        reason: t.reason ?? null,
+        note: t.note ?? null,
+        at: new Date(t.at),
       },
-    });
-  }, EVENT_TX);
+    ],
+    skipDuplicates: true,
+  });
+  if (count === 0 || !type) return;
+  await recordEvent(tx, {
+    type,
+    subject: t.caseType,
+    subjectId: t.caseId,
+    occurredAt: new Date(t.at),
+    status: t.to,
+    sourceKey: `transition:${t.caseType}:${t.caseId}:${t.version}`,
+    data: {
+      from: t.from,
+      to: t.to,
+      ...(t.event ? { event: t.event } : {}),
+      ...(t.reason ? { reason: t.reason } : {}),
+      actor: t.actor.kind,
+      ...(t.caseType === 'connection' ? { action: connectionAction(t.to) } : {}),
+      ...t.eventData,
+    },
+  });
 }

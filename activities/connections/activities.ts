@@ -3,9 +3,9 @@ import { connectionLinkSubject } from '../../lib/links/subjects.js';
 import type { StatusChangeResult } from '../../workflows/consent-renewal/contract.js';
 import { CHANGE_ACTOR, needsInvitation, transition, type StatusChange } from '../../workflows/consent-renewal/rules.js';
 import { EVENT_TX, recordEvent } from '../../lib/events/record.js';
-import { recordTransition } from '../case-transitions.js';
+import { recordTransitionIn } from '../case-transitions.js';
 import type { ActivityDeps } from '../deps.js';
-import { createSendEmail, isEmailRejected } from '../email/send-email.js';
+import { createSendEmail, isEmailRejected, type StillHolds } from '../email/send-email.js';
 
 export interface ConsentReminderRequest {
   connectionId: string;
@@ -72,10 +72,30 @@ export function createConnectionActivities(deps: ActivityDeps) {
   }
 
   /**
+   * A deadline's reminder or expiry is queued for the owner only while the deadline is still the
+   * stored one, checked and queued in one transaction with the row share-locked: a renewal that
+   * reaches the row at the reminder's or the deadline's own instant lands before (nobody hears of
+   * the old deadline) or after (it was told before the renewal existed), never in between.
+   */
+  const whileDeadline =
+    (connectionId: string, validUntil: string): StillHolds =>
+    async (tx) =>
+      (
+        await tx.$queryRaw<unknown[]>`SELECT "id" FROM "connections"
+          WHERE "id" = ${connectionId} AND "validUntil" = ${new Date(validUntil)} FOR SHARE`
+      ).length === 1;
+
+  /**
    * The one writer of `status` (with `statusVersion`): applies `change` when the current status is
    * one it applies from and no later change was stored (a deadline change: while its deadline holds).
    * A renewal applies to its own deadline only. Every change that moves the status is recorded for
-   * the case's timeline first, so a retry after either write adds nothing.
+   * the case's timeline with it, so a retry after the write adds nothing.
+   *
+   * One transaction, the row locked first: the check, the transition with its event and the status
+   * commit together. The workflow is the only writer of the status, but a renewal's new deadline
+   * (api/services/consent.ts) reaches the row from the API at any instant, also the deadline's own:
+   * it lands before all of them (the deadline's change finds another deadline and records nothing)
+   * or after all of them, never between the check and the write.
    */
   async function applyStatusChange(req: StatusChangeRequest): Promise<StatusChangeResult> {
     const { from, to } = transition(req.change, req.soon);
@@ -88,25 +108,25 @@ export function createConnectionActivities(deps: ActivityDeps) {
       ...(deadline ? { validUntil: new Date(deadline) } : {}),
     };
     const where = { ...base, statusVersion: { lt: req.statusVersion } };
-    // The workflow is the only writer, one change at a time: the row read here is the row the update meets.
-    const before = await prisma.connection.findFirst({ where: req.deadline ? base : where, select: { status: true } });
-    const moves = before !== null && before.status !== to;
-    if (moves)
-      await recordTransition(prisma, {
-        caseType: 'connection',
-        caseId: req.connectionId,
-        version: req.statusVersion,
-        from: before.status,
-        to,
-        actor: { kind: CHANGE_ACTOR[req.change.kind] },
-        event: req.change.kind,
-        at: at.toISOString(),
-        ...(renewedUntil ? { eventData: { validUntil: renewedUntil } } : {}),
-      });
-    const data = { status: to, ...(moves ? { statusChangedAt: at } : {}) };
-    // A renewal that leaves the status as it is still tells the office's software its new deadline.
-    let { count } = await prisma.$transaction(async (tx) => {
+    const count = await prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT "id" FROM "connections" WHERE "id" = ${req.connectionId} FOR UPDATE`;
+      const before = await tx.connection.findFirst({ where: req.deadline ? base : where, select: { status: true } });
+      const moves = before !== null && before.status !== to;
+      if (moves)
+        await recordTransitionIn(tx, {
+          caseType: 'connection',
+          caseId: req.connectionId,
+          version: req.statusVersion,
+          from: before.status,
+          to,
+          actor: { kind: CHANGE_ACTOR[req.change.kind] },
+          event: req.change.kind,
+          at: at.toISOString(),
+          ...(renewedUntil ? { eventData: { validUntil: renewedUntil } } : {}),
+        });
+      const data = { status: to, ...(moves ? { statusChangedAt: at } : {}) };
       const updated = await tx.connection.updateMany({ where, data: { ...data, statusVersion: req.statusVersion } });
+      // A renewal that leaves the status as it is still tells the office's software its new deadline.
       if (updated.count === 1 && renewedUntil && !moves)
         await recordEvent(tx, {
           type: 'connection.renewed',
@@ -117,10 +137,10 @@ export function createConnectionActivities(deps: ActivityDeps) {
           occurredAt: at,
           sourceKey: `transition:connection:${req.connectionId}:${req.statusVersion}`,
         });
-      return updated;
+      // A deadline change behind a later one keeps the later version (a stale change stays refused).
+      if (updated.count === 0 && req.deadline) return (await tx.connection.updateMany({ where: base, data })).count;
+      return updated.count;
     }, EVENT_TX);
-    // A deadline change behind a later one keeps the later version (a stale change stays refused).
-    if (count === 0 && req.deadline) ({ count } = await prisma.connection.updateMany({ where: base, data }));
     const { status } = await prisma.connection.findUniqueOrThrow({
       where: { id: req.connectionId },
       select: { status: true },
@@ -196,19 +216,26 @@ export function createConnectionActivities(deps: ActivityDeps) {
         return { sent: false, reason: 'renewed' };
       }
       await deadlineChange(req, 'reminded');
-      const outcome = await sendEmail({
-        template: 'consent.reminder',
-        vars: {
-          ...facts(connection),
-          daysBefore: req.daysBefore,
-          ...(req.beforeMs === undefined ? {} : { beforeMs: req.beforeMs }),
-          officeName: connection.office.name,
+      const outcome = await sendEmail(
+        {
+          template: 'consent.reminder',
+          vars: {
+            ...facts(connection),
+            daysBefore: req.daysBefore,
+            ...(req.beforeMs === undefined ? {} : { beforeMs: req.beforeMs }),
+            officeName: connection.office.name,
+          },
+          to: connection.ownerEmail,
+          language: connection.ownerLanguage,
+          idempotencyKey: req.idempotencyKey,
+          case: { type: 'connection', id: connection.id },
         },
-        to: connection.ownerEmail,
-        language: connection.ownerLanguage,
-        idempotencyKey: req.idempotencyKey,
-        case: { type: 'connection', id: connection.id },
-      });
+        whileDeadline(req.connectionId, req.validUntil),
+      );
+      if (outcome.status === 'withdrawn') {
+        log.info('consent renewed while this reminder was being recorded: not sending');
+        return { sent: false, reason: 'renewed' };
+      }
       if (outcome.status === 'missing_recipient') return { sent: false, reason: 'missing_recipient' };
       await prisma.reminderSent.createMany({
         data: [
@@ -306,14 +333,31 @@ export function createConnectionActivities(deps: ActivityDeps) {
         if (isEmailRejected(error)) return { status: 'rejected' as const };
         throw error;
       };
-      const owner = await sendEmail({
-        ...base,
-        template: 'consent.expired.owner',
-        vars: { ...facts(connection), officeName: connection.office.name },
-        to: connection.ownerEmail,
-        language: connection.ownerLanguage,
-        idempotencyKey: `${req.idempotencyKey}/owner`,
-      }).catch(tolerateRejection);
+      // The owner first, while the deadline holds; once the owner is told, the office is told too.
+      const owner = await sendEmail(
+        {
+          ...base,
+          template: 'consent.expired.owner',
+          vars: { ...facts(connection), officeName: connection.office.name },
+          to: connection.ownerEmail,
+          language: connection.ownerLanguage,
+          idempotencyKey: `${req.idempotencyKey}/owner`,
+        },
+        whileDeadline(req.connectionId, req.validUntil),
+      ).catch(tolerateRejection);
+      if (owner.status === 'withdrawn') {
+        // Renewed at the deadline's instant, after this run read the row: nobody is told, the new deadline is planned
+        // (its run lifts `expired` if the change above came first).
+        const { validUntil } = await prisma.connection.findUniqueOrThrow({
+          where: { id: req.connectionId },
+          select: { validUntil: true },
+        });
+        logger.info(
+          { connectionId: connection.id, changed },
+          'consent renewed while its expiry was recorded: not telling',
+        );
+        return { expired: changed, renewedUntil: validUntil.toISOString() };
+      }
       const office = await sendEmail({
         ...base,
         template: 'consent.expired.office',

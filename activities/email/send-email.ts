@@ -6,15 +6,16 @@
  * Outcomes:
  * - sent (also when an earlier attempt already sent it: `duplicate`);
  * - missing_recipient: recorded on the case, never thrown (a client without e-mail);
+ * - withdrawn: asked `onlyIf` a fact still holds, which no longer did when it was to be queued;
  * - provider refused the message (4xx validation): recorded `rejected` with the reason, then
  *   ApplicationFailure type `EmailRejected`, non-retryable;
  * - throttled, provider down, network: recorded `failed`, then a retryable ApplicationFailure
  *   (type `EmailDeliveryFailed`, honouring Retry-After) so Temporal retries with backoff.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { CaseType, Language } from '../../prisma/generated/client.js';
+import type { CaseType, Language, Prisma } from '../../prisma/generated/client.js';
 import type { ActivityDeps } from '../deps.js';
-import { claimOutboxRow, markFailed, markRejected, markSent } from '../../lib/email/outbox.js';
+import { claimOutboxRow, claimOutboxRowIf, markFailed, markRejected, markSent } from '../../lib/email/outbox.js';
 import { EMAIL_EVENTS } from '../../lib/events/catalogue.js';
 import { withEvent } from '../../lib/events/record.js';
 import { countEmail } from '../../lib/metrics/email.js';
@@ -34,8 +35,16 @@ export interface SendEmailRequest<K extends TemplateId> {
   case: { type: CaseType; id: string };
 }
 
+/**
+ * A fact the message is about, checked in the transaction that queues it (lib/email/outbox.ts
+ * claimOutboxRowIf): false, and nothing is queued or sent. A message an earlier attempt queued goes out.
+ */
+export type StillHolds = (tx: Prisma.TransactionClient) => Promise<boolean>;
+
 export type EmailOutcome =
   { status: 'sent'; providerMessageId: string | null; duplicate: boolean } | { status: 'missing_recipient' };
+/** Only with `onlyIf`: it no longer held; nothing was queued or sent. */
+export type EmailWithdrawn = { status: 'withdrawn' };
 
 export const EMAIL_REJECTED = 'EmailRejected';
 export const EMAIL_DELIVERY_FAILED = 'EmailDeliveryFailed';
@@ -48,10 +57,18 @@ export const isEmailRejected = (error: unknown): boolean =>
   error instanceof ApplicationFailure && error.type === EMAIL_REJECTED;
 
 export function createSendEmail({ prisma, logger, email }: Pick<ActivityDeps, 'prisma' | 'logger' | 'email'>) {
-  return async function sendEmail<K extends TemplateId>(req: SendEmailRequest<K>): Promise<EmailOutcome> {
+  function sendEmail<K extends TemplateId>(req: SendEmailRequest<K>): Promise<EmailOutcome>;
+  function sendEmail<K extends TemplateId>(
+    req: SendEmailRequest<K>,
+    onlyIf: StillHolds,
+  ): Promise<EmailOutcome | EmailWithdrawn>;
+  async function sendEmail<K extends TemplateId>(
+    req: SendEmailRequest<K>,
+    onlyIf?: StillHolds,
+  ): Promise<EmailOutcome | EmailWithdrawn> {
     const rendered = renderTemplate(req.template, req.vars, req.language);
     const to = req.to?.trim() || null;
-    const row = await claimOutboxRow(prisma, {
+    const draft = {
       idempotencyKey: req.idempotencyKey,
       template: req.template,
       language: rendered.language,
@@ -61,7 +78,15 @@ export function createSendEmail({ prisma, logger, email }: Pick<ActivityDeps, 'p
       text: rendered.text,
       caseType: req.case.type,
       caseId: req.case.id,
-    });
+    };
+    const row = onlyIf ? await claimOutboxRowIf(prisma, draft, onlyIf) : await claimOutboxRow(prisma, draft);
+    if (row === null) {
+      logger.info(
+        { caseType: req.case.type, caseId: req.case.id, template: req.template, idempotencyKey: req.idempotencyKey },
+        'e-mail withdrawn: what it was about changed before it was queued',
+      );
+      return { status: 'withdrawn' };
+    }
     // Ids only: never the address, the link or the token.
     const log = logger.child({
       caseType: req.case.type,
@@ -124,7 +149,8 @@ export function createSendEmail({ prisma, logger, email }: Pick<ActivityDeps, 'p
     countEmail(req.template, 'sent');
     log.info({ providerMessageId }, row.status === 'failed' ? 'e-mail sent after a failed attempt' : 'e-mail sent');
     return { status: 'sent', providerMessageId, duplicate: false };
-  };
+  }
+  return sendEmail;
 }
 
 export type SendEmail = ReturnType<typeof createSendEmail>;

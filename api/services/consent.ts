@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { Connection } from '../../lib/db/client.js';
+import type { Connection, PrismaClient } from '../../lib/db/client.js';
 import {
   consentRenewedSignal,
   journalCreatedUpdate,
@@ -39,6 +39,20 @@ export const consentInput = (
 export type RenewalOutcome = { kind: 'stale' | 'renewed'; connection: Connection };
 
 /**
+ * A renewal's first step, the database's deadline: a guarded update, so that of two renewals racing
+ * the later deadline wins whatever the order. It may land at any instant of the consent workflow's
+ * activities, the deadline's own included (activities/connections: their writes and e-mails are
+ * guarded by the deadline they were planned for).
+ */
+export async function storeRenewal(prisma: PrismaClient, connectionId: string, validUntil: Date): Promise<boolean> {
+  const { count } = await prisma.connection.updateMany({
+    where: { id: connectionId, validUntil: { lt: validUntil } },
+    data: { validUntil },
+  });
+  return count === 1;
+}
+
+/**
  * A new consent deadline, from the aggregator's webhook or an operator. Older than the
  * current one: nothing changes. Otherwise the database's deadline first (a reminder racing this
  * reads the new deadline and stays silent), then the workflow, which lifts the deadline's statuses
@@ -47,11 +61,7 @@ export type RenewalOutcome = { kind: 'stale' | 'renewed'; connection: Connection
  */
 export async function renewConsent(deps: AppDeps, connection: Connection, validUntil: Date): Promise<RenewalOutcome> {
   if (validUntil.getTime() < connection.validUntil.getTime()) return { kind: 'stale', connection };
-  // Guarded update: of two renewals racing, the later deadline wins whatever the order.
-  await deps.prisma.connection.updateMany({
-    where: { id: connection.id, validUntil: { lt: validUntil } },
-    data: { validUntil },
-  });
+  await storeRenewal(deps.prisma, connection.id, validUntil);
   const updated = await deps.prisma.connection.findUniqueOrThrow({ where: { id: connection.id } });
   // Signalled if the workflow runs; otherwise (the previous consent expired, its run ended) a new
   // run starts from the database's deadline, the latest of any renewals racing this one.

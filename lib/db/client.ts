@@ -10,7 +10,19 @@ export interface CreatePrismaOptions {
   maxConnections?: number;
 }
 
+/**
+ * Against the embedded database every transaction waits for its one connection: under load it
+ * queues behind others for seconds, and Prisma's defaults (2 s to start, 5 s to run) gave up, a
+ * 500 for a plain registration ('Unable to start a transaction in the given time'). The same
+ * patience as the event transactions (lib/events/record.ts EVENT_TX), for all of them there.
+ */
+const EMBEDDED_TRANSACTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
+
 export function createPrisma(url: string, opts: CreatePrismaOptions = {}): PrismaClient {
-  const max = isEmbeddedUrl(url) ? EMBEDDED_POOL_MAX : (opts.maxConnections ?? 10);
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max }) });
+  const embedded = isEmbeddedUrl(url);
+  const max = embedded ? EMBEDDED_POOL_MAX : (opts.maxConnections ?? 10);
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url, max }),
+    ...(embedded ? { transactionOptions: EMBEDDED_TRANSACTIONS } : {}),
+  });
 }

@@ -3,7 +3,15 @@
  * With Resend it is the case's record of what went out (queued → sent / failed / rejected); in
  * development it is the delivery itself, listed for operators.
  */
-import type { CaseType, EmailOutbox, EmailStatus, Language, PrismaClient } from '../../prisma/generated/client.js';
+import type {
+  CaseType,
+  EmailOutbox,
+  EmailStatus,
+  Language,
+  Prisma,
+  PrismaClient,
+} from '../../prisma/generated/client.js';
+import { EVENT_TX } from '../events/record.js';
 
 type Db = Pick<PrismaClient, 'emailOutbox'>;
 
@@ -36,6 +44,25 @@ export async function claimOutboxRow(db: Db, draft: OutboxDraft): Promise<EmailO
     skipDuplicates: true,
   });
   return db.emailOutbox.findUniqueOrThrow({ where: { idempotencyKey: draft.idempotencyKey } });
+}
+
+/**
+ * The same, queued only while `holds`: a fact the message is about (a deadline still stored) that
+ * another writer may change at any instant. Checked in the claim's transaction, where `holds` can
+ * lock what it reads, so the change lands before the claim (nothing is queued: null) or after it
+ * (the message goes out, as decided). A row an earlier attempt claimed is returned as it is.
+ */
+export async function claimOutboxRowIf(
+  prisma: Pick<PrismaClient, '$transaction'>,
+  draft: OutboxDraft,
+  holds: (tx: Prisma.TransactionClient) => Promise<boolean>,
+): Promise<EmailOutbox | null> {
+  // The embedded database's one connection may be busy for a while under load: EVENT_TX's patience.
+  return prisma.$transaction(async (tx) => {
+    const earlier = await tx.emailOutbox.findUnique({ where: { idempotencyKey: draft.idempotencyKey } });
+    if (earlier) return earlier;
+    return (await holds(tx)) ? claimOutboxRow(tx, draft) : null;
+  }, EVENT_TX);
 }
 
 // A row that reached `sent` or `rejected` never changes again.

@@ -4,6 +4,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmailSender, SendReceipt } from '../../activities/email/sender.js';
+import { storeRenewal } from '../../api/services/consent.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { envCount, nextNewYear, raceCaseArb, raceSeed, type Observed } from '../workflows/consent-race/cases.js';
@@ -92,11 +93,7 @@ describe('consent renewal race, end to end (time-skipping, PostgreSQL, webhook)'
         const entry = observed(connectionId);
         if (!signal) {
           // What the webhook's renewConsent does first; its signal did not get through.
-          const { count } = await stack.db.prisma.connection.updateMany({
-            where: { id: connectionId, validUntil: { lt: new Date(validUntil) } },
-            data: { validUntil: new Date(validUntil) },
-          });
-          if (count === 1) entry.renewedSeq = ++seq;
+          if (await storeRenewal(stack.db.prisma, connectionId, new Date(validUntil))) entry.renewedSeq = ++seq;
           return;
         }
         const res = await stack.http('POST', '/v1/sandbox/webhooks/aggregator', {
