@@ -64,6 +64,8 @@ export function sessionRoutes(deps: AppDeps): Router {
   const router = Router();
   const settings = deps.session ?? DEFAULT_SESSION_SETTINGS;
   const throttle = createSignInThrottle(deps.prisma);
+  // Made now, not on the first unknown address (which would then take twice the time of a wrong password).
+  void decoyHash();
   const noStore = (res: Response) => res.setHeader('Cache-Control', 'no-store');
 
   router.post(SESSION_PATH, async (req, res) => {
