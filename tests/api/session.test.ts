@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, TEST_PUBLIC_BASE_URL, type TestStack } from '../helpers/stack.js';
 import { asPerson, createPerson, signIn, TEST_PASSWORD } from '../helpers/session.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
+import { waitFor } from '../helpers/wait.js';
 
 // People sign in to the console with e-mail and password (POST /v1/session) and act through the session
 // cookie, with the CSRF token on every change; API keys keep working for machines.
@@ -397,6 +398,49 @@ describe('audit under the person', () => {
     // A machine's key is named by nobody.
     const byKey = await stack.http('POST', `/v1/connections/${id}/notes`, { text: 'By key.' });
     expect(byKey.body).toMatchObject({ authorUserId: null, authorName: null });
+  });
+});
+
+describe('a state change made through a session', () => {
+  it('names the person in the state change of the case timeline', async () => {
+    const client = await stack.http('POST', '/v1/clients', {
+      officeId,
+      companyName: 'Archive SRL',
+      clientCode: `S-${Date.now()}`,
+      language: 'fr',
+    });
+    const account = await stack.http('POST', `/v1/clients/${client.body.id}/bank-accounts`, {
+      iban: 'BE68 5390 0754 7034',
+    });
+    const ordered = await stack.http('POST', '/v1/mandates', {
+      bankAccountIds: [account.body.id],
+      managementMode: 'office',
+    });
+    const id = ordered.body.data[0].mandate.id as string;
+    await waitFor(
+      async () =>
+        (await stack.http('GET', `/v1/mandates/${id}`)).body.status === 'available_online' ? true : undefined,
+      'the mandate to be presented',
+    );
+    const bob = await createPerson(stack, { role: 'accountant', name: 'Bob', officeId });
+    const session = await signIn(stack, bob.email);
+    const archived = await stack.http(
+      'POST',
+      `/v1/mandates/${id}/archive`,
+      { reason: 'client left' },
+      asPerson(session),
+    );
+    expect(archived.status, JSON.stringify(archived.body)).toBeLessThan(300);
+    const timeline = await waitFor(async () => {
+      const t = await stack.http('GET', `/v1/mandates/${id}/timeline`, undefined, asPerson(session));
+      return t.body.entries.some((e: { to?: string }) => e.to === 'archived') ? t.body : undefined;
+    }, 'the archive in the timeline');
+    const change = timeline.entries.find((e: { to?: string }) => e.to === 'archived');
+    expect(change.actor).toMatchObject({ userId: bob.id, name: 'Bob' });
+    const action = timeline.entries.find(
+      (e: { kind: string; action?: string }) => e.kind === 'action' && e.action === 'mandate.archive',
+    );
+    expect(action.actor).toMatchObject({ role: 'accountant', userId: bob.id, name: 'Bob' });
   });
 });
 
