@@ -138,6 +138,10 @@ describe('signing in', () => {
     });
     expect(foreign.status).toBe(403);
     expect(foreign.body).toMatchObject({ code: 'origin_not_allowed' });
+    for (const origin of ['null', 'http://', 'https://[::1', 'not an origin']) {
+      const odd = await stack.http('POST', '/v1/session', body, { key: null, headers: { origin } });
+      expect(odd.status, origin).toBe(403);
+    }
     const own = await stack.http('POST', '/v1/session', body, { key: null, headers: { origin: TEST_PUBLIC_BASE_URL } });
     expect(own.status).toBe(200);
     const sameHost = await stack.http('POST', '/v1/session', body, { key: null, headers: { origin: stack.api.url } });
