@@ -3,6 +3,7 @@ import type { Logger } from '../lib/logger.js';
 import type { PrismaClient } from '../prisma/generated/client.js';
 import type { AppDeps } from './deps.js';
 import { caroScheduleFromEnv, consentScheduleFromEnv, mandateScheduleFromEnv, type ApiEnv } from './env.js';
+import { sessionSettingsFromEnv } from './http/session-cookie.js';
 import { sandboxEnabled } from './sandbox/env.js';
 import { webhookSecretsFromEnv } from './webhooks/env.js';
 
@@ -27,5 +28,7 @@ export function appDepsFromEnv(
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     webhookSecrets: webhookSecretsFromEnv(env, clients.logger),
     sandbox: sandboxEnabled(env),
+    session: sessionSettingsFromEnv(env),
+    publicOrigin: new URL(env.PUBLIC_BASE_URL).origin,
   };
 }

@@ -21,6 +21,7 @@ import { createPrisma } from '../../lib/db/client.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 import { expectContract } from './contract.js';
+import { sessionSettingsFromEnv, type SessionSettings } from '../../api/http/session-cookie.js';
 
 /** The same database reached through `proxy`: one client for the stack and the test, as before. */
 function proxied(direct: TestDatabase, proxy: TcpProxy): TestDatabase {
@@ -139,6 +140,8 @@ export async function startTestStack(
     databaseProxy?: boolean;
     /** The process's tracing (lib/telemetry/tracing.ts), for the worker's spans. */
     tracing?: Tracing;
+    /** Session lifetime and cookie flags (Secure, as PUBLIC_BASE_URL is https, by default). */
+    session?: SessionSettings;
   } = {},
 ): Promise<TestStack> {
   const namespace = opts.namespace ?? 'default';
@@ -180,6 +183,9 @@ export async function startTestStack(
     linkSigning: { secret: TEST_LINK_SECRET, publicBaseUrl: TEST_PUBLIC_BASE_URL },
     webhookSecrets: TEST_WEBHOOK_SECRETS,
     sandbox: opts.sandbox ?? true,
+    // As the API reads PUBLIC_BASE_URL (https here): the session cookie is Secure.
+    session: opts.session ?? sessionSettingsFromEnv({ SESSION_TTL_HOURS: 12, PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL }),
+    publicOrigin: TEST_PUBLIC_BASE_URL,
     ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),
     ...(opts.apiKeyCacheMs !== undefined ? { apiKeyCacheMs: opts.apiKeyCacheMs } : {}),
   });
