@@ -37,6 +37,8 @@ const TABLES = [
   'pending_starts',
   'rate_limits',
   'reminders_sent',
+  'webhook_deliveries',
+  'webhook_endpoints',
   'webhook_events',
   '_prisma_migrations',
 ];
