@@ -31,7 +31,8 @@ export interface SendEmailRequest<K extends TemplateId> {
   language: Language;
   /** Workflow id + step, e.g. `caro:<id>/reminder/2`; never the attempt. Sent as Resend's Idempotency-Key. */
   idempotencyKey: string;
-  case: { type: CaseType; id: string };
+  /** The case it is about; none for a message about the office's own settings (a webhook endpoint disabled). */
+  case?: { type: CaseType; id: string };
 }
 
 export type EmailOutcome =
@@ -59,13 +60,12 @@ export function createSendEmail({ prisma, logger, email }: Pick<ActivityDeps, 'p
       subject: rendered.subject,
       html: rendered.html,
       text: rendered.text,
-      caseType: req.case.type,
-      caseId: req.case.id,
+      ...(req.case ? { caseType: req.case.type, caseId: req.case.id } : {}),
     });
     // Ids only: never the address, the link or the token.
     const log = logger.child({
-      caseType: req.case.type,
-      caseId: req.case.id,
+      caseType: req.case?.type ?? null,
+      caseId: req.case?.id ?? null,
       template: req.template,
       idempotencyKey: req.idempotencyKey,
       outboxId: row.id,
@@ -112,14 +112,17 @@ export function createSendEmail({ prisma, logger, email }: Pick<ActivityDeps, 'p
     }
     // The case's event (a reminder went out) commits with the row's `sent`: a retry finds both or neither.
     const type = EMAIL_EVENTS[req.template];
-    const event = type && {
-      type,
-      subject: req.case.type,
-      subjectId: req.case.id,
-      data: { template: req.template, language: rendered.language, outboxId: row.id },
-      occurredAt: new Date(),
-      sourceKey: `email:${row.idempotencyKey}`,
-    };
+    const event =
+      type && req.case
+        ? {
+            type,
+            subject: req.case.type,
+            subjectId: req.case.id,
+            data: { template: req.template, language: rendered.language, outboxId: row.id },
+            occurredAt: new Date(),
+            sourceKey: `email:${row.idempotencyKey}`,
+          }
+        : undefined;
     await withEvent(prisma, event, (tx) => markSent(tx, row.id, providerMessageId));
     countEmail(req.template, 'sent');
     log.info({ providerMessageId }, row.status === 'failed' ? 'e-mail sent after a failed attempt' : 'e-mail sent');
