@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { emailEnvSchema } from '../lib/email/env.js';
 import { eventsEnvSchema } from '../lib/events/retention.js';
+import { webhookDeliveryEnvFields } from '../lib/webhooks/env.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
 import { logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalEnvSchema } from '../lib/config/temporal-env.js';
@@ -18,6 +19,7 @@ export const workerEnvSchema = temporalEnvSchema
     WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
     WORKER_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
     ...eventsEnvSchema,
+    ...webhookDeliveryEnvFields,
   })
   .superRefine(refuseDevSecretInProduction);
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
