@@ -5,6 +5,7 @@ import type { CaroSchedule } from '../workflows/caro-activation/contract.js';
 import type { ConsentSchedule } from '../workflows/consent-renewal/contract.js';
 import type { MandateSchedule } from '../workflows/mandate/contract.js';
 import type { Provider } from './webhooks/providers.js';
+import type { TargetPolicy } from '../lib/webhooks/targets.js';
 
 export interface AppDeps {
   temporal: Client;
@@ -39,6 +40,10 @@ export interface AppDeps {
   apiKeyCacheMs?: number;
   /** How long GET /v1/events reads back (EVENTS_RETENTION_DAYS, 30 by default); the worker purges older ones. */
   eventsRetentionDays?: number;
+  /** How long a rotated webhook secret still signs (WEBHOOK_SECRET_OVERLAP, 24 h by default). */
+  webhookSecretOverlapMs?: number;
+  /** Where webhook endpoints may point (NODE_ENV=production: public https only); local receivers allowed when absent. */
+  webhookTargetPolicy?: TargetPolicy;
 }
 
 /** Runs one Temporal call with the API's deadline, so a slow server gives a 503 instead of a hang. */

@@ -12,6 +12,7 @@ import { mandateRoutes } from './mandates.js';
 import { officeRoutes } from './offices.js';
 import { outboxRoutes } from './outbox.js';
 import { sandboxRoutes } from './sandbox.js';
+import { webhookEndpointRoutes } from './webhook-endpoints.js';
 
 /** Every authenticated route of the API, in documentation order; `sandbox` ones only when enabled (api/app.ts). */
 export const apiRoutes: readonly RouteDef[] = [
@@ -24,6 +25,7 @@ export const apiRoutes: readonly RouteDef[] = [
   ...caseRoutes,
   ...caseViewRoutes,
   ...eventRoutes,
+  ...webhookEndpointRoutes,
   ...auditRoutes,
   ...outboxRoutes,
   ...apiKeyRoutes,
