@@ -86,6 +86,7 @@ export function createWebhookActivities(deps: ActivityDeps) {
         secrets: activeSecrets(endpoint),
         timeoutMs: POST_TIMEOUT_MS,
         policy: settings.policy,
+        signal: Context.current().cancellationSignal,
       });
       const attempt = (await prisma.webhookDelivery.count({ where: { endpointId, eventId } })) + 1;
       await prisma.webhookDelivery.create({

@@ -14,6 +14,8 @@ export interface WebhookPost {
   secrets: readonly string[];
   timeoutMs: number;
   policy: TargetPolicy;
+  /** Aborts the request (the activity cancelled, e.g. its worker shutting down). */
+  signal?: AbortSignal;
 }
 
 export type PostStatus = 'delivered' | 'failed' | 'refused';
@@ -59,7 +61,9 @@ export async function postWebhook(post: WebhookPost): Promise<PostOutcome> {
       'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
       'webhook-signature': signatureHeader(post.secrets, post.msgId, timestamp, post.body),
     },
-    signal: AbortSignal.timeout(post.timeoutMs),
+    signal: post.signal
+      ? AbortSignal.any([AbortSignal.timeout(post.timeoutMs), post.signal])
+      : AbortSignal.timeout(post.timeoutMs),
   };
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<PostOutcome>((resolve) => {
@@ -84,12 +88,17 @@ export async function postWebhook(post: WebhookPost): Promise<PostOutcome> {
       res.on('error', done);
     });
     req.on('error', (error: NodeJS.ErrnoException) => {
-      const timedOut = error.name === 'AbortError' || error.name === 'TimeoutError';
+      const aborted = error.name === 'AbortError' || error.name === 'TimeoutError';
+      const cancelled = aborted && post.signal?.aborted === true;
       resolve({
         status: 'failed',
         responseCode: null,
         latencyMs: elapsed(),
-        error: timedOut ? `no answer within ${post.timeoutMs} ms` : (error.code ?? error.name),
+        error: cancelled
+          ? 'cancelled: the worker stopped'
+          : aborted
+            ? `no answer within ${post.timeoutMs} ms`
+            : (error.code ?? error.name),
       });
     });
     req.end(post.body);

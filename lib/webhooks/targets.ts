@@ -57,7 +57,10 @@ for (const [net, prefix] of BLOCKED_V6) blocked.addSubnet(net, prefix, 'ipv6');
 function embeddedV4(v6: string): string | undefined {
   const groups = expandV6(v6);
   if (!groups) return undefined;
-  const head = groups.slice(0, 6).join(':');
+  const head = groups
+    .slice(0, 6)
+    .map((g) => g.toString(16))
+    .join(':');
   const mapped = head === '0:0:0:0:0:ffff' || head === '64:ff9b:0:0:0:0' || head === '0:0:0:0:0:0';
   if (!mapped) return undefined;
   const [hi, lo] = [groups[6]!, groups[7]!];
