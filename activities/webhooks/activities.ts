@@ -40,20 +40,24 @@ export function createWebhookActivities(deps: ActivityDeps) {
           data: { cursor: BigInt(deliveredThrough) },
         });
       const endpoint = await prisma.webhookEndpoint.findUnique({ where: { id: endpointId } });
-      if (!endpoint) return { state: 'gone', cursor: deliveredThrough ?? '0', events: [], pollMs: settings.pollMs };
+      const { pollMs } = settings;
+      if (!endpoint) {
+        const cursor = deliveredThrough ?? '0';
+        return { state: 'gone', cursor, events: [], scannedThrough: cursor, pollMs };
+      }
       const cursor = endpoint.cursor.toString();
-      if (!endpoint.enabled) return { state: 'disabled', cursor, events: [], pollMs: settings.pollMs };
+      if (!endpoint.enabled) return { state: 'disabled', cursor, events: [], scannedThrough: cursor, pollMs };
+      // The office's events in feed order (its index), the types asked for picked here: the cursor
+      // then moves past the others too.
       const rows = await prisma.event.findMany({
-        where: {
-          officeId: endpoint.officeId,
-          seq: { gt: endpoint.cursor },
-          ...(endpoint.eventTypes.length ? { type: { in: endpoint.eventTypes } } : {}),
-        },
+        where: { officeId: endpoint.officeId, seq: { gt: endpoint.cursor } },
         orderBy: { seq: 'asc' },
         take: limit,
-        select: { id: true, subjectType: true, subjectId: true, seq: true },
+        select: { id: true, type: true, subjectType: true, subjectId: true, seq: true },
       });
-      return { state: 'enabled', cursor, events: rows.map(pending), pollMs: settings.pollMs };
+      const wanted = endpoint.eventTypes.length ? rows.filter((r) => endpoint.eventTypes.includes(r.type)) : rows;
+      const scannedThrough = rows.at(-1)?.seq.toString() ?? cursor;
+      return { state: 'enabled', cursor, events: wanted.map(pending), scannedThrough, pollMs };
     },
 
     /** The events asked to be delivered again that this endpoint may receive, in feed order. */

@@ -36,6 +36,8 @@ export interface NextEvents {
   /** The feed position delivered through. */
   cursor: string;
   events: PendingEvent[];
+  /** The last feed position read (events of other types included): delivered through it once `events` are. */
+  scannedThrough: string;
   /** How long to wait before looking again when nothing is new (WEBHOOK_POLL_MS). */
   pollMs: number;
 }

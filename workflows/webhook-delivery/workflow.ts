@@ -100,13 +100,13 @@ export async function webhookEndpointWorkflow(input: WebhookEndpointInput): Prom
       const asked = redeliveries.splice(0);
       if (!(await deliverInOrder(await eventsToRedeliver({ endpointId, eventIds: asked })))) continue;
     }
-    if (next.events.length === 0) {
+    if (next.scannedThrough === next.cursor) {
       await condition(() => woken, next.pollMs);
       continue;
     }
-    // Delivered through the batch's last event only when all of it went: otherwise (disabled) it
-    // starts again from the same place once enabled, and a receiver may see an event twice.
-    if (await deliverInOrder(next.events)) deliveredThrough = next.events.at(-1)!.cursor;
+    // Delivered through the batch only when all of it went: otherwise (disabled) it starts again
+    // from the same place once enabled, and a receiver may see an event twice.
+    if (await deliverInOrder(next.events)) deliveredThrough = next.scannedThrough;
   }
   await continueAsNew<typeof webhookEndpointWorkflow>({ endpointId, redeliver: redeliveries });
 }
