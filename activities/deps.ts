@@ -3,6 +3,7 @@ import type { LinkBuilder } from '../lib/links/links.js';
 import type { Logger } from '../lib/logger.js';
 import type { PrismaClient } from '../prisma/generated/client.js';
 import type { EmailSender } from './email/sender.js';
+import type { WebhookSettings } from './webhooks/settings.js';
 
 /** Everything activities need from the outside world, injected so tests can pass real or fake clients. */
 export interface ActivityDeps {
@@ -22,4 +23,6 @@ export interface ActivityDeps {
    * workflows the API could not confirm. Without it the reconciler's activity fails (non-retryable).
    */
   temporal?: { client: Client; taskQueue: string; timeoutMs: number };
+  /** Webhook delivery settings (WEBHOOK_RETRY_SCHEDULE, WEBHOOK_POLL_MS, NODE_ENV); development defaults when absent. */
+  webhooks?: WebhookSettings;
 }

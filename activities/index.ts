@@ -3,6 +3,7 @@ import { createConnectionActivities } from './connections/activities.js';
 import type { ActivityDeps } from './deps.js';
 import { createMandateActivities } from './mandates/activities.js';
 import { createReconcilerActivities } from './reconciler/activities.js';
+import { createWebhookActivities } from './webhooks/activities.js';
 
 export type { ActivityDeps } from './deps.js';
 
@@ -13,5 +14,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createMandateActivities(deps),
     ...createCaroActivities(deps),
     ...createReconcilerActivities(deps),
+    ...createWebhookActivities(deps),
   };
 }

@@ -5,6 +5,7 @@ import type { AppDeps } from './deps.js';
 import { caroScheduleFromEnv, consentScheduleFromEnv, mandateScheduleFromEnv, type ApiEnv } from './env.js';
 import { sessionSettingsFromEnv } from './http/session-cookie.js';
 import { sandboxEnabled } from './sandbox/env.js';
+import { targetPolicyFor } from '../lib/webhooks/targets.js';
 import { webhookSecretsFromEnv } from './webhooks/env.js';
 
 /** The API's dependencies from its environment and the process's clients (api/main.ts and npm start). */
@@ -24,6 +25,8 @@ export function appDepsFromEnv(
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     workerStaleAfterMs: env.READYZ_WORKER_STALE_MS,
     eventsRetentionDays: env.EVENTS_RETENTION_DAYS,
+    webhookSecretOverlapMs: env.WEBHOOK_SECRET_OVERLAP.ms,
+    webhookTargetPolicy: targetPolicyFor(env.NODE_ENV),
     apiKeyCacheMs: env.API_KEY_CACHE_MS,
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     webhookSecrets: webhookSecretsFromEnv(env, clients.logger),

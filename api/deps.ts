@@ -6,6 +6,7 @@ import type { ConsentSchedule } from '../workflows/consent-renewal/contract.js';
 import type { MandateSchedule } from '../workflows/mandate/contract.js';
 import type { SessionSettings } from './http/session-cookie.js';
 import type { Provider } from './webhooks/providers.js';
+import type { TargetPolicy } from '../lib/webhooks/targets.js';
 
 export interface AppDeps {
   temporal: Client;
@@ -44,6 +45,10 @@ export interface AppDeps {
   session?: SessionSettings;
   /** The origin the console is served from (PUBLIC_BASE_URL): accepted as Origin of a sign-in. */
   publicOrigin?: string;
+  /** How long a rotated webhook secret still signs (WEBHOOK_SECRET_OVERLAP, 24 h by default). */
+  webhookSecretOverlapMs?: number;
+  /** Where webhook endpoints may point (NODE_ENV=production: public https only); local receivers allowed when absent. */
+  webhookTargetPolicy?: TargetPolicy;
 }
 
 /** Runs one Temporal call with the API's deadline, so a slow server gives a 503 instead of a hang. */

@@ -9,6 +9,7 @@ import { DEFAULT_CARO_SCHEDULE, type CaroSchedule } from '../workflows/caro-acti
 import { linkEnvFields, refuseDevSecretInProduction, withPublicBaseUrlDefault } from '../lib/links/env.js';
 import { emailEnvSchema } from '../lib/email/env.js';
 import { eventsEnvSchema } from '../lib/events/retention.js';
+import { webhookSecretEnvFields } from '../lib/webhooks/env.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
 import {
   dayListSchema,
@@ -100,6 +101,7 @@ export const apiEnvSchema = temporalEnvSchema
     MANDATE_BANK_LINK_ISSUE_AFTER: durationSchema({ min: '1s', max: '365d' }).optional(),
     MANDATE_BANK_LINK_ISSUE_DAYS: daysSchema({ min: 1, max: 365 }).optional(),
     ...webhookEnvFields,
+    ...webhookSecretEnvFields,
     ...sandboxEnvFields,
     /** CARO: after the invitation, when the cardholder is reminded, and when it (and its link) expires. */
     CARO_REMINDERS: durationListSchema({ min: '1s', max: '999d' }).optional(),

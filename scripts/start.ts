@@ -28,6 +28,7 @@ import { provisionTemporalBinaries } from '../lib/temporal-binaries.js';
 import { activityDepsFromEnv, createWorker, workerTuning } from '../workers/create-worker.js';
 import { startEventPurge } from '../workers/event-purge.js';
 import { ensureReconciler, reconcilerDeps } from '../workers/reconciler.js';
+import { ensureWebhookWorkflows } from '../workers/webhooks.js';
 import { loadWorkerEnv } from '../workers/env.js';
 import { claimDataDir, type StackPidFile } from './start/pid-file.js';
 import { assertDevServerPortsFree, startTemporalDevServer } from './start/temporal-dev-server.js';
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
   });
   const running = worker.run();
   await ensureReconciler(reconciler, workerLogger);
+  await ensureWebhookWorkflows(reconciler, prisma, workerLogger);
   const stopPurge = startEventPurge(prisma, workerEnv.EVENTS_RETENTION_DAYS, workerLogger);
   stops.unshift(async () => stopPurge());
   stops.unshift(async () => {

@@ -10,6 +10,7 @@ import { caroDepsFromEnv } from '../activities/caro/links.js';
 import { createEmailSender } from '../activities/email/transport.js';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { linkBuilderFromEnv } from '../lib/links/links.js';
+import { targetPolicyFor } from '../lib/webhooks/targets.js';
 import { startTracing, type Tracing } from '../lib/telemetry/tracing.js';
 import type { WorkerEnv } from './env.js';
 
@@ -95,4 +96,9 @@ export const activityDepsFromEnv = (
   email: createEmailSender(env, clients.logger),
   links: linkBuilderFromEnv(env),
   caro: caroDepsFromEnv(env),
+  webhooks: {
+    retryScheduleMs: env.WEBHOOK_RETRY_SCHEDULE.map((d) => d.ms),
+    pollMs: env.WEBHOOK_POLL_MS,
+    policy: targetPolicyFor(env.NODE_ENV),
+  },
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { emailEnvSchema } from '../lib/email/env.js';
 import { eventsEnvSchema } from '../lib/events/retention.js';
+import { webhookDeliveryEnvFields } from '../lib/webhooks/env.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
 import { logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalEnvSchema } from '../lib/config/temporal-env.js';
@@ -29,6 +30,7 @@ export const workerEnvSchema = temporalEnvSchema
     /** Workflow tasks run at once; at most the cache size (the SDK's default is 40). */
     WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).max(1_000).default(40),
     ...eventsEnvSchema,
+    ...webhookDeliveryEnvFields,
   })
   .superRefine(refuseDevSecretInProduction);
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;

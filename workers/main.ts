@@ -11,6 +11,7 @@ import { loadWorkerEnv, type WorkerEnv } from './env.js';
 import { loopbackPort, serveWorkerMetrics, type WorkerMetricsServer } from './metrics.js';
 import { startEventPurge } from './event-purge.js';
 import { ensureReconciler, reconcilerDeps } from './reconciler.js';
+import { ensureWebhookWorkflows } from './webhooks.js';
 
 async function main(env: WorkerEnv): Promise<void> {
   const logger = createLogger({ service: 'worker', level: env.LOG_LEVEL });
@@ -53,6 +54,7 @@ async function main(env: WorkerEnv): Promise<void> {
       'worker started',
     );
     await ensureReconciler(reconciler, logger);
+    await ensureWebhookWorkflows(reconciler, prisma, logger);
     const stopPurge = startEventPurge(prisma, env.EVENTS_RETENTION_DAYS, logger);
     await worker.run();
     stopPurge();

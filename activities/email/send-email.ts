@@ -32,7 +32,8 @@ export interface SendEmailRequest<K extends TemplateId> {
   language: Language;
   /** Workflow id + step, e.g. `caro:<id>/reminder/2`; never the attempt. Sent as Resend's Idempotency-Key. */
   idempotencyKey: string;
-  case: { type: CaseType; id: string };
+  /** The case it is about; none for a message about the office's own settings (a webhook endpoint disabled). */
+  case?: { type: CaseType; id: string };
 }
 
 /**
@@ -76,21 +77,25 @@ export function createSendEmail({ prisma, logger, email }: Pick<ActivityDeps, 'p
       subject: rendered.subject,
       html: rendered.html,
       text: rendered.text,
-      caseType: req.case.type,
-      caseId: req.case.id,
+      ...(req.case ? { caseType: req.case.type, caseId: req.case.id } : {}),
     };
     const row = onlyIf ? await claimOutboxRowIf(prisma, draft, onlyIf) : await claimOutboxRow(prisma, draft);
     if (row === null) {
       logger.info(
-        { caseType: req.case.type, caseId: req.case.id, template: req.template, idempotencyKey: req.idempotencyKey },
+        {
+          caseType: req.case?.type ?? null,
+          caseId: req.case?.id ?? null,
+          template: req.template,
+          idempotencyKey: req.idempotencyKey,
+        },
         'e-mail withdrawn: what it was about changed before it was queued',
       );
       return { status: 'withdrawn' };
     }
     // Ids only: never the address, the link or the token.
     const log = logger.child({
-      caseType: req.case.type,
-      caseId: req.case.id,
+      caseType: req.case?.type ?? null,
+      caseId: req.case?.id ?? null,
       template: req.template,
       idempotencyKey: req.idempotencyKey,
       outboxId: row.id,
@@ -137,14 +142,17 @@ export function createSendEmail({ prisma, logger, email }: Pick<ActivityDeps, 'p
     }
     // The case's event (a reminder went out) commits with the row's `sent`: a retry finds both or neither.
     const type = EMAIL_EVENTS[req.template];
-    const event = type && {
-      type,
-      subject: req.case.type,
-      subjectId: req.case.id,
-      data: { template: req.template, language: rendered.language, outboxId: row.id },
-      occurredAt: new Date(),
-      sourceKey: `email:${row.idempotencyKey}`,
-    };
+    const event =
+      type && req.case
+        ? {
+            type,
+            subject: req.case.type,
+            subjectId: req.case.id,
+            data: { template: req.template, language: rendered.language, outboxId: row.id },
+            occurredAt: new Date(),
+            sourceKey: `email:${row.idempotencyKey}`,
+          }
+        : undefined;
     await withEvent(prisma, event, (tx) => markSent(tx, row.id, providerMessageId));
     countEmail(req.template, 'sent');
     log.info({ providerMessageId }, row.status === 'failed' ? 'e-mail sent after a failed attempt' : 'e-mail sent');

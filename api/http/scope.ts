@@ -8,7 +8,15 @@ import type { Actor } from './route.js';
  */
 export function tenantScope(actor: Actor) {
   if (actor.role !== 'accountant') {
-    return { office: {}, client: {}, bankAccount: {}, mandate: {}, caroOrder: {}, connection: {} } as const;
+    return {
+      office: {},
+      client: {},
+      bankAccount: {},
+      mandate: {},
+      caroOrder: {},
+      connection: {},
+      webhookEndpoint: {},
+    } as const;
   }
   const officeId = actor.officeId ?? '';
   return {
@@ -18,6 +26,7 @@ export function tenantScope(actor: Actor) {
     mandate: { bankAccount: { client: { officeId } } } satisfies Prisma.MandateWhereInput,
     caroOrder: { client: { officeId } } satisfies Prisma.CaroOrderWhereInput,
     connection: { officeId } satisfies Prisma.ConnectionWhereInput,
+    webhookEndpoint: { officeId } satisfies Prisma.WebhookEndpointWhereInput,
   };
 }
 

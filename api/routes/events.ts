@@ -1,29 +1,10 @@
-import type { Event, Prisma } from '../../lib/db/client.js';
-import { JOURNEY_OF_SUBJECT, type EventSubject, type EventType } from '../../lib/events/catalogue.js';
+import type { Prisma } from '../../lib/db/client.js';
+import { presentEvent } from '../../lib/events/present.js';
 import { DEFAULT_EVENTS_RETENTION_DAYS, retainedSince } from '../../lib/events/retention.js';
 import { ALL_ROLES, defineRoute } from '../http/route.js';
 import { officesToMatch } from '../http/scope.js';
 import { eventPageSchema, listEventsQuery } from '../schemas/events.js';
 import { problemResponses } from '../schemas/problem.js';
-
-const presentEvent = (e: Event) => {
-  const subject = e.subjectType as EventSubject;
-  const journey = JOURNEY_OF_SUBJECT[subject];
-  return {
-    id: e.id,
-    type: e.type as EventType,
-    occurredAt: e.occurredAt.toISOString(),
-    officeId: e.officeId,
-    journey,
-    subject: { type: subject, id: e.subjectId },
-    caseId: journey ? e.subjectId : null,
-    clientId: e.clientId,
-    sequence: e.sequence,
-    status: e.status,
-    data: e.data as Record<string, unknown>,
-    cursor: e.seq.toString(),
-  };
-};
 
 export const eventRoutes = [
   defineRoute({

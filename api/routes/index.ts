@@ -13,6 +13,7 @@ import { officeRoutes } from './offices.js';
 import { outboxRoutes } from './outbox.js';
 import { sandboxRoutes } from './sandbox.js';
 import { userRoutes } from './users.js';
+import { webhookEndpointRoutes } from './webhook-endpoints.js';
 
 /** Every authenticated route of the API, in documentation order; `sandbox` ones only when enabled (api/app.ts). */
 export const apiRoutes: readonly RouteDef[] = [
@@ -25,6 +26,7 @@ export const apiRoutes: readonly RouteDef[] = [
   ...caseRoutes,
   ...caseViewRoutes,
   ...eventRoutes,
+  ...webhookEndpointRoutes,
   ...auditRoutes,
   ...outboxRoutes,
   ...apiKeyRoutes,

@@ -1,4 +1,7 @@
-import { defineRoute } from '../http/route.js';
+import { defineRoute, EDITORS } from '../http/route.js';
+import { idParams } from '../schemas/common.js';
+import { webhookTestSchema } from '../schemas/webhook-endpoints.js';
+import { findEndpoint, sendTestEvent } from '../services/webhook-endpoints.js';
 import { buildEnvelope, deliverSigned, selfOrigin } from '../sandbox/deliver.js';
 import { problemResponses } from '../schemas/problem.js';
 import { sandboxDeliverySchema, sandboxWebhookBody, sandboxWebhookParams } from '../schemas/sandbox.js';
@@ -47,6 +50,30 @@ export const sandboxRoutes = [
           resourceId: `${params.provider}:${envelope.eventId}`,
           details: { type: envelope.type, webhookStatus: webhook.status },
         },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/sandbox/webhook-endpoints/:id/test',
+    operationId: 'sandboxWebhookTest',
+    summary: 'Send a signed test event (type webhook.test) to a webhook endpoint now (development sandbox)',
+    tag: 'sandbox',
+    roles: EDITORS,
+    sandbox: true,
+    params: idParams,
+    action: 'sandbox.webhook_test',
+    responses: {
+      200: { description: 'Sent; what the receiver answered (recorded as a delivery)', schema: webhookTestSchema },
+      ...problemResponses(400, 401, 403, 404),
+    },
+    async handler({ params, actor, deps }) {
+      const endpoint = await findEndpoint(deps, actor, params.id);
+      const result = await sendTestEvent(deps, endpoint);
+      return {
+        status: 200,
+        body: result,
+        audited: { resourceType: 'webhook_endpoint', resourceId: endpoint.id, details: { status: result.status } },
       };
     },
   }),

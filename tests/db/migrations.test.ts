@@ -39,6 +39,8 @@ const TABLES = [
   'reminders_sent',
   'sessions',
   'users',
+  'webhook_deliveries',
+  'webhook_endpoints',
   'webhook_events',
   '_prisma_migrations',
 ];

@@ -36,8 +36,8 @@ describe('every template, variant and language renders', () => {
   });
 
   it('covers every template with samples in fr, nl and en', () => {
-    expect(TEMPLATE_IDS).toHaveLength(14);
-    expect(all.length).toBe(75);
+    expect(TEMPLATE_IDS).toHaveLength(15);
+    expect(all.length).toBe(81);
   });
 });
 

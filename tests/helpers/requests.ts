@@ -57,6 +57,9 @@ export function validRequests({
       ],
     };
   };
+  /** An endpoint of the office; nothing listens at its address (its deliveries fail and are retried). */
+  const newEndpoint = async () =>
+    (await stack.http('POST', '/v1/webhook-endpoints', { officeId, url: 'http://127.0.0.1:9/hook' })).body.id as string;
   const newCaroOrder = async () =>
     (await stack.http('POST', '/v1/caro-orders', await caroOrderBody())).body.data[0].id as string;
   /** A connection of the office, `days` from its deadline, in `status` (as the aggregator would report it). */
@@ -213,6 +216,24 @@ export function validRequests({
       });
       return { path: `/v1/users/${created.body.id}`, body: { name: 'Changed', language: 'nl' } };
     },
+    createWebhookEndpoint: () => ({
+      path: '/v1/webhook-endpoints',
+      body: { officeId, url: 'http://127.0.0.1:9/hook', eventTypes: ['mandate.active'], description: 'matrix' },
+    }),
+    listWebhookEndpoints: () => ({ path: `/v1/webhook-endpoints?officeId=${officeId}&limit=5` }),
+    getWebhookEndpoint: async () => ({ path: `/v1/webhook-endpoints/${await newEndpoint()}` }),
+    updateWebhookEndpoint: async () => ({
+      path: `/v1/webhook-endpoints/${await newEndpoint()}`,
+      body: { enabled: false, description: 'paused' },
+    }),
+    deleteWebhookEndpoint: async () => ({ path: `/v1/webhook-endpoints/${await newEndpoint()}` }),
+    rotateWebhookSecret: async () => ({ path: `/v1/webhook-endpoints/${await newEndpoint()}/rotate-secret` }),
+    listWebhookDeliveries: async () => ({ path: `/v1/webhook-endpoints/${await newEndpoint()}/deliveries?limit=5` }),
+    redeliverWebhooks: async () => ({
+      path: `/v1/webhook-endpoints/${await newEndpoint()}/deliveries/redeliver`,
+      body: { failedSince: new Date(Date.now() - DAY).toISOString() },
+    }),
+    sandboxWebhookTest: async () => ({ path: `/v1/sandbox/webhook-endpoints/${await newEndpoint()}/test` }),
     revokeApiKey: async () => {
       const created = await stack.http('POST', '/v1/api-keys', { name: 'to revoke', role: 'support' });
       return { path: `/v1/api-keys/${created.body.id}` };

@@ -22,6 +22,8 @@ import { createTestDatabase, type TestDatabase } from './db.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 import { expectContract } from './contract.js';
 import { sessionSettingsFromEnv, type SessionSettings } from '../../api/http/session-cookie.js';
+import type { WebhookSettings } from '../../activities/webhooks/settings.js';
+import type { TargetPolicy } from '../../lib/webhooks/targets.js';
 
 /** The same database reached through `proxy`: one client for the stack and the test, as before. */
 function proxied(direct: TestDatabase, proxy: TcpProxy): TestDatabase {
@@ -91,6 +93,8 @@ export interface TestStack {
   db: TestDatabase;
   api: RunningServer;
   worker: Worker;
+  /** Stops the worker (its running activities are cancelled) and starts another on the same task queue. */
+  restartWorker(): Promise<void>;
   /** Between the stack and its database, when started with `databaseProxy`. */
   dbProxy?: TcpProxy;
   /** The worker's task queue (to start a workflow on it, e.g. the reconciler). */
@@ -142,6 +146,10 @@ export async function startTestStack(
     tracing?: Tracing;
     /** Session lifetime and cookie flags (Secure, as PUBLIC_BASE_URL is https, by default). */
     session?: SessionSettings;
+    /** The worker's webhook delivery settings (retry schedule, poll interval, target policy). */
+    webhooks?: WebhookSettings;
+    /** The API's webhook target policy (production: public https only). */
+    webhookTargetPolicy?: TargetPolicy;
   } = {},
 ): Promise<TestStack> {
   const namespace = opts.namespace ?? 'default';
@@ -149,22 +157,25 @@ export async function startTestStack(
   const direct = await createTestDatabase();
   const dbProxy = opts.databaseProxy ? await startTcpProxy(new URL(direct.url).host) : undefined;
   const db: TestDatabase = dbProxy ? proxied(direct, dbProxy) : direct;
-  const worker = await createWorker({
-    connection: temporal.nativeConnection,
-    namespace,
-    taskQueue,
-    deps: {
-      prisma: db.prisma,
-      logger: opts.logger ?? silentLogger,
-      email: opts.email ?? new OutboxSender(),
-      links: createLinkBuilder({ publicBaseUrl: TEST_PUBLIC_BASE_URL, secret: TEST_LINK_SECRET }),
-      caro: caroDepsFromEnv(TEST_LINK_ENV),
-      temporal: reconcilerDeps(temporal.nativeConnection, namespace, taskQueue),
-    },
-    workflowBundle: await productBundle(),
-    ...(opts.tracing ? { tracing: opts.tracing } : {}),
-  });
-  const running = worker.run();
+  const newWorker = async () =>
+    createWorker({
+      connection: temporal.nativeConnection,
+      namespace,
+      taskQueue,
+      deps: {
+        prisma: db.prisma,
+        logger: opts.logger ?? silentLogger,
+        email: opts.email ?? new OutboxSender(),
+        links: createLinkBuilder({ publicBaseUrl: TEST_PUBLIC_BASE_URL, secret: TEST_LINK_SECRET }),
+        caro: caroDepsFromEnv(TEST_LINK_ENV),
+        temporal: reconcilerDeps(temporal.nativeConnection, namespace, taskQueue),
+        ...(opts.webhooks ? { webhooks: opts.webhooks } : {}),
+      },
+      workflowBundle: await productBundle(),
+      ...(opts.tracing ? { tracing: opts.tracing } : {}),
+    });
+  let worker = await newWorker();
+  let running = worker.run();
   const client = createTemporalClient({
     TEMPORAL_ADDRESS: opts.apiTemporalAddress ?? temporal.address,
     TEMPORAL_NAMESPACE: namespace,
@@ -188,6 +199,7 @@ export async function startTestStack(
     publicOrigin: TEST_PUBLIC_BASE_URL,
     ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),
     ...(opts.apiKeyCacheMs !== undefined ? { apiKeyCacheMs: opts.apiKeyCacheMs } : {}),
+    ...(opts.webhookTargetPolicy ? { webhookTargetPolicy: opts.webhookTargetPolicy } : {}),
   });
   const api = await listen(app, { port: 0, host: '127.0.0.1', logger: silentLogger, shutdownTimeoutMs: 1_000 });
   const key = async (role: Role, officeId?: string) =>
@@ -197,7 +209,15 @@ export async function startTestStack(
     db,
     ...(dbProxy ? { dbProxy } : {}),
     api,
-    worker,
+    get worker() {
+      return worker;
+    },
+    async restartWorker() {
+      worker.shutdown();
+      await running;
+      worker = await newWorker();
+      running = worker.run();
+    },
     taskQueue,
     operatorKey,
     key,

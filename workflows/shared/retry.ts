@@ -23,3 +23,14 @@ export const EMAIL_ACTIVITY: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 };
+
+/**
+ * One webhook delivery attempt: 10 s at most (the POST itself gives up after 8 s). The activity sets
+ * each retry's delay itself from WEBHOOK_RETRY_SCHEDULE (nextRetryDelay) and ends the retries when
+ * the schedule is spent; these intervals only apply to an attempt that timed out or crashed (a
+ * worker stopped mid-delivery), which then goes again with the same webhook-id.
+ */
+export const WEBHOOK_DELIVERY_ACTIVITY: ActivityOptions = {
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+};

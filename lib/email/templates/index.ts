@@ -14,6 +14,7 @@ import { consentExpiredOffice, consentExpiredOwner, consentInvitation, consentRe
 import type { TemplateDef } from './define.js';
 import { renderLayout, type RenderedEmail } from './layout.js';
 import { templateLanguage, type TemplateLanguage } from './language.js';
+import { webhookDisabled } from './webhooks.js';
 import { mandateBankLinkInstructions, mandateInvitation, mandateReminder, mandateStalled } from './mandate.js';
 
 export const TEMPLATES = {
@@ -31,6 +32,7 @@ export const TEMPLATES = {
   'consent.expired.owner': consentExpiredOwner,
   'consent.expired.office': consentExpiredOffice,
   'consent.invitation': consentInvitation,
+  'webhook.disabled': webhookDisabled,
 };
 
 export type TemplateId = keyof typeof TEMPLATES;

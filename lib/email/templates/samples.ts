@@ -146,4 +146,24 @@ export const SAMPLES: Samples = {
       linkExpiresAt,
     },
   })),
+  'webhook.disabled': [
+    {
+      variant: 'gone',
+      vars: {
+        officeName: 'Fiduciaire Dupont',
+        endpoint: 'https://erp.example/hooks',
+        reason: 'gone',
+        lastError: 'HTTP 410',
+      },
+    },
+    {
+      variant: 'failing',
+      vars: {
+        officeName: 'Fiduciaire Dupont',
+        endpoint: 'https://erp.example/hooks',
+        reason: 'failing',
+        lastError: 'HTTP 503',
+      },
+    },
+  ],
 };

@@ -1,0 +1,24 @@
+import type { PendingEvent } from './contract.js';
+
+/**
+ * The events of a batch as chains, one per order key (a case), each in feed order: chains may run
+ * side by side, the events of one chain one after the other.
+ */
+export function chainsByOrderKey(events: readonly PendingEvent[]): PendingEvent[][] {
+  const chains = new Map<string, PendingEvent[]>();
+  for (const event of events) {
+    const chain = chains.get(event.orderKey);
+    if (chain) chain.push(event);
+    else chains.set(event.orderKey, [event]);
+  }
+  return [...chains.values()];
+}
+
+/** Runs `work` over `items` with at most `limit` at once; resolves when all are done. */
+export async function eachWithLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
