@@ -406,7 +406,7 @@ describe('audit under the person', () => {
 });
 
 describe('a state change made through a session', () => {
-  it('names the person in the state change of the case timeline', async () => {
+  it('names the person in the state change of the case timeline and the detail’s history', async () => {
     const client = await stack.http('POST', '/v1/clients', {
       officeId,
       companyName: 'Archive SRL',
@@ -441,6 +441,10 @@ describe('a state change made through a session', () => {
     }, 'the archive in the timeline');
     const change = timeline.entries.find((e: { to?: string }) => e.to === 'archived');
     expect(change.actor).toMatchObject({ userId: bob.id, name: 'Bob' });
+    // The detail's history says the same.
+    const detail = await stack.http('GET', `/v1/mandates/${id}`, undefined, asPerson(session));
+    expect(detail.body.history.at(-1)).toMatchObject({ to: 'archived', actor: { userId: bob.id, name: 'Bob' } });
+    expect(detail.body.history[0].actor.name).toBeUndefined();
     const action = timeline.entries.find(
       (e: { kind: string; action?: string }) => e.kind === 'action' && e.action === 'mandate.archive',
     );
