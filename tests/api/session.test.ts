@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, TEST_PUBLIC_BASE_URL, type TestStack } from '../helpers/stack.js';
@@ -399,6 +400,14 @@ describe('audit under the person', () => {
     const audit = await stack.http('GET', `/v1/audit?resourceType=connection&resourceId=${id}`);
     expect(audit.body.data.map((a: { actorName: string | null }) => a.actorName)).toEqual(['Alice', 'Alice']);
     expect(audit.body.data[0].actorUserId).toBe(alice.id);
+    const byAlice = await stack.http('GET', `/v1/audit?actorUserId=${alice.id}&limit=200`);
+    expect(byAlice.body.data.map((a: { action: string }) => a.action)).toEqual([
+      'session.sign_in',
+      'connection.create',
+      'case.note',
+    ]);
+    const nobody = await stack.http('GET', `/v1/audit?actorUserId=${randomUUID()}`);
+    expect(nobody.body.data).toEqual([]);
     // A machine's key is named by nobody.
     const byKey = await stack.http('POST', `/v1/connections/${id}/notes`, { text: 'By key.' });
     expect(byKey.body).toMatchObject({ authorUserId: null, authorName: null });
