@@ -51,8 +51,10 @@ export function createSignInThrottle(prisma: PrismaClient): SignInThrottle {
   };
   return {
     async attempt(account, address) {
-      const [a, b] = [await take(perAccount, account), await take(perAddress, address)];
-      return Math.max(a, b);
+      // The address first: one that is used up adds no row for the addresses it tries (at most 20
+      // new account rows per address and window).
+      const wait = await take(perAddress, address);
+      return wait > 0 ? wait : take(perAccount, account);
     },
     async succeeded(account, address) {
       await perAccount.delete(account);

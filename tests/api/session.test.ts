@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, TEST_PUBLIC_BASE_URL, type TestStack } from '../helpers/stack.js';
@@ -399,6 +400,14 @@ describe('audit under the person', () => {
     const audit = await stack.http('GET', `/v1/audit?resourceType=connection&resourceId=${id}`);
     expect(audit.body.data.map((a: { actorName: string | null }) => a.actorName)).toEqual(['Alice', 'Alice']);
     expect(audit.body.data[0].actorUserId).toBe(alice.id);
+    const byAlice = await stack.http('GET', `/v1/audit?actorUserId=${alice.id}&limit=200`);
+    expect(byAlice.body.data.map((a: { action: string }) => a.action)).toEqual([
+      'session.sign_in',
+      'connection.create',
+      'case.note',
+    ]);
+    const nobody = await stack.http('GET', `/v1/audit?actorUserId=${randomUUID()}`);
+    expect(nobody.body.data).toEqual([]);
     // A machine's key is named by nobody.
     const byKey = await stack.http('POST', `/v1/connections/${id}/notes`, { text: 'By key.' });
     expect(byKey.body).toMatchObject({ authorUserId: null, authorName: null });
@@ -406,7 +415,7 @@ describe('audit under the person', () => {
 });
 
 describe('a state change made through a session', () => {
-  it('names the person in the state change of the case timeline', async () => {
+  it('names the person in the state change of the case timeline and the detail’s history', async () => {
     const client = await stack.http('POST', '/v1/clients', {
       officeId,
       companyName: 'Archive SRL',
@@ -441,6 +450,10 @@ describe('a state change made through a session', () => {
     }, 'the archive in the timeline');
     const change = timeline.entries.find((e: { to?: string }) => e.to === 'archived');
     expect(change.actor).toMatchObject({ userId: bob.id, name: 'Bob' });
+    // The detail's history says the same.
+    const detail = await stack.http('GET', `/v1/mandates/${id}`, undefined, asPerson(session));
+    expect(detail.body.history.at(-1)).toMatchObject({ to: 'archived', actor: { userId: bob.id, name: 'Bob' } });
+    expect(detail.body.history[0].actor.name).toBeUndefined();
     const action = timeline.entries.find(
       (e: { kind: string; action?: string }) => e.kind === 'action' && e.action === 'mandate.archive',
     );
