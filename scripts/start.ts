@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   });
   const running = worker.run();
   await ensureReconciler(reconciler, workerLogger);
-  await ensureWebhookWorkflows(reconciler, prisma, workerLogger);
+  void ensureWebhookWorkflows(reconciler, prisma, workerLogger); // never throws: a failure is logged
   const stopPurge = startEventPurge(prisma, workerEnv.EVENTS_RETENTION_DAYS, workerLogger);
   stops.unshift(async () => stopPurge());
   stops.unshift(async () => {
