@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { emailEnvSchema } from '../lib/email/env.js';
 import { eventsEnvSchema } from '../lib/events/retention.js';
 import { webhookDeliveryEnvFields } from '../lib/webhooks/env.js';
+import { refuseDevSecretsKeyInProduction, webhookSecretsKeyFields } from '../lib/webhooks/secret-box.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
 import { logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalEnvSchema } from '../lib/config/temporal-env.js';
@@ -20,8 +21,10 @@ export const workerEnvSchema = temporalEnvSchema
     WORKER_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
     ...eventsEnvSchema,
     ...webhookDeliveryEnvFields,
+    ...webhookSecretsKeyFields,
   })
-  .superRefine(refuseDevSecretInProduction);
+  .superRefine(refuseDevSecretInProduction)
+  .superRefine(refuseDevSecretsKeyInProduction);
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 
 export const loadWorkerEnv = (env: NodeJS.ProcessEnv = process.env): WorkerEnv =>

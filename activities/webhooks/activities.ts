@@ -2,6 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { presentEvent } from '../../lib/events/present.js';
 import { countWebhookAttempt } from '../../lib/metrics/webhooks.js';
 import { activeSecrets } from '../../lib/webhooks/secret.js';
+import { DEV_WEBHOOK_SECRETS_KEY, secretBox } from '../../lib/webhooks/secret-box.js';
 import { postWebhook } from '../../lib/webhooks/send.js';
 import { publicAddress } from '../../lib/webhooks/endpoints.js';
 import type {
@@ -30,6 +31,7 @@ export function createWebhookActivities(deps: ActivityDeps) {
   const { prisma, logger } = deps;
   const settings = webhookSettings(deps);
   const sendEmail = createSendEmail(deps);
+  const box = secretBox(settings.secretsKey ?? DEV_WEBHOOK_SECRETS_KEY);
 
   return {
     /** Records how far the endpoint was delivered, then reads the next events it takes, in feed order. */
@@ -87,7 +89,7 @@ export function createWebhookActivities(deps: ActivityDeps) {
         url: endpoint.url,
         msgId: event.id,
         body: JSON.stringify(presentEvent(event)),
-        secrets: activeSecrets(endpoint),
+        secrets: activeSecrets(endpoint, box),
         timeoutMs: POST_TIMEOUT_MS,
         policy: settings.policy,
         signal: Context.current().cancellationSignal,

@@ -245,8 +245,14 @@ describe('webhook deliveries', () => {
     expect(r.headers['webhook-signature']!.split(' ')).toHaveLength(2);
     receiver.verify(r, old);
     receiver.verify(r, fresh);
-    // Never shown again.
+    // Never shown again, and kept sealed: the row holds neither secret.
     expect(JSON.stringify(await endpoint(id))).not.toContain('whsec_');
+    const row = await stack.db.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id } });
+    expect(row.secret).toMatch(/^enc:v1:/);
+    expect(row.previousSecret).toMatch(/^enc:v1:/);
+    const stored = `${row.secret} ${row.previousSecret}`;
+    expect(stored).not.toContain(fresh.slice(6, 30));
+    expect(stored).not.toContain(old.slice(6, 30));
   });
 
   it('only the event types asked for; the sandbox sends a signed test event', async () => {
