@@ -15,7 +15,7 @@ import type {
 } from '../../workflows/webhook-delivery/contract.js';
 import { WEBHOOK_FAILURES } from '../../workflows/webhook-delivery/contract.js';
 import type { ActivityDeps } from '../deps.js';
-import { createSendEmail } from '../email/send-email.js';
+import { createSendEmail, isEmailRejected } from '../email/send-email.js';
 import { webhookSettings } from './settings.js';
 
 /** The POST gives up before the activity's 10 s, so the attempt is recorded. */
@@ -129,13 +129,19 @@ export function createWebhookActivities(deps: ActivityDeps) {
       });
       if (!endpoint?.disabledAt) return;
       logger.warn({ endpointId, officeId: endpoint.officeId, reason }, 'webhook endpoint disabled');
-      await sendEmail({
-        template: 'webhook.disabled',
-        vars: { officeName: endpoint.office.name, endpoint: publicAddress(endpoint.url), reason, lastError },
-        to: endpoint.office.contactEmail,
-        language: endpoint.office.language,
-        idempotencyKey: `webhook-endpoint:${endpointId}/disabled/${endpoint.disabledAt.getTime()}`,
-      });
+      // An address the provider refuses is recorded on the outbox row; the endpoint stays disabled all the same.
+      try {
+        await sendEmail({
+          template: 'webhook.disabled',
+          vars: { officeName: endpoint.office.name, endpoint: publicAddress(endpoint.url), reason, lastError },
+          to: endpoint.office.contactEmail,
+          language: endpoint.office.language,
+          idempotencyKey: `webhook-endpoint:${endpointId}/disabled/${endpoint.disabledAt.getTime()}`,
+        });
+      } catch (error) {
+        if (!isEmailRejected(error)) throw error;
+        logger.warn({ endpointId, officeId: endpoint.officeId }, 'webhook disabled e-mail rejected by the provider');
+      }
     },
   };
 }
