@@ -27,6 +27,7 @@ export function appDepsFromEnv(
     eventsRetentionDays: env.EVENTS_RETENTION_DAYS,
     webhookSecretOverlapMs: env.WEBHOOK_SECRET_OVERLAP.ms,
     webhookTargetPolicy: targetPolicyFor(env.NODE_ENV),
+    webhookSecretsKey: env.WEBHOOK_SECRETS_KEY,
     apiKeyCacheMs: env.API_KEY_CACHE_MS,
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     webhookSecrets: webhookSecretsFromEnv(env, clients.logger),

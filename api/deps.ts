@@ -49,6 +49,8 @@ export interface AppDeps {
   webhookSecretOverlapMs?: number;
   /** Where webhook endpoints may point (NODE_ENV=production: public https only); local receivers allowed when absent. */
   webhookTargetPolicy?: TargetPolicy;
+  /** Seals the webhook endpoints' signing secrets in the database (WEBHOOK_SECRETS_KEY; the development key when absent). */
+  webhookSecretsKey?: string;
 }
 
 /** Runs one Temporal call with the API's deadline, so a slow server gives a 503 instead of a hang. */

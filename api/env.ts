@@ -10,6 +10,7 @@ import { linkEnvFields, refuseDevSecretInProduction, withPublicBaseUrlDefault } 
 import { emailEnvSchema } from '../lib/email/env.js';
 import { eventsEnvSchema } from '../lib/events/retention.js';
 import { webhookSecretEnvFields } from '../lib/webhooks/env.js';
+import { refuseDevSecretsKeyInProduction, webhookSecretsKeyFields } from '../lib/webhooks/secret-box.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
 import {
   dayListSchema,
@@ -102,6 +103,7 @@ export const apiEnvSchema = temporalEnvSchema
     MANDATE_BANK_LINK_ISSUE_DAYS: daysSchema({ min: 1, max: 365 }).optional(),
     ...webhookEnvFields,
     ...webhookSecretEnvFields,
+    ...webhookSecretsKeyFields,
     ...sandboxEnvFields,
     /** CARO: after the invitation, when the cardholder is reminded, and when it (and its link) expires. */
     CARO_REMINDERS: durationListSchema({ min: '1s', max: '999d' }).optional(),
@@ -115,6 +117,7 @@ export const apiEnvSchema = temporalEnvSchema
   })
   .superRefine(refuseDevWebhookSecretsInProduction)
   .superRefine(refuseDevSecretInProduction)
+  .superRefine(refuseDevSecretsKeyInProduction)
   .superRefine(refuseSandboxInProduction)
   .superRefine(refuseBothNames(RENAMED))
   .superRefine((env, ctx) => {

@@ -8,6 +8,7 @@
  * points are cut while the workflow sleeps (a deploy meets those); a few are completed runs.
  * Saving never overwrites: an existing file is kept (it was recorded by older code, which is the
  * point), unless `--overwrite` is given. Addresses are example.be ones; histories carry ids only.
+ * `--only=<journey>` (mandate, caro, consent, webhook-endpoint) records that one alone.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { provisionTemporalBinaries } from '../lib/temporal-binaries.js';
 import { startTestStack, type TestStack } from '../tests/helpers/stack.js';
 import { createTimeSkippingEnv } from '../tests/helpers/temporal.js';
 import { waitFor } from '../tests/helpers/wait.js';
+import { startWebhookReceiver } from '../tests/helpers/webhook-receiver.js';
 import { historyToJSON } from '../tests/replay/history-json.js';
 
 type HistoryEvent = NonNullable<History['events']>[number];
@@ -29,6 +31,8 @@ type HistoryEvent = NonNullable<History['events']>[number];
 const DAY = 86_400_000;
 const OUT_DIR = fileURLToPath(new URL('../tests/replay/histories/', import.meta.url));
 const overwrite = process.argv.includes('--overwrite');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const recording = (journey: string) => only === undefined || only === journey;
 const ING_IBAN = 'BE35 3101 2345 6737';
 const KBC_IBAN = 'BE09 7341 2345 6757';
 const OTHER_IBAN = 'BE68 5390 0754 7034';
@@ -355,20 +359,72 @@ async function recordConsent() {
   await done(renewed.workflowId);
 }
 
+// --- webhook endpoints -------------------------------------------------------------------------
+
+async function recordWebhookEndpoints() {
+  const receiver = await startWebhookReceiver();
+  try {
+    receiver.on('/retried', [500, 200]);
+    receiver.on('/gone', 410);
+    const endpoint = async (path: string) =>
+      (await http('POST', '/v1/webhook-endpoints', { officeId, url: `${receiver.url}${path}` })) as { id: string };
+    const workflowId = (id: string) => `webhook-endpoint:${id}`;
+    const client = (await http('POST', '/v1/clients', {
+      officeId,
+      companyName: 'Webhook SRL',
+      clientCode: `WH-${randomUUID().slice(0, 8)}`,
+      language: 'fr',
+    })) as { id: string };
+    const edit = () => http('PATCH', `/v1/clients/${client.id}`, { clientCode: `WH-${randomUUID().slice(0, 8)}` });
+    const delivered = (path: string, n: number) =>
+      until(
+        `${n} delivered to ${path}`,
+        async () => receiver.at(path).filter((r) => r.status === 200).length,
+        (count) => count >= n,
+      );
+
+    const retried = await endpoint('/retried');
+    const gone = await endpoint('/gone');
+    await edit();
+    await edit();
+    await delivered('/retried', 2);
+    await save('webhook-endpoint-retried', workflowId(retried.id));
+    await http('POST', `/v1/webhook-endpoints/${retried.id}/deliveries/redeliver`, {
+      eventId: receiver.at('/retried')[0]!.json.id,
+    });
+    await delivered('/retried', 3);
+    await save('webhook-endpoint-redelivered', workflowId(retried.id));
+    await until(
+      'disabled by 410',
+      () => http('GET', `/v1/webhook-endpoints/${gone.id}`),
+      (e) => e.enabled === false,
+    );
+    await save('webhook-endpoint-gone', workflowId(gone.id));
+    await http('DELETE', `/v1/webhook-endpoints/${retried.id}`);
+    await save('webhook-endpoint-deleted', workflowId(retried.id));
+    await done(workflowId(gone.id));
+  } finally {
+    await receiver.close();
+  }
+}
+
 // --- main --------------------------------------------------------------------------------------
 
 const binaries = await provisionTemporalBinaries({ log: (line) => console.log(`[temporal] ${line}`) });
 process.env.TEMPORAL_TEST_SERVER_PATH ??= binaries.testServer;
 await mkdir(OUT_DIR, { recursive: true });
 const temporal: TestWorkflowEnvironment = await createTimeSkippingEnv();
-const stack: TestStack = await startTestStack(temporal);
+const stack: TestStack = await startTestStack(temporal, {
+  webhooks: { retryScheduleMs: [1_000, 1_000], pollMs: 200, policy: { publicOnly: false } },
+});
 try {
   officeId = (
     await http('POST', '/v1/offices', { name: 'Fiduciaire Exemple', language: 'fr', contactEmail: 'office@example.be' })
   ).id;
-  await recordConsent();
-  await recordMandates();
-  await recordCaro(await stack.key('support'));
+  if (recording('consent')) await recordConsent();
+  if (recording('mandate')) await recordMandates();
+  if (recording('caro')) await recordCaro(await stack.key('support'));
+  if (recording('webhook-endpoint')) await recordWebhookEndpoints();
   console.log(`${saved.length} histories in ${OUT_DIR}`);
 } finally {
   await stack.stop();

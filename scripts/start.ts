@@ -172,7 +172,9 @@ async function main(): Promise<void> {
   });
   const running = worker.run();
   await ensureReconciler(reconciler, workerLogger);
-  await ensureWebhookWorkflows(reconciler, prisma, workerLogger);
+  // Beside the worker's start (it never throws: a failure is logged); a stop waits for it before the database goes.
+  const webhooksEnsured = ensureWebhookWorkflows(reconciler, prisma, workerLogger);
+  stops.unshift(() => webhooksEnsured);
   const stopPurge = startEventPurge(prisma, workerEnv.EVENTS_RETENTION_DAYS, workerLogger);
   stops.unshift(async () => stopPurge());
   stops.unshift(async () => {

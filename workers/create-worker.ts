@@ -100,5 +100,6 @@ export const activityDepsFromEnv = (
     retryScheduleMs: env.WEBHOOK_RETRY_SCHEDULE.map((d) => d.ms),
     pollMs: env.WEBHOOK_POLL_MS,
     policy: targetPolicyFor(env.NODE_ENV),
+    secretsKey: env.WEBHOOK_SECRETS_KEY,
   },
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { emailEnvSchema } from '../lib/email/env.js';
 import { eventsEnvSchema } from '../lib/events/retention.js';
 import { webhookDeliveryEnvFields } from '../lib/webhooks/env.js';
+import { refuseDevSecretsKeyInProduction, webhookSecretsKeyFields } from '../lib/webhooks/secret-box.js';
 import { databaseEnvSchema } from '../lib/config/database-env.js';
 import { logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalEnvSchema } from '../lib/config/temporal-env.js';
@@ -31,8 +32,10 @@ export const workerEnvSchema = temporalEnvSchema
     WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).max(1_000).default(40),
     ...eventsEnvSchema,
     ...webhookDeliveryEnvFields,
+    ...webhookSecretsKeyFields,
   })
-  .superRefine(refuseDevSecretInProduction);
+  .superRefine(refuseDevSecretInProduction)
+  .superRefine(refuseDevSecretsKeyInProduction);
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 
 export const loadWorkerEnv = (env: NodeJS.ProcessEnv = process.env): WorkerEnv =>

@@ -54,9 +54,11 @@ async function main(env: WorkerEnv): Promise<void> {
       'worker started',
     );
     await ensureReconciler(reconciler, logger);
-    await ensureWebhookWorkflows(reconciler, prisma, logger);
+    // Beside the worker's start, not before it (it never throws: a failure is logged).
+    const webhooks = ensureWebhookWorkflows(reconciler, prisma, logger);
     const stopPurge = startEventPurge(prisma, env.EVENTS_RETENTION_DAYS, logger);
     await worker.run();
+    await webhooks;
     stopPurge();
     logger.info('worker stopped cleanly');
   } finally {

@@ -2,6 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { presentEvent } from '../../lib/events/present.js';
 import { countWebhookAttempt } from '../../lib/metrics/webhooks.js';
 import { activeSecrets } from '../../lib/webhooks/secret.js';
+import { DEV_WEBHOOK_SECRETS_KEY, secretBox } from '../../lib/webhooks/secret-box.js';
 import { postWebhook } from '../../lib/webhooks/send.js';
 import { publicAddress } from '../../lib/webhooks/endpoints.js';
 import type {
@@ -14,7 +15,7 @@ import type {
 } from '../../workflows/webhook-delivery/contract.js';
 import { WEBHOOK_FAILURES } from '../../workflows/webhook-delivery/contract.js';
 import type { ActivityDeps } from '../deps.js';
-import { createSendEmail } from '../email/send-email.js';
+import { createSendEmail, isEmailRejected } from '../email/send-email.js';
 import { webhookSettings } from './settings.js';
 
 /** The POST gives up before the activity's 10 s, so the attempt is recorded. */
@@ -30,6 +31,7 @@ export function createWebhookActivities(deps: ActivityDeps) {
   const { prisma, logger } = deps;
   const settings = webhookSettings(deps);
   const sendEmail = createSendEmail(deps);
+  const box = secretBox(settings.secretsKey ?? DEV_WEBHOOK_SECRETS_KEY);
 
   return {
     /** Records how far the endpoint was delivered, then reads the next events it takes, in feed order. */
@@ -87,7 +89,7 @@ export function createWebhookActivities(deps: ActivityDeps) {
         url: endpoint.url,
         msgId: event.id,
         body: JSON.stringify(presentEvent(event)),
-        secrets: activeSecrets(endpoint),
+        secrets: activeSecrets(endpoint, box),
         timeoutMs: POST_TIMEOUT_MS,
         policy: settings.policy,
         signal: Context.current().cancellationSignal,
@@ -127,13 +129,19 @@ export function createWebhookActivities(deps: ActivityDeps) {
       });
       if (!endpoint?.disabledAt) return;
       logger.warn({ endpointId, officeId: endpoint.officeId, reason }, 'webhook endpoint disabled');
-      await sendEmail({
-        template: 'webhook.disabled',
-        vars: { officeName: endpoint.office.name, endpoint: publicAddress(endpoint.url), reason, lastError },
-        to: endpoint.office.contactEmail,
-        language: endpoint.office.language,
-        idempotencyKey: `webhook-endpoint:${endpointId}/disabled/${endpoint.disabledAt.getTime()}`,
-      });
+      // An address the provider refuses is recorded on the outbox row; the endpoint stays disabled all the same.
+      try {
+        await sendEmail({
+          template: 'webhook.disabled',
+          vars: { officeName: endpoint.office.name, endpoint: publicAddress(endpoint.url), reason, lastError },
+          to: endpoint.office.contactEmail,
+          language: endpoint.office.language,
+          idempotencyKey: `webhook-endpoint:${endpointId}/disabled/${endpoint.disabledAt.getTime()}`,
+        });
+      } catch (error) {
+        if (!isEmailRejected(error)) throw error;
+        logger.warn({ endpointId, officeId: endpoint.officeId }, 'webhook disabled e-mail rejected by the provider');
+      }
     },
   };
 }

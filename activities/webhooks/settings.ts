@@ -10,6 +10,8 @@ export interface WebhookSettings {
   pollMs: number;
   /** Where webhooks may go (NODE_ENV=production: public https only). */
   policy: TargetPolicy;
+  /** WEBHOOK_SECRETS_KEY, which opens the endpoints' secrets; the development key when absent. */
+  secretsKey?: string;
 }
 
 /** The worker's settings, or the defaults (a development worker: local receivers allowed). */

@@ -25,6 +25,7 @@ import {
 import {
   checkTarget,
   endDelivery,
+  endpointSecretBox,
   failedSince,
   findEndpoint,
   presentEndpoint,
@@ -69,7 +70,7 @@ export const webhookEndpointRoutes = [
       const secret = newSigningSecret();
       const { officeId: _office, ...fields } = body;
       const endpoint = await deps.prisma.webhookEndpoint.create({
-        data: { ...fields, officeId, secret, cursor: _max.seq ?? 0n },
+        data: { ...fields, officeId, secret: endpointSecretBox(deps).seal(secret), cursor: _max.seq ?? 0n },
       });
       await wakeDelivery(deps, endpoint.id);
       return {
@@ -186,7 +187,11 @@ export const webhookEndpointRoutes = [
       const secret = newSigningSecret();
       await deps.prisma.webhookEndpoint.update({
         where: { id: endpoint.id },
-        data: { secret, previousSecret: previousSecretExpiresAt ? endpoint.secret : null, previousSecretExpiresAt },
+        data: {
+          secret: endpointSecretBox(deps).seal(secret),
+          previousSecret: previousSecretExpiresAt ? endpoint.secret : null,
+          previousSecretExpiresAt,
+        },
       });
       return {
         status: 200,

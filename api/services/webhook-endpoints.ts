@@ -2,6 +2,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { WebhookEndpoint } from '../../lib/db/client.js';
 import { uuidv7 } from '../../lib/db/ids.js';
 import { activeSecrets } from '../../lib/webhooks/secret.js';
+import { DEV_WEBHOOK_SECRETS_KEY, secretBox, type SecretBox } from '../../lib/webhooks/secret-box.js';
 import { postWebhook } from '../../lib/webhooks/send.js';
 import { resolveTarget, TargetRefused, urlProblem } from '../../lib/webhooks/targets.js';
 import { wakeEndpointWorkflow } from '../../lib/webhooks/workflow.js';
@@ -10,6 +11,10 @@ import { withTemporalDeadline, type AppDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import type { Actor } from '../http/route.js';
 import { tenantScope } from '../http/scope.js';
+
+/** Seals and opens the endpoints' secrets with the API's WEBHOOK_SECRETS_KEY. */
+export const endpointSecretBox = (deps: AppDeps): SecretBox =>
+  secretBox(deps.webhookSecretsKey ?? DEV_WEBHOOK_SECRETS_KEY);
 
 /** An endpoint as the API shows it: never its secrets. */
 export const presentEndpoint = (e: WebhookEndpoint) => ({
@@ -130,7 +135,7 @@ export async function sendTestEvent(deps: AppDeps, endpoint: WebhookEndpoint) {
     url: endpoint.url,
     msgId: id,
     body: JSON.stringify(event),
-    secrets: activeSecrets(endpoint),
+    secrets: activeSecrets(endpoint, endpointSecretBox(deps)),
     timeoutMs: 8_000,
     policy: deps.webhookTargetPolicy ?? { publicOnly: false },
   });

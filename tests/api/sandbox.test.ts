@@ -228,6 +228,7 @@ describe('SANDBOX_ENABLED', () => {
     WEBHOOK_SECRET_BANKLINK: 'b'.repeat(40),
     WEBHOOK_SECRET_AGGREGATOR: 'a'.repeat(40),
     LINK_SIGNING_SECRET: 'l'.repeat(40), // the API signs and checks CARO activation links
+    WEBHOOK_SECRETS_KEY: 'k'.repeat(40), // seals the webhook endpoints' secrets
   };
 
   it('is on by default only with the development webhook secrets; with real ones, or in production, it is off and refused', () => {

@@ -139,7 +139,9 @@ describe('webhook deliveries', () => {
     expect(ofClient('/gone', clientId)).toHaveLength(1); // the second event is never sent
     const mail = await waitFor(
       () =>
-        stack.db.prisma.emailOutbox.findFirst({ where: { template: 'webhook.disabled' } }).then((m) => m ?? undefined),
+        stack.db.prisma.emailOutbox
+          .findFirst({ where: { idempotencyKey: { startsWith: `webhook-endpoint:${id}/disabled/` }, status: 'sent' } })
+          .then((m) => m ?? undefined),
       'the e-mail',
     );
     expect(mail).toMatchObject({ toAddress: 'office@example.be', status: 'sent' });
@@ -181,6 +183,32 @@ describe('webhook deliveries', () => {
     receiver.verify(last, secret);
   });
 
+  it('failedSince redelivers the events whose last attempt since then failed, not those delivered after', async () => {
+    const { id } = await register('/since');
+    const clientId = await clientWithEdits(2);
+    await until('both delivered', () => ofClient('/since', clientId).length === 2);
+    const [first, second] = ofClient('/since', clientId).map((r) => r.json.id as string);
+    const since = new Date();
+    // Later attempts: the first event's last one failed, the second's failed and then went.
+    const attempt = (eventId: string, status: string, n: number) =>
+      stack.db.prisma.webhookDelivery.create({
+        data: { endpointId: id, eventId, eventType: 'client.updated', attempt: n, status, responseCode: 500 },
+      });
+    await attempt(first!, 'failed', 2);
+    await attempt(second!, 'failed', 2);
+    await attempt(second!, 'delivered', 3);
+    const res = await stack.http(
+      'POST',
+      `/v1/webhook-endpoints/${id}/deliveries/redeliver`,
+      { failedSince: since.toISOString() },
+      { key: accountant },
+    );
+    expect(res.status).toBe(202);
+    expect(res.body.eventIds).toEqual([first]);
+    await until('redelivered', () => ofClient('/since', clientId).length === 3);
+    expect(ofClient('/since', clientId)[2]!.headers['webhook-id']).toBe(first);
+  });
+
   it('a worker stopped mid-delivery loses nothing: another worker delivers it again with the same webhook-id', async () => {
     receiver.on('/hold', 'hold');
     const { id, secret } = await register('/hold');
@@ -217,8 +245,14 @@ describe('webhook deliveries', () => {
     expect(r.headers['webhook-signature']!.split(' ')).toHaveLength(2);
     receiver.verify(r, old);
     receiver.verify(r, fresh);
-    // Never shown again.
+    // Never shown again, and kept sealed: the row holds neither secret.
     expect(JSON.stringify(await endpoint(id))).not.toContain('whsec_');
+    const row = await stack.db.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id } });
+    expect(row.secret).toMatch(/^enc:v1:/);
+    expect(row.previousSecret).toMatch(/^enc:v1:/);
+    const stored = `${row.secret} ${row.previousSecret}`;
+    expect(stored).not.toContain(fresh.slice(6, 30));
+    expect(stored).not.toContain(old.slice(6, 30));
   });
 
   it('only the event types asked for; the sandbox sends a signed test event', async () => {
@@ -294,7 +328,10 @@ describe('webhook endpoints: who may', () => {
 
 describe('webhook targets in production', () => {
   it('refuses http and loopback, private, link-local and metadata addresses, IPv4 and IPv6', async () => {
-    const prod = await startTestStack(temporal, { webhookTargetPolicy: { publicOnly: true } });
+    const prod = await startTestStack(temporal, {
+      webhookTargetPolicy: { publicOnly: true },
+      webhooks: { retryScheduleMs: [60_000], pollMs: 100, policy: { publicOnly: true } },
+    });
     try {
       const office = await prod.http('POST', '/v1/offices', {
         name: 'Prod',
@@ -316,6 +353,24 @@ describe('webhook targets in production', () => {
         expect(res.status, url).toBe(422);
         expect(res.body).toMatchObject({ code: 'webhook_target_refused', errors: [{ path: 'url' }] });
       }
+      // The worker checks again at each attempt: an endpoint whose name now resolves to loopback is refused.
+      const endpoint = await prod.db.prisma.webhookEndpoint.create({
+        data: { officeId: office.body.id, url: 'https://localhost/hook', secret: 'whsec_AAAA', cursor: 0n },
+      });
+      await prod.http('PATCH', `/v1/webhook-endpoints/${endpoint.id}`, { description: 'wake' });
+      const client = await prod.http('POST', '/v1/clients', {
+        officeId: office.body.id,
+        companyName: 'Prod BV',
+        clientCode: 'P-1',
+        language: 'en',
+      });
+      await prod.http('PATCH', `/v1/clients/${client.body.id}`, { clientCode: 'P-2' });
+      const refused = await waitFor(async () => {
+        const res = await prod.http('GET', `/v1/webhook-endpoints/${endpoint.id}/deliveries`);
+        return res.body.data.length ? res.body.data : undefined;
+      }, 'an attempt');
+      expect(refused[0]).toMatchObject({ status: 'refused', responseCode: null });
+      expect(refused[0].error).toMatch(/loopback, private/);
     } finally {
       await prod.stop();
     }

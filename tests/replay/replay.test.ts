@@ -14,9 +14,10 @@ import { historyFromJSON } from './history-json.js';
 
 const DIR = fileURLToPath(new URL('./histories/', import.meta.url));
 /**
- * Whether the journey's workflow completes: a CARO order's runs as long as the order exists (it can be reactivated).
+ * Whether the journey's workflow completes: a CARO order's runs as long as the order exists (it can be reactivated);
+ * a webhook endpoint's until it is deleted.
  */
-const JOURNEYS = { mandate: true, caro: false, consent: true } as const;
+const JOURNEYS = { mandate: true, caro: false, consent: true, 'webhook-endpoint': true } as const;
 
 interface Recorded {
   name: string;
