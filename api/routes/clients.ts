@@ -16,6 +16,7 @@ import {
 } from '../schemas/clients.js';
 import { idParams } from '../schemas/common.js';
 import { problemResponses } from '../schemas/problem.js';
+import { searchKeys } from '../services/cases/search.js';
 import { pathOf, presentAgain } from '../services/mandates.js';
 
 type Editable = Partial<Pick<Client, 'companyName' | 'enterpriseNumber' | 'clientCode' | 'email' | 'language'>>;
@@ -155,7 +156,8 @@ export const clientRoutes = [
     method: 'get',
     path: '/v1/clients',
     operationId: 'listClients',
-    summary: 'List clients, e.g. those without an e-mail address',
+    summary:
+      'List clients, e.g. those without an e-mail address; `q` finds them by company name, client code, enterprise number or the IBAN of one of their accounts',
     tag: 'clients',
     roles: ALL_ROLES,
     query: listClientsQuery,
@@ -168,7 +170,18 @@ export const clientRoutes = [
       const filters: Prisma.ClientWhereInput[] = [after, tenantScope(actor).client];
       if (query.officeId) filters.push({ officeId: query.officeId });
       if (query.missingEmail !== undefined) filters.push({ email: query.missingEmail ? null : { not: null } });
-      if (query.q) filters.push({ companyName: { contains: query.q, mode: 'insensitive' } });
+      if (query.q) {
+        // The same keys as the case search (GET /v1/cases): IBAN in any spacing, enterprise number in any notation.
+        const keys = searchKeys(query.q);
+        filters.push({
+          OR: [
+            { companyName: { contains: query.q, mode: 'insensitive' } },
+            { clientCode: query.q },
+            ...(keys.enterpriseNumber ? [{ enterpriseNumber: keys.enterpriseNumber }] : []),
+            ...(keys.iban ? [{ bankAccounts: { some: { iban: keys.iban } } }] : []),
+          ],
+        });
+      }
       const rows = await deps.prisma.client.findMany({ ...args, where: { AND: filters } });
       return { status: 200, body: page(rows, query.limit) };
     },

@@ -47,7 +47,7 @@ export const listClientsQuery = z
     /** true: only clients without an e-mail address (no reminder can reach them); false: only those with one. */
     missingEmail: booleanFlag.optional(),
     officeId: idSchema.optional(),
-    /** Part of the company name, any case. */
+    /** Part of the company name (any case), a client code, an enterprise number or an IBAN (any notation). */
     q: z.string().trim().min(1).max(200).optional(),
   })
   .strict();

@@ -202,6 +202,26 @@ describe('GET /v1/clients', () => {
     expect(await ids('q=garage&missingEmail=true')).toEqual([]);
     expect((await call('listClients', 'GET', '/v1/clients?missingEmail=yes')).status).toBe(400);
   });
+
+  it('finds a client by client code, enterprise number or an account IBAN, in any notation (the console search)', async () => {
+    const office = (
+      await stack.http('POST', '/v1/offices', { name: 'Keys', language: 'fr', contactEmail: 'k@example.be' })
+    ).body.id;
+    const client = await createClient(
+      { officeId: office, companyName: 'Menuiserie Dubois', clientCode: 'DUB-77', enterpriseNumber: '0123456749' },
+      stack.operatorKey,
+    );
+    await createClient({ officeId: office, companyName: 'Autre SA' }, stack.operatorKey);
+    const account = await stack.http('POST', `/v1/clients/${client.id}/bank-accounts`, { iban: 'BE68539007547034' });
+    expect(account.status).toBe(201);
+    const ids = async (q: string) =>
+      (await call('listClients', 'GET', `/v1/clients?officeId=${office}&q=${encodeURIComponent(q)}`)).body.data.map(
+        (c: { id: string }) => c.id,
+      );
+    for (const q of ['DUB-77', '0123.456.749', 'BE 0123 456 749', 'be68 5390 0754 7034', 'BE68539007547034'])
+      expect(await ids(q), q).toEqual([client.id]);
+    expect(await ids('BE71096123456769')).toEqual([]);
+  });
 });
 
 describe('office scoping', () => {

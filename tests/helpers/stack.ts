@@ -139,6 +139,8 @@ export async function startTestStack(
     databaseProxy?: boolean;
     /** The process's tracing (lib/telemetry/tracing.ts), for the worker's spans. */
     tracing?: Tracing;
+    /** AppDeps.temporalUiUrl: the console's link to each workflow (none by default). */
+    temporalUiUrl?: string;
   } = {},
 ): Promise<TestStack> {
   const namespace = opts.namespace ?? 'default';
@@ -180,6 +182,7 @@ export async function startTestStack(
     linkSigning: { secret: TEST_LINK_SECRET, publicBaseUrl: TEST_PUBLIC_BASE_URL },
     webhookSecrets: TEST_WEBHOOK_SECRETS,
     sandbox: opts.sandbox ?? true,
+    ...(opts.temporalUiUrl ? { temporalUiUrl: opts.temporalUiUrl } : {}),
     ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),
     ...(opts.apiKeyCacheMs !== undefined ? { apiKeyCacheMs: opts.apiKeyCacheMs } : {}),
   });
