@@ -13,6 +13,7 @@ import { linkRoutes } from './routes/links.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { apiRoutes } from './routes/index.js';
+import { sessionRoutes } from './routes/session.js';
 import { webhookRoutes } from './webhooks/router.js';
 
 export type { AppDeps } from './deps.js';
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Sandbox routes exist only when enabled: otherwise a 404, and absent from /openapi.json.
   const routes = apiRoutes.filter((route) => !route.sandbox || deps.sandbox === true);
   app.use(docsRoutes(routes));
+  app.use(sessionRoutes(deps));
   app.use(mountRoutes(routes, deps, createRateLimiter(deps.prisma, deps.rateLimitPerMinute ?? 600)));
   app.use(notFoundHandler);
   app.use(problemHandler);

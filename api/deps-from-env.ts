@@ -4,6 +4,7 @@ import type { Logger } from '../lib/logger.js';
 import type { PrismaClient } from '../prisma/generated/client.js';
 import type { AppDeps } from './deps.js';
 import { caroScheduleFromEnv, consentScheduleFromEnv, mandateScheduleFromEnv, type ApiEnv } from './env.js';
+import { sessionSettingsFromEnv } from './http/session-cookie.js';
 import { sandboxEnabled } from './sandbox/env.js';
 import { webhookSecretsFromEnv } from './webhooks/env.js';
 
@@ -30,5 +31,7 @@ export function appDepsFromEnv(
     sandbox: sandboxEnabled(env),
     consoleDir: resolve(env.CONSOLE_DIR),
     ...(env.TEMPORAL_UI_URL ? { temporalUiUrl: env.TEMPORAL_UI_URL } : {}),
+    session: sessionSettingsFromEnv(env),
+    publicOrigin: new URL(env.PUBLIC_BASE_URL).origin,
   };
 }

@@ -4,6 +4,7 @@ import type { PrismaClient } from '../prisma/generated/client.js';
 import type { CaroSchedule } from '../workflows/caro-activation/contract.js';
 import type { ConsentSchedule } from '../workflows/consent-renewal/contract.js';
 import type { MandateSchedule } from '../workflows/mandate/contract.js';
+import type { SessionSettings } from './http/session-cookie.js';
 import type { Provider } from './webhooks/providers.js';
 
 export interface AppDeps {
@@ -43,6 +44,10 @@ export interface AppDeps {
   temporalUiUrl?: string;
   /** How long GET /v1/events reads back (EVENTS_RETENTION_DAYS, 30 by default); the worker purges older ones. */
   eventsRetentionDays?: number;
+  /** Console sessions: lifetime and the cookie's `Secure` (12 h, not Secure, when absent). */
+  session?: SessionSettings;
+  /** The origin the console is served from (PUBLIC_BASE_URL): accepted as Origin of a sign-in. */
+  publicOrigin?: string;
 }
 
 /** Runs one Temporal call with the API's deadline, so a slow server gives a 503 instead of a hang. */

@@ -21,6 +21,7 @@ import {
 } from '../lib/config/durations.js';
 import { envPort, logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalEnvSchema } from '../lib/config/temporal-env.js';
+import { sessionEnvFields } from './http/session-cookie.js';
 import { refuseSandboxInProduction, sandboxEnvFields } from './sandbox/env.js';
 import { refuseDevWebhookSecretsInProduction, webhookEnvFields } from './webhooks/env.js';
 
@@ -56,6 +57,7 @@ export const apiEnvSchema = temporalEnvSchema
     /** How long an API key's row is reused without a lookup; a key revoked elsewhere is refused within it. */
     API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    ...sessionEnvFields,
     /** How long SIGTERM waits for in-flight requests before closing the remaining sockets. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     /**

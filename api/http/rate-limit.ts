@@ -14,7 +14,7 @@ const WINDOW_SECONDS = 60;
  * connection against the embedded database, where a second connection would interleave
  * transactions). BIGINT columns come back as numbers, as `pg` gives them for this table.
  */
-const prismaQueryClient = (prisma: PrismaClient) => ({
+export const prismaQueryClient = (prisma: PrismaClient) => ({
   async query({ text, values }: { text: string; values?: unknown[] }) {
     const rows = await prisma.$queryRawUnsafe<Record<string, unknown>[]>(text, ...(values ?? []));
     const converted = rows.map((row) =>

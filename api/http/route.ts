@@ -4,12 +4,18 @@ import type { Role } from '../../lib/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
 import { problemSchema } from '../schemas/problem.js';
 
-/** Who is calling: the key's id (never the key), its role, and for accountants their office. */
+/**
+ * Who is calling: the key's id (never the key), its role, and for accountants their office. A person
+ * signed in with a session acts through their principal key (its id here) and also carries their
+ * account's id and name.
+ */
 export interface Actor {
   keyId: string;
   prefix: string;
   role: Role;
   officeId: string | null;
+  userId?: string;
+  name?: string;
 }
 
 export interface Reply {
@@ -77,10 +83,15 @@ function routeLayerResponses(route: RouteDef<AnySchema | undefined, AnySchema | 
   const problem = (description: string) => ({ description, schema: problemSchema });
   const declared = route.responses;
   const implied: RouteDef['responses'] = {
-    401: problem('Missing, unknown or revoked API key'),
+    401: problem('Missing, unknown or revoked API key, or no live session cookie'),
     429: problem('Rate limit reached: see Retry-After'),
   };
-  if (ALL_ROLES.some((role) => !route.roles.includes(role))) implied[403] = problem('The key’s role may not do this');
+  const roleRefused = ALL_ROLES.some((role) => !route.roles.includes(role));
+  if (route.method !== 'get')
+    implied[403] = problem(
+      `${roleRefused ? 'The caller’s role may not do this, or s' : 'S'}igned in with the session cookie without its X-CSRF-Token (csrf_token_invalid)`,
+    );
+  else if (roleRefused) implied[403] = problem('The caller’s role may not do this');
   if (route.params || route.query || route.body || route.method === 'post')
     implied[400] = problem('Invalid request: `errors` lists the failing fields');
   if (route.body) implied[413] = problem('Body over 100 kB');

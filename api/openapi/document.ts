@@ -1,28 +1,11 @@
 import { z } from 'zod';
+import { jsonSchema } from './json-schema.js';
+import { sessionPaths } from './session.js';
 import { IDEMPOTENCY_KEY_PATTERN } from '../http/idempotency.js';
 import type { RouteDef } from '../http/route.js';
 import { problemSchema } from '../schemas/problem.js';
 import { providerEvents } from '../webhooks/handlers/index.js';
 import { WEBHOOK_PROVIDERS, type Provider } from '../webhooks/providers.js';
-
-type JsonSchema = Record<string, unknown>;
-
-/** A `.trim().min(1)` string must hold more than whitespace: said with a pattern, as JSON Schema cannot trim. */
-const trimmedNotBlank: NonNullable<Parameters<typeof z.toJSONSchema>[1]>['override'] = ({ zodSchema, jsonSchema }) => {
-  const def = zodSchema._zod.def as { type: string; checks?: { _zod: { def: { check: string } } }[] };
-  const trims = def.type === 'string' && (def.checks ?? []).some((check) => check._zod.def.check === 'overwrite');
-  if (trims && jsonSchema.pattern === undefined && Number(jsonSchema.minLength ?? 0) >= 1) jsonSchema.pattern = '\\S';
-};
-
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
-    target: 'draft-2020-12',
-    io,
-    unrepresentable: 'any',
-    override: trimmedNotBlank,
-  }) as JsonSchema;
-  return rest;
-};
 
 const openApiPath = (path: string) => path.replace(/:([A-Za-z_]+)/g, '{$1}');
 
@@ -43,7 +26,7 @@ function operation(route: RouteDef) {
     summary: route.summary,
     tags: [route.tag],
     'x-roles': route.roles,
-    security: [{ apiKey: [] }],
+    security: [{ apiKey: [] }, { session: [] }],
     parameters: [
       ...parameters(route.params, 'path'),
       ...parameters(route.query, 'query'),
@@ -123,6 +106,7 @@ export function buildOpenApi(routes: readonly RouteDef[]) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) (paths[openApiPath(route.path)] ??= {})[route.method] = operation(route);
   for (const provider of WEBHOOK_PROVIDERS) paths[`/v1/webhooks/${provider}`] = { post: webhookOperation(provider) };
+  Object.assign(paths, sessionPaths());
   return {
     openapi: '3.1.0',
     info: {
@@ -138,6 +122,13 @@ export function buildOpenApi(routes: readonly RouteDef[]) {
           type: 'http',
           scheme: 'bearer',
           description: 'An API key `bfk_…` created with `npm run keys -- create`',
+        },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'bankfeed_session',
+          description:
+            'The console’s session cookie (POST /v1/session). With it, POST, PATCH and DELETE also need header X-CSRF-Token: the session’s csrfToken',
         },
       },
       schemas: { Problem: jsonSchema(problemSchema, 'output') },

@@ -4,6 +4,7 @@ import { page, pageArgs, pageQuery, pageSchema } from '../http/pagination.js';
 import { BACK_OFFICE, defineRoute } from '../http/route.js';
 import { idSchema, instantSchema } from '../schemas/common.js';
 import { problemResponses } from '../schemas/problem.js';
+import { peopleByKey, personOf } from '../services/people.js';
 
 /** One resource's trail, or across resources by actor, action and time range (operators and support). */
 const auditQuery = z
@@ -30,6 +31,9 @@ const auditEventSchema = z.object({
   id: z.string(),
   actorKeyId: z.string().nullable(),
   actorRole: z.string(),
+  /** The person who acted, signed in to the console: their account's id and name; null for a machine's key. */
+  actorUserId: z.string().nullable(),
+  actorName: z.string().nullable(),
   action: z.string(),
   resourceType: z.string(),
   resourceId: z.string(),
@@ -68,7 +72,15 @@ export const auditRoutes = [
           : {}),
       };
       const rows = await deps.prisma.auditEvent.findMany({ ...args, where });
-      return { status: 200, body: page(rows, query.limit) };
+      const people = await peopleByKey(
+        deps.prisma,
+        rows.map((r) => r.actorKeyId),
+      );
+      const named = rows.map((r) => {
+        const person = personOf(people, r.actorKeyId);
+        return { ...r, actorUserId: person.userId, actorName: person.name };
+      });
+      return { status: 200, body: page(named, query.limit) };
     },
   }),
 ];

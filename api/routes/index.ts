@@ -12,6 +12,7 @@ import { mandateRoutes } from './mandates.js';
 import { officeRoutes } from './offices.js';
 import { outboxRoutes } from './outbox.js';
 import { sandboxRoutes } from './sandbox.js';
+import { userRoutes } from './users.js';
 
 /** Every authenticated route of the API, in documentation order; `sandbox` ones only when enabled (api/app.ts). */
 export const apiRoutes: readonly RouteDef[] = [
@@ -27,5 +28,6 @@ export const apiRoutes: readonly RouteDef[] = [
   ...auditRoutes,
   ...outboxRoutes,
   ...apiKeyRoutes,
+  ...userRoutes,
   ...sandboxRoutes,
 ];

@@ -9,8 +9,16 @@ export const transitionSchema = z.object({
   at: z.iso.datetime(),
   from: z.string().nullable(),
   to: z.string(),
-  /** system, client, bank, webhook, aggregator, office, or the role of the API key that acted (with its id). */
-  actor: z.object({ kind: z.string(), id: z.string().nullable() }),
+  /**
+   * system, client, bank, webhook, aggregator, office, or the role of the API key that acted (with its id);
+   * in a timeline, a person signed in to the console also with their account's `userId` and `name`.
+   */
+  actor: z.object({
+    kind: z.string(),
+    id: z.string().nullable(),
+    userId: z.string().optional(),
+    name: z.string().optional(),
+  }),
   event: z.string().nullable(),
   reason: z.string().nullable(),
   note: z.string().nullable(),
@@ -49,6 +57,8 @@ export const workflowViewSchema = z.object({
 });
 
 const at = z.iso.datetime();
+/** Who acted, when a person signed in to the console did: their account's id and name; null for a machine's key. */
+const personShape = { userId: z.string().nullable(), name: z.string().nullable() };
 export const timelineEntrySchema = z.discriminatedUnion('kind', [
   transitionSchema.extend({ kind: z.literal('state_change') }),
   z.object({
@@ -75,8 +85,8 @@ export const timelineEntrySchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('action'),
     at,
-    /** The API key (id, never the key) and its role. */
-    actor: z.object({ keyId: z.string().nullable(), role: z.string() }),
+    /** The API key (id, never the key) and its role; for a person signed in to the console, their account's id and name (null for a machine's key). */
+    actor: z.object({ keyId: z.string().nullable(), role: z.string(), ...personShape }),
     action: z.string(),
     /** What the call recorded with its (successful) answer. */
     details: z.unknown().nullable(),
@@ -85,7 +95,7 @@ export const timelineEntrySchema = z.discriminatedUnion('kind', [
     kind: z.literal('note'),
     at,
     noteId: z.string(),
-    author: z.object({ keyId: z.string(), role: z.string() }),
+    author: z.object({ keyId: z.string(), role: z.string(), ...personShape }),
     text: z.string(),
   }),
   z.object({ kind: z.literal('next_step'), at: z.string(), step: nextStepSchema.unwrap() }),
@@ -118,6 +128,9 @@ export const noteSchema = z.object({
   caseId: z.string(),
   authorKeyId: z.string(),
   authorRole: z.string(),
+  /** The person who wrote it (signed in to the console); null when written with a machine's API key. */
+  authorUserId: z.string().nullable(),
+  authorName: z.string().nullable(),
   text: z.string(),
   at: z.iso.datetime(),
 });

@@ -13,8 +13,8 @@ export const problemSchema = z.looseObject({
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request: `errors` lists the failing fields',
-  401: 'Missing, unknown or revoked API key',
-  403: 'The key’s role may not do this',
+  401: 'Missing, unknown or revoked API key, or no live session cookie',
+  403: 'The caller’s role may not do this (or a session request without its X-CSRF-Token)',
   404: 'Not found (or not yours)',
   409: 'The current state does not allow it',
   422: 'Well-formed but refused (e.g. an Idempotency-Key reused with another body)',

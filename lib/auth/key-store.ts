@@ -34,10 +34,13 @@ export async function createApiKey(
   return { id: row.id, name: row.name, prefix, role: row.role, officeId: row.officeId, key };
 }
 
+/** A person's principal row (lib/auth/user-store.ts) is no key: not listed, not revoked here (disable the account). */
+const machineKeys = { user: { is: null } } as const;
+
 /** Revokes by id or prefix; true when a live key was revoked. */
 export async function revokeApiKey(prisma: PrismaClient, idOrPrefix: string): Promise<boolean> {
   const { count } = await prisma.apiKey.updateMany({
-    where: { OR: [{ prefix: idOrPrefix }, { id: idOrPrefix }], revokedAt: null },
+    where: { OR: [{ prefix: idOrPrefix }, { id: idOrPrefix }], revokedAt: null, ...machineKeys },
     data: { revokedAt: new Date() },
   });
   return count > 0;
@@ -45,6 +48,7 @@ export async function revokeApiKey(prisma: PrismaClient, idOrPrefix: string): Pr
 
 export const listApiKeys = (prisma: PrismaClient) =>
   prisma.apiKey.findMany({
+    where: machineKeys,
     orderBy: { createdAt: 'asc' },
     select: { id: true, name: true, prefix: true, role: true, officeId: true, revokedAt: true, createdAt: true },
   });

@@ -47,7 +47,7 @@ async function rowCounts(): Promise<string> {
     UNION ALL SELECT 'connections', count(*)::int FROM connections UNION ALL SELECT 'bank_accounts', count(*)::int FROM bank_accounts
     UNION ALL SELECT 'api_keys', count(*)::int FROM api_keys UNION ALL SELECT 'audit_events', count(*)::int FROM audit_events
     UNION ALL SELECT 'webhook_events', count(*)::int FROM webhook_events UNION ALL SELECT 'mandates', count(*)::int FROM mandates
-    UNION ALL SELECT 'caro_orders', count(*)::int FROM caro_orders`;
+    UNION ALL SELECT 'caro_orders', count(*)::int FROM caro_orders UNION ALL SELECT 'users', count(*)::int FROM users`;
   return rows.map((r) => `${r.t}=${r.n}`).join(' ');
 }
 

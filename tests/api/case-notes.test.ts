@@ -78,7 +78,8 @@ describe('support notes', () => {
         kind: 'note',
         at: added.body.at,
         noteId: added.body.id,
-        author: { keyId: keys.supportId, role: 'support' },
+        // A machine's key: no person behind it.
+        author: { keyId: keys.supportId, role: 'support', userId: null, name: null },
         text: 'Called the owner: renews next week.',
       },
     ]);

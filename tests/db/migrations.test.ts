@@ -37,6 +37,8 @@ const TABLES = [
   'pending_starts',
   'rate_limits',
   'reminders_sent',
+  'sessions',
+  'users',
   'webhook_events',
   '_prisma_migrations',
 ];

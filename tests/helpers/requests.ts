@@ -198,6 +198,21 @@ export function validRequests({
       path: '/v1/sandbox/webhooks/aggregator',
       body: { type: 'connection.status_changed', data: { connectionId, status: 'connected' } },
     }),
+    listUsers: () => ({ path: '/v1/users' }),
+    createUser: () => ({
+      path: '/v1/users',
+      body: { email: `matrix-${randomUUID()}@example.be`, name: 'Matrix Person', role: 'support', language: 'fr' },
+    }),
+    updateUser: async () => {
+      const created = await stack.http('POST', '/v1/users', {
+        email: `matrix-${randomUUID()}@example.be`,
+        name: 'To change',
+        role: 'support',
+        language: 'fr',
+        password: 'a long enough password',
+      });
+      return { path: `/v1/users/${created.body.id}`, body: { name: 'Changed', language: 'nl' } };
+    },
     revokeApiKey: async () => {
       const created = await stack.http('POST', '/v1/api-keys', { name: 'to revoke', role: 'support' });
       return { path: `/v1/api-keys/${created.body.id}` };

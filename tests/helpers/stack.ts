@@ -21,6 +21,7 @@ import { createPrisma } from '../../lib/db/client.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 import { expectContract } from './contract.js';
+import { sessionSettingsFromEnv, type SessionSettings } from '../../api/http/session-cookie.js';
 
 /** The same database reached through `proxy`: one client for the stack and the test, as before. */
 function proxied(direct: TestDatabase, proxy: TcpProxy): TestDatabase {
@@ -141,6 +142,8 @@ export async function startTestStack(
     tracing?: Tracing;
     /** AppDeps.temporalUiUrl: the console's link to each workflow (none by default). */
     temporalUiUrl?: string;
+    /** Session lifetime and cookie flags (Secure, as PUBLIC_BASE_URL is https, by default). */
+    session?: SessionSettings;
   } = {},
 ): Promise<TestStack> {
   const namespace = opts.namespace ?? 'default';
@@ -183,6 +186,9 @@ export async function startTestStack(
     webhookSecrets: TEST_WEBHOOK_SECRETS,
     sandbox: opts.sandbox ?? true,
     ...(opts.temporalUiUrl ? { temporalUiUrl: opts.temporalUiUrl } : {}),
+    // As the API reads PUBLIC_BASE_URL (https here): the session cookie is Secure.
+    session: opts.session ?? sessionSettingsFromEnv({ SESSION_TTL_HOURS: 12, PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL }),
+    publicOrigin: TEST_PUBLIC_BASE_URL,
     ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),
     ...(opts.apiKeyCacheMs !== undefined ? { apiKeyCacheMs: opts.apiKeyCacheMs } : {}),
   });

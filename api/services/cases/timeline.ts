@@ -4,6 +4,7 @@
 // is added by the route when asked for.
 import type { PrismaClient } from '../../../lib/db/client.js';
 import { caseTransitions, presentTransition, RESOURCE_TYPE, type CaseHead } from './head.js';
+import { peopleByKey, personOf } from '../people.js';
 import { NOTE_ACTION } from './notes.js';
 
 /** Per source: a case with more than this many records of one kind shows the latest ones. */
@@ -52,8 +53,18 @@ export async function caseTimeline(prisma: PrismaClient, head: CaseHead): Promis
       ...latest,
     }),
   ]);
+  // People's names and account ids beside their principal keys' ids ("replayed by Alice").
+  const people = await peopleByKey(prisma, [
+    ...transitions.map((t) => t.actorId),
+    ...actions.map((a) => a.actorKeyId),
+    ...notes.map((n) => n.authorKeyId),
+  ]);
   const entries: Entry[] = [
-    ...transitions.map((t) => ({ kind: 'state_change', ...presentTransition(t) })),
+    ...transitions.map((t) => {
+      const entry = presentTransition(t);
+      const person = t.actorId ? people.get(t.actorId) : undefined;
+      return { kind: 'state_change', ...entry, actor: { ...entry.actor, ...person } };
+    }),
     ...emails.map((e) => ({
       kind: 'email',
       at: e.createdAt.toISOString(),
@@ -76,7 +87,7 @@ export async function caseTimeline(prisma: PrismaClient, head: CaseHead): Promis
     ...actions.map((a) => ({
       kind: 'action',
       at: a.at.toISOString(),
-      actor: { keyId: a.actorKeyId, role: a.actorRole },
+      actor: { keyId: a.actorKeyId, role: a.actorRole, ...personOf(people, a.actorKeyId) },
       action: a.action,
       details: a.details ?? null,
     })),
@@ -84,7 +95,7 @@ export async function caseTimeline(prisma: PrismaClient, head: CaseHead): Promis
       kind: 'note',
       at: n.at.toISOString(),
       noteId: n.id,
-      author: { keyId: n.authorKeyId, role: n.authorRole },
+      author: { keyId: n.authorKeyId, role: n.authorRole, ...personOf(people, n.authorKeyId) },
       text: n.text,
     })),
   ];
