@@ -22,6 +22,7 @@ import { createTestDatabase, type TestDatabase } from './db.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 import { expectContract } from './contract.js';
 import { sessionSettingsFromEnv, type SessionSettings } from '../../api/http/session-cookie.js';
+import { consoleDistDir } from '../../scripts/console/build.js';
 
 /** The same database reached through `proxy`: one client for the stack and the test, as before. */
 function proxied(direct: TestDatabase, proxy: TcpProxy): TestDatabase {
@@ -185,6 +186,7 @@ export async function startTestStack(
     linkSigning: { secret: TEST_LINK_SECRET, publicBaseUrl: TEST_PUBLIC_BASE_URL },
     webhookSecrets: TEST_WEBHOOK_SECRETS,
     sandbox: opts.sandbox ?? true,
+    consoleDir: consoleDistDir,
     ...(opts.temporalUiUrl ? { temporalUiUrl: opts.temporalUiUrl } : {}),
     // As the API reads PUBLIC_BASE_URL (https here): the session cookie is Secure.
     session: opts.session ?? sessionSettingsFromEnv({ SESSION_TTL_HOURS: 12, PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL }),

@@ -1,0 +1,60 @@
+import { Link } from 'wouter';
+import type { CaseItem } from '../api/types';
+import { useI18n } from '../i18n';
+import { NextStep, Party, Status } from './Words';
+
+/** Cases as a table: each row links to its case page. */
+export function CaseTable({ cases, caption }: { cases: readonly CaseItem[]; caption: string }) {
+  const { t, tOr, dateTime } = useI18n();
+  return (
+    <table className="cases">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('cases.client')}</th>
+          <th scope="col">{t('cases.journey')}</th>
+          <th scope="col">{t('cases.status')}</th>
+          <th scope="col">{t('cases.whoseMove')}</th>
+          <th scope="col">{t('cases.nextStep')}</th>
+          <th scope="col">{t('cases.attention')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {cases.map((item) => {
+          const client = item.client?.name ?? t('cases.noClient');
+          return (
+            <tr key={`${item.journey}:${item.caseId}`}>
+              <td>
+                <Link href={`/cases/${item.journey}/${item.caseId}`} aria-label={t('cases.open', { client })}>
+                  {client}
+                </Link>
+                <div className="muted">{item.office.name}</div>
+              </td>
+              <td>{t(`journey.${item.journey}`)}</td>
+              <td>
+                <Status status={item.status} />
+                {item.problemReason && (
+                  <div className="muted">{tOr(`problem.${item.problemReason}`, item.problemReason)}</div>
+                )}
+              </td>
+              <td>
+                <Party party={item.whoseMove} />
+              </td>
+              <td>
+                <NextStep step={item.nextStep} />
+              </td>
+              <td>
+                {item.attention.map((a) => (
+                  <div key={a.kind}>
+                    {t(`attention.${a.kind}`)}
+                    <div className="muted">{dateTime(a.since)}</div>
+                  </div>
+                ))}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
