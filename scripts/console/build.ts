@@ -48,14 +48,21 @@ export async function ensureConsoleBuilt(log: (line: string) => void = () => {})
   const started = Date.now();
   const { build } = await import('vite');
   const staging = join(consoleDir, `.dist-${process.pid}`);
-  await build({
-    configFile: join(consoleDir, 'vite.config.ts'),
-    // Always React's production build, also when the caller runs with NODE_ENV=test (vitest's global setup).
-    mode: 'production',
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-    logLevel: 'warn',
-    build: { outDir: staging, emptyOutDir: true },
-  });
+  // React's production build and JSX runtime, also when the caller runs with NODE_ENV=test (vitest's
+  // global setup): Vite and its React plugin read NODE_ENV while they configure themselves.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: join(consoleDir, 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+      build: { outDir: staging, emptyOutDir: true },
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   writeFileSync(join(staging, HASH_FILE), hash);
   rmSync(consoleDistDir, { recursive: true, force: true });
   renameSync(staging, consoleDistDir);

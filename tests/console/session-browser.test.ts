@@ -48,7 +48,7 @@ describe.skipIf(browserSkipReason)('signing in to the console', () => {
       const { page, problems, close } = await openConsole(browser, stack);
       await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
       await signInAs(page, person, p.heading);
-      await expect.poll(() => page.locator('header').innerText()).toContain(`${p.signedIn}`);
+      await expect.poll(() => page.locator('header').innerText(), { timeout: 10_000 }).toContain(`${p.signedIn}`);
       expect(await page.locator('header').innerText()).toContain(p.name);
       expect(await page.locator('html').getAttribute('lang')).toBe(p.language);
       if (p.role === 'operator') await expectAccessible(page, 'the work queue');
@@ -68,7 +68,7 @@ describe.skipIf(browserSkipReason)('signing in to the console', () => {
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     const alert = page.getByRole('alert');
-    await expect.poll(() => alert.innerText()).toBe('Wrong e-mail address or password.');
+    await expect.poll(() => alert.innerText(), { timeout: 10_000 }).toBe('Wrong e-mail address or password.');
     await expectAccessible(page, 'the sign-in page with its error');
     await screenshot(page, 'sign-in');
     let attempts = 1;
@@ -76,14 +76,16 @@ describe.skipIf(browserSkipReason)('signing in to the console', () => {
       await page.getByRole('button', { name: 'Sign in' }).click();
       attempts += 1;
       await page.getByRole('button', { name: 'Sign in' }).waitFor({ state: 'visible' });
-      await expect.poll(() => page.getByRole('button', { name: 'Sign in' }).isEnabled()).toBe(true);
+      await expect
+        .poll(() => page.getByRole('button', { name: 'Sign in' }).isEnabled(), { timeout: 10_000 })
+        .toBe(true);
     }
     expect(await alert.innerText()).toMatch(/^Too many attempts: try again in \d+ seconds\.$/);
     expect(attempts).toBeLessThanOrEqual(6);
     // Throttled means refused even with the right password, until the window ends.
     await page.getByLabel('Password').fill(person.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => alert.innerText()).toMatch(/^Too many attempts/);
+    await expect.poll(() => alert.innerText(), { timeout: 10_000 }).toMatch(/^Too many attempts/);
     expect(problems.filter((p) => !/status of 429/.test(p))).toEqual([]);
     await close();
   });

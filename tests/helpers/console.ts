@@ -33,6 +33,11 @@ export async function signInAs(
   person: { email: string; password: string },
   heading = 'Work queue',
 ): Promise<void> {
+  const form = page.locator('form', { has: page.locator('input[type=password]') });
+  await form.waitFor({ timeout: 10_000 }).catch(async () => {
+    const body = (await page.locator('body').innerHTML()).slice(0, 600);
+    throw new Error(`no sign-in form; the page is: ${body}`);
+  });
   await page.getByLabel(/e-mail|adresse e-mail|e-mailadres/i).fill(person.email);
   await page.getByLabel(/password|mot de passe|wachtwoord/i).fill(person.password);
   await page.getByRole('button', { name: /sign in|se connecter|aanmelden/i }).click();

@@ -66,7 +66,7 @@ export function ActionButton({ caseId, label, action }: { caseId: string; label:
       )}
       <dialog ref={dialog} aria-labelledby={`${id}-title`}>
         <form onSubmit={confirm} className="stack">
-          <h2 id={`${id}-title`}>{t('action.confirm', { action: label })}</h2>
+          <h2 id={`${id}-title`}>{label}</h2>
           <p>{t('action.confirmQuestion', { action: label })}</p>
           {action.fields?.map((field) => (
             <label key={field.name}>

@@ -4,11 +4,20 @@ import { useI18n } from '../i18n';
 import { NextStep, Party, Status } from './Words';
 
 /** Cases as a table: each row links to its case page. */
-export function CaseTable({ cases, caption }: { cases: readonly CaseItem[]; caption: string }) {
+export function CaseTable({
+  cases,
+  caption,
+  hideCaption = false,
+}: {
+  cases: readonly CaseItem[];
+  caption: string;
+  /** The section's heading already says it: the caption stays for screen readers only. */
+  hideCaption?: boolean;
+}) {
   const { t, tOr, dateTime } = useI18n();
   return (
     <table className="cases">
-      <caption>{caption}</caption>
+      <caption className={hideCaption ? 'visually-hidden' : undefined}>{caption}</caption>
       <thead>
         <tr>
           <th scope="col">{t('cases.client')}</th>
@@ -25,7 +34,10 @@ export function CaseTable({ cases, caption }: { cases: readonly CaseItem[]; capt
           return (
             <tr key={`${item.journey}:${item.caseId}`}>
               <td>
-                <Link href={`/cases/${item.journey}/${item.caseId}`} aria-label={t('cases.open', { client })}>
+                <Link
+                  href={`/cases/${item.journey}/${item.caseId}`}
+                  aria-label={t('case.title', { journey: t(`journey.${item.journey}`), client })}
+                >
                   {client}
                 </Link>
                 <div className="muted">{item.office.name}</div>

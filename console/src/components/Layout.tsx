@@ -11,7 +11,9 @@ export function Layout({ children }: { children: ReactNode }) {
   const [q, setQ] = useState('');
   const search = (event: FormEvent) => {
     event.preventDefault();
-    if (q.trim()) navigate(`/search?q=${encodeURIComponent(q.trim())}`);
+    if (!q.trim()) return;
+    navigate(`/search?q=${encodeURIComponent(q.trim())}`);
+    setQ('');
   };
   const current = (path: string) => (location === path ? 'page' : undefined);
   return (

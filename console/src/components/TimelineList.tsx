@@ -4,10 +4,13 @@ import { NextStep } from './Words';
 
 /** The case's timeline in words, oldest first: who did what, e-mails, callbacks, notes, the next step. */
 export function TimelineList({ entries }: { entries: readonly TimelineEntry[] }) {
-  const i18n = useI18n();
-  const { t, tOr, dateTime } = i18n;
-  const who = (actor: { role?: string; kind?: string; name?: string | null }) =>
-    actor.name ?? tOr(`role.${actor.role ?? actor.kind ?? ''}`, actor.role ?? actor.kind ?? '');
+  const { t, tOr, timestamp } = useI18n();
+  /** A person by name; else a key's role, or what acted (the system, a provider, the client…). */
+  const who = (actor: { role?: string; kind?: string; name?: string | null }) => {
+    if (actor.name) return actor.name;
+    const what = actor.role ?? actor.kind ?? '';
+    return tOr(`role.${what}`, tOr(`actor.${what}`, what));
+  };
   const status = (value: string) => tOr(`status.${value}`, value);
   const line = (entry: TimelineEntry) => {
     switch (entry.kind) {
@@ -28,12 +31,12 @@ export function TimelineList({ entries }: { entries: readonly TimelineEntry[] })
         });
       case 'callback':
         return t('timeline.callback', {
-          provider: entry.provider,
+          provider: tOr(`actor.${entry.provider}`, entry.provider),
           event: entry.eventType ?? entry.eventId,
           outcome: entry.outcome,
         });
       case 'action':
-        return t('timeline.action', { action: tOr(`action.${entry.action}`, entry.action), actor: who(entry.actor) });
+        return t('timeline.action', { action: tOr(`audit.${entry.action}`, entry.action), actor: who(entry.actor) });
       case 'note':
         return t('timeline.note', { author: who(entry.author), text: entry.text });
       case 'next_step':
@@ -45,7 +48,7 @@ export function TimelineList({ entries }: { entries: readonly TimelineEntry[] })
     <ol className="timeline">
       {entries.map((entry, index) => (
         <li key={`${entry.kind}-${entry.at}-${index}`} className={`entry entry-${entry.kind}`}>
-          <time dateTime={entry.at}>{dateTime(entry.at)}</time>
+          <time dateTime={entry.at}>{timestamp(entry.at)}</time>
           <span>
             {entry.kind === 'next_step' ? (
               <>

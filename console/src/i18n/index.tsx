@@ -27,6 +27,8 @@ interface I18n {
   tOr(key: string, fallback: string, vars?: Record<string, string | number>): string;
   date(iso: string): string;
   dateTime(iso: string): string;
+  /** To the second: a timeline's steps often fall within one minute. */
+  timestamp(iso: string): string;
   duration(ms: number): string;
 }
 
@@ -55,6 +57,7 @@ export function I18nProvider({ userLanguage, children }: { userLanguage: Languag
     const locale = `${language}-BE`;
     const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
     const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+    const timestampFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
     const t: Translate = (key, vars) => fill(dictionary[key], vars);
     return {
       language,
@@ -63,6 +66,7 @@ export function I18nProvider({ userLanguage, children }: { userLanguage: Languag
       tOr: (key, fallback, vars) => (isMessageKey(key) ? t(key, vars) : fallback),
       date: (iso) => dateFormat.format(new Date(iso)),
       dateTime: (iso) => dateTimeFormat.format(new Date(iso)),
+      timestamp: (iso) => timestampFormat.format(new Date(iso)),
       duration: (ms) => {
         const units: [Intl.RelativeTimeFormatUnit, number][] = [
           ['day', 86_400_000],

@@ -79,7 +79,7 @@ export function ClientPage() {
           (cases.data.data.length === 0 ? (
             <p>{t('client.casesNone')}</p>
           ) : (
-            <CaseTable cases={cases.data.data} caption={t('client.cases')} />
+            <CaseTable cases={cases.data.data} caption={t('client.cases')} hideCaption />
           ))}
       </section>
     </>

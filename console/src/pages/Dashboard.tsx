@@ -67,7 +67,7 @@ export function Dashboard() {
           (queue.data.data.length === 0 ? (
             <p>{t('dashboard.queueEmpty')}</p>
           ) : (
-            <CaseTable cases={queue.data.data} caption={t('dashboard.queue')} />
+            <CaseTable cases={queue.data.data} caption={t('dashboard.queue')} hideCaption />
           ))}
       </section>
     </>
