@@ -323,6 +323,11 @@ describe('PATCH /v1/clients/:id', () => {
     await mandate(await account(client.id, 'BE95 7341 2345 6858'), 'awaiting_bank_link');
     await mandate(await account(other.id, 'BE48 0011 2345 6727'), 'sent_to_client');
 
+    // Before the edit: the same mandates, as the console shows them before saving; the client's office only.
+    const edits = `/v1/clients/${client.id}/edit-impact`;
+    const preview = await call('getClientEditImpact', 'GET', edits, undefined, keys.accountantA);
+    expect((await call('getClientEditImpact', 'GET', edits, undefined, keys.accountantB)).status).toBe(404);
+    expect((await call('getClientEditImpact', 'GET', edits, undefined, keys.support)).status).toBe(403);
     // Rows without a workflow: listed, and reported as not presented again (the e2e test has real ones).
     const res = await patch(client.id, { email: 'accounts@client.be' });
     const row = (m: { id: string; bankAccountId: string }, iban: string, status: MandateState, actions: string[]) => ({
@@ -342,6 +347,7 @@ describe('PATCH /v1/clients/:id', () => {
       row(kbcProblem, 'BE46735123456736', 'problem', ['download', 'archive', 'resend', 'resolve_problem']),
     ];
     expect(res.body.impact.mandates).toEqual(impact.sort((a, b) => a.id.localeCompare(b.id)));
+    expect(preview.body.mandates).toEqual(impact.map(({ presentedAgain: _, ...row }) => row));
     // The same actions as each mandate's own view.
     for (const m of impact) {
       expect(

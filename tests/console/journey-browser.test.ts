@@ -179,6 +179,53 @@ describe.skipIf(browserSkipReason)('an accountant’s mandate in the console', (
     await expect.poll(() => page.locator('.lead').innerText(), { timeout: 10_000 }).toContain('Archived');
   });
 
+  it('a client edit shows the unsigned mandates it presents again before saving; their timelines show it after', async () => {
+    const client = await stack.http('POST', '/v1/clients', {
+      officeId,
+      companyName: 'Imprimerie Dubois',
+      clientCode: 'DUB-1',
+      email: 'compta@dubois.be',
+      language: 'fr',
+    });
+    const accounts = await Promise.all(
+      ['BE53 0689 9999 5053', 'BE24 3101 2345 6838'].map(
+        async (iban) => (await stack.http('POST', `/v1/clients/${client.body.id}/bank-accounts`, { iban })).body.id,
+      ),
+    );
+    const ordered = await stack.http('POST', '/v1/mandates', { bankAccountIds: accounts, managementMode: 'office' });
+    const ids = ordered.body.data.map((d: { mandate: { id: string } }) => d.mandate.id) as string[];
+    for (const id of ids)
+      await expect
+        .poll(async () => (await stack.http('GET', `/v1/mandates/${id}`)).body.status, { timeout: 20_000 })
+        .toBe('available_online');
+
+    await page.goto(`${consoleOrigin(stack)}/console/clients/${client.body.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Imprimerie Dubois' }).waitFor();
+    await page.getByLabel('E-mail address').fill('facturation@dubois.be');
+    const notice = page.locator('.notice');
+    await expect.poll(() => notice.innerText(), { timeout: 10_000 }).toMatch(/presents these unsigned mandates again/);
+    expect(await notice.innerText()).toMatch(
+      /BE53068999995053\s+Available online[\s\S]*BE24310123456838\s+Available online/,
+    );
+    await expectAccessible(page, 'the client edit before saving');
+    await screenshot(page, 'client-edit');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const done = page.locator('.done');
+    await expect
+      .poll(() => done.innerText(), { timeout: 10_000 })
+      .toMatch(/Mandates presented again with the new data/);
+    expect(await done.innerText()).not.toContain('could not be presented again');
+
+    for (const [index, id] of ids.entries()) {
+      if (index === 0) await done.getByRole('link').first().click();
+      else await page.goto(`${consoleOrigin(stack)}/console/cases/mandate/${id}`);
+      await page.getByRole('heading', { level: 1, name: 'Mandate of Imprimerie Dubois' }).waitFor();
+      await expect
+        .poll(timelineText, { timeout: 20_000 })
+        .toMatch(/Available online → In preparation by Anna Lambert[\s\S]*In preparation → Available online/);
+    }
+  });
+
   it('another office’s case is a not-found page for the accountant', async () => {
     await page.goto(`${consoleOrigin(stack)}/console/cases/mandate/${otherMandateId}`);
     await page.getByRole('heading', { level: 1, name: 'Not found' }).waitFor();

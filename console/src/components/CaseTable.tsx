@@ -8,11 +8,14 @@ export function CaseTable({
   cases,
   caption,
   hideCaption = false,
+  subject,
 }: {
   cases: readonly CaseItem[];
   caption: string;
   /** The section's heading already says it: the caption stays for screen readers only. */
   hideCaption?: boolean;
+  /** One client's cases: name each by what it is about (an IBAN, a card reference) instead of the client. */
+  subject?: (item: CaseItem) => string | undefined;
 }) {
   const { t, tOr, dateTime } = useI18n();
   return (
@@ -20,7 +23,7 @@ export function CaseTable({
       <caption className={hideCaption ? 'visually-hidden' : undefined}>{caption}</caption>
       <thead>
         <tr>
-          <th scope="col">{t('cases.client')}</th>
+          <th scope="col">{subject ? t('cases.subject') : t('cases.client')}</th>
           <th scope="col">{t('cases.journey')}</th>
           <th scope="col">{t('cases.status')}</th>
           <th scope="col">{t('cases.whoseMove')}</th>
@@ -31,15 +34,21 @@ export function CaseTable({
       <tbody>
         {cases.map((item) => {
           const client = item.client?.name ?? t('cases.noClient');
+          const about = subject?.(item);
+          const name = t('case.title', { journey: t(`journey.${item.journey}`), client });
           return (
             <tr key={`${item.journey}:${item.caseId}`}>
               <td>
-                <Link
-                  href={`/cases/${item.journey}/${item.caseId}`}
-                  aria-label={t('case.title', { journey: t(`journey.${item.journey}`), client })}
-                >
-                  {client}
-                </Link>
+                {subject ? (
+                  <Link href={`/cases/${item.journey}/${item.caseId}`} className="mono">
+                    <span className="visually-hidden">{name}: </span>
+                    {about ?? item.caseId.slice(0, 8)}
+                  </Link>
+                ) : (
+                  <Link href={`/cases/${item.journey}/${item.caseId}`} aria-label={name}>
+                    {client}
+                  </Link>
+                )}
                 <div className="muted">{item.office.name}</div>
               </td>
               <td>{t(`journey.${item.journey}`)}</td>

@@ -19,9 +19,8 @@ export function TimelineList({ entries }: { entries: readonly TimelineEntry[] })
           ? t('timeline.state_change', { from: status(entry.from), to: status(entry.to) })
           : t('timeline.state_first', { to: status(entry.to) });
         const by = t('timeline.by', { actor: who(entry.actor) });
-        return [change, by, entry.reason ? `(${tOr(`problem.${entry.reason}`, entry.reason)})` : '']
-          .filter(Boolean)
-          .join(' ');
+        const why = entry.reason ? tOr(`problem.${entry.reason}`, entry.reason) : entry.note;
+        return [change, by, why ? `(${why})` : ''].filter(Boolean).join(' ');
       }
       case 'email':
         return t('timeline.email', {

@@ -38,6 +38,7 @@ export const en = {
   'search.more': 'Show more',
 
   'cases.journey': 'Journey',
+  'cases.subject': 'Case',
   'cases.client': 'Client',
   'cases.office': 'Office',
   'cases.status': 'Status',
@@ -223,6 +224,8 @@ export const en = {
   'client.edit': 'Edit the client',
   'client.save': 'Save',
   'client.saved': 'Saved.',
+  'client.willPresentAgain':
+    'Saving presents these unsigned mandates again (a new document and signing link, reminders planned anew):',
   'client.presentedAgain': 'Mandates presented again with the new data',
   'client.presentedAgainFailed': 'could not be presented again: press “Resend” on it',
   'client.enterpriseLocked': 'Set once: it cannot be changed any more.',

@@ -39,6 +39,7 @@ export const fr: Dictionary = {
   'search.more': 'Afficher plus',
 
   'cases.journey': 'Parcours',
+  'cases.subject': 'Dossier',
   'cases.client': 'Client',
   'cases.office': 'Bureau',
   'cases.status': 'Statut',
@@ -224,6 +225,8 @@ export const fr: Dictionary = {
   'client.edit': 'Modifier le client',
   'client.save': 'Enregistrer',
   'client.saved': 'Enregistré.',
+  'client.willPresentAgain':
+    'L’enregistrement présente à nouveau ces mandats non signés (nouveau document et lien de signature, rappels replanifiés) :',
   'client.presentedAgain': 'Mandats présentés à nouveau avec les nouvelles données',
   'client.presentedAgainFailed': 'n’a pas pu être présenté à nouveau : utilisez « Renvoyer »',
   'client.enterpriseLocked': 'Défini une fois : il ne peut plus changer.',

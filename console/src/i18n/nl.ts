@@ -39,6 +39,7 @@ export const nl: Dictionary = {
   'search.more': 'Meer tonen',
 
   'cases.journey': 'Traject',
+  'cases.subject': 'Dossier',
   'cases.client': 'Klant',
   'cases.office': 'Kantoor',
   'cases.status': 'Status',
@@ -224,6 +225,8 @@ export const nl: Dictionary = {
   'client.edit': 'De klant wijzigen',
   'client.save': 'Opslaan',
   'client.saved': 'Opgeslagen.',
+  'client.willPresentAgain':
+    'Opslaan legt deze niet-ondertekende mandaten opnieuw voor (nieuw document en ondertekeningslink, herinneringen opnieuw gepland):',
   'client.presentedAgain': 'Mandaten opnieuw voorgelegd met de nieuwe gegevens',
   'client.presentedAgainFailed': 'kon niet opnieuw worden voorgelegd: gebruik “Opnieuw versturen”',
   'client.enterpriseLocked': 'Eenmaal ingesteld: het kan niet meer wijzigen.',

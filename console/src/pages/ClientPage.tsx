@@ -33,6 +33,19 @@ export function ClientPage() {
     queryKey: ['cases', 'client', id],
     queryFn: () => unwrap(api.GET('/v1/cases', { params: { query: { clientId: id, limit: 200 } } })),
   });
+  // What each case is about: a mandate's IBAN, a CARO order's card reference.
+  const mandates = useQuery({
+    queryKey: ['client', id, 'mandates'],
+    queryFn: () => unwrap(api.GET('/v1/mandates', { params: { query: { clientId: id, limit: 200 } } })),
+  });
+  const caroOrders = useQuery({
+    queryKey: ['client', id, 'caro-orders'],
+    queryFn: () => unwrap(api.GET('/v1/caro-orders', { params: { query: { clientId: id, limit: 200 } } })),
+  });
+  const subjects = new Map<string, string>([
+    ...(mandates.data?.data ?? []).map((m) => [m.id, m.iban] as const),
+    ...(caroOrders.data?.data ?? []).map((o) => [o.id, o.clientReference] as const),
+  ]);
   if (client.error instanceof ApiProblem && (client.error.status === 404 || client.error.status === 400))
     return <NotFound />;
   const editor = user.role !== 'support';
@@ -79,7 +92,12 @@ export function ClientPage() {
           (cases.data.data.length === 0 ? (
             <p>{t('client.casesNone')}</p>
           ) : (
-            <CaseTable cases={cases.data.data} caption={t('client.cases')} hideCaption />
+            <CaseTable
+              cases={cases.data.data}
+              caption={t('client.cases')}
+              hideCaption
+              subject={(item) => subjects.get(item.caseId)}
+            />
           ))}
       </section>
     </>
@@ -127,6 +145,10 @@ function EditClient({ client }: { client: Client }) {
     if (form.language !== client.language) body.language = form.language;
     return body as Patch;
   };
+  const impact = useQuery({
+    queryKey: ['client', client.id, 'edit-impact'],
+    queryFn: () => unwrap(api.GET('/v1/clients/{id}/edit-impact', { params: { path: { id: client.id } } })),
+  });
   const save = useMutation({
     mutationFn: () => unwrap(api.PATCH('/v1/clients/{id}', { params: { path: { id: client.id } }, body: changes() })),
     async onSuccess() {
@@ -139,9 +161,13 @@ function EditClient({ client }: { client: Client }) {
   };
   const field = (name: keyof typeof form) => ({
     value: form[name],
-    onChange: (event: { target: { value: string } }) => setForm({ ...form, [name]: event.target.value }),
+    onChange: (event: { target: { value: string } }) => {
+      save.reset();
+      setForm({ ...form, [name]: event.target.value });
+    },
   });
   const locked = client.enterpriseNumber !== null;
+  const dirty = Object.keys(changes() ?? {}).length > 0;
   return (
     <form onSubmit={submit} className="stack" aria-label={t('client.edit')}>
       <label>
@@ -175,6 +201,18 @@ function EditClient({ client }: { client: Client }) {
           ))}
         </select>
       </label>
+      {dirty && impact.data && impact.data.mandates.length > 0 && (
+        <div className="notice" role="status">
+          <p>{t('client.willPresentAgain')}</p>
+          <ul>
+            {impact.data.mandates.map((m) => (
+              <li key={m.id}>
+                <span className="mono">{m.iban}</span> <Status status={m.status} />
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {save.isError && <ErrorMessage error={save.error} />}
       <button type="submit" disabled={save.isPending}>
         {t('client.save')}
