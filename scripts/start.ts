@@ -13,6 +13,7 @@ import { appDepsFromEnv } from '../api/deps-from-env.js';
 import { apiEnvSchema, loadApiEnv } from '../api/env.js';
 import { listen } from '../api/server.js';
 import { createApiKey } from '../lib/auth/key-store.js';
+import { createUser } from '../lib/auth/user-store.js';
 import { envPort, exitOnEnvError, logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalConnectionSettings } from '../lib/config/temporal-env.js';
 import { createPrisma } from '../lib/db/client.js';
@@ -38,6 +39,24 @@ async function bootstrapOperatorKey(prisma: ReturnType<typeof createPrisma>): Pr
   return (await createApiKey(prisma, { name: 'local operator (npm start)', role: 'operator' })).key;
 }
 
+/**
+ * No one can sign in to the console yet: the local stack creates a first operator account
+ * (FIRST_OPERATOR_EMAIL) with a generated password and prints both once.
+ */
+async function bootstrapOperatorAccount(
+  prisma: ReturnType<typeof createPrisma>,
+  email: string,
+): Promise<{ email: string; password: string } | undefined> {
+  if ((await prisma.user.count()) > 0) return undefined;
+  const { user, generatedPassword } = await createUser(prisma, {
+    email,
+    name: 'Operator',
+    role: 'operator',
+    language: 'en',
+  });
+  return { email: user.email, password: generatedPassword! };
+}
+
 const stackEnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('data'),
   EMBEDDED_DB_PORT: envPort(5433),
@@ -48,6 +67,8 @@ const stackEnvSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   LOG_LEVEL: logLevel,
   SHUTDOWN_TIMEOUT_MS: apiEnvSchema.shape.SHUTDOWN_TIMEOUT_MS,
+  /** The first operator account's e-mail, created on a database without accounts. */
+  FIRST_OPERATOR_EMAIL: z.email({ message: 'must be an e-mail address' }).default('admin@bankfeed.local'),
 });
 
 const started = Date.now();
@@ -135,6 +156,9 @@ async function main(): Promise<void> {
   const prisma = createPrisma(databaseUrl, { maxConnections: env.DATABASE_POOL_MAX });
   stops.unshift(() => prisma.$disconnect());
   const firstKey = stack.DATABASE_URL ? undefined : await bootstrapOperatorKey(prisma);
+  const firstAccount = stack.DATABASE_URL
+    ? undefined
+    : await bootstrapOperatorAccount(prisma, stack.FIRST_OPERATOR_EMAIL);
 
   Runtime.install({ logger: temporalLogger(workerLogger), shutdownSignals: [] });
   const tracing = startTracing('bankfeed');
@@ -192,6 +216,16 @@ async function main(): Promise<void> {
             '  First start: an operator API key was created. It is shown this once; keep it:',
             `    ${firstKey}`,
             `  (more with: npm run keys -- create --role operator, while the stack is stopped)`,
+          ]
+        : []),
+      ...(firstAccount
+        ? [
+            '',
+            `  First start: an operator account was created to sign in to the console (${server.url}/console).`,
+            '  Its password is shown this once; keep it:',
+            `    e-mail    ${firstAccount.email}`,
+            `    password  ${firstAccount.password}`,
+            `  (more people: npm run users -- create, while the stack is stopped, or /v1/users)`,
           ]
         : []),
       '',

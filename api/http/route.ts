@@ -74,7 +74,7 @@ const IDEMPOTENCY_IN_PROGRESS =
 
 /**
  * The answers the route layer (api/http/mount.ts) gives on its own, whatever the handler does:
- * 401 without a key, 403 for a role not allowed, 400 for failing parameters or body (card data
+ * 401 without a key or session, 403 for a role not allowed or a change by cookie without its CSRF token, 400 for failing parameters or body (card data
  * included) or a bad Idempotency-Key, 409 while a twin with the same Idempotency-Key runs, 422 for a
  * reused Idempotency-Key, 429 past the rate limit. Added to what each route declares, so the document
  * says every status the server gives.
@@ -86,12 +86,12 @@ function routeLayerResponses(route: RouteDef<AnySchema | undefined, AnySchema | 
     401: problem('Missing, unknown or revoked API key, or no live session cookie'),
     429: problem('Rate limit reached: see Retry-After'),
   };
-  const roleRefused = ALL_ROLES.some((role) => !route.roles.includes(role));
-  if (route.method !== 'get')
-    implied[403] = problem(
-      `${roleRefused ? 'The caller’s role may not do this, or s' : 'S'}igned in with the session cookie without its X-CSRF-Token (csrf_token_invalid)`,
-    );
-  else if (roleRefused) implied[403] = problem('The caller’s role may not do this');
+  const refusals = [
+    ...(ALL_ROLES.some((role) => !route.roles.includes(role)) ? ['the caller’s role may not do this'] : []),
+    // A change made with the session cookie (api/http/authenticate.ts).
+    ...(route.method !== 'get' ? ['the session cookie came without its X-CSRF-Token (csrf_token_invalid)'] : []),
+  ];
+  if (refusals.length > 0) implied[403] = problem(`Refused: ${refusals.join('; or ')}`);
   if (route.params || route.query || route.body || route.method === 'post')
     implied[400] = problem('Invalid request: `errors` lists the failing fields');
   if (route.body) implied[413] = problem('Body over 100 kB');

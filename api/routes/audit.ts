@@ -14,6 +14,8 @@ const auditQuery = z
     resourceId: z.string().min(1).max(100).optional(),
     /** The API key that acted (its id, as in `actorKeyId`). */
     actorKeyId: idSchema.optional(),
+    /** The person who acted, signed in to the console (their account's id, as in `actorUserId`). */
+    actorUserId: idSchema.optional(),
     /** e.g. `mandate.archive`, `caro.replay`, `case.note`. */
     action: z.string().min(1).max(100).optional(),
     /** At or after this instant. */
@@ -56,11 +58,16 @@ export const auditRoutes = [
     },
     async handler({ query, deps }) {
       const { after, ...args } = pageArgs(query);
+      // A person's actions are recorded under their principal key: an unknown account finds nothing.
+      const person = query.actorUserId
+        ? await deps.prisma.user.findUnique({ where: { id: query.actorUserId }, select: { apiKeyId: true } })
+        : undefined;
       const where: Prisma.AuditEventWhereInput = {
         ...after,
         ...(query.resourceType ? { resourceType: query.resourceType } : {}),
         ...(query.resourceId ? { resourceId: query.resourceId } : {}),
         ...(query.actorKeyId ? { actorKeyId: query.actorKeyId } : {}),
+        ...(person !== undefined ? { AND: [{ actorKeyId: person?.apiKeyId ?? 'none' }] } : {}),
         ...(query.action ? { action: query.action } : {}),
         ...(query.from || query.to
           ? {

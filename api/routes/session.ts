@@ -50,11 +50,18 @@ const answer = (user: User, csrfToken: string) => ({
 function checkOrigin(deps: AppDeps, req: Request): void {
   const origin = req.header('origin');
   if (origin === undefined) return;
-  const host = req.header('host');
-  const same =
-    origin === deps.publicOrigin ||
-    (host !== undefined && /^https?:\/\//.test(origin) && new URL(origin).host === host);
-  if (!same) throw new ApiError(403, 'origin_not_allowed', 'sign in from the console of this API (Origin differs)');
+  if (origin !== deps.publicOrigin && hostOf(origin) !== req.header('host'))
+    throw new ApiError(403, 'origin_not_allowed', 'sign in from the console of this API (Origin differs)');
+}
+
+/** The host of an http(s) origin; undefined for anything else (`null`, garbage). */
+function hostOf(origin: string): string | undefined {
+  if (!/^https?:\/\/[^/]+$/.test(origin)) return undefined;
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Rate-limit rows key on a hash of the address, never the address itself. */
@@ -64,6 +71,8 @@ export function sessionRoutes(deps: AppDeps): Router {
   const router = Router();
   const settings = deps.session ?? DEFAULT_SESSION_SETTINGS;
   const throttle = createSignInThrottle(deps.prisma);
+  // Made now, not on the first unknown address (which would then take twice the time of a wrong password).
+  void decoyHash();
   const noStore = (res: Response) => res.setHeader('Cache-Control', 'no-store');
 
   router.post(SESSION_PATH, async (req, res) => {
@@ -71,7 +80,7 @@ export function sessionRoutes(deps: AppDeps): Router {
     const body = parseIn(signInBody, req.body, 'body');
     const account = accountKey(body.email);
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    const wait = await throttle.wait(account, address);
+    const wait = await throttle.attempt(account, address);
     if (wait > 0)
       throw new ApiError(
         429,
@@ -84,11 +93,10 @@ export function sessionRoutes(deps: AppDeps): Router {
     // An unknown address costs the same scrypt time as a wrong password.
     const matches = await verifyPassword(body.password, user?.passwordHash ?? (await decoyHash()));
     if (!user || !matches || user.disabledAt !== null) {
-      await throttle.failed(account, address);
       req.log.info({ userId: user?.id ?? null }, 'sign-in refused');
       throw invalidCredentials();
     }
-    await throttle.succeeded(account);
+    await throttle.succeeded(account, address);
     const session = await openSession(deps.prisma, user.id, settings.ttlHours);
     await deps.prisma.auditEvent.create({
       data: {

@@ -11,7 +11,7 @@ export const transitionSchema = z.object({
   to: z.string(),
   /**
    * system, client, bank, webhook, aggregator, office, or the role of the API key that acted (with its id);
-   * in a timeline, a person signed in to the console also with their account's `userId` and `name`.
+   * a person signed in to the console also with their account's `userId` and `name`.
    */
   actor: z.object({
     kind: z.string(),

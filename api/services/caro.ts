@@ -276,7 +276,9 @@ export async function replay(
     const request: ResetRequest = {
       namespace: deps.temporal.options.namespace,
       workflowExecution: { workflowId: order.workflowId, runId: description.runId },
-      reason: `support replay by API key ${actor.keyId} (${actor.role})`,
+      reason: actor.userId
+        ? `support replay by user ${actor.userId} (${actor.role})`
+        : `support replay by API key ${actor.keyId} (${actor.role})`,
       // protobufjs takes a plain number where its typings say Long (the SDK does not export Long).
       workflowTaskFinishEventId: workflowTaskFinishEventId as unknown as ResetRequest['workflowTaskFinishEventId'],
       requestId: randomUUID(),

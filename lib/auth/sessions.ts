@@ -10,7 +10,7 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
 
 /**
  * Opens a session: the cookie's token (256 random bits, returned once, only its SHA-256 stored) and
- * a CSRF token the browser sends back in X-CSRF-Token. The user's expired sessions go at the same time.
+ * a CSRF token the browser sends back in X-CSRF-Token. Every expired session goes at the same time.
  */
 export async function openSession(
   prisma: PrismaClient,
@@ -21,7 +21,8 @@ export async function openSession(
   const csrfToken = randomBytes(32).toString('base64url');
   const now = new Date();
   const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000);
-  await prisma.session.deleteMany({ where: { userId, expiresAt: { lte: now } } });
+  // Expired sessions go as new ones come (an index range scan): the table holds live ones only.
+  await prisma.session.deleteMany({ where: { expiresAt: { lte: now } } });
   await prisma.session.create({ data: { userId, tokenHash: sha256(token), csrfToken, expiresAt, lastSeenAt: now } });
   return { token, csrfToken, expiresAt };
 }

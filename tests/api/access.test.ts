@@ -4,6 +4,7 @@ import { apiRoutes } from '../../api/routes/index.js';
 import type { Role } from '../../lib/auth/api-keys.js';
 import { Prisma } from '../../lib/db/client.js';
 import { seedRequestContext, validRequests } from '../helpers/requests.js';
+import { asPerson, createPerson, signIn, type SignedIn } from '../helpers/session.js';
 import { expectDeclaredResponse } from '../helpers/schemas.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
@@ -14,6 +15,7 @@ let officeId: string;
 let connectionId: string;
 let calls: ReturnType<typeof validRequests>;
 const keys = {} as Record<Role, string>;
+const sessions = {} as Record<Role, SignedIn>;
 const DAY = 86_400_000;
 
 beforeAll(async () => {
@@ -27,6 +29,14 @@ beforeAll(async () => {
   keys.operator = stack.operatorKey;
   keys.support = await stack.key('support');
   keys.accountant = await stack.key('accountant', officeId);
+  for (const role of ['accountant', 'operator', 'support'] as const) {
+    const person = await createPerson(stack, {
+      role,
+      name: `Matrix ${role}`,
+      ...(role === 'accountant' ? { officeId } : {}),
+    });
+    sessions[role] = await signIn(stack, person.email);
+  }
 });
 afterAll(async () => {
   await stack?.stop();
@@ -52,6 +62,32 @@ describe('role × route matrix', () => {
       for (const role of ['accountant', 'operator', 'support'] as const) {
         const call = await build();
         const res = await stack.http(route.method.toUpperCase(), call.path, call.body, { key: keys[role] });
+        if (route.roles.includes(role)) {
+          expect(res.status, `${role}: ${JSON.stringify(res.body)}`).toBeLessThan(400);
+          expectDeclaredResponse(route.operationId, res.status, res.body);
+        } else {
+          expect(res.status, role).toBe(403);
+          expect(res.body).toMatchObject({ code: 'forbidden' });
+        }
+      }
+    });
+
+    it(`${route.method.toUpperCase()} ${route.path}: the same through a person's session cookie${route.method === 'get' ? '' : ', with its X-CSRF-Token (403 without)'}`, async () => {
+      const build = calls[route.operationId]!;
+      if (route.method !== 'get') {
+        const call = await build();
+        const res = await stack.http(
+          route.method.toUpperCase(),
+          call.path,
+          call.body,
+          asPerson(sessions.operator, { csrf: false }),
+        );
+        expect(res.status).toBe(403);
+        expect(res.body).toMatchObject({ code: 'csrf_token_invalid' });
+      }
+      for (const role of ['accountant', 'operator', 'support'] as const) {
+        const call = await build();
+        const res = await stack.http(route.method.toUpperCase(), call.path, call.body, asPerson(sessions[role]));
         if (route.roles.includes(role)) {
           expect(res.status, `${role}: ${JSON.stringify(res.body)}`).toBeLessThan(400);
           expectDeclaredResponse(route.operationId, res.status, res.body);

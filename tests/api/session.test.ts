@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, TEST_PUBLIC_BASE_URL, type TestStack } from '../helpers/stack.js';
-import { asPerson, createPerson, signIn, TEST_PASSWORD } from '../helpers/session.js';
+import { asPerson, createPerson, signIn, signInFrom, TEST_PASSWORD } from '../helpers/session.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
+import { waitFor } from '../helpers/wait.js';
 
 // People sign in to the console with e-mail and password (POST /v1/session) and act through the session
 // cookie, with the CSRF token on every change; API keys keep working for machines.
@@ -137,6 +139,10 @@ describe('signing in', () => {
     });
     expect(foreign.status).toBe(403);
     expect(foreign.body).toMatchObject({ code: 'origin_not_allowed' });
+    for (const origin of ['null', 'http://', 'https://[::1', 'not an origin']) {
+      const odd = await stack.http('POST', '/v1/session', body, { key: null, headers: { origin } });
+      expect(odd.status, origin).toBe(403);
+    }
     const own = await stack.http('POST', '/v1/session', body, { key: null, headers: { origin: TEST_PUBLIC_BASE_URL } });
     expect(own.status).toBe(200);
     const sameHost = await stack.http('POST', '/v1/session', body, { key: null, headers: { origin: stack.api.url } });
@@ -394,35 +400,141 @@ describe('audit under the person', () => {
     const audit = await stack.http('GET', `/v1/audit?resourceType=connection&resourceId=${id}`);
     expect(audit.body.data.map((a: { actorName: string | null }) => a.actorName)).toEqual(['Alice', 'Alice']);
     expect(audit.body.data[0].actorUserId).toBe(alice.id);
+    const byAlice = await stack.http('GET', `/v1/audit?actorUserId=${alice.id}&limit=200`);
+    expect(byAlice.body.data.map((a: { action: string }) => a.action)).toEqual([
+      'session.sign_in',
+      'connection.create',
+      'case.note',
+    ]);
+    const nobody = await stack.http('GET', `/v1/audit?actorUserId=${randomUUID()}`);
+    expect(nobody.body.data).toEqual([]);
     // A machine's key is named by nobody.
     const byKey = await stack.http('POST', `/v1/connections/${id}/notes`, { text: 'By key.' });
     expect(byKey.body).toMatchObject({ authorUserId: null, authorName: null });
   });
 });
 
-// Last: it fills this client address's allowance for the rest of the file.
-describe('per-address throttling', () => {
-  it('refuses sign-ins from one address after 20 failures within 15 minutes, whatever the account', async () => {
-    const person = await createPerson(stack, { role: 'operator', name: 'Fresh' });
-    const failed = await stack.db.prisma.rateLimit.findFirst({ where: { key: { startsWith: 'sign-in-address' } } });
-    const already = failed?.points ?? 0;
-    for (let i = already; i < 20; i++) {
-      const res = await stack.http(
-        'POST',
-        '/v1/session',
-        { email: `nobody-${i}@example.be`, password: 'x' },
-        { key: null },
-      );
-      expect(res.status).toBe(401);
-    }
-    const blocked = await stack.http(
-      'POST',
-      '/v1/session',
-      { email: person.email, password: TEST_PASSWORD },
-      { key: null },
+describe('a state change made through a session', () => {
+  it('names the person in the state change of the case timeline and the detail’s history', async () => {
+    const client = await stack.http('POST', '/v1/clients', {
+      officeId,
+      companyName: 'Archive SRL',
+      clientCode: `S-${Date.now()}`,
+      language: 'fr',
+    });
+    const account = await stack.http('POST', `/v1/clients/${client.body.id}/bank-accounts`, {
+      iban: 'BE68 5390 0754 7034',
+    });
+    const ordered = await stack.http('POST', '/v1/mandates', {
+      bankAccountIds: [account.body.id],
+      managementMode: 'office',
+    });
+    const id = ordered.body.data[0].mandate.id as string;
+    await waitFor(
+      async () =>
+        (await stack.http('GET', `/v1/mandates/${id}`)).body.status === 'available_online' ? true : undefined,
+      'the mandate to be presented',
     );
+    const bob = await createPerson(stack, { role: 'accountant', name: 'Bob', officeId });
+    const session = await signIn(stack, bob.email);
+    const archived = await stack.http(
+      'POST',
+      `/v1/mandates/${id}/archive`,
+      { reason: 'client left' },
+      asPerson(session),
+    );
+    expect(archived.status, JSON.stringify(archived.body)).toBeLessThan(300);
+    const timeline = await waitFor(async () => {
+      const t = await stack.http('GET', `/v1/mandates/${id}/timeline`, undefined, asPerson(session));
+      return t.body.entries.some((e: { to?: string }) => e.to === 'archived') ? t.body : undefined;
+    }, 'the archive in the timeline');
+    const change = timeline.entries.find((e: { to?: string }) => e.to === 'archived');
+    expect(change.actor).toMatchObject({ userId: bob.id, name: 'Bob' });
+    // The detail's history says the same.
+    const detail = await stack.http('GET', `/v1/mandates/${id}`, undefined, asPerson(session));
+    expect(detail.body.history.at(-1)).toMatchObject({ to: 'archived', actor: { userId: bob.id, name: 'Bob' } });
+    expect(detail.body.history[0].actor.name).toBeUndefined();
+    const action = timeline.entries.find(
+      (e: { kind: string; action?: string }) => e.kind === 'action' && e.action === 'mandate.archive',
+    );
+    expect(action.actor).toMatchObject({ role: 'accountant', userId: bob.id, name: 'Bob' });
+  });
+});
+
+describe('throttling per client address', () => {
+  it('counts attempts sent at once: of 10 parallel wrong passwords for one account, 5 are checked, the rest 429', async () => {
+    const person = await createPerson(stack, { role: 'support', name: 'Parallel' });
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        signInFrom(stack, '127.0.0.8', { email: person.email, password: `wrong ${i}` }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429, 429]);
+  });
+
+  it('refuses sign-ins from one address after 20 failures within 15 minutes, whatever the account; others still sign in', async () => {
+    const person = await createPerson(stack, { role: 'operator', name: 'Fresh' });
+    for (let i = 0; i < 20; i++) {
+      const res = await signInFrom(stack, '127.0.0.9', { email: `nobody-${i}@example.be`, password: 'x' });
+      expect(res.status, `attempt ${i + 1}`).toBe(401);
+    }
+    const blocked = await signInFrom(stack, '127.0.0.9', { email: person.email, password: TEST_PASSWORD });
     expect(blocked.status).toBe(429);
     expect(blocked.body).toMatchObject({ code: 'too_many_attempts' });
-    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    const retryAfter = Number(blocked.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(800);
+    expect(retryAfter).toBeLessThanOrEqual(900);
+    // From another address the same account signs in.
+    expect((await signInFrom(stack, '127.0.0.10', { email: person.email, password: TEST_PASSWORD })).status).toBe(200);
+  });
+
+  it('does not count successful sign-ins against the address', async () => {
+    const person = await createPerson(stack, { role: 'operator', name: 'Often' });
+    for (let i = 0; i < 25; i++)
+      expect((await signInFrom(stack, '127.0.0.11', { email: person.email, password: TEST_PASSWORD })).status).toBe(
+        200,
+      );
+  });
+});
+
+// Last: it may use up this client address's allowance for the rest of the file.
+describe('hostile sign-ins', () => {
+  it('answers 4xx problem+json, never 5xx and never a session, to malformed and hostile sign-ins', async () => {
+    const nasty: unknown[] = [
+      null,
+      true,
+      0,
+      1e308,
+      {},
+      [],
+      '',
+      ' ',
+      'x'.repeat(20_000),
+      "' OR 1=1 --",
+      'a\u0000b',
+      '\ud800',
+      '🏦💶',
+    ];
+    const bodies: unknown[] = [
+      'not json',
+      [],
+      {},
+      { email: 'a@example.be', password: 'x', extra: 1 },
+      ...nasty.flatMap((value) => [
+        { email: value, password: 'x' },
+        { email: 'nasty@example.be', password: value },
+      ]),
+    ];
+    const sessionsBefore = await stack.db.prisma.session.count();
+    for (const body of bodies) {
+      const res = await stack.http('POST', '/v1/session', typeof body === 'string' ? body : JSON.stringify(body), {
+        key: null,
+      });
+      expect([400, 401, 413, 429], `${JSON.stringify(body)?.slice(0, 80)} → ${res.status}`).toContain(res.status);
+      expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(res.headers.get('set-cookie')).toBeNull();
+    }
+    expect(await stack.db.prisma.session.count()).toBe(sessionsBefore);
   });
 });

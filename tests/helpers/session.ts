@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import type { Role } from '../../lib/auth/api-keys.js';
 import { createUser, type UserLanguage } from '../../lib/auth/user-store.js';
+import { expectContract } from './contract.js';
 import type { HttpOptions, TestStack } from './stack.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -48,3 +50,45 @@ export const asPerson = (s: SignedIn, opts: { csrf?: string | false } = {}): Htt
     ...(opts.csrf === false ? {} : { 'x-csrf-token': opts.csrf ?? s.csrfToken }),
   },
 });
+
+/**
+ * POST /v1/session from another loopback address (127.0.0.x): the server sees another client, with a
+ * failed-sign-in allowance of its own (the per-address limit), whatever other tests used up.
+ */
+export function signInFrom(
+  stack: TestStack,
+  localAddress: string,
+  body: unknown,
+): Promise<{ status: number; headers: Headers; body: any }> {
+  const url = new URL('/v1/session', stack.api.url);
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        localAddress,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(res.headers))
+            if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+          const answer = { status: res.statusCode ?? 0, headers, body: text ? JSON.parse(text) : undefined };
+          try {
+            expectContract('POST', '/v1/session', answer);
+            resolve(answer);
+          } catch (error) {
+            reject(error as Error);
+          }
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}

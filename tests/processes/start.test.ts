@@ -96,6 +96,18 @@ describe('npm start leaves no process behind', () => {
     const devServer = devServerOf(env.DATA_DIR!);
     left.pids.push(devServer);
     expect(running(devServer)).toBe(true);
+    // A fresh database: a first operator account, printed once beside the first key, that signs in.
+    await stack.waitForLine(/^\s+password\s+\S+$/, 10_000);
+    const email = /^\s+e-mail\s+(\S+)$/m.exec(stack.output())?.[1];
+    const password = /^\s+password\s+(\S+)$/m.exec(stack.output())?.[1];
+    expect(email).toBe('admin@bankfeed.local');
+    const signedIn = await fetch(`http://127.0.0.1:${env.PORT}/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    expect(signedIn.status).toBe(200);
+    expect(await signedIn.json()).toMatchObject({ user: { email, role: 'operator', officeId: null } });
 
     stack.child.kill('SIGTERM');
     await stack.waitForLine(/^stopped cleanly$/, 60_000);
@@ -128,6 +140,9 @@ describe('npm start leaves no process behind', () => {
     left.pids.push(own);
     expect(second.output()).toContain(`stopping the Temporal dev server (pid ${leftover.pid}) left running`);
     expect(second.output()).not.toContain('address already in use');
+    // The first account was printed by the first start only.
+    expect(first.output()).toContain('an operator account was created');
+    expect(second.output()).not.toContain('an operator account was created');
     expect(running(leftover)).toBe(false);
     expect(own.pid).not.toBe(leftover.pid);
     expect(running(own)).toBe(true);

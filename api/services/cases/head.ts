@@ -3,6 +3,7 @@
 // case_transitions its workflow wrote) and whether its workflow's start is still pending. No workflow
 // query: every detail and timeline answers from here, with or without a worker.
 import type { CaseType, PrismaClient } from '../../../lib/db/client.js';
+import { peopleByKey, type Person } from '../people.js';
 import { CARO_WHOSE_MOVE } from '../../../workflows/caro-activation/plan.js';
 import type { CaroStatus } from '../../../workflows/caro-activation/contract.js';
 import { CONNECTION_WHOSE_MOVE, type ConnectionStatus } from '../../../workflows/consent-renewal/rules.js';
@@ -70,22 +71,26 @@ export const connectionHead = (
 });
 
 /** One state change as the case shows it (case_transitions). */
-export const presentTransition = (t: {
-  version: number;
-  at: Date;
-  fromState: string | null;
-  toState: string;
-  actorKind: string;
-  actorId: string | null;
-  event: string | null;
-  reason: string | null;
-  note: string | null;
-}) => ({
+export const presentTransition = (
+  t: {
+    version: number;
+    at: Date;
+    fromState: string | null;
+    toState: string;
+    actorKind: string;
+    actorId: string | null;
+    event: string | null;
+    reason: string | null;
+    note: string | null;
+  },
+  people?: Map<string, Person>,
+) => ({
   version: t.version,
   at: t.at.toISOString(),
   from: t.fromState,
   to: t.toState,
-  actor: { kind: t.actorKind, id: t.actorId },
+  // A person signed in to the console acted through their principal key: their account's id and name too.
+  actor: { kind: t.actorKind, id: t.actorId, ...(t.actorId ? people?.get(t.actorId) : undefined) },
   event: t.event,
   reason: t.reason,
   note: t.note,
@@ -100,6 +105,10 @@ export async function caseFacts(prisma: PrismaClient, head: CaseHead, nowMs: num
     caseTransitions(prisma, head),
     prisma.pendingStart.findUnique({ where: { workflowId: head.workflowId }, select: { createdAt: true } }),
   ]);
+  const people = await peopleByKey(
+    prisma,
+    transitions.map((t) => t.actorId),
+  );
   return {
     whoseMove: head.whoseMove,
     stateSince: head.stateSince.toISOString(),
@@ -107,6 +116,6 @@ export async function caseFacts(prisma: PrismaClient, head: CaseHead, nowMs: num
     nextStep: head.nextStep,
     /** True while the workflow's start is not confirmed (the reconciler starts it within minutes). */
     startPending: pending !== null,
-    history: transitions.map(presentTransition),
+    history: transitions.map((t) => presentTransition(t, people)),
   };
 }

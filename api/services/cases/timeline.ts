@@ -60,11 +60,7 @@ export async function caseTimeline(prisma: PrismaClient, head: CaseHead): Promis
     ...notes.map((n) => n.authorKeyId),
   ]);
   const entries: Entry[] = [
-    ...transitions.map((t) => {
-      const entry = presentTransition(t);
-      const person = t.actorId ? people.get(t.actorId) : undefined;
-      return { kind: 'state_change', ...entry, actor: { ...entry.actor, ...person } };
-    }),
+    ...transitions.map((t) => ({ kind: 'state_change', ...presentTransition(t, people) })),
     ...emails.map((e) => ({
       kind: 'email',
       at: e.createdAt.toISOString(),
