@@ -11640,6 +11640,7 @@ export interface operations {
                 resourceType?: string;
                 resourceId?: string;
                 actorKeyId?: string;
+                actorUserId?: string;
                 action?: string;
                 from?: string;
                 to?: string;
