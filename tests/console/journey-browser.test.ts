@@ -22,6 +22,7 @@ let page: Page;
 let problems: string[];
 let closePage: () => Promise<void>;
 let mandateId: string;
+let lambert: { clientId: string; accountId: string };
 
 const office = async (name: string) =>
   (await stack.http('POST', '/v1/offices', { name, language: 'en', contactEmail: 'office@example.be' })).body
@@ -38,7 +39,7 @@ beforeAll(async () => {
   stack = await startTestStack(temporal, { temporalUiUrl: TEMPORAL_UI });
   officeId = await office('Fiduciaire Lambert');
   const otherOffice = await office('Boekhouding Peeters');
-  const lambert = await newClientAccount(stack, {
+  lambert = await newClientAccount(stack, {
     officeId,
     companyName: 'Boulangerie Lambert',
     email: 'compta@lambert.be',
@@ -116,8 +117,8 @@ describe.skipIf(browserSkipReason)('an accountant’s mandate in the console', (
     await page.getByRole('heading', { level: 1, name: 'Mandate of Boulangerie Lambert' }).waitFor();
     mandateId = new URL(page.url()).pathname.split('/').at(-1)!;
     await expect.poll(timelineText, { timeout: 20_000 }).toContain('Signing invitation to the client');
-    expect(await timelineText()).toMatch(/Status: In preparation → Sent to the client/);
-    expect(await page.locator('.lead').innerText()).toContain('Sent to the client');
+    await expect.poll(timelineText, { timeout: 10_000 }).toMatch(/Status: In preparation → Sent to the client/);
+    await expect.poll(() => page.locator('.lead').innerText(), { timeout: 10_000 }).toContain('Sent to the client');
     // The accountant's actions in this state; no Temporal link for an accountant.
     await page.getByRole('button', { name: 'Resend' }).waitFor();
     expect(await page.getByRole('link', { name: /Temporal Web UI/ }).count()).toBe(0);
@@ -131,7 +132,7 @@ describe.skipIf(browserSkipReason)('an accountant’s mandate in the console', (
 
     await sandbox('esign', 'mandate.signed', { mandateId });
     await expect.poll(timelineText, { timeout: 20_000 }).toMatch(/Processed by the bank/);
-    expect(await page.locator('.lead').innerText()).toContain('Processed by the bank');
+    await expect.poll(() => page.locator('.lead').innerText(), { timeout: 10_000 }).toContain('Processed by the bank');
 
     await sandbox('banklink', 'bank.mandate_accepted', { mandateId });
     await expect.poll(timelineText, { timeout: 20_000 }).toMatch(/→ Active/);
@@ -177,6 +178,30 @@ describe.skipIf(browserSkipReason)('an accountant’s mandate in the console', (
       .toBe('The case’s state does not allow this any more.');
     await dialog.getByRole('button', { name: 'No, go back' }).click();
     await expect.poll(() => page.locator('.lead').innerText(), { timeout: 10_000 }).toContain('Archived');
+  });
+
+  it('orders a CARO card activation with the pre-order warning to copy; the invitation shows in its timeline', async () => {
+    await page.goto(`${consoleOrigin(stack)}/console/clients/${lambert.clientId}`);
+    await page.getByRole('link', { name: 'Order CARO cards' }).click();
+    await page
+      .getByRole('heading', { level: 1, name: /^Order a CARO card activation for Boulangerie Lambert$/ })
+      .waitFor();
+    await page.getByLabel('Bank account of the card').selectOption({ label: 'BE68539007547034 (Unknown bank)' });
+    await page.getByLabel('Card client reference (printed on the statement)').fill('CARD-LAM-7');
+    await page.getByLabel('Cardholder e-mail address').fill('jean@lambert.be');
+    await page.getByLabel('Cardholder language').selectOption('fr');
+    const warning = page.getByRole('textbox', { name: /Warn the cardholder first/ });
+    await expect.poll(async () => (await warning.inputValue()).length, { timeout: 10_000 }).toBeGreaterThan(50);
+    await expectAccessible(page, 'the CARO order form');
+    await page.getByRole('button', { name: 'Order' }).click();
+    await page.getByText('Ordered.').waitFor();
+    await screenshot(page, 'order-caro');
+    await page.getByRole('link', { name: 'CARD-LAM-7' }).click();
+    await page.getByRole('heading', { level: 1, name: 'CARO card of Boulangerie Lambert' }).waitFor();
+    await expect.poll(timelineText, { timeout: 20_000 }).toContain('Activation invitation to the cardholder');
+    await expect.poll(() => page.locator('.lead').innerText(), { timeout: 10_000 }).toContain('Invitation sent');
+    await page.getByRole('button', { name: 'Copy the activation link' }).waitFor();
+    await expectAccessible(page, 'a CARO case page');
   });
 
   it('a client edit shows the unsigned mandates it presents again before saving; their timelines show it after', async () => {
@@ -244,7 +269,7 @@ describe.skipIf(browserSkipReason)('an accountant’s mandate in the console', (
     await expect
       .poll(() => counts.innerText(), { timeout: 10_000 })
       .toMatch(
-        /Mandate\s+Active\s+1[\s\S]*Archived\s+1[\s\S]*Problem\s+1[\s\S]*CARO card\s+Invitation sent\s+1[\s\S]*PSD2 consent/,
+        /Mandate\s+Active\s+1[\s\S]*Archived\s+1[\s\S]*Problem\s+1[\s\S]*CARO card\s+Invitation sent\s+2[\s\S]*PSD2 consent/,
       );
     await other.page.getByText('Consent expiring').waitFor({ timeout: 10_000 });
     await expectAccessible(other.page, 'the operator’s work queue');

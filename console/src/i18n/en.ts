@@ -245,6 +245,7 @@ export const en = {
   'order.caro.email': 'Cardholder e-mail address',
   'order.caro.language': 'Cardholder language',
   'order.caro.warning': 'Warn the cardholder first: this text says the activation e-mail is genuine',
+  'order.caro.copied': 'Copied: paste it into your e-mail to the cardholder.',
   'order.caro.submit': 'Order',
   'order.caro.done': 'Ordered.',
   'order.chooseAccount': 'Choose at least one account.',

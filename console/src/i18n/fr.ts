@@ -246,6 +246,7 @@ export const fr: Dictionary = {
   'order.caro.email': 'Adresse e-mail du titulaire',
   'order.caro.language': 'Langue du titulaire',
   'order.caro.warning': 'Prévenez d’abord le titulaire : ce texte confirme que l’e-mail d’activation est authentique',
+  'order.caro.copied': 'Copié : collez-le dans votre e-mail au titulaire.',
   'order.caro.submit': 'Commander',
   'order.caro.done': 'Commandé.',
   'order.chooseAccount': 'Choisissez au moins un compte.',

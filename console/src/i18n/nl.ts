@@ -246,6 +246,7 @@ export const nl: Dictionary = {
   'order.caro.email': 'E-mailadres van de kaarthouder',
   'order.caro.language': 'Taal van de kaarthouder',
   'order.caro.warning': 'Verwittig eerst de kaarthouder: deze tekst zegt dat de activeringsmail echt is',
+  'order.caro.copied': 'Gekopieerd: plak het in uw e-mail aan de kaarthouder.',
   'order.caro.submit': 'Bestellen',
   'order.caro.done': 'Besteld.',
   'order.chooseAccount': 'Kies minstens één rekening.',

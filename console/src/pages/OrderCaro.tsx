@@ -16,6 +16,11 @@ export function OrderCaro() {
   const { t, language: uiLanguage } = useI18n();
   const [form, setForm] = useState({ bankAccountId: '', clientReference: '', cardholderEmail: '' });
   const [language, setLanguage] = useState<ContentLanguage>(uiLanguage);
+  const [copied, setCopied] = useState(false);
+  const copyWarning = async (text: string) => {
+    await navigator.clipboard.writeText(text);
+    setCopied(true);
+  };
   const client = useQuery({
     queryKey: ['client', id],
     queryFn: () => unwrap(api.GET('/v1/clients/{id}', { params: { path: { id } } })),
@@ -111,6 +116,12 @@ export function OrderCaro() {
                 <strong>{warning.data.subject}</strong>
               </p>
               <textarea readOnly rows={12} value={warning.data.text} aria-labelledby="warning" />
+              <p className="row">
+                <button type="button" className="secondary" onClick={() => void copyWarning(warning.data.text)}>
+                  {t('case.copy')}
+                </button>
+                {copied && <span role="status">{t('order.caro.copied')}</span>}
+              </p>
             </>
           )}
         </section>
