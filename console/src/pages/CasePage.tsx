@@ -1,11 +1,12 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'wouter';
 import { ACTIONS } from '../api/actions';
 import { fetchDetail, fetchHead, fetchTimeline, type CaseDetail } from '../api/cases';
 import { ApiProblem } from '../api/client';
 import { useSession } from '../api/session';
 import { isJourney, type CaseItem, type Journey } from '../api/types';
-import { ActionButton } from '../components/ActionButton';
+import { ActionButton, ActionDone } from '../components/ActionButton';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageTitle } from '../components/PageTitle';
 import { TimelineList } from '../components/TimelineList';
@@ -40,6 +41,15 @@ function CaseView({ journey, id }: { journey: Journey; id: string }) {
     queryFn: () => fetchTimeline(journey, id),
     ...poll,
   });
+  // The three reads poll apart: once the timeline shows a new status, the head and the detail catch up now.
+  const queryClient = useQueryClient();
+  const timelineStatus = timeline.data?.status;
+  const headStatus = head.data?.status;
+  useEffect(() => {
+    if (timelineStatus === undefined || headStatus === undefined || timelineStatus === headStatus) return;
+    for (const part of ['head', 'detail'])
+      void queryClient.invalidateQueries({ queryKey: ['case', journey, id, part] });
+  }, [timelineStatus, headStatus, queryClient, journey, id]);
   if (head.data === null || isNotFound(detail.error) || isNotFound(head.error)) return <NotFound />;
   const item = head.data;
   const backOffice = user.role === 'operator' || user.role === 'support';
@@ -188,7 +198,12 @@ function Actions({
   backOffice: boolean;
 }) {
   const { t, tOr } = useI18n();
-  const names = [...item.actions, ...(backOffice ? ['note'] : [])];
+  // An action whose confirmation is open stays shown when a refresh closes it meanwhile: its "yes" then
+  // answers the API's refusal in words instead of the dialog vanishing under the user.
+  const [pinned, setPinned] = useState<string | undefined>();
+  const [done, setDone] = useState<{ label: string; answer: unknown } | undefined>();
+  const open = [...item.actions, ...(backOffice ? ['note'] : [])];
+  const names = pinned && !open.includes(pinned) ? [...open, pinned] : open;
   return (
     <section aria-labelledby="actions">
       <h2 id="actions">{t('case.actions')}</h2>
@@ -203,9 +218,19 @@ function Actions({
               </a>
             );
           const action = ACTIONS[journey][name];
-          return action ? <ActionButton key={name} caseId={id} label={label} action={action} /> : null;
+          return action ? (
+            <ActionButton
+              key={name}
+              caseId={id}
+              label={label}
+              action={action}
+              onOpenChange={(isOpen) => setPinned(isOpen ? name : undefined)}
+              onDone={(answer) => setDone({ label, answer })}
+            />
+          ) : null;
         })}
       </div>
+      <div role="status">{done && <ActionDone label={done.label} answer={done.answer} />}</div>
     </section>
   );
 }
