@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -116,13 +117,17 @@ export default tseslint.config(
       'prisma/generated/**',
       'coverage/**',
       'template-review/**',
+      'console/dist/**',
+      'console/.dist-*/**',
+      // Generated from the OpenAPI document (npm run console:schema).
+      'console/src/api/schema.d.ts',
     ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     // Type-aware rules: a promise nobody awaits loses its error (and, in a handler, its ordering).
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parserOptions: { projectService: { allowDefaultProject: ['prisma.config.ts'] }, tsconfigRootDir: root },
     },
@@ -188,6 +193,30 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         layerBoundary('lib/ is shared by every process: it imports none of them.', 'api', 'activities', 'workers'),
+      ],
+    },
+  },
+  {
+    // The console runs in the browser: its globals, React's hook rules; it reaches the API only through
+    // its typed client (console/src/api), never Node or the server's code.
+    files: ['console/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', HTMLElement: 'readonly' },
+    },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'The console runs in the browser.' },
+            {
+              group: ['**/../../**', '!../../i18n*'],
+              message: 'The console imports only its own files and npm packages, never the server’s code.',
+            },
+          ],
+        },
       ],
     },
   },

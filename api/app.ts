@@ -6,6 +6,7 @@ import { createRateLimiter } from './http/rate-limit.js';
 import { notFoundHandler, problemHandler } from './middleware/problem.js';
 import { requestContext } from './middleware/request-context.js';
 import { requestSpan } from './middleware/request-span.js';
+import { consoleRoutes } from './console.js';
 import { httpMetrics } from './metrics/http.js';
 import { docsRoutes } from './openapi/routes.js';
 import { linkRoutes } from './routes/links.js';
@@ -28,6 +29,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Signed over the raw body bytes: webhooks read the body themselves, before express.json.
   app.use(webhookRoutes(deps));
   app.use(linkRoutes(deps));
+  if (deps.consoleDir) app.use(consoleRoutes(deps.consoleDir));
   app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true }));
   app.use(healthRoutes(deps));
   app.use(metricsRoutes(deps));

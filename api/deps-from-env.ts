@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../lib/logger.js';
 import type { PrismaClient } from '../prisma/generated/client.js';
@@ -32,6 +33,8 @@ export function appDepsFromEnv(
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     webhookSecrets: webhookSecretsFromEnv(env, clients.logger),
     sandbox: sandboxEnabled(env),
+    consoleDir: resolve(env.CONSOLE_DIR),
+    ...(env.TEMPORAL_UI_URL ? { temporalUiUrl: env.TEMPORAL_UI_URL } : {}),
     session: sessionSettingsFromEnv(env),
     publicOrigin: new URL(env.PUBLIC_BASE_URL).origin,
   };

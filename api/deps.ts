@@ -39,6 +39,10 @@ export interface AppDeps {
   rateLimitPerMinute?: number;
   /** How long an API key's row is reused without a lookup (API_KEY_CACHE_MS, 5 s by default; 0: every request). */
   apiKeyCacheMs?: number;
+  /** The console's built files (console/dist): served at /console when set (CONSOLE_DIR). */
+  consoleDir?: string;
+  /** The Temporal Web UI (TEMPORAL_UI_URL): the console links each case's workflow there for operators and support. */
+  temporalUiUrl?: string;
   /** How long GET /v1/events reads back (EVENTS_RETENTION_DAYS, 30 by default); the worker purges older ones. */
   eventsRetentionDays?: number;
   /** Console sessions: lifetime and the cookie's `Secure` (12 h, not Secure, when absent). */

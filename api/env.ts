@@ -50,6 +50,10 @@ export const apiEnvSchema = temporalEnvSchema
     READYZ_WORKER_STALE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(90_000),
     /** When set, GET /metrics asks for this bearer token; open (like /readyz) otherwise. */
     METRICS_TOKEN: z.string().min(16).optional(),
+    /** The console's built files, served at /console (`npm run console:build`; npm start builds them). */
+    CONSOLE_DIR: z.string().min(1).default('console/dist'),
+    /** The Temporal Web UI, for the console's link to each case's workflow (operators and support); npm start sets its own. */
+    TEMPORAL_UI_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
     /** Requests a minute per API key; beyond it, 429 with Retry-After. */
     ...eventsEnvSchema,
     /** How long an API key's row is reused without a lookup; a key revoked elsewhere is refused within it. */

@@ -30,6 +30,7 @@ import { startEventPurge } from '../workers/event-purge.js';
 import { ensureReconciler, reconcilerDeps } from '../workers/reconciler.js';
 import { ensureWebhookWorkflows } from '../workers/webhooks.js';
 import { loadWorkerEnv } from '../workers/env.js';
+import { ensureConsoleBuilt } from './console/build.js';
 import { claimDataDir, type StackPidFile } from './start/pid-file.js';
 import { assertDevServerPortsFree, startTemporalDevServer } from './start/temporal-dev-server.js';
 
@@ -106,6 +107,9 @@ async function main(): Promise<void> {
   if (!stack.TEMPORAL_ADDRESS)
     await assertDevServerPortsFree({ port: stack.TEMPORAL_DEV_PORT, uiPort: stack.TEMPORAL_UI_PORT });
 
+  // The console (console/ → console/dist) when its build is missing or older than its sources.
+  await ensureConsoleBuilt(step);
+
   let databaseUrl = stack.DATABASE_URL;
   if (!databaseUrl) {
     step(`starting embedded PostgreSQL (PGlite) in ${join(stack.DATA_DIR, 'pg')}`);
@@ -120,7 +124,7 @@ async function main(): Promise<void> {
   );
 
   let temporalAddress = stack.TEMPORAL_ADDRESS;
-  let uiUrl = 'your Temporal UI';
+  let uiUrl = process.env.TEMPORAL_UI_URL ?? 'your Temporal UI';
   if (!temporalAddress) {
     const { cli } = await provisionTemporalBinaries({ log: step });
     step(`starting Temporal dev server (data in ${join(stack.DATA_DIR, 'temporal.db')})`);
@@ -143,6 +147,8 @@ async function main(): Promise<void> {
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
     ...(stack.DATABASE_URL ? {} : { DATABASE_POOL_MAX: String(EMBEDDED_POOL_MAX) }),
+    // The console links each case's workflow to the dev server's Web UI.
+    ...(stack.TEMPORAL_ADDRESS ? {} : { TEMPORAL_UI_URL: uiUrl }),
   };
   const env = loadApiEnv(processEnv);
   const workerEnv = loadWorkerEnv(processEnv);
@@ -203,6 +209,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
+      `  Console      ${server.url.replace('//0.0.0.0:', '//localhost:')}/console/   (sign in with your account)`,
       `  API          ${server.url}   (health: ${server.url}/readyz)`,
       `  Temporal UI  ${uiUrl}`,
       `  Temporal     ${temporalAddress} (namespace ${env.TEMPORAL_NAMESPACE}, task queue ${env.TEMPORAL_TASK_QUEUE})`,

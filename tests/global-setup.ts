@@ -1,11 +1,14 @@
 /**
- * Vitest globalSetup: makes sure the Temporal server binaries exist before any test file runs.
+ * Vitest globalSetup: makes sure the Temporal server binaries and the console's build exist before any test file runs.
  * The resolved paths go into process.env, which the test forks inherit: vitest 4 spawns them after
  * globalSetup (checked with 4.1), and the helpers' resolve*() read TEMPORAL_*_PATH first.
  */
 import { provisionTemporalBinaries } from '../lib/temporal-binaries.js';
+import { ensureConsoleBuilt } from '../scripts/console/build.js';
 
 export default async function setup(): Promise<void> {
+  // The browser tests load the console from console/dist: built here once when missing or stale.
+  await ensureConsoleBuilt((line) => console.log(`[console] ${line}`));
   try {
     const { cli, testServer } = await provisionTemporalBinaries({ log: (line) => console.log(`[temporal] ${line}`) });
     process.env.TEMPORAL_CLI_PATH = cli;

@@ -8,6 +8,7 @@ import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, defineRoute, EDITORS, type Actor } from '../http/route.js';
 import { targetOffice, tenantScope } from '../http/scope.js';
 import {
+  clientEditImpactSchema,
   clientSchema,
   clientUpdateSchema,
   createClientBody,
@@ -16,6 +17,7 @@ import {
 } from '../schemas/clients.js';
 import { idParams } from '../schemas/common.js';
 import { problemResponses } from '../schemas/problem.js';
+import { searchKeys } from '../services/cases/search.js';
 import { pathOf, presentAgain } from '../services/mandates.js';
 
 type Editable = Partial<Pick<Client, 'companyName' | 'enterpriseNumber' | 'clientCode' | 'email' | 'language'>>;
@@ -83,13 +85,9 @@ const changedFields = (client: Client, body: Editable): Editable =>
     Object.entries(body).filter(([field, value]) => value !== undefined && value !== client[field as keyof Editable]),
   );
 
-/**
- * Every unsigned mandate of the client's accounts is presented again with the new data (docs/domain.md#client-edits):
- * its workflow regenerates the document and link and restarts its reminders. The answer lists them
- * with the actions open to the office, the same as the mandate's own view shows.
- */
-async function presentUnsignedMandates(deps: AppDeps, actor: Actor, clientId: string) {
-  const mandates = await deps.prisma.mandate.findMany({
+/** The client's mandates that an edit presents again (docs/domain.md#client-edits), oldest first. */
+const unsignedMandates = (deps: AppDeps, actor: Actor, clientId: string) =>
+  deps.prisma.mandate.findMany({
     where: {
       AND: [
         tenantScope(actor).mandate,
@@ -99,21 +97,30 @@ async function presentUnsignedMandates(deps: AppDeps, actor: Actor, clientId: st
     include: { bankAccount: { select: { iban: true, isKbcGroup: true } } },
     orderBy: { id: 'asc' },
   });
+type UnsignedMandate = Awaited<ReturnType<typeof unsignedMandates>>[number];
+
+const impactRow = (m: UnsignedMandate) =>
+  isIn(PRESENTED_AGAIN_BY_CLIENT_EDIT, m.status)
+    ? [
+        {
+          id: m.id,
+          bankAccountId: m.bankAccountId,
+          iban: m.bankAccount.iban,
+          status: m.status,
+          actions: mandateActions(m.status, pathOf(m)),
+        },
+      ]
+    : [];
+
+/**
+ * Every unsigned mandate of the client's accounts is presented again with the new data (docs/domain.md#client-edits):
+ * its workflow regenerates the document and link and restarts its reminders. The answer lists them
+ * with the actions open to the office, the same as the mandate's own view shows.
+ */
+async function presentUnsignedMandates(deps: AppDeps, actor: Actor, clientId: string) {
+  const mandates = await unsignedMandates(deps, actor, clientId);
   const delivered = await presentAgain(deps, actor, mandates);
-  return mandates.flatMap((m) =>
-    isIn(PRESENTED_AGAIN_BY_CLIENT_EDIT, m.status)
-      ? [
-          {
-            id: m.id,
-            bankAccountId: m.bankAccountId,
-            iban: m.bankAccount.iban,
-            status: m.status,
-            actions: mandateActions(m.status, pathOf(m)),
-            presentedAgain: delivered.get(m.id) ?? false,
-          },
-        ]
-      : [],
-  );
+  return mandates.flatMap((m) => impactRow(m).map((row) => ({ ...row, presentedAgain: delivered.get(m.id) ?? false })));
 }
 
 export const clientRoutes = [
@@ -155,7 +162,8 @@ export const clientRoutes = [
     method: 'get',
     path: '/v1/clients',
     operationId: 'listClients',
-    summary: 'List clients, e.g. those without an e-mail address',
+    summary:
+      'List clients, e.g. those without an e-mail address; `q` finds them by company name, client code, enterprise number or the IBAN of one of their accounts',
     tag: 'clients',
     roles: ALL_ROLES,
     query: listClientsQuery,
@@ -168,7 +176,18 @@ export const clientRoutes = [
       const filters: Prisma.ClientWhereInput[] = [after, tenantScope(actor).client];
       if (query.officeId) filters.push({ officeId: query.officeId });
       if (query.missingEmail !== undefined) filters.push({ email: query.missingEmail ? null : { not: null } });
-      if (query.q) filters.push({ companyName: { contains: query.q, mode: 'insensitive' } });
+      if (query.q) {
+        // The same keys as the case search (GET /v1/cases): IBAN in any spacing, enterprise number in any notation.
+        const keys = searchKeys(query.q);
+        filters.push({
+          OR: [
+            { companyName: { contains: query.q, mode: 'insensitive' } },
+            { clientCode: query.q },
+            ...(keys.enterpriseNumber ? [{ enterpriseNumber: keys.enterpriseNumber }] : []),
+            ...(keys.iban ? [{ bankAccounts: { some: { iban: keys.iban } } }] : []),
+          ],
+        });
+      }
       const rows = await deps.prisma.client.findMany({ ...args, where: { AND: filters } });
       return { status: 200, body: page(rows, query.limit) };
     },
@@ -251,6 +270,26 @@ export const clientRoutes = [
         },
         audited: { resourceType: 'client', resourceId: client.id, details: { changed } },
       };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/clients/:id/edit-impact',
+    operationId: 'getClientEditImpact',
+    summary: 'Before an edit: the unsigned mandates that saving any change to the client would present again',
+    tag: 'clients',
+    roles: EDITORS,
+    params: idParams,
+    responses: {
+      200: {
+        description: 'The mandates an edit would present again, with their actions',
+        schema: clientEditImpactSchema,
+      },
+      ...problemResponses(400, 401, 403, 404),
+    },
+    async handler({ params, actor, deps }) {
+      const client = await findClient(deps, actor, params.id);
+      return { status: 200, body: { mandates: (await unsignedMandates(deps, actor, client.id)).flatMap(impactRow) } };
     },
   }),
   defineRoute({

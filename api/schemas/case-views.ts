@@ -52,6 +52,8 @@ export const workflowViewSchema = z.object({
   /** False when the live part is missing; `reason` says why (no worker answered within 2 s, Temporal down). */
   available: z.boolean(),
   reason: z.string().nullable(),
+  /** The workflow's page in the Temporal Web UI (TEMPORAL_UI_URL); null when none is configured. */
+  webUiUrl: z.string().nullable(),
 });
 
 const at = z.iso.datetime();

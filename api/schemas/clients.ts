@@ -47,7 +47,7 @@ export const listClientsQuery = z
     /** true: only clients without an e-mail address (no reminder can reach them); false: only those with one. */
     missingEmail: booleanFlag.optional(),
     officeId: idSchema.optional(),
-    /** Part of the company name, any case. */
+    /** Part of the company name (any case), a client code, an enterprise number or an IBAN (any notation). */
     q: z.string().trim().min(1).max(200).optional(),
   })
   .strict();
@@ -63,20 +63,27 @@ export const clientSchema = z.object({
   ...timestamps,
 });
 
+/** An unsigned mandate a client edit presents again, with what the office can do with it. */
+const impactMandate = z.object({
+  id: z.string(),
+  bankAccountId: z.string(),
+  iban: z.string(),
+  /** The state before this edit presented it again. */
+  status: z.enum(PRESENTED_AGAIN_BY_CLIENT_EDIT),
+  /** What the office can do with it, as `GET /v1/mandates/{id}` shows them (KBC/CBC: no `sign`). */
+  actions: z.array(z.enum(MANDATE_ACTIONS)),
+});
+
+/** Before an edit (GET /v1/clients/:id/edit-impact): what saving would present again. */
+export const clientEditImpactSchema = z.object({ mandates: z.array(impactMandate) });
+
 export const clientUpdateSchema = z.object({
   client: clientSchema,
   warnings: z.array(z.object({ code: z.string(), message: z.string() })),
   impact: z.object({
     /** Unsigned mandates presented again with the new data (empty when nothing changed), with their actions. */
     mandates: z.array(
-      z.object({
-        id: z.string(),
-        bankAccountId: z.string(),
-        iban: z.string(),
-        /** The state before this edit presented it again. */
-        status: z.enum(PRESENTED_AGAIN_BY_CLIENT_EDIT),
-        /** What the office can do with it, as `GET /v1/mandates/{id}` shows them (KBC/CBC: no `sign`). */
-        actions: z.array(z.enum(MANDATE_ACTIONS)),
+      impactMandate.extend({
         /** False when the workflow could not be reached: resend it (the edit itself is saved). */
         presentedAgain: z.boolean(),
       }),

@@ -13,7 +13,15 @@ export interface WorkflowView<S> {
   /** False when the live state is missing because nobody answered in time; `reason` says what. */
   available: boolean;
   reason: string | null;
+  /** The workflow in the Temporal Web UI (TEMPORAL_UI_URL), null when none is configured. */
+  webUiUrl: string | null;
 }
+
+/** `<TEMPORAL_UI_URL>/namespaces/<namespace>/workflows/<workflowId>`: the Web UI's page of one workflow. */
+export const webUiUrl = (deps: AppDeps, workflowId: string): string | null =>
+  deps.temporalUiUrl
+    ? `${deps.temporalUiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(deps.temporal.options.namespace)}/workflows/${encodeURIComponent(workflowId)}`
+    : null;
 
 type Log = { warn: (o: object, m: string) => void };
 
@@ -39,15 +47,16 @@ export async function workflowView<S>(
     }
   });
   const status = description?.status.name ?? 'NOT_FOUND';
-  if (status !== 'RUNNING') return { workflowId, status, state: null, available: true, reason: null };
+  const link = webUiUrl(deps, workflowId);
+  if (status !== 'RUNNING') return { workflowId, status, state: null, available: true, reason: null, webUiUrl: link };
   const deadlineMs = Math.min(deps.temporalTimeoutMs, QUERY_DEADLINE_MS);
   try {
     const state = await deps.temporal.withDeadline(Date.now() + deadlineMs, () => handle.query(query));
-    return { workflowId, status, state, available: true, reason: null };
+    return { workflowId, status, state, available: true, reason: null, webUiUrl: link };
   } catch (error) {
     log.warn({ workflowId, err: { message: (error as Error).message } }, 'status query not answered');
     const reason = `no worker answered the status query within ${deadlineMs / 1000} s`;
-    return { workflowId, status, state: null, available: false, reason };
+    return { workflowId, status, state: null, available: false, reason, webUiUrl: link };
   }
 }
 
@@ -67,6 +76,13 @@ export async function workflowViewOrMissing<S>(
   } catch (error) {
     log.warn({ workflowId, err: { message: (error as Error).message } }, 'workflow not described');
     const reason = `Temporal did not answer within ${QUERY_DEADLINE_MS / 1000} s: ${(error as Error).message}`;
-    return { workflowId, status: 'UNKNOWN', state: null, available: false, reason };
+    return {
+      workflowId,
+      status: 'UNKNOWN',
+      state: null,
+      available: false,
+      reason,
+      webUiUrl: webUiUrl(deps, workflowId),
+    };
   }
 }

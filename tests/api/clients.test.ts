@@ -202,6 +202,26 @@ describe('GET /v1/clients', () => {
     expect(await ids('q=garage&missingEmail=true')).toEqual([]);
     expect((await call('listClients', 'GET', '/v1/clients?missingEmail=yes')).status).toBe(400);
   });
+
+  it('finds a client by client code, enterprise number or an account IBAN, in any notation (the console search)', async () => {
+    const office = (
+      await stack.http('POST', '/v1/offices', { name: 'Keys', language: 'fr', contactEmail: 'k@example.be' })
+    ).body.id;
+    const client = await createClient(
+      { officeId: office, companyName: 'Menuiserie Dubois', clientCode: 'DUB-77', enterpriseNumber: '0123456749' },
+      stack.operatorKey,
+    );
+    await createClient({ officeId: office, companyName: 'Autre SA' }, stack.operatorKey);
+    const account = await stack.http('POST', `/v1/clients/${client.id}/bank-accounts`, { iban: 'BE68539007547034' });
+    expect(account.status).toBe(201);
+    const ids = async (q: string) =>
+      (await call('listClients', 'GET', `/v1/clients?officeId=${office}&q=${encodeURIComponent(q)}`)).body.data.map(
+        (c: { id: string }) => c.id,
+      );
+    for (const q of ['DUB-77', '0123.456.749', 'BE 0123 456 749', 'be68 5390 0754 7034', 'BE68539007547034'])
+      expect(await ids(q), q).toEqual([client.id]);
+    expect(await ids('BE71096123456769')).toEqual([]);
+  });
 });
 
 describe('office scoping', () => {
@@ -303,6 +323,11 @@ describe('PATCH /v1/clients/:id', () => {
     await mandate(await account(client.id, 'BE95 7341 2345 6858'), 'awaiting_bank_link');
     await mandate(await account(other.id, 'BE48 0011 2345 6727'), 'sent_to_client');
 
+    // Before the edit: the same mandates, as the console shows them before saving; the client's office only.
+    const edits = `/v1/clients/${client.id}/edit-impact`;
+    const preview = await call('getClientEditImpact', 'GET', edits, undefined, keys.accountantA);
+    expect((await call('getClientEditImpact', 'GET', edits, undefined, keys.accountantB)).status).toBe(404);
+    expect((await call('getClientEditImpact', 'GET', edits, undefined, keys.support)).status).toBe(403);
     // Rows without a workflow: listed, and reported as not presented again (the e2e test has real ones).
     const res = await patch(client.id, { email: 'accounts@client.be' });
     const row = (m: { id: string; bankAccountId: string }, iban: string, status: MandateState, actions: string[]) => ({
@@ -322,6 +347,7 @@ describe('PATCH /v1/clients/:id', () => {
       row(kbcProblem, 'BE46735123456736', 'problem', ['download', 'archive', 'resend', 'resolve_problem']),
     ];
     expect(res.body.impact.mandates).toEqual(impact.sort((a, b) => a.id.localeCompare(b.id)));
+    expect(preview.body.mandates).toEqual(impact.map(({ presentedAgain: _, ...row }) => row));
     // The same actions as each mandate's own view.
     for (const m of impact) {
       expect(

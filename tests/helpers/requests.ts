@@ -87,6 +87,7 @@ export function validRequests({
     listClients: () => ({ path: '/v1/clients?missingEmail=true' }),
     getClient: async () => ({ path: `/v1/clients/${await newClient()}` }),
     updateClient: async () => ({ path: `/v1/clients/${await newClient()}`, body: { email: 'm@example.be' } }),
+    getClientEditImpact: async () => ({ path: `/v1/clients/${await newClient()}/edit-impact` }),
     deleteClient: async () => ({ path: `/v1/clients/${await newClient()}` }),
     createBankAccount: async () => ({
       path: `/v1/clients/${await newClient()}/bank-accounts`,

@@ -24,6 +24,7 @@ import { expectContract } from './contract.js';
 import { sessionSettingsFromEnv, type SessionSettings } from '../../api/http/session-cookie.js';
 import type { WebhookSettings } from '../../activities/webhooks/settings.js';
 import type { TargetPolicy } from '../../lib/webhooks/targets.js';
+import { consoleDistDir } from '../../scripts/console/build.js';
 
 /** The same database reached through `proxy`: one client for the stack and the test, as before. */
 function proxied(direct: TestDatabase, proxy: TcpProxy): TestDatabase {
@@ -144,6 +145,8 @@ export async function startTestStack(
     databaseProxy?: boolean;
     /** The process's tracing (lib/telemetry/tracing.ts), for the worker's spans. */
     tracing?: Tracing;
+    /** AppDeps.temporalUiUrl: the console's link to each workflow (none by default). */
+    temporalUiUrl?: string;
     /** Session lifetime and cookie flags (Secure, as PUBLIC_BASE_URL is https, by default). */
     session?: SessionSettings;
     /** The worker's webhook delivery settings (retry schedule, poll interval, target policy). */
@@ -194,6 +197,8 @@ export async function startTestStack(
     linkSigning: { secret: TEST_LINK_SECRET, publicBaseUrl: TEST_PUBLIC_BASE_URL },
     webhookSecrets: TEST_WEBHOOK_SECRETS,
     sandbox: opts.sandbox ?? true,
+    consoleDir: consoleDistDir,
+    ...(opts.temporalUiUrl ? { temporalUiUrl: opts.temporalUiUrl } : {}),
     // As the API reads PUBLIC_BASE_URL (https here): the session cookie is Secure.
     session: opts.session ?? sessionSettingsFromEnv({ SESSION_TTL_HOURS: 12, PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL }),
     publicOrigin: TEST_PUBLIC_BASE_URL,

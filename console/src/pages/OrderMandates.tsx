@@ -1,0 +1,95 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Link, useParams } from 'wouter';
+import { api, unwrap } from '../api/client';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { PageTitle } from '../components/PageTitle';
+import { Status } from '../components/Words';
+import { useI18n } from '../i18n';
+
+type Mode = 'office' | 'service';
+
+/** Order mandates for some of a client's accounts (POST /v1/mandates), presented by the office or e-mailed by the service. */
+export function OrderMandates() {
+  const { id } = useParams<{ id: string }>();
+  const { t } = useI18n();
+  const client = useQuery({
+    queryKey: ['client', id],
+    queryFn: () => unwrap(api.GET('/v1/clients/{id}', { params: { path: { id } } })),
+  });
+  const accounts = useQuery({
+    queryKey: ['client', id, 'accounts'],
+    queryFn: () =>
+      unwrap(
+        api.GET('/v1/clients/{clientId}/bank-accounts', { params: { path: { clientId: id }, query: { limit: 200 } } }),
+      ),
+  });
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [mode, setMode] = useState<Mode>('service');
+  const [missing, setMissing] = useState(false);
+  const order = useMutation({
+    mutationFn: () => unwrap(api.POST('/v1/mandates', { body: { bankAccountIds: chosen, managementMode: mode } })),
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setMissing(chosen.length === 0);
+    if (chosen.length > 0) order.mutate();
+  };
+  const toggle = (accountId: string, on: boolean) =>
+    setChosen(on ? [...chosen, accountId] : chosen.filter((other) => other !== accountId));
+  return (
+    <>
+      <PageTitle>{t('order.mandate.title', { client: client.data?.companyName ?? '…' })}</PageTitle>
+      {(client.error ?? accounts.error) && <ErrorMessage error={client.error ?? accounts.error} />}
+      <form onSubmit={submit} className="stack">
+        <fieldset>
+          <legend>{t('order.mandate.accounts')}</legend>
+          {accounts.data?.data.length === 0 && <p>{t('client.accountsNone')}</p>}
+          {accounts.data?.data.map((account) => (
+            <label key={account.id} className="check">
+              <input
+                type="checkbox"
+                checked={chosen.includes(account.id)}
+                onChange={(event) => toggle(account.id, event.target.checked)}
+              />
+              <span className="mono">{account.iban}</span> <span className="muted">{account.bankName}</span>
+            </label>
+          ))}
+          {missing && (
+            <p className="error" role="alert">
+              {t('order.chooseAccount')}
+            </p>
+          )}
+        </fieldset>
+        <fieldset>
+          <legend>{t('order.mandate.mode')}</legend>
+          {(['service', 'office'] as const).map((value) => (
+            <label key={value} className="check">
+              <input type="radio" name="mode" checked={mode === value} onChange={() => setMode(value)} />
+              {t(`order.mandate.mode.${value}`)}
+            </label>
+          ))}
+        </fieldset>
+        {order.isError && <ErrorMessage error={order.error} />}
+        <button type="submit" disabled={order.isPending}>
+          {t('order.mandate.submit')}
+        </button>
+      </form>
+      {order.isSuccess && (
+        <div role="status" className="done">
+          <p>{t('order.mandate.done', { count: order.data.data.length })}</p>
+          <ul>
+            {order.data.data.map(({ mandate }) => (
+              <li key={mandate.id}>
+                <Link href={`/cases/mandate/${mandate.id}`} className="mono">
+                  {mandate.iban}
+                </Link>{' '}
+                <Status status={mandate.status} />
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </>
+  );
+}
