@@ -156,7 +156,16 @@ export function validRequests({
     cancelCaroOrder: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}/cancel` }),
     reactivateCaroOrder: async () => {
       const id = await newCaroOrder();
-      await stack.http('POST', `/v1/caro-orders/${id}/cancel`);
+      // The order must be cancelled before the call: under load the cancel's update can time out (503) and
+      // apply later, which left the order in invitation_sent and the reactivation a 409.
+      await waitFor(
+        async () => {
+          if ((await stack.http('POST', `/v1/caro-orders/${id}/cancel`)).status === 202) return true;
+          return (await stack.http('GET', `/v1/caro-orders/${id}`)).body.status === 'cancelled' ? true : undefined;
+        },
+        `CARO order ${id} cancelled`,
+        60_000,
+      );
       return { path: `/v1/caro-orders/${id}/reactivate`, body: { cardholderEmail: 'holder2@example.be' } };
     },
     replayCaroOrder: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}/replay`, body: { dryRun: true } }),
