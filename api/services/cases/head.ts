@@ -100,13 +100,23 @@ export async function caseFacts(prisma: PrismaClient, head: CaseHead, nowMs: num
     caseTransitions(prisma, head),
     prisma.pendingStart.findUnique({ where: { workflowId: head.workflowId }, select: { createdAt: true } }),
   ]);
+  return presentCaseFacts(head, transitions, pending !== null, nowMs);
+}
+
+/** caseFacts' answer from rows already read (the one-statement details, facts-sql.ts). */
+export function presentCaseFacts(
+  head: CaseHead,
+  transitions: Parameters<typeof presentTransition>[0][],
+  startPending: boolean,
+  nowMs: number = Date.now(),
+) {
   return {
     whoseMove: head.whoseMove,
     stateSince: head.stateSince.toISOString(),
     timeInStateMs: Math.max(0, nowMs - head.stateSince.getTime()),
     nextStep: head.nextStep,
     /** True while the workflow's start is not confirmed (the reconciler starts it within minutes). */
-    startPending: pending !== null,
+    startPending,
     history: transitions.map(presentTransition),
   };
 }
