@@ -41,10 +41,3 @@ export const reviveDates = <K extends string>(rows: Record<string, unknown>[], .
     for (const field of fields) copy[field] = new Date(copy[field] as string);
     return copy;
   });
-
-export interface CaseFactRows<T, E, R> {
-  history: T[];
-  startPending: boolean;
-  emailProblems: E[];
-  reminders: R[];
-}
