@@ -26,11 +26,10 @@ import {
   signingLinkSchema,
 } from '../schemas/mandates.js';
 import { problemResponses } from '../schemas/problem.js';
-import { caseEmailProblems } from '../services/email-problems.js';
+import { mandateDetail } from '../services/mandate-detail.js';
 import { apiLinkBuilder } from '../services/link-signing.js';
 import { mandatePdf } from '../services/mandate-document.js';
 import { allRefused, isRefused, mandateStart, pendingStartRow, startCases, startDeps } from '../services/start-case.js';
-import { caseFacts, mandateHead } from '../services/cases/head.js';
 import {
   mandateAction,
   mandateInclude,
@@ -242,22 +241,7 @@ export const mandateRoutes = [
     params: idParams,
     responses: { 200: { description: 'The mandate', schema: mandateDetailSchema }, ...problemResponses(400, 401, 404) },
     async handler({ params, actor, deps }) {
-      const mandate = await findMandate(deps, actor, params.id);
-      const [facts, emailProblems, reminders] = await Promise.all([
-        caseFacts(deps.prisma, mandateHead(mandate, deps)),
-        caseEmailProblems(deps.prisma, 'mandate', mandate.id),
-        deps.prisma.reminderSent.findMany({
-          where: { caseType: 'mandate', caseId: mandate.id },
-          orderBy: { sentAt: 'asc' },
-        }),
-      ]);
-      const reminderList = reminders.map((r) => ({
-        revision: Number(r.kind.replace(/^mandate:r/, '')),
-        number: r.sequence,
-        sentAt: r.sentAt.toISOString(),
-        toAddress: r.toAddress,
-      }));
-      return { status: 200, body: { ...presentMandate(mandate), ...facts, reminders: reminderList, emailProblems } };
+      return { status: 200, body: await mandateDetail(deps, actor, params.id) };
     },
   }),
   defineRoute({

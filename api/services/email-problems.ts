@@ -25,10 +25,18 @@ export async function caseEmailProblems(
     orderBy: { createdAt: 'asc' },
     select: { template: true, status: true, error: true, toAddress: true, createdAt: true, updatedAt: true },
   });
-  return rows.map((row) => ({
-    template: row.template,
-    problem: row.toAddress === null ? 'missing_recipient' : 'rejected',
-    reason: row.toAddress === null ? 'no e-mail address on file' : row.error,
-    at: row.updatedAt,
-  }));
+  return rows.map(presentEmailProblem);
 }
+
+/** One outbox row that did not go out, as the case shows it. */
+export const presentEmailProblem = (row: {
+  template: string;
+  error: string | null;
+  toAddress: string | null;
+  updatedAt: Date;
+}): EmailProblem => ({
+  template: row.template,
+  problem: row.toAddress === null ? 'missing_recipient' : 'rejected',
+  reason: row.toAddress === null ? 'no e-mail address on file' : row.error,
+  at: row.updatedAt,
+});

@@ -31,8 +31,15 @@ export const workflowActor = (actor: Actor): WorkflowActor => ({ kind: actor.rol
 export const pathOf = (m: { bankAccount: { isKbcGroup: boolean } }): MandateInput['path'] =>
   m.bankAccount.isKbcGroup ? 'bank_link' : 'esign';
 
+/** What presentMandate reads of the account and its client. */
+export type PresentableMandate = Omit<MandateRow, 'bankAccount'> & {
+  bankAccount: Pick<MandateRow['bankAccount'], 'iban' | 'bankName' | 'isKbcGroup'> & {
+    client: MandateRow['bankAccount']['client'];
+  };
+};
+
 /** A mandate as the API shows it: the row, its account, and the actions open to the office. */
-export function presentMandate(m: MandateRow) {
+export function presentMandate(m: PresentableMandate) {
   const { bankAccount, stateVersion: _version, ...row } = m;
   return {
     ...row,

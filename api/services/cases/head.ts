@@ -109,13 +109,24 @@ export async function caseFacts(prisma: PrismaClient, head: CaseHead, nowMs: num
     prisma,
     transitions.map((t) => t.actorId),
   );
+  return presentCaseFacts(head, transitions, pending !== null, people, nowMs);
+}
+
+/** caseFacts' answer from rows already read (the one-statement details, facts-sql.ts); `people` names the actors. */
+export function presentCaseFacts(
+  head: CaseHead,
+  transitions: Parameters<typeof presentTransition>[0][],
+  startPending: boolean,
+  people: Map<string, Person>,
+  nowMs: number = Date.now(),
+) {
   return {
     whoseMove: head.whoseMove,
     stateSince: head.stateSince.toISOString(),
     timeInStateMs: Math.max(0, nowMs - head.stateSince.getTime()),
     nextStep: head.nextStep,
     /** True while the workflow's start is not confirmed (the reconciler starts it within minutes). */
-    startPending: pending !== null,
+    startPending,
     history: transitions.map((t) => presentTransition(t, people)),
   };
 }
