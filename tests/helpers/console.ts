@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { TestStack } from './stack.js';
@@ -59,9 +60,15 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
   expect(violations, `axe on ${what}`).toEqual([]);
 }
 
-const screenshotDir = join(process.cwd(), 'docs', 'screenshots');
+/**
+ * docs/screenshots/ (the README's Console section) with UPDATE_SCREENSHOTS=1; otherwise a folder under the
+ * system's temp dir, so that a test run does not leave changed pictures in the work tree (the pages show dates).
+ */
+const screenshotDir = process.env.UPDATE_SCREENSHOTS
+  ? join(process.cwd(), 'docs', 'screenshots')
+  : join(tmpdir(), 'bankfeed-screenshots');
 
-/** A full-page screenshot into docs/screenshots/ (the README's Console section shows them). */
+/** A full-page screenshot of every page the browser tests see (see screenshotDir). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
