@@ -1,5 +1,5 @@
 import { api, unwrap } from './client';
-import type { Journey } from './types';
+import { everyOf, type Body, type Journey } from './types';
 
 /** A field an action asks for before its confirmation. */
 export type ActionField =
@@ -15,14 +15,15 @@ export interface ActionDef {
 }
 
 const path = (id: string) => ({ params: { path: { id } } });
-const MANDATE_PROBLEMS = [
+type MandateProblem = Body<'/v1/mandates/{id}/problem', 'post'>['reason'];
+/** The reasons the API takes (its document's enum, from workflows/mandate/rules.ts): all of them, checked. */
+const MANDATE_PROBLEMS = everyOf<MandateProblem>()([
   'signature_rejected',
   'bank_data_outdated',
   'signer_not_authorised',
   'wrong_enterprise_number',
   'several_signatures_required',
-] as const;
-type MandateProblem = (typeof MANDATE_PROBLEMS)[number];
+]);
 
 /**
  * Each action the API lists for a case (GET /v1/cases `actions`), with the call that takes it. `download`
