@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'wouter';
 import { api, ApiProblem, unwrap } from '../api/client';
+import { useClient, useClientAccounts } from '../api/clients';
 import { useSession } from '../api/session';
 import type { Body, Ok } from '../api/types';
 import { CaseTable } from '../components/CaseTable';
@@ -18,17 +19,8 @@ export function ClientPage() {
   const { id } = useParams<{ id: string }>();
   const { t } = useI18n();
   const { user } = useSession();
-  const client = useQuery({
-    queryKey: ['client', id],
-    queryFn: () => unwrap(api.GET('/v1/clients/{id}', { params: { path: { id } } })),
-  });
-  const accounts = useQuery({
-    queryKey: ['client', id, 'accounts'],
-    queryFn: () =>
-      unwrap(
-        api.GET('/v1/clients/{clientId}/bank-accounts', { params: { path: { clientId: id }, query: { limit: 200 } } }),
-      ),
-  });
+  const client = useClient(id);
+  const accounts = useClientAccounts(id);
   const cases = useQuery({
     queryKey: ['cases', 'client', id],
     queryFn: () => unwrap(api.GET('/v1/cases', { params: { query: { clientId: id, limit: 200 } } })),

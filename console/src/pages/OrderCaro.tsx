@@ -2,6 +2,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'wouter';
 import { api, unwrap } from '../api/client';
+import { useClient, useClientAccounts } from '../api/clients';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageTitle } from '../components/PageTitle';
 import { Status } from '../components/Words';
@@ -21,17 +22,8 @@ export function OrderCaro() {
     await navigator.clipboard.writeText(text);
     setCopied(true);
   };
-  const client = useQuery({
-    queryKey: ['client', id],
-    queryFn: () => unwrap(api.GET('/v1/clients/{id}', { params: { path: { id } } })),
-  });
-  const accounts = useQuery({
-    queryKey: ['client', id, 'accounts'],
-    queryFn: () =>
-      unwrap(
-        api.GET('/v1/clients/{clientId}/bank-accounts', { params: { path: { clientId: id }, query: { limit: 200 } } }),
-      ),
-  });
+  const client = useClient(id);
+  const accounts = useClientAccounts(id);
   const warning = useQuery({
     queryKey: ['client', id, 'caro-warning', language],
     queryFn: () =>

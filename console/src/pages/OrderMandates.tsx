@@ -1,7 +1,8 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'wouter';
 import { api, unwrap } from '../api/client';
+import { useClient, useClientAccounts } from '../api/clients';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageTitle } from '../components/PageTitle';
 import { Status } from '../components/Words';
@@ -13,17 +14,8 @@ type Mode = 'office' | 'service';
 export function OrderMandates() {
   const { id } = useParams<{ id: string }>();
   const { t } = useI18n();
-  const client = useQuery({
-    queryKey: ['client', id],
-    queryFn: () => unwrap(api.GET('/v1/clients/{id}', { params: { path: { id } } })),
-  });
-  const accounts = useQuery({
-    queryKey: ['client', id, 'accounts'],
-    queryFn: () =>
-      unwrap(
-        api.GET('/v1/clients/{clientId}/bank-accounts', { params: { path: { clientId: id }, query: { limit: 200 } } }),
-      ),
-  });
+  const client = useClient(id);
+  const accounts = useClientAccounts(id);
   const [chosen, setChosen] = useState<string[]>([]);
   const [mode, setMode] = useState<Mode>('service');
   const [missing, setMissing] = useState(false);
