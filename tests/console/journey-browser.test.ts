@@ -226,6 +226,11 @@ describe.skipIf(browserSkipReason)('an accountant’s mandate in the console', (
 
     await page.goto(`${consoleOrigin(stack)}/console/clients/${client.body.id}`);
     await page.getByRole('heading', { level: 1, name: 'Imprimerie Dubois' }).waitFor();
+    // No enterprise number yet: the company name is locked, and says why.
+    const companyName = page.getByLabel('Company name');
+    expect(await companyName.getAttribute('readonly')).not.toBeNull();
+    expect(await companyName.getAttribute('aria-describedby')).toBe('name-locked');
+    expect(await page.locator('#name-locked').innerText()).toMatch(/Locked while the enterprise number is empty/);
     await page.getByLabel('E-mail address').fill('facturation@dubois.be');
     const notice = page.locator('.notice');
     await expect.poll(() => notice.innerText(), { timeout: 10_000 }).toMatch(/presents these unsigned mandates again/);

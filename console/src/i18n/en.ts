@@ -228,6 +228,7 @@ export const en = {
     'Saving presents these unsigned mandates again (a new document and signing link, reminders planned anew):',
   'client.presentedAgain': 'Mandates presented again with the new data',
   'client.presentedAgainFailed': 'could not be presented again: press “Resend” on it',
+  'client.companyLocked': 'Locked while the enterprise number is empty: fill that in first.',
   'client.enterpriseLocked': 'Set once: it cannot be changed any more.',
   'client.orderMandate': 'Order mandates',
   'client.orderCaro': 'Order CARO cards',

@@ -229,6 +229,7 @@ export const fr: Dictionary = {
     'L’enregistrement présente à nouveau ces mandats non signés (nouveau document et lien de signature, rappels replanifiés) :',
   'client.presentedAgain': 'Mandats présentés à nouveau avec les nouvelles données',
   'client.presentedAgainFailed': 'n’a pas pu être présenté à nouveau : utilisez « Renvoyer »',
+  'client.companyLocked': 'Verrouillé tant que le numéro d’entreprise est vide : complétez-le d’abord.',
   'client.enterpriseLocked': 'Défini une fois : il ne peut plus changer.',
   'client.orderMandate': 'Commander des mandats',
   'client.orderCaro': 'Commander des cartes CARO',

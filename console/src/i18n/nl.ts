@@ -229,6 +229,7 @@ export const nl: Dictionary = {
     'Opslaan legt deze niet-ondertekende mandaten opnieuw voor (nieuw document en ondertekeningslink, herinneringen opnieuw gepland):',
   'client.presentedAgain': 'Mandaten opnieuw voorgelegd met de nieuwe gegevens',
   'client.presentedAgainFailed': 'kon niet opnieuw worden voorgelegd: gebruik “Opnieuw versturen”',
+  'client.companyLocked': 'Vergrendeld zolang het ondernemingsnummer leeg is: vul dat eerst in.',
   'client.enterpriseLocked': 'Eenmaal ingesteld: het kan niet meer wijzigen.',
   'client.orderMandate': 'Mandaten bestellen',
   'client.orderCaro': 'CARO-kaarten bestellen',

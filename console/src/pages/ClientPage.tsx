@@ -159,12 +159,24 @@ function EditClient({ client }: { client: Client }) {
     },
   });
   const locked = client.enterpriseNumber !== null;
+  // The company name is locked while the enterprise number is empty (the API refuses it: company_name_locked).
+  const nameLocked = client.enterpriseNumber === null;
   const dirty = Object.keys(changes() ?? {}).length > 0;
   return (
     <form onSubmit={submit} className="stack" aria-label={t('client.edit')}>
       <label>
         {t('client.companyName')}
-        <input required {...field('companyName')} />
+        <input
+          required
+          {...field('companyName')}
+          readOnly={nameLocked}
+          aria-describedby={nameLocked ? 'name-locked' : undefined}
+        />
+        {nameLocked && (
+          <span id="name-locked" className="hint">
+            {t('client.companyLocked')}
+          </span>
+        )}
       </label>
       <label>
         {t('client.enterpriseNumber')}
