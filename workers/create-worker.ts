@@ -99,6 +99,7 @@ export const activityDepsFromEnv = (
   webhooks: {
     retryScheduleMs: env.WEBHOOK_RETRY_SCHEDULE.map((d) => d.ms),
     pollMs: env.WEBHOOK_POLL_MS,
+    idlePollMaxMs: env.WEBHOOK_IDLE_POLL_MAX_MS,
     policy: targetPolicyFor(env.NODE_ENV),
     secretsKey: env.WEBHOOK_SECRETS_KEY,
   },

@@ -42,13 +42,15 @@ export function createWebhookActivities(deps: ActivityDeps) {
           data: { cursor: BigInt(deliveredThrough) },
         });
       const endpoint = await prisma.webhookEndpoint.findUnique({ where: { id: endpointId } });
-      const { pollMs } = settings;
+      const pollMs = settings.pollMs;
+      const idlePollMaxMs = settings.idlePollMaxMs ?? settings.pollMs;
       if (!endpoint) {
         const cursor = deliveredThrough ?? '0';
-        return { state: 'gone', cursor, events: [], scannedThrough: cursor, pollMs };
+        return { state: 'gone', cursor, events: [], scannedThrough: cursor, pollMs, idlePollMaxMs };
       }
       const cursor = endpoint.cursor.toString();
-      if (!endpoint.enabled) return { state: 'disabled', cursor, events: [], scannedThrough: cursor, pollMs };
+      if (!endpoint.enabled)
+        return { state: 'disabled', cursor, events: [], scannedThrough: cursor, pollMs, idlePollMaxMs };
       // The office's events in feed order (its index), the types asked for picked here: the cursor
       // then moves past the others too.
       const rows = await prisma.event.findMany({
@@ -59,7 +61,7 @@ export function createWebhookActivities(deps: ActivityDeps) {
       });
       const wanted = endpoint.eventTypes.length ? rows.filter((r) => endpoint.eventTypes.includes(r.type)) : rows;
       const scannedThrough = rows.at(-1)?.seq.toString() ?? cursor;
-      return { state: 'enabled', cursor, events: wanted.map(pending), scannedThrough, pollMs };
+      return { state: 'enabled', cursor, events: wanted.map(pending), scannedThrough, pollMs, idlePollMaxMs };
     },
 
     /** The events asked to be delivered again that this endpoint may receive, in feed order. */

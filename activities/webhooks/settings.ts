@@ -1,4 +1,8 @@
-import { DEFAULT_WEBHOOK_POLL_MS, DEFAULT_WEBHOOK_RETRY_SCHEDULE } from '../../lib/webhooks/env.js';
+import {
+  DEFAULT_WEBHOOK_IDLE_POLL_MAX_MS,
+  DEFAULT_WEBHOOK_POLL_MS,
+  DEFAULT_WEBHOOK_RETRY_SCHEDULE,
+} from '../../lib/webhooks/env.js';
 import { parseDuration } from '../../lib/config/durations.js';
 import type { TargetPolicy } from '../../lib/webhooks/targets.js';
 import type { ActivityDeps } from '../deps.js';
@@ -8,6 +12,8 @@ export interface WebhookSettings {
   retryScheduleMs: number[];
   /** WEBHOOK_POLL_MS. */
   pollMs: number;
+  /** WEBHOOK_IDLE_POLL_MAX_MS; absent: no backing off (every look `pollMs` apart). */
+  idlePollMaxMs?: number;
   /** Where webhooks may go (NODE_ENV=production: public https only). */
   policy: TargetPolicy;
   /** WEBHOOK_SECRETS_KEY, which opens the endpoints' secrets; the development key when absent. */
@@ -19,5 +25,6 @@ export const webhookSettings = (deps: Pick<ActivityDeps, 'webhooks'>): WebhookSe
   deps.webhooks ?? {
     retryScheduleMs: DEFAULT_WEBHOOK_RETRY_SCHEDULE.split(',').map((d) => parseDuration(d)!.ms),
     pollMs: DEFAULT_WEBHOOK_POLL_MS,
+    idlePollMaxMs: DEFAULT_WEBHOOK_IDLE_POLL_MAX_MS,
     policy: { publicOnly: false },
   };

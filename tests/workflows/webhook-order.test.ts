@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PendingEvent } from '../../workflows/webhook-delivery/contract.js';
-import { chainsByOrderKey, eachWithLimit } from '../../workflows/webhook-delivery/order.js';
+import { chainsByOrderKey, eachWithLimit, idleWaitMs } from '../../workflows/webhook-delivery/order.js';
+import { loadWorkerEnv } from '../../workers/env.js';
 
 // The delivery order of a batch (workflows/webhook-delivery/order.ts): one chain per case in feed
 // order, chains side by side with a bound.
@@ -43,5 +44,25 @@ describe('eachWithLimit', () => {
     });
     expect(done.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(most).toBe(3);
+  });
+});
+
+describe('idleWaitMs', () => {
+  it('doubles the wait from WEBHOOK_POLL_MS while the feed has nothing new, up to WEBHOOK_IDLE_POLL_MAX_MS', () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 40].map((looks) => idleWaitMs(1_000, 15_000, looks))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 15_000, 15_000, 15_000, 15_000,
+    ]);
+  });
+
+  it('looks every WEBHOOK_POLL_MS without a ceiling (answers recorded before it existed) or with one below it', () => {
+    expect([0, 3, 10].map((looks) => idleWaitMs(200, undefined, looks))).toEqual([200, 200, 200]);
+    expect(idleWaitMs(1_000, 500, 3)).toBe(1_000);
+  });
+
+  it('is 15 s at most by default, and refuses a ceiling that is not a number of milliseconds', () => {
+    const base = { DATABASE_URL: 'postgresql://bankfeed@localhost:5432/bankfeed' };
+    expect(loadWorkerEnv(base).WEBHOOK_IDLE_POLL_MAX_MS).toBe(15_000);
+    expect(loadWorkerEnv({ ...base, WEBHOOK_IDLE_POLL_MAX_MS: '60000' }).WEBHOOK_IDLE_POLL_MAX_MS).toBe(60_000);
+    expect(() => loadWorkerEnv({ ...base, WEBHOOK_IDLE_POLL_MAX_MS: 'soon' })).toThrow('WEBHOOK_IDLE_POLL_MAX_MS');
   });
 });

@@ -40,6 +40,11 @@ export interface NextEvents {
   scannedThrough: string;
   /** How long to wait before looking again when nothing is new (WEBHOOK_POLL_MS). */
   pollMs: number;
+  /**
+   * The longest such wait, reached by doubling while nothing is new (WEBHOOK_IDLE_POLL_MAX_MS). Absent in
+   * answers recorded before it existed: `pollMs` every time.
+   */
+  idlePollMaxMs?: number;
 }
 
 export interface DeliverRequest {

@@ -14,6 +14,13 @@ export function chainsByOrderKey(events: readonly PendingEvent[]): PendingEvent[
   return [...chains.values()];
 }
 
+/**
+ * How long an endpoint waits before it looks at the feed again after `idleLooks` looks in a row found nothing
+ * new: `pollMs`, doubling each time, never more than `maxMs` (absent: `pollMs`).
+ */
+export const idleWaitMs = (pollMs: number, maxMs: number | undefined, idleLooks: number): number =>
+  Math.max(pollMs, Math.min(pollMs * 2 ** Math.min(idleLooks, 30), maxMs ?? pollMs));
+
 /** Runs `work` over `items` with at most `limit` at once; resolves when all are done. */
 export async function eachWithLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
   let next = 0;

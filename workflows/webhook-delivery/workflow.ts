@@ -16,7 +16,7 @@ import {
   type PendingEvent,
   type WebhookEndpointInput,
 } from './contract.js';
-import { chainsByOrderKey, eachWithLimit } from './order.js';
+import { chainsByOrderKey, eachWithLimit, idleWaitMs } from './order.js';
 
 type Activities = ReturnType<typeof createWebhookActivities>;
 const { nextWebhookEvents, eventsToRedeliver } = proxyActivities<Activities>(DATABASE_ACTIVITY);
@@ -54,6 +54,8 @@ export async function webhookEndpointWorkflow(input: WebhookEndpointInput): Prom
   });
   let deliveredThrough: string | undefined;
   let stopped = false;
+  /** Looks in a row that found nothing new (the wait before the next one doubles). */
+  let idleLooks = 0;
 
   /** Delivers one event; false when the endpoint stops taking deliveries (disabled or gone). */
   async function deliver(eventId: string): Promise<boolean> {
@@ -101,9 +103,12 @@ export async function webhookEndpointWorkflow(input: WebhookEndpointInput): Prom
       if (!(await deliverInOrder(await eventsToRedeliver({ endpointId, eventIds: asked })))) continue;
     }
     if (next.scannedThrough === next.cursor) {
-      await condition(() => woken, next.pollMs);
+      // Nothing new: look again later, backing off while it stays so (a signal wakes it at once).
+      await condition(() => woken, idleWaitMs(next.pollMs, next.idlePollMaxMs, idleLooks++));
+      if (woken) idleLooks = 0;
       continue;
     }
+    idleLooks = 0;
     // Delivered through the batch only when all of it went: otherwise (disabled) it starts again
     // from the same place once enabled, and a receiver may see an event twice.
     if (await deliverInOrder(next.events)) deliveredThrough = next.scannedThrough;
