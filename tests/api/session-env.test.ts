@@ -18,6 +18,7 @@ describe('session settings from the environment', () => {
         WEBHOOK_SECRET_CARO: 'c'.repeat(40),
         WEBHOOK_SECRET_BANKLINK: 'b'.repeat(40),
         WEBHOOK_SECRET_AGGREGATOR: 'a'.repeat(40),
+        WEBHOOK_SECRETS_KEY: 'k'.repeat(40),
       }).secureCookie,
     ).toBe(true);
   });
