@@ -95,11 +95,18 @@ async function withMandate<R>(
   return worker.runUntil(async () => {
     const startMs = (await env.currentTimeMs()) as number;
     const handle = await start();
-    await waitFor(
-      async () => (calls.some((c) => c.activity === 'mirrorMandateState' && c.args.version === 2) ? true : undefined),
-      'the first presentation',
-    );
-    return fn({ handle, calls, startMs });
+    try {
+      await waitFor(
+        async () => (calls.some((c) => c.activity === 'mirrorMandateState' && c.args.version === 2) ? true : undefined),
+        'the first presentation',
+      );
+      return await fn({ handle, calls, startMs });
+    } catch (error) {
+      // A run left open with its worker gone holds the time-skipping server's clock: the next test's
+      // env.sleep would then wait in real time (a failure here timed the next test out).
+      await handle.terminate('the test failed').catch(() => undefined);
+      throw error;
+    }
   });
 }
 
@@ -268,10 +275,11 @@ describe('mandate workflow (time-skipping)', () => {
       // Unsigned, but not among the states a client edit presents again: still the first presentation.
       expect((await handle.query(mandateStatusQuery)).revision).toBe(1);
       await handle.signal(clientUpdatedSignal, { actor: operator });
+      // The query shows the new state as soon as the workflow holds it; its mirror activity may still be running.
       await waitFor(async () => {
         const s = await handle.query(mandateStatusQuery);
-        return s.revision === 2 && s.state === 'awaiting_bank_link' ? true : undefined;
-      }, 'the new presentation');
+        return s.revision === 2 && s.state === 'awaiting_bank_link' && states(calls).length === 5 ? true : undefined;
+      }, 'the new presentation, mirrored');
       expect(states(calls)).toEqual([
         'in_preparation',
         'awaiting_bank_link',
