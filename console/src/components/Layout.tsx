@@ -1,11 +1,12 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
 import { useSession } from '../api/session';
-import { LANGUAGES, isLanguage, useI18n } from '../i18n';
+import { useI18n } from '../i18n';
+import { LanguageSwitch } from './LanguageSwitch';
 
 /** The header (title, navigation, quick search, language, who is signed in, sign out) around each page. */
 export function Layout({ children }: { children: ReactNode }) {
-  const { t, language, setLanguage } = useI18n();
+  const { t } = useI18n();
   const { user, signOut } = useSession();
   const [location, navigate] = useLocation();
   const [q, setQ] = useState('');
@@ -43,19 +44,7 @@ export function Layout({ children }: { children: ReactNode }) {
             onChange={(event) => setQ(event.target.value)}
           />
         </form>
-        <label className="language">
-          <span className="visually-hidden">{t('app.language')}</span>
-          <select
-            value={language}
-            onChange={(event) => isLanguage(event.target.value) && setLanguage(event.target.value)}
-          >
-            {LANGUAGES.map((code) => (
-              <option key={code} value={code}>
-                {t(`language.${code}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LanguageSwitch labelHidden />
         <span className="who">{t('app.signedInAs', { name: user.name, role: t(`role.${user.role}`) })}</span>
         <button type="button" className="secondary" onClick={signOut}>
           {t('app.signOut')}

@@ -2,10 +2,11 @@ import { useState, type FormEvent } from 'react';
 import { useSignIn } from '../api/session';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageTitle } from '../components/PageTitle';
-import { LANGUAGES, isLanguage, useI18n } from '../i18n';
+import { LanguageSwitch } from '../components/LanguageSwitch';
+import { useI18n } from '../i18n';
 
 export function SignIn() {
-  const { t, language, setLanguage } = useI18n();
+  const { t } = useI18n();
   const signIn = useSignIn();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -45,19 +46,7 @@ export function SignIn() {
           {signIn.isPending ? t('signIn.busy') : t('signIn.submit')}
         </button>
       </form>
-      <label className="language">
-        {t('app.language')}
-        <select
-          value={language}
-          onChange={(event) => isLanguage(event.target.value) && setLanguage(event.target.value)}
-        >
-          {LANGUAGES.map((code) => (
-            <option key={code} value={code}>
-              {t(`language.${code}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <LanguageSwitch />
     </main>
   );
 }
