@@ -1,34 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseApiKey, secretMatches } from '../../lib/auth/api-keys.js';
-import { createPrisma } from '../../lib/db/client.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/embedded.js';
-import { applyMigrations } from '../../lib/db/migrate.js';
-import { spawnEntry } from './spawn.js';
+import { cliDatabase } from './cli-database.js';
 
-let pg: EmbeddedPostgres;
-beforeAll(async () => {
-  pg = await startEmbeddedPostgres();
-  await applyMigrations(pg.url);
-});
-afterAll(async () => {
-  await pg?.stop();
-});
-
-async function keys(...args: string[]) {
-  const proc = spawnEntry('scripts/keys.ts', { DATABASE_URL: pg.url }, args);
-  const { code } = await proc.exited;
-  return { code, output: proc.output() };
-}
-
-/** Reads the database between CLI runs (the embedded server takes one connection at a time). */
-async function withPrisma<T>(fn: (prisma: ReturnType<typeof createPrisma>) => Promise<T>): Promise<T> {
-  const prisma = createPrisma(pg.url);
-  try {
-    return await fn(prisma);
-  } finally {
-    await prisma.$disconnect();
-  }
-}
+const { run: keys, withPrisma } = cliDatabase('scripts/keys.ts');
 
 describe('npm run keys', () => {
   it('creates a key, shows it once, stores only its hash; lists and revokes it', async () => {

@@ -1,35 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../lib/auth/passwords.js';
 import { findSession, openSession } from '../../lib/auth/sessions.js';
-import { createPrisma } from '../../lib/db/client.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/embedded.js';
-import { applyMigrations } from '../../lib/db/migrate.js';
-import { spawnEntry } from './spawn.js';
+import { cliDatabase } from './cli-database.js';
 
-let pg: EmbeddedPostgres;
-beforeAll(async () => {
-  pg = await startEmbeddedPostgres();
-  await applyMigrations(pg.url);
-});
-afterAll(async () => {
-  await pg?.stop();
-});
-
-async function users(...args: string[]) {
-  const proc = spawnEntry('scripts/users.ts', { DATABASE_URL: pg.url }, args);
-  const { code } = await proc.exited;
-  return { code, output: proc.output() };
-}
-
-/** Reads the database between CLI runs (the embedded server takes one connection at a time). */
-async function withPrisma<T>(fn: (prisma: ReturnType<typeof createPrisma>) => Promise<T>): Promise<T> {
-  const prisma = createPrisma(pg.url);
-  try {
-    return await fn(prisma);
-  } finally {
-    await prisma.$disconnect();
-  }
-}
+const { run: users, withPrisma } = cliDatabase('scripts/users.ts');
 
 /** The password printed under the e-mail address, indented (shown once). */
 const printedPassword = (output: string, email: string) =>
