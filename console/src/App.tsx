@@ -3,9 +3,12 @@ import { SessionProvider, useSessionQuery } from './api/session';
 import { ErrorMessage } from './components/ErrorMessage';
 import { Layout } from './components/Layout';
 import { I18nProvider } from './i18n';
+import { AddConnection } from './pages/AddConnection';
 import { CasePage } from './pages/CasePage';
 import { ClientPage } from './pages/ClientPage';
+import { ClientsPage } from './pages/ClientsPage';
 import { Dashboard } from './pages/Dashboard';
+import { NewClient } from './pages/NewClient';
 import { NotFound } from './pages/NotFound';
 import { OrderCaro } from './pages/OrderCaro';
 import { OrderMandates } from './pages/OrderMandates';
@@ -32,9 +35,12 @@ export function App() {
                 <Route path="/" component={Dashboard} />
                 <Route path="/search" component={SearchPage} />
                 <Route path="/cases/:journey/:id" component={CasePage} />
+                <Route path="/clients" component={ClientsPage} />
+                <Route path="/clients/new" component={NewClient} />
                 <Route path="/clients/:id" component={ClientPage} />
                 <Route path="/clients/:id/mandates/new" component={OrderMandates} />
                 <Route path="/clients/:id/caro-orders/new" component={OrderCaro} />
+                <Route path="/clients/:id/connections/new" component={AddConnection} />
                 <Route component={NotFound} />
               </Switch>
             </Layout>

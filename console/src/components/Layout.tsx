@@ -28,6 +28,9 @@ export function Layout({ children }: { children: ReactNode }) {
           <Link href="/" aria-current={current('/')}>
             {t('nav.dashboard')}
           </Link>
+          <Link href="/clients" aria-current={current('/clients')}>
+            {t('nav.clients')}
+          </Link>
           <Link href="/search" aria-current={current('/search')}>
             {t('nav.search')}
           </Link>

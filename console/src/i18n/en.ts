@@ -251,6 +251,39 @@ export const en = {
   'order.caro.done': 'Ordered.',
   'order.chooseAccount': 'Choose at least one account.',
 
+  'nav.clients': 'Clients',
+  'clients.title': 'Clients',
+  'clients.missingEmailOnly': 'Only clients without an e-mail address',
+  'clients.missing': 'missing',
+  'clients.none': 'No client yet: create the first one.',
+  'clients.noneMissing': 'Every client has an e-mail address.',
+  'clients.caption': 'Clients ({count} shown)',
+  'clients.new': 'New client',
+  'client.new.office': 'Office',
+  'client.new.emailHint': 'Without it, no reminder can reach the client.',
+  'client.new.submit': 'Create the client',
+  'client.addAccount': 'Add a bank account',
+  'client.iban': 'IBAN',
+  'client.addAccountSubmit': 'Add the account',
+  'client.accountAdded': 'Account added: {iban}',
+  'client.addConnection': 'Add a bank connection',
+  'connection.new.title': 'Add a bank connection for {client}',
+  'connection.new.provider': 'Provider (the aggregator, e.g. ponto)',
+  'connection.new.ibans': 'Accounts the consent covers',
+  'connection.new.ownerEmail': 'E-mail address of the consent’s owner (reminders go there)',
+  'connection.new.ownerLanguage': 'Owner’s language',
+  'connection.new.validUntil': 'Consent valid until',
+  'connection.new.submit': 'Add the connection',
+  'connection.new.noAccounts': 'The client has no bank account yet: add one on the client’s page first.',
+  'caroGuidance.online_payments_disabled':
+    'The card cannot pay online, or it is blocked for now in the bank app. Ask the cardholder to unblock it or to have the bank allow online payments (it can take a few minutes), then to retry with the same link; support replays the activation once it is fixed.',
+  'caroGuidance.card_not_linked_to_reference':
+    'The card number does not match the client reference that was ordered. Have the cardholder check both on the card statement: if the reference was wrong, order CARO again with the right one (a reference cannot be changed); otherwise the cardholder retries with the matching card.',
+  'caroGuidance.debit_card':
+    'The cardholder used a debit card (VISA Debit): only credit cards work. Ask them to retry with their credit card (marked “Credit”) using the same activation link.',
+  'caroGuidance.technical_or_data_error':
+    'Wrong data or a technical error. Have the cardholder check the card number, expiry date, security code and PIN, and whether the card is expired or blocked; a brand-new card must first be used once at an ATM or in a shop. Then they retry, or support replays the activation.',
+
   'language.fr': 'Français',
   'language.nl': 'Nederlands',
   'language.en': 'English',
@@ -273,5 +306,20 @@ export const en = {
   'error.temporal_unavailable': 'The workflow service is not answering: try again in a moment.',
   'error.database_unavailable': 'The database is not answering: try again in a moment.',
   'error.network': 'The API could not be reached.',
+  'error.reminder_too_soon': 'A reminder went out less than a day ago: the next one can go from {time}.',
+  'error.reminder_not_applicable':
+    'A reminder does not help this consent now: it has expired, or its deadline is still far off, or the connection needs another action.',
+  'error.invitation_not_applicable':
+    'A new invitation only repairs a connection whose account was not found or whose access was lost.',
+  'error.journal_not_missing': 'This connection is not waiting for a journal (any more).',
+  'error.owner_email_missing': 'The connection has no owner e-mail address: nothing was sent.',
+  'error.email_undeliverable': 'The e-mail could not be delivered to the owner: see the e-mail problems on this case.',
+  'error.consent_renewed': 'The consent was renewed meanwhile: no reminder is needed.',
+  'error.workflow_not_running':
+    'This case’s workflow has ended (the consent expired): record a renewal to start it again.',
+  'error.deadline_in_past': 'The date must be in the future.',
+  'error.client_code_taken': 'Another client of this office has this client code.',
+  'error.enterprise_number_taken': 'Another client of this office has this enterprise number.',
+  'error.iban_already_registered': 'This client already has an account with this IBAN.',
   'error.unknown': 'Something went wrong ({status}).',
 } as const;

@@ -252,6 +252,39 @@ export const fr: Dictionary = {
   'order.caro.done': 'Commandé.',
   'order.chooseAccount': 'Choisissez au moins un compte.',
 
+  'nav.clients': 'Clients',
+  'clients.title': 'Clients',
+  'clients.missingEmailOnly': 'Seulement les clients sans adresse e-mail',
+  'clients.missing': 'manquante',
+  'clients.none': 'Aucun client : créez le premier.',
+  'clients.noneMissing': 'Tous les clients ont une adresse e-mail.',
+  'clients.caption': 'Clients ({count} affichés)',
+  'clients.new': 'Nouveau client',
+  'client.new.office': 'Cabinet',
+  'client.new.emailHint': 'Sans elle, aucun rappel ne peut atteindre le client.',
+  'client.new.submit': 'Créer le client',
+  'client.addAccount': 'Ajouter un compte bancaire',
+  'client.iban': 'IBAN',
+  'client.addAccountSubmit': 'Ajouter le compte',
+  'client.accountAdded': 'Compte ajouté : {iban}',
+  'client.addConnection': 'Ajouter une connexion bancaire',
+  'connection.new.title': 'Ajouter une connexion bancaire pour {client}',
+  'connection.new.provider': 'Fournisseur (l’agrégateur, p. ex. ponto)',
+  'connection.new.ibans': 'Comptes couverts par le consentement',
+  'connection.new.ownerEmail': 'Adresse e-mail du titulaire du consentement (les rappels y sont envoyés)',
+  'connection.new.ownerLanguage': 'Langue du titulaire',
+  'connection.new.validUntil': 'Consentement valable jusqu’au',
+  'connection.new.submit': 'Ajouter la connexion',
+  'connection.new.noAccounts': 'Le client n’a pas encore de compte bancaire : ajoutez-en un d’abord sur sa page.',
+  'caroGuidance.online_payments_disabled':
+    'La carte ne permet pas les paiements en ligne, ou elle est bloquée pour l’instant dans l’application bancaire. Demandez au titulaire de la débloquer ou de faire activer les paiements en ligne par sa banque (cela peut prendre quelques minutes), puis de réessayer avec le même lien ; le support relance l’activation une fois le problème réglé.',
+  'caroGuidance.card_not_linked_to_reference':
+    'Le numéro de carte ne correspond pas à la référence client commandée. Faites vérifier les deux par le titulaire sur son relevé de carte : si la référence était erronée, commandez CARO à nouveau avec la bonne (une référence ne se modifie pas) ; sinon le titulaire réessaie avec la carte qui correspond.',
+  'caroGuidance.debit_card':
+    'Le titulaire a utilisé une carte de débit (VISA Debit) : seules les cartes de crédit fonctionnent. Demandez-lui de réessayer avec sa carte de crédit (mention « Crédit ») et le même lien d’activation.',
+  'caroGuidance.technical_or_data_error':
+    'Données erronées ou erreur technique. Faites vérifier par le titulaire le numéro de carte, la date d’expiration, le code de sécurité et le PIN, et si la carte n’est pas expirée ou bloquée ; une carte toute neuve doit d’abord servir une fois à un distributeur ou dans un magasin. Ensuite il réessaie, ou le support relance l’activation.',
+
   'language.fr': 'Français',
   'language.nl': 'Nederlands',
   'language.en': 'English',
@@ -274,5 +307,21 @@ export const fr: Dictionary = {
   'error.temporal_unavailable': 'Le service des workflows ne répond pas : réessayez dans un instant.',
   'error.database_unavailable': 'La base de données ne répond pas : réessayez dans un instant.',
   'error.network': 'L’API est injoignable.',
+  'error.reminder_too_soon': 'Un rappel est parti il y a moins d’un jour : le suivant peut partir à partir du {time}.',
+  'error.reminder_not_applicable':
+    'Un rappel n’aide pas ce consentement maintenant : il a expiré, son échéance est encore loin, ou la connexion demande une autre action.',
+  'error.invitation_not_applicable':
+    'Une nouvelle invitation ne répare qu’une connexion dont le compte est introuvable ou dont l’accès est perdu.',
+  'error.journal_not_missing': 'Cette connexion n’attend pas (plus) de journal.',
+  'error.owner_email_missing': 'La connexion n’a pas d’adresse e-mail du titulaire : rien n’a été envoyé.',
+  'error.email_undeliverable':
+    'L’e-mail n’a pas pu être remis au titulaire : voyez les problèmes d’e-mail de ce dossier.',
+  'error.consent_renewed': 'Le consentement a été renouvelé entre-temps : aucun rappel n’est nécessaire.',
+  'error.workflow_not_running':
+    'Le workflow de ce dossier est terminé (le consentement a expiré) : enregistrez un renouvellement pour le relancer.',
+  'error.deadline_in_past': 'La date doit être dans le futur.',
+  'error.client_code_taken': 'Un autre client de ce cabinet a ce code client.',
+  'error.enterprise_number_taken': 'Un autre client de ce cabinet a ce numéro d’entreprise.',
+  'error.iban_already_registered': 'Ce client a déjà un compte avec cet IBAN.',
   'error.unknown': 'Une erreur s’est produite ({status}).',
 };

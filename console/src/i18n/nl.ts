@@ -252,6 +252,39 @@ export const nl: Dictionary = {
   'order.caro.done': 'Besteld.',
   'order.chooseAccount': 'Kies minstens één rekening.',
 
+  'nav.clients': 'Klanten',
+  'clients.title': 'Klanten',
+  'clients.missingEmailOnly': 'Alleen klanten zonder e-mailadres',
+  'clients.missing': 'ontbreekt',
+  'clients.none': 'Nog geen klant: maak de eerste aan.',
+  'clients.noneMissing': 'Elke klant heeft een e-mailadres.',
+  'clients.caption': 'Klanten ({count} getoond)',
+  'clients.new': 'Nieuwe klant',
+  'client.new.office': 'Kantoor',
+  'client.new.emailHint': 'Zonder e-mailadres bereikt geen enkele herinnering de klant.',
+  'client.new.submit': 'Klant aanmaken',
+  'client.addAccount': 'Bankrekening toevoegen',
+  'client.iban': 'IBAN',
+  'client.addAccountSubmit': 'Rekening toevoegen',
+  'client.accountAdded': 'Rekening toegevoegd: {iban}',
+  'client.addConnection': 'Bankkoppeling toevoegen',
+  'connection.new.title': 'Bankkoppeling toevoegen voor {client}',
+  'connection.new.provider': 'Aanbieder (de aggregator, bv. ponto)',
+  'connection.new.ibans': 'Rekeningen waarvoor de toestemming geldt',
+  'connection.new.ownerEmail': 'E-mailadres van de houder van de toestemming (de herinneringen gaan daarheen)',
+  'connection.new.ownerLanguage': 'Taal van de houder',
+  'connection.new.validUntil': 'Toestemming geldig tot',
+  'connection.new.submit': 'Koppeling toevoegen',
+  'connection.new.noAccounts': 'De klant heeft nog geen bankrekening: voeg er eerst een toe op de pagina van de klant.',
+  'caroGuidance.online_payments_disabled':
+    'De kaart kan niet online betalen, of ze is tijdelijk geblokkeerd in de bankapp. Vraag de kaarthouder om ze te deblokkeren of online betalingen te laten activeren door de bank (dat kan enkele minuten duren) en het daarna opnieuw te proberen met dezelfde link; support herstart de activering zodra het opgelost is.',
+  'caroGuidance.card_not_linked_to_reference':
+    'Het kaartnummer komt niet overeen met de bestelde klantreferentie. Laat de kaarthouder beide nakijken op het kaartafschrift: was de referentie fout, bestel CARO dan opnieuw met de juiste (een referentie kan niet wijzigen); anders probeert de kaarthouder opnieuw met de kaart die overeenkomt.',
+  'caroGuidance.debit_card':
+    'De kaarthouder gebruikte een debetkaart (VISA Debit): alleen kredietkaarten werken. Vraag om het opnieuw te proberen met de kredietkaart (vermelding „Credit”) en dezelfde activeringslink.',
+  'caroGuidance.technical_or_data_error':
+    'Foute gegevens of een technische fout. Laat de kaarthouder het kaartnummer, de vervaldatum, de veiligheidscode en de pincode nakijken, en of de kaart niet vervallen of geblokkeerd is; een gloednieuwe kaart moet eerst eenmaal gebruikt worden aan een automaat of in een winkel. Daarna probeert de kaarthouder opnieuw, of support herstart de activering.',
+
   'language.fr': 'Français',
   'language.nl': 'Nederlands',
   'language.en': 'English',
@@ -274,5 +307,21 @@ export const nl: Dictionary = {
   'error.temporal_unavailable': 'De workflowdienst antwoordt niet: probeer zo dadelijk opnieuw.',
   'error.database_unavailable': 'De databank antwoordt niet: probeer zo dadelijk opnieuw.',
   'error.network': 'De API is niet bereikbaar.',
+  'error.reminder_too_soon': 'Er ging minder dan een dag geleden een herinnering uit: de volgende kan vanaf {time}.',
+  'error.reminder_not_applicable':
+    'Een herinnering helpt deze toestemming nu niet: ze is verlopen, de vervaldatum is nog ver, of de koppeling vraagt een andere actie.',
+  'error.invitation_not_applicable':
+    'Een nieuwe uitnodiging herstelt alleen een koppeling waarvan de rekening niet gevonden werd of de toegang verloren is.',
+  'error.journal_not_missing': 'Deze koppeling wacht niet (meer) op een dagboek.',
+  'error.owner_email_missing': 'De koppeling heeft geen e-mailadres van de houder: er werd niets verstuurd.',
+  'error.email_undeliverable':
+    'De e-mail kon niet bezorgd worden aan de houder: zie de e-mailproblemen van dit dossier.',
+  'error.consent_renewed': 'De toestemming werd intussen hernieuwd: een herinnering is niet nodig.',
+  'error.workflow_not_running':
+    'De workflow van dit dossier is beëindigd (de toestemming is verlopen): registreer een hernieuwing om hem opnieuw te starten.',
+  'error.deadline_in_past': 'De datum moet in de toekomst liggen.',
+  'error.client_code_taken': 'Een andere klant van dit kantoor heeft deze klantcode.',
+  'error.enterprise_number_taken': 'Een andere klant van dit kantoor heeft dit ondernemingsnummer.',
+  'error.iban_already_registered': 'Deze klant heeft al een rekening met dit IBAN.',
   'error.unknown': 'Er ging iets mis ({status}).',
 };

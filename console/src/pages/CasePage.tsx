@@ -7,6 +7,7 @@ import { ApiProblem } from '../api/client';
 import { useSession } from '../api/session';
 import { isJourney, type CaseItem, type Journey } from '../api/types';
 import { ActionButton, ActionDone } from '../components/ActionButton';
+import { CaroGuidance, isCaroReason } from '../components/CaroGuidance';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageTitle } from '../components/PageTitle';
 import { TimelineList } from '../components/TimelineList';
@@ -103,7 +104,12 @@ function Facts({ item, detail }: { item: CaseItem; detail: CaseDetail | undefine
         {item.problemReason && (
           <>
             <dt>{t('case.problemReason')}</dt>
-            <dd>{tOr(`problem.${item.problemReason}`, item.problemReason)}</dd>
+            <dd>
+              {tOr(`problem.${item.problemReason}`, item.problemReason)}
+              {item.journey === 'caro' && isCaroReason(item.problemReason) && (
+                <CaroGuidance reason={item.problemReason} />
+              )}
+            </dd>
           </>
         )}
         <dt>{t('cases.whoseMove')}</dt>
@@ -139,20 +145,7 @@ function Facts({ item, detail }: { item: CaseItem; detail: CaseDetail | undefine
         {item.attention.map((a) => (
           <div key={a.kind} className="attention">
             <dt>{t(`attention.${a.kind}`)}</dt>
-            <dd>
-              {a.reason}
-              {a.guidance && (
-                <div className="guidance">
-                  <strong>{a.guidance.title}</strong>
-                  <p>{a.guidance.cause}</p>
-                  <ul>
-                    {a.guidance.todo.map((todo) => (
-                      <li key={todo}>{todo}</li>
-                    ))}
-                  </ul>
-                </div>
-              )}
-            </dd>
+            <dd>{a.reason}</dd>
           </div>
         ))}
       </dl>

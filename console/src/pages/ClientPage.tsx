@@ -5,6 +5,7 @@ import { api, ApiProblem, unwrap } from '../api/client';
 import { useClient, useClientAccounts } from '../api/clients';
 import { useSession } from '../api/session';
 import type { Body, Ok } from '../api/types';
+import { AddBankAccount } from '../components/AddBankAccount';
 import { CaseTable } from '../components/CaseTable';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageTitle } from '../components/PageTitle';
@@ -53,6 +54,9 @@ export function ClientPage() {
           <Link className="button" href={`/clients/${id}/caro-orders/new`}>
             {t('client.orderCaro')}
           </Link>
+          <Link className="button" href={`/clients/${id}/connections/new`}>
+            {t('client.addConnection')}
+          </Link>
         </p>
       )}
       <div className="columns">
@@ -75,6 +79,7 @@ export function ClientPage() {
                 ))}
               </ul>
             ))}
+          {editor && client.data && <AddBankAccount clientId={id} />}
         </section>
       </div>
       <section aria-labelledby="client-cases">
