@@ -161,7 +161,7 @@ export const connectionRoutes = [
     method: 'get',
     path: '/v1/connections',
     operationId: 'listConnections',
-    summary: 'List connections ("connected until"), by status or expiring within N days',
+    summary: 'List connections ("connected until"), by status, client or expiring within N days',
     tag: 'connections',
     roles: ALL_ROLES,
     query: listConnectionsQuery,
@@ -174,6 +174,7 @@ export const connectionRoutes = [
       // Every filter narrows (AND), as for clients: an accountant naming another office gets nothing.
       const filters: Prisma.ConnectionWhereInput[] = [after, tenantScope(actor).connection];
       if (query.officeId) filters.push({ officeId: query.officeId });
+      if (query.clientId) filters.push({ clientId: query.clientId });
       if (query.status) filters.push({ status: query.status });
       if (query.expiresWithinDays !== undefined)
         filters.push({ validUntil: { lte: new Date(Date.now() + query.expiresWithinDays * 86_400_000) } });

@@ -35,6 +35,8 @@ export const listConnectionsQuery = z
     ...pageQuery,
     status: connectionStatusSchema.optional(),
     officeId: idSchema.optional(),
+    /** The connections of one client (its page names its consent cases by their IBANs). */
+    clientId: idSchema.optional(),
     expiresWithinDays: queryInteger(0, 3650).optional(),
   })
   .strict();

@@ -170,16 +170,26 @@ describe.skipIf(browserSkipReason)('the three journeys from an empty office, in 
     expect(navigations).toEqual([]);
     await expectAccessible(page, 'the consent case page');
     await screenshot(page, 'case-consent');
+
+    // The client's page names the consent case by the IBANs it covers.
+    await page.locator('.lead').getByRole('link', { name: 'Brasserie Janssens' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Brasserie Janssens' }).waitFor();
+    await page.getByRole('link', { name: 'PSD2 consent of Brasserie Janssens: BE68539007547034' }).waitFor();
   });
 
   it('the client list’s "missing e-mail" filter shows only the clients without an address', async () => {
-    await stack.http('POST', '/v1/clients', {
+    const claes = await stack.http('POST', '/v1/clients', {
       officeId,
       companyName: 'Garage Claes',
       clientCode: 'CLA-1',
       enterpriseNumber: '0123.456.749',
       language: 'fr',
     });
+    // No connection of its own: the client filter of GET /v1/connections keeps the other client's out.
+    expect((await stack.http('GET', `/v1/connections?clientId=${claes.body.id}`)).body.data).toEqual([]);
+    expect((await stack.http('GET', `/v1/connections?clientId=${clientId}`)).body.data).toEqual([
+      expect.objectContaining({ id: connectionId, clientId }),
+    ]);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
     await page.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
     const table = page.locator('table');

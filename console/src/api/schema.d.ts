@@ -268,7 +268,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List connections ("connected until"), by status or expiring within N days */
+        /** List connections ("connected until"), by status, client or expiring within N days */
         get: operations["listConnections"];
         put?: never;
         /** Register a connection and start its consent workflow */
@@ -5164,6 +5164,7 @@ export interface operations {
                 limit?: number;
                 status?: "connected" | "expires_soon" | "expired" | "not_connected" | "no_authorised_iban" | "account_not_found" | "access_lost" | "journal_missing";
                 officeId?: string;
+                clientId?: string;
                 expiresWithinDays?: number;
             };
             header?: never;

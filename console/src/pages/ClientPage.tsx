@@ -15,7 +15,10 @@ import { NotFound } from './NotFound';
 
 type Client = Ok<'/v1/clients/{id}', 'get'>;
 
-/** A client: details and the edit form (PATCH /v1/clients/:id), its bank accounts, its cases across the journeys. */
+/**
+ * A client: details and the edit form (PATCH /v1/clients/:id), its bank accounts (and a form to add one), its cases
+ * across the journeys, each named by what it is about (a mandate's or a connection's IBAN, a card reference).
+ */
 export function ClientPage() {
   const { id } = useParams<{ id: string }>();
   const { t } = useI18n();
@@ -35,9 +38,14 @@ export function ClientPage() {
     queryKey: ['client', id, 'caro-orders'],
     queryFn: () => unwrap(api.GET('/v1/caro-orders', { params: { query: { clientId: id, limit: 200 } } })),
   });
+  const connections = useQuery({
+    queryKey: ['client', id, 'connections'],
+    queryFn: () => unwrap(api.GET('/v1/connections', { params: { query: { clientId: id, limit: 200 } } })),
+  });
   const subjects = new Map<string, string>([
     ...(mandates.data?.data ?? []).map((m) => [m.id, m.iban] as const),
     ...(caroOrders.data?.data ?? []).map((o) => [o.id, o.clientReference] as const),
+    ...(connections.data?.data ?? []).map((c) => [c.id, c.ibans.join(', ')] as const),
   ]);
   if (client.error instanceof ApiProblem && (client.error.status === 404 || client.error.status === 400))
     return <NotFound />;
