@@ -151,6 +151,11 @@ describe.skipIf(browserSkipReason)('the three journeys from an empty office, in 
       operator.page,
     );
     await renewal.waitFor({ state: 'hidden' });
+    // An operator's new client names its office.
+    await operator.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
+    await operator.page.getByRole('link', { name: 'New client' }).click();
+    const office = operator.page.locator('main').getByLabel('Office');
+    await expect.poll(() => office.locator('option').allInnerTexts()).toEqual(['—', 'Fiduciaire Janssens']);
     expect(operator.problems).toEqual([]);
     await operator.close();
     await expect.poll(timelineText, { timeout: 20_000 }).toMatch(/Renewal recorded by Otto Operator/);

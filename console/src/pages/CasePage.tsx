@@ -106,7 +106,7 @@ function Facts({ item, detail }: { item: CaseItem; detail: CaseDetail | undefine
             <dt>{t('case.problemReason')}</dt>
             <dd>
               {tOr(`problem.${item.problemReason}`, item.problemReason)}
-              {item.journey === 'caro' && isCaroReason(item.problemReason) && (
+              {item.journey === 'caro' && item.status === 'problem' && isCaroReason(item.problemReason) && (
                 <CaroGuidance reason={item.problemReason} />
               )}
             </dd>
