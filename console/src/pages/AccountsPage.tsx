@@ -90,23 +90,25 @@ function AccountTable({
                     ? t('accounts.disabledOn', { date: date(account.disabledAt) })
                     : t('accounts.enabled')}
                 </td>
-                <td className="actions">
-                  {!own && (
+                <td>
+                  <div className="actions">
+                    {!own && (
+                      <ActionButton
+                        caseId={account.id}
+                        label={toggle.label}
+                        action={toggle.action}
+                        onOpenChange={() => undefined}
+                        onDone={() => setDone(toggle.label)}
+                      />
+                    )}
                     <ActionButton
                       caseId={account.id}
-                      label={toggle.label}
-                      action={toggle.action}
+                      label={reset}
+                      action={RESET}
                       onOpenChange={() => undefined}
-                      onDone={() => setDone(toggle.label)}
+                      onDone={() => setDone(reset)}
                     />
-                  )}
-                  <ActionButton
-                    caseId={account.id}
-                    label={reset}
-                    action={RESET}
-                    onOpenChange={() => undefined}
-                    onDone={() => setDone(reset)}
-                  />
+                  </div>
                 </td>
               </tr>
             );
