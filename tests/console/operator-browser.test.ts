@@ -114,7 +114,20 @@ describe.skipIf(browserSkipReason)('the operators’ pages', () => {
     await nora.page.getByRole('heading', { level: 1, name: 'Not found' }).waitFor();
     // The API answers the same: not for accountants.
     expect(await nora.page.evaluate(async () => (await fetch('/v1/outbox')).status)).toBe(403);
-    expect(nora.problems.filter((p) => !/status of 403/.test(p))).toEqual([]);
+
+    // Disabled by the operator (after a confirmation), Nora's open session ends; her own row has no such button.
+    expect(
+      await page
+        .getByRole('row', { name: /Oscar Operator/ })
+        .getByRole('button', { name: /^Disable/ })
+        .count(),
+    ).toBe(0);
+    await row.getByRole('button', { name: 'Disable Nora Nouvelle' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Yes, go ahead' }).click();
+    await expect.poll(() => row.innerText(), { timeout: 10_000 }).toMatch(/disabled on/);
+    await row.getByRole('button', { name: 'Enable Nora Nouvelle' }).waitFor();
+    expect(await nora.page.evaluate(async () => (await fetch('/v1/session')).status)).toBe(401);
+    expect(nora.problems.filter((p) => !/status of 40[13]/.test(p))).toEqual([]);
     await nora.close();
     expect(problems).toEqual([]);
   });
