@@ -1,9 +1,12 @@
 // The console (console/, React + Vite) as built files under /console: hashed assets cached for a
 // year, index.html for every other path (the single-page app routes in the browser), never cached.
 // A strict Content-Security-Policy: scripts, styles and connections from this origin only, no inline script.
+// The outbox shows an e-mail's HTML in a sandboxed srcdoc frame, which inherits this policy: the e-mails'
+// own inline styles (and only those, by hash) are allowed as style attributes, so it looks as it was sent.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { Router, type Response } from 'express';
+import { emailStyleSources } from '../lib/email/templates/styles.js';
 
 export const CONSOLE_PATH = '/console';
 
@@ -11,6 +14,7 @@ export const CONSOLE_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
+  `style-src-attr ${emailStyleSources()}`,
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",

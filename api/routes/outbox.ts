@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emailEnvSchema } from '../../lib/email/env.js';
 import { findOutboxMessage, listOutbox } from '../../lib/email/outbox.js';
 import { notFound } from '../errors.js';
 import { pageQuery, pageSchema } from '../http/pagination.js';
@@ -59,18 +60,28 @@ export const outboxRoutes = [
     method: 'get',
     path: '/v1/outbox/:id',
     operationId: 'getOutboxMessage',
-    summary: 'Read one e-mail with its HTML part',
+    summary: 'Read one e-mail with its HTML part and its sender (EMAIL_FROM)',
     tag: 'outbox',
     roles: ['operator'],
     params: idParams,
     responses: {
-      200: { description: 'The message', schema: messageSchema.extend({ html: z.string() }) },
+      200: {
+        description: 'The message',
+        schema: messageSchema.extend({
+          html: z.string(),
+          /** The sender the worker writes on every message (EMAIL_FROM, or its default). */
+          from: z.string(),
+        }),
+      },
       ...problemResponses(400, 401, 403, 404),
     },
     async handler({ params, deps }) {
       const message = await findOutboxMessage(deps.prisma, params.id);
       if (!message) throw notFound('message');
-      return { status: 200, body: message };
+      return {
+        status: 200,
+        body: { ...message, from: deps.emailFrom ?? emailEnvSchema.shape.EMAIL_FROM.parse(undefined) },
+      };
     },
   }),
 ];

@@ -12,6 +12,12 @@ import { NewClient } from './pages/NewClient';
 import { NotFound } from './pages/NotFound';
 import { OrderCaro } from './pages/OrderCaro';
 import { OrderMandates } from './pages/OrderMandates';
+import { AccountsPage } from './pages/AccountsPage';
+import { ApiKeysPage } from './pages/ApiKeysPage';
+import { OfficePage } from './pages/OfficePage';
+import { OfficesPage } from './pages/OfficesPage';
+import { OutboxMessagePage } from './pages/OutboxMessagePage';
+import { OutboxPage } from './pages/OutboxPage';
 import { SearchPage } from './pages/SearchPage';
 import { SignIn } from './pages/SignIn';
 
@@ -41,6 +47,16 @@ export function App() {
                 <Route path="/clients/:id/mandates/new" component={OrderMandates} />
                 <Route path="/clients/:id/caro-orders/new" component={OrderCaro} />
                 <Route path="/clients/:id/connections/new" component={AddConnection} />
+                {user.role === 'operator' && (
+                  <>
+                    <Route path="/offices" component={OfficesPage} />
+                    <Route path="/offices/:id" component={OfficePage} />
+                    <Route path="/outbox" component={OutboxPage} />
+                    <Route path="/outbox/:id" component={OutboxMessagePage} />
+                    <Route path="/api-keys" component={ApiKeysPage} />
+                    <Route path="/accounts" component={AccountsPage} />
+                  </>
+                )}
                 <Route component={NotFound} />
               </Switch>
             </Layout>

@@ -9,6 +9,7 @@ import {
 } from '../../lib/email/templates/index.js';
 import { formatDate, maskIban } from '../../lib/email/templates/language.js';
 import { SAMPLE_LINKS, SAMPLES } from '../../lib/email/templates/samples.js';
+import { emailStyleAttributes } from '../../lib/email/templates/styles.js';
 
 function render<K extends TemplateId>(id: K, language: TemplateLanguage, variant?: string) {
   const samples = SAMPLES[id];
@@ -33,6 +34,17 @@ describe('every template, variant and language renders', () => {
       expect(part).not.toMatch(/undefined|\bnull\b|NaN|\[object |Invalid Date/);
     // Accounts are masked wherever they appear.
     expect(mail.text).not.toMatch(/BE\d{14}/);
+  });
+
+  it('carries only the style attributes the console’s CSP allows by hash (lib/email/templates/styles.ts)', () => {
+    const allowed = new Set(emailStyleAttributes());
+    const used = new Set(
+      all.flatMap(([id, variant, language]) =>
+        [...render(id, language, variant).html.matchAll(/\sstyle="([^"]*)"/g)].map((m) => m[1]!),
+      ),
+    );
+    expect([...used].filter((style) => !allowed.has(style))).toEqual([]);
+    expect(used.size).toBeGreaterThan(5);
   });
 
   it('covers every template with samples in fr, nl and en', () => {

@@ -6,6 +6,7 @@ export type ActionField =
   | { name: string; kind: 'text'; label: 'action.reason' | 'action.noteText' }
   | { name: string; kind: 'email'; label: 'action.email' }
   | { name: string; kind: 'datetime'; label: 'action.validUntil' }
+  | { name: string; kind: 'password'; label: 'accounts.newPassword' }
   | { name: string; kind: 'choice'; label: 'action.reason'; choices: readonly string[]; wordsPrefix: string };
 
 export interface ActionDef {

@@ -854,7 +854,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read one e-mail with its HTML part */
+        /** Read one e-mail with its HTML part and its sender (EMAIL_FROM) */
         get: operations["getOutboxMessage"];
         put?: never;
         post?: never;
@@ -13597,6 +13597,7 @@ export interface operations {
                         updatedAt: string;
                         sentAt: string | null;
                         html: string;
+                        from: string;
                     };
                 };
             };

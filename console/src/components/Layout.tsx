@@ -4,6 +4,14 @@ import { useSession } from '../api/session';
 import { useI18n } from '../i18n';
 import { LanguageSwitch } from './LanguageSwitch';
 
+/** The operators' pages (offices, outbox, API keys, accounts): in their navigation only. */
+const OPERATOR_PAGES = [
+  ['/offices', 'nav.offices'],
+  ['/outbox', 'nav.outbox'],
+  ['/api-keys', 'nav.apiKeys'],
+  ['/accounts', 'nav.accounts'],
+] as const;
+
 /** The header (title, navigation, quick search, language, who is signed in, sign out) around each page. */
 export function Layout({ children }: { children: ReactNode }) {
   const { t } = useI18n();
@@ -34,6 +42,12 @@ export function Layout({ children }: { children: ReactNode }) {
           <Link href="/search" aria-current={current('/search')}>
             {t('nav.search')}
           </Link>
+          {user.role === 'operator' &&
+            OPERATOR_PAGES.map(([path, label]) => (
+              <Link key={path} href={path} aria-current={location.startsWith(path) ? 'page' : undefined}>
+                {t(label)}
+              </Link>
+            ))}
         </nav>
         <form role="search" className="quick-search" onSubmit={search}>
           <label htmlFor="quick-search" className="visually-hidden">
