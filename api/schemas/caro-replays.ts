@@ -47,6 +47,7 @@ export const caroReplayCaseSchema = z.object({
   companyName: z.string().nullable(),
   clientReference: z.string().nullable(),
   orderStatus: z.enum(CARO_STATUSES).nullable(),
+  /** The order's problem when the preview froze it. */
   problemReason: z.enum(CARO_PROBLEM_REASONS).nullable(),
   outcome: z.enum(CARO_REPLAY_OUTCOMES),
   /** Replayed: retry-update or reset. */

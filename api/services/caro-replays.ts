@@ -48,9 +48,9 @@ const DESCRIBE_LANES = 8;
  * re-decided at replay time: one no longer failed is reported skipped, with why), and the open cases
  * whose run failed (a describe each, eight at a time). Read in pages: no cap on the count.
  */
-async function chooseCases(deps: AppDeps, filter: ReplayFilter): Promise<string[]> {
+async function chooseCases(deps: AppDeps, filter: ReplayFilter): Promise<Pick<CaroOrder, 'id' | 'problemReason'>[]> {
   const where = replayCandidates(filter);
-  const chosen: string[] = [];
+  const chosen: Pick<CaroOrder, 'id' | 'problemReason'>[] = [];
   let after: string | undefined;
   for (;;) {
     const rows: CaroOrder[] = await deps.prisma.caroOrder.findMany({
@@ -62,14 +62,14 @@ async function chooseCases(deps: AppDeps, filter: ReplayFilter): Promise<string[
     const open = rows.filter((order) => order.status !== 'problem');
     const decided = await mapLimit(open, DESCRIBE_LANES, (order) => decideReplay(deps, order));
     const failedRuns = new Set(decided.filter((d) => 'mechanism' in d).map((d) => d.orderId));
-    chosen.push(...rows.filter((order) => order.status === 'problem' || failedRuns.has(order.id)).map((o) => o.id));
+    chosen.push(...rows.filter((order) => order.status === 'problem' || failedRuns.has(order.id)));
     after = rows.at(-1)!.id;
   }
 }
 
 /** The dry run: a batch holding the exact cases, nothing replayed. */
 export async function previewBatch(deps: AppDeps, filter: ReplayFilter, actor: Actor): Promise<CaroReplayBatch> {
-  const orderIds = await chooseCases(deps, filter);
+  const orders = await chooseCases(deps, filter);
   const id = uuidv7();
   const settings = deps.caroReplay ?? { chunkSize: 20, pauseMs: 1_000 };
   const [batch] = await deps.prisma.$transaction([
@@ -80,14 +80,14 @@ export async function previewBatch(deps: AppDeps, filter: ReplayFilter, actor: A
         workflowId: caroReplayWorkflowId(id),
         chunkSize: settings.chunkSize,
         pauseMs: settings.pauseMs,
-        total: orderIds.length,
+        total: orders.length,
         requestedByKeyId: actor.keyId,
         requestedByRole: actor.role,
       },
     }),
     // Ids in the preview's order: the workflow replays, and the pages list, in this order.
     deps.prisma.caroReplayCase.createMany({
-      data: orderIds.map((orderId) => ({ id: uuidv7(), batchId: id, orderId })),
+      data: orders.map((order) => ({ id: uuidv7(), batchId: id, orderId: order.id, reason: order.problemReason })),
     }),
   ]);
   return batch;
@@ -103,17 +103,20 @@ export async function findBatch(deps: AppDeps, id: string): Promise<CaroReplayBa
  * The confirmation: the batch is marked confirmed in the caller's name (once: a later confirm
  * keeps the first person), then its workflow is started. A start that times out leaves it
  * confirmed: confirm again, or the reconciler starts it within a minute or two. Running or done:
- * nothing changes.
+ * nothing changes. An empty preview is done as soon as it is confirmed.
  */
 export async function confirmBatch(deps: AppDeps, id: string, actor: Actor): Promise<CaroReplayBatch> {
   let batch = await findBatch(deps, id);
-  if (batch.total === 0) throw new ApiError(409, 'caro_replay_empty', 'this preview has no case to replay');
   if (batch.status === 'previewed') {
+    const now = new Date();
+    // An empty preview has nothing to run: done at once, no workflow.
+    const empty = batch.total === 0;
     await deps.prisma.caroReplayBatch.updateMany({
       where: { id, status: 'previewed' },
       data: {
-        status: 'confirmed',
-        confirmedAt: new Date(),
+        status: empty ? 'done' : 'confirmed',
+        ...(empty ? { finishedAt: now } : {}),
+        confirmedAt: now,
         confirmedByKeyId: actor.keyId,
         confirmedByRole: actor.role,
         confirmedByUserId: actor.userId ?? null,
@@ -190,7 +193,7 @@ export async function casePage(deps: AppDeps, batchId: string, query: z.output<t
         companyName: order?.client.companyName ?? null,
         clientReference: order?.clientReference ?? null,
         orderStatus: order?.status ?? null,
-        problemReason: order?.problemReason ?? null,
+        problemReason: row.reason,
         outcome: row.outcome,
         mechanism: (row.mechanism as 'retry-update' | 'reset' | null) ?? null,
         detail: row.detail,

@@ -9,6 +9,7 @@ import { Dashboard } from './pages/Dashboard';
 import { NotFound } from './pages/NotFound';
 import { OrderCaro } from './pages/OrderCaro';
 import { OrderMandates } from './pages/OrderMandates';
+import { ReplayPage } from './pages/ReplayPage';
 import { SearchPage } from './pages/SearchPage';
 import { SignIn } from './pages/SignIn';
 
@@ -31,6 +32,7 @@ export function App() {
               <Switch>
                 <Route path="/" component={Dashboard} />
                 <Route path="/search" component={SearchPage} />
+                {user.role !== 'accountant' && <Route path="/replay" component={ReplayPage} />}
                 <Route path="/cases/:journey/:id" component={CasePage} />
                 <Route path="/clients/:id" component={ClientPage} />
                 <Route path="/clients/:id/mandates/new" component={OrderMandates} />

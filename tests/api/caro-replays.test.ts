@@ -147,7 +147,7 @@ describe('bulk replay of failed CARO activations', () => {
     expect(listed.body.data[0]).toMatchObject({ id: preview.body.id, status: 'done' });
   });
 
-  it('finishes a batch whose start went unanswered when it is confirmed again; an empty preview is not confirmable', async () => {
+  it('finishes a batch whose start went unanswered when it is confirmed again; an empty preview is done once confirmed', async () => {
     const [orphan] = await failedOrders(1, 'online_payments_disabled');
     const preview = await stack.http('POST', '/v1/caro-replays', { reason: 'online_payments_disabled', officeId });
     expect(preview.body.cases.data.map((x: any) => x.orderId)).toEqual([orphan]);
@@ -171,8 +171,8 @@ describe('bulk replay of failed CARO activations', () => {
 
     const empty = await stack.http('POST', '/v1/caro-replays', { reason: 'debit_card', officeId });
     expect(empty.body).toMatchObject({ total: 0, cases: { data: [], nextCursor: null } });
-    const refused = await stack.http('POST', `/v1/caro-replays/${empty.body.id}/start`);
-    expect(refused.status).toBe(409);
-    expect(refused.body.code).toBe('caro_replay_empty');
+    const confirmed = await stack.http('POST', `/v1/caro-replays/${empty.body.id}/start`);
+    expect(confirmed.status).toBe(202);
+    expect(confirmed.body).toMatchObject({ status: 'done', total: 0, confirmedBy: { role: 'operator' } });
   });
 });

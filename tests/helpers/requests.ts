@@ -174,7 +174,7 @@ export function validRequests({
       body: { reason: 'technical_or_data_error', dryRun: true },
     }),
     previewCaroReplay: () => ({ path: '/v1/caro-replays', body: { reason: 'debit_card', officeId } }),
-    /** A preview that found nothing (the office has no failed case of that reason): its confirmation answers 409. */
+    /** A preview that found nothing (the office has no failed case of that reason): confirmed, it is done at once. */
     startCaroReplay: async () => {
       const preview = await stack.http('POST', '/v1/caro-replays', { reason: 'debit_card', officeId });
       return { path: `/v1/caro-replays/${preview.body.id}/start` };

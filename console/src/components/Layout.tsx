@@ -31,6 +31,11 @@ export function Layout({ children }: { children: ReactNode }) {
           <Link href="/search" aria-current={current('/search')}>
             {t('nav.search')}
           </Link>
+          {user.role !== 'accountant' && (
+            <Link href="/replay" aria-current={current('/replay')}>
+              {t('nav.replay')}
+            </Link>
+          )}
         </nav>
         <form role="search" className="quick-search" onSubmit={search}>
           <label htmlFor="quick-search" className="visually-hidden">

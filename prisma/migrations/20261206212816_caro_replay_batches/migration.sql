@@ -34,6 +34,7 @@ CREATE TABLE "caro_replay_cases" (
     "id" TEXT NOT NULL,
     "batchId" TEXT NOT NULL,
     "orderId" TEXT NOT NULL,
+    "reason" "CaroProblemReason",
     "outcome" "CaroReplayOutcome" NOT NULL DEFAULT 'pending',
     "mechanism" TEXT,
     "detail" TEXT,
