@@ -1,7 +1,18 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
+import { createReconcilerActivities } from '../../activities/reconciler/activities.js';
+import { reconcilerDeps } from '../../workers/reconciler.js';
+import type { ReconcileRequest, ReconcileResult } from '../../workflows/reconciler/contract.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newClientAccount, orderCaro } from '../helpers/cases.js';
-import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { OutboxSender } from '../../activities/email/sender.js';
+import { createLinkBuilder } from '../../lib/links/links.js';
+import {
+  silentLogger,
+  startTestStack,
+  TEST_LINK_SECRET,
+  TEST_PUBLIC_BASE_URL,
+  type TestStack,
+} from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -147,7 +158,7 @@ describe('bulk replay of failed CARO activations', () => {
     expect(listed.body.data[0]).toMatchObject({ id: preview.body.id, status: 'done' });
   });
 
-  it('finishes a batch whose start went unanswered when it is confirmed again; an empty preview is done once confirmed', async () => {
+  it('finishes a batch whose start went unanswered when it is confirmed again, or in the reconciler’s round; an empty preview is done once confirmed', async () => {
     const [orphan] = await failedOrders(1, 'online_payments_disabled');
     const preview = await stack.http('POST', '/v1/caro-replays', { reason: 'online_payments_disabled', officeId });
     expect(preview.body.cases.data.map((x: any) => x.orderId)).toEqual([orphan]);
@@ -168,6 +179,34 @@ describe('bulk replay of failed CARO activations', () => {
     expect(again.body.confirmedBy).toMatchObject({ role: 'operator', keyId: operator.id });
     expect(await done(preview.body.id)).toMatchObject({ replayed: 1, pending: 0 });
     await status(orphan!, 'invitation_sent');
+
+    // Left confirmed without a workflow, nobody confirming again: the reconciler's next round starts it.
+    const [stranded] = await failedOrders(1, 'card_not_linked_to_reference');
+    const second = await stack.http('POST', '/v1/caro-replays', { reason: 'card_not_linked_to_reference', officeId });
+    await stack.db.prisma.caroReplayBatch.update({
+      where: { id: second.body.id },
+      data: {
+        status: 'confirmed',
+        confirmedAt: new Date(Date.now() - 120_000),
+        confirmedByKeyId: operator.id,
+        confirmedByRole: 'operator',
+      },
+    });
+    const { reconcilePendingStarts } = createReconcilerActivities({
+      prisma: stack.db.prisma,
+      logger: silentLogger,
+      email: new OutboxSender(),
+      links: createLinkBuilder({ publicBaseUrl: TEST_PUBLIC_BASE_URL, secret: TEST_LINK_SECRET }),
+      temporal: reconcilerDeps(temporal.nativeConnection, 'default', stack.taskQueue),
+    });
+    const round = await new MockActivityEnvironment().run<
+      [ReconcileRequest],
+      ReconcileResult,
+      typeof reconcilePendingStarts
+    >(reconcilePendingStarts, { olderThanMs: 60_000, limit: 10 });
+    expect(round.created).toBe(1);
+    expect(await done(second.body.id)).toMatchObject({ replayed: 1, pending: 0 });
+    await status(stranded!, 'invitation_sent');
 
     const empty = await stack.http('POST', '/v1/caro-replays', { reason: 'debit_card', officeId });
     expect(empty.body).toMatchObject({ total: 0, cases: { data: [], nextCursor: null } });
