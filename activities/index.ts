@@ -1,4 +1,5 @@
 import { createCaroActivities } from './caro/activities.js';
+import { createCaroReplayActivities } from './caro-replay/activities.js';
 import { createConnectionActivities } from './connections/activities.js';
 import type { ActivityDeps } from './deps.js';
 import { createMandateActivities } from './mandates/activities.js';
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createConnectionActivities(deps),
     ...createMandateActivities(deps),
     ...createCaroActivities(deps),
+    ...createCaroReplayActivities(deps),
     ...createReconcilerActivities(deps),
     ...createWebhookActivities(deps),
   };

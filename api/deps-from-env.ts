@@ -30,6 +30,7 @@ export function appDepsFromEnv(
     webhookTargetPolicy: targetPolicyFor(env.NODE_ENV),
     webhookSecretsKey: env.WEBHOOK_SECRETS_KEY,
     apiKeyCacheMs: env.API_KEY_CACHE_MS,
+    caroReplay: { chunkSize: env.CARO_REPLAY_CHUNK_SIZE, pauseMs: env.CARO_REPLAY_PAUSE_MS },
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     webhookSecrets: webhookSecretsFromEnv(env, clients.logger),
     sandbox: sandboxEnabled(env),

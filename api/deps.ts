@@ -20,6 +20,8 @@ export interface AppDeps {
   mandateSchedule?: MandateSchedule;
   /** HMAC secret of each webhook provider. */
   webhookSecrets: Record<Provider, string>;
+  /** Support's bulk replay: cases per chunk and the pause between chunks (CARO_REPLAY_CHUNK_SIZE, CARO_REPLAY_PAUSE_MS; 20 and 1 s when absent). */
+  caroReplay?: { chunkSize: number; pauseMs: number };
   /** CARO reminders and expiry (DEFAULT_CARO_SCHEDULE when absent). */
   caroSchedule?: CaroSchedule;
   /**

@@ -59,6 +59,9 @@ export const apiEnvSchema = temporalEnvSchema
     /** How long an API key's row is reused without a lookup; a key revoked elsewhere is refused within it. */
     API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    /** Support's bulk replay (issue 16): cases per activity of its workflow, and the pause between two chunks. */
+    CARO_REPLAY_CHUNK_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+    CARO_REPLAY_PAUSE_MS: z.coerce.number().int().min(0).max(600_000).default(1_000),
     ...sessionEnvFields,
     /** How long SIGTERM waits for in-flight requests before closing the remaining sockets. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),

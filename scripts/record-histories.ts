@@ -8,7 +8,7 @@
  * points are cut while the workflow sleeps (a deploy meets those); a few are completed runs.
  * Saving never overwrites: an existing file is kept (it was recorded by older code, which is the
  * point), unless `--overwrite` is given. Addresses are example.be ones; histories carry ids only.
- * `--only=<journey>` (mandate, caro, consent, webhook-endpoint) records that one alone.
+ * `--only=<journey>` (mandate, caro, caro-replay, consent, webhook-endpoint) records that one alone.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -408,6 +408,46 @@ async function recordWebhookEndpoints() {
   }
 }
 
+// --- CARO bulk replay -------------------------------------------------------------------------
+
+/** Support's bulk replay of two failed activations, one case a chunk with a pause between: the finished run. */
+async function recordCaroReplay(supportKey: string) {
+  for (const n of [1, 2]) {
+    const account = await bankAccount(OTHER_IBAN, `client${n}@example.be`);
+    const res = await http('POST', '/v1/caro-orders', {
+      orders: [
+        {
+          clientId: account.clientId,
+          bankAccountId: account.accountId,
+          clientReference: `REF-${randomUUID().slice(0, 8)}`,
+          cardholderEmail: `holder${n}@example.be`,
+          cardholderLanguage: 'nl',
+        },
+      ],
+    });
+    const id = res.data[0].id as string;
+    await until(
+      'invitation sent',
+      () => http('GET', `/v1/caro-orders/${id}`),
+      (o) => o.status === 'invitation_sent',
+    );
+    await webhook('caro', 'caro.activation_failed', { orderId: id, reason: 'debit_card' });
+    await until(
+      'problem',
+      () => http('GET', `/v1/caro-orders/${id}`),
+      (o) => o.status === 'problem',
+    );
+  }
+  const batch = await http('POST', '/v1/caro-replays', { reason: 'debit_card', officeId }, supportKey);
+  await http('POST', `/v1/caro-replays/${batch.id}/start`, undefined, supportKey);
+  await until(
+    'batch done',
+    () => http('GET', `/v1/caro-replays/${batch.id}`, undefined, supportKey),
+    (b) => b.status === 'done',
+  );
+  await save('caro-replay-done', batch.workflowId as string);
+}
+
 // --- main --------------------------------------------------------------------------------------
 
 const binaries = await provisionTemporalBinaries({ log: (line) => console.log(`[temporal] ${line}`) });
@@ -416,6 +456,7 @@ await mkdir(OUT_DIR, { recursive: true });
 const temporal: TestWorkflowEnvironment = await createTimeSkippingEnv();
 const stack: TestStack = await startTestStack(temporal, {
   webhooks: { retryScheduleMs: [1_000, 1_000], pollMs: 200, policy: { publicOnly: false } },
+  caroReplay: { chunkSize: 1, pauseMs: 100 },
 });
 try {
   officeId = (
@@ -424,6 +465,7 @@ try {
   if (recording('consent')) await recordConsent();
   if (recording('mandate')) await recordMandates();
   if (recording('caro')) await recordCaro(await stack.key('support'));
+  if (recording('caro-replay')) await recordCaroReplay(await stack.key('support'));
   if (recording('webhook-endpoint')) await recordWebhookEndpoints();
   console.log(`${saved.length} histories in ${OUT_DIR}`);
 } finally {

@@ -1,5 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { CaseType } from '../../lib/db/client.js';
+import { startReplayWorkflow } from '../../lib/caro/replay-start.js';
 import { START_CONCURRENCY, startCases, type CaseStart } from '../../lib/temporal/start-case.js';
 import type { ReconcileRequest, ReconcileResult } from '../../workflows/reconciler/contract.js';
 import type { ActivityDeps } from '../deps.js';
@@ -54,6 +55,19 @@ export function createReconcilerActivities(deps: ActivityDeps) {
       const starts: CaseStart[] = pending
         .filter((p) => alive.get(p.caseType)!.has(p.caseId))
         .map((p) => ({ ...p, input: p.input as unknown }));
+      // Support's bulk replays confirmed without a confirmed start (issue 16): same workflow id, started once.
+      const batches = await prisma.caroReplayBatch.findMany({
+        where: { status: 'confirmed', confirmedAt: { lt: new Date(Date.now() - olderThanMs) } },
+        orderBy: { confirmedAt: 'asc' },
+        take: limit,
+      });
+      for (const batch of batches) {
+        const started = await startReplayWorkflow({ temporal: client, taskQueue, timeoutMs, logger }, batch);
+        if (started.outcome === 'refused') {
+          result.refused++;
+          logger.error({ batchId: batch.id, reason: started.reason }, 'reconciler: Temporal refused the bulk replay');
+        } else result[started.outcome === 'pending_start' ? 'pending' : started.outcome]++;
+      }
       for (let i = 0; i < starts.length; i += START_CONCURRENCY) {
         const chunk = starts.slice(i, i + START_CONCURRENCY);
         const outcomes = await startCases(startDeps, chunk, { rejectDuplicate: true });

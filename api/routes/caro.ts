@@ -10,12 +10,12 @@ import {
   reminderLinkVersion,
   resendInvitationUpdate,
 } from '../../workflows/caro-activation/contract.js';
-import { CARO_REPLAYABLE } from '../../workflows/caro-activation/plan.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError, notFound, notFoundInBody } from '../errors.js';
 import { page, pageArgs, pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, BACK_OFFICE, defineRoute, EDITORS } from '../http/route.js';
 import { tenantScope } from '../http/scope.js';
+import { replayCandidates } from '../services/caro-replays.js';
 import {
   activationLinkSchema,
   caroOrderDetailSchema,
@@ -461,17 +461,8 @@ export const caroRoutes = [
       ...problemResponses(400, 401, 403),
     },
     async handler({ body, actor, deps, req }) {
-      const filters: Prisma.CaroOrderWhereInput[] = [
-        { status: body.reason ? 'problem' : (body.status ?? { in: [...CARO_REPLAYABLE] }) },
-      ];
-      if (body.reason) filters.push({ problemReason: body.reason });
-      if (body.officeId) filters.push({ client: { officeId: body.officeId } });
-      if (body.since) {
-        const since = new Date(body.since);
-        filters.push({ OR: [{ problemAt: { gte: since } }, { problemAt: null, updatedAt: { gte: since } }] });
-      }
       const candidates = await deps.prisma.caroOrder.findMany({
-        where: { AND: filters },
+        where: replayCandidates(body),
         orderBy: { id: 'asc' },
         take: 200,
       });

@@ -3,6 +3,7 @@ import { apiKeyRoutes } from './api-keys.js';
 import { auditRoutes } from './audit.js';
 import { bankAccountRoutes } from './bank-accounts.js';
 import { caroRoutes } from './caro.js';
+import { caroReplayRoutes } from './caro-replays.js';
 import { caseRoutes } from './cases.js';
 import { caseViewRoutes } from './case-views.js';
 import { clientRoutes } from './clients.js';
@@ -23,6 +24,7 @@ export const apiRoutes: readonly RouteDef[] = [
   ...mandateRoutes,
   ...connectionRoutes,
   ...caroRoutes,
+  ...caroReplayRoutes,
   ...caseRoutes,
   ...caseViewRoutes,
   ...eventRoutes,

@@ -58,23 +58,35 @@ export const reactivateCaroBody = z
 /** Replay one case: `dryRun: true` only tells how it would be replayed. */
 export const replayOneBody = z.object({ dryRun: z.boolean() }).strict();
 
-/** Which cases a bulk replay takes: at least one criterion. */
-export const replayCaroBody = z
-  .object({
-    reason: caroReasonSchema.optional(),
-    status: z.enum(CARO_REPLAYABLE).optional(),
-    /** Failed (or changed) at or after this instant. */
-    since: instantSchema.optional(),
-    officeId: idSchema.optional(),
-    /** Required, so a replay of many cases is never started by leaving it out. */
-    dryRun: z.boolean(),
-  })
-  .strict()
-  .refine(
-    (b) => b.reason !== undefined || b.status !== undefined || b.since !== undefined || b.officeId !== undefined,
-    'name at least one of reason, status, since, officeId',
-  )
-  .meta({ anyOf: ['reason', 'status', 'since', 'officeId'].map((field) => ({ required: [field] })) });
+/** Which failed activations a bulk replay takes (reason, status, since, officeId). */
+export const replayFilterFields = {
+  reason: caroReasonSchema.optional(),
+  status: z.enum(CARO_REPLAYABLE).optional(),
+  /** Failed (or changed) at or after this instant. */
+  since: instantSchema.optional(),
+  officeId: idSchema.optional(),
+};
+const FILTER_FIELDS = ['reason', 'status', 'since', 'officeId'] as const;
+
+/** At least one criterion, so a replay of every case is never started by leaving them all out. */
+export const withReplayFilter = <S extends z.ZodObject>(schema: S) =>
+  schema
+    .refine(
+      (b: Record<string, unknown>) => FILTER_FIELDS.some((field) => b[field] !== undefined),
+      'name at least one of reason, status, since, officeId',
+    )
+    .meta({ anyOf: FILTER_FIELDS.map((field) => ({ required: [field] })) });
+
+/** Which cases a bulk replay in the request takes: at least one criterion. */
+export const replayCaroBody = withReplayFilter(
+  z
+    .object({
+      ...replayFilterFields,
+      /** Required, so a replay of many cases is never started by leaving it out. */
+      dryRun: z.boolean(),
+    })
+    .strict(),
+);
 
 export const guidanceSchema = z
   .object({ language: z.string(), title: z.string(), cause: z.string(), todo: z.array(z.string()) })

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   ActivityFailure,
@@ -9,32 +8,31 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { caroGuidance } from '../../lib/email/templates/caro-failure.js';
-import type { CaroOrder, Prisma } from '../../lib/db/client.js';
+import type { CaroOrder } from '../../lib/db/client.js';
 import {
   caroStateQuery,
   DEFAULT_CARO_SCHEDULE,
-  retryActivationUpdate,
   STATE_CONFLICT,
   type CaroActivationInput,
   type CaroActor,
   type CaroChannel,
   type CaroState,
 } from '../../workflows/caro-activation/contract.js';
-import {
-  CARO_HOLDS_REFERENCE,
-  isCaroOpen,
-  isCaroReplayable,
-  refusal,
-  type CaroAction,
-} from '../../workflows/caro-activation/plan.js';
+import { CARO_HOLDS_REFERENCE, isCaroOpen, refusal, type CaroAction } from '../../workflows/caro-activation/plan.js';
 import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
+import {
+  decideReplay as decideCaroReplay,
+  replay as replayCaro,
+  ReplayRefused,
+  type ReplayDeps,
+  type ReplayMechanism,
+} from '../../lib/caro/replay.js';
 import { parseCaroLinkSubject } from '../../lib/links/subjects.js';
 import { withTemporalDeadline, type AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import type { Actor } from '../http/route.js';
 
 type Handle = WorkflowHandle<typeof caroActivationWorkflow>;
-type ResetRequest = Parameters<AppDeps['temporal']['workflowService']['resetWorkflowExecution']>[0];
 
 export const caroActor = (actor: Actor): CaroActor => ({ kind: 'api-key', id: actor.keyId, role: actor.role });
 export const caroChannel = (order: Pick<CaroOrder, 'kbcGroup'>): CaroChannel => (order.kbcGroup ? 'bank-app' : 'link');
@@ -204,100 +202,29 @@ export async function caroAction<R>(deps: AppDeps, run: () => Promise<R>): Promi
   }
 }
 
-export type ReplayDecision =
-  { orderId: string; mechanism: 'retry-update' | 'reset'; status: string } | { orderId: string; why: string };
+export type { ReplayDecision } from '../../lib/caro/replay.js';
+export { replayAudit } from '../../lib/caro/replay.js';
 
-/**
- * How a case would be replayed: a run that FAILED is reset to its last good point; a running case
- * in `problem` gets the retry update (fresh invitation and schedule); anything else is skipped.
- */
-export async function decideReplay(deps: AppDeps, order: CaroOrder): Promise<ReplayDecision> {
-  const description = await withTemporalDeadline(deps, async () => {
-    try {
-      return await caroHandle(deps, order).describe();
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return undefined;
-      throw error;
-    }
-  });
-  if (!description) return { orderId: order.id, why: 'no workflow for this order' };
-  if (!isCaroReplayable(order.status))
-    return { orderId: order.id, why: `nothing failed: the order is ${order.status}` };
-  if (description.status.name === 'FAILED') return { orderId: order.id, mechanism: 'reset', status: order.status };
-  if (description.status.name !== 'RUNNING')
-    return { orderId: order.id, why: `workflow ${description.status.name.toLowerCase()}` };
-  if (refusal({ status: order.status, channel: caroChannel(order) }, 'retry'))
-    return { orderId: order.id, why: `nothing failed: the order is ${order.status}` };
-  return { orderId: order.id, mechanism: 'retry-update', status: order.status };
-}
+/** The API's Temporal client and deadline, as the replay rules (lib/caro/replay.ts) take them. */
+export const replayDeps = (deps: AppDeps): ReplayDeps => ({
+  temporal: deps.temporal,
+  timeoutMs: deps.temporalTimeoutMs,
+});
 
-/**
- * The event to reset a failed run to, so that the step that failed it runs again: the workflow
- * task that scheduled the activity named as the cause of the run's failure. Earlier activity
- * failures the workflow tolerated (an undeliverable reminder) are not the point. Without such a
- * cause, the last WorkflowTaskCompleted before the run's failure.
- */
-async function resetPoint(handle: Handle): Promise<number> {
-  const history = await handle.fetchHistory();
-  const events = history.events ?? [];
-  const id = (e: (typeof events)[number]) => Number(e.eventId?.toString() ?? 0);
-  const failed = events.findLast((e) => e.workflowExecutionFailedEventAttributes);
-  // The run's failure is the ActivityFailure itself, or wraps it.
-  const failure = failed?.workflowExecutionFailedEventAttributes?.failure;
-  const activity = failure?.activityFailureInfo ?? failure?.cause?.activityFailureInfo;
-  const scheduledEventId = Number(activity?.scheduledEventId?.toString() ?? 0);
-  const scheduled = scheduledEventId ? events.find((e) => id(e) === scheduledEventId) : undefined;
-  const scheduledBy = Number(
-    scheduled?.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId?.toString() ?? 0,
-  );
-  if (scheduledBy > 0) return scheduledBy;
-  const before = failed ? id(failed) : Number.POSITIVE_INFINITY;
-  const point = events.filter((e) => e.workflowTaskCompletedEventAttributes && id(e) < before).at(-1);
-  if (!point)
-    throw new ApiError(409, 'caro_not_replayable', 'the failed run has no completed workflow task to reset to');
-  return id(point);
-}
+/** How a case would be replayed (lib/caro/replay.ts), with the API's deadline. */
+export const decideReplay = (deps: AppDeps, order: CaroOrder) => decideCaroReplay(replayDeps(deps), order);
 
-/** Carries out a replay decision; returns the new run id of a reset. */
+/** Carries out a replay decision; a refusal is a 409 in words, as any CARO action's. */
 export async function replay(
   deps: AppDeps,
   order: CaroOrder,
-  mechanism: 'retry-update' | 'reset',
+  mechanism: ReplayMechanism,
   actor: Actor,
 ): Promise<{ newRunId?: string }> {
-  const handle = caroHandle(deps, order);
-  if (mechanism === 'retry-update') {
-    await caroAction(deps, () => handle.executeUpdate(retryActivationUpdate, { args: [{ actor: caroActor(actor) }] }));
-    return {};
+  try {
+    return await caroAction(deps, () => replayCaro(replayDeps(deps), order, mechanism, actor));
+  } catch (error) {
+    if (error instanceof ReplayRefused) throw new ApiError(409, error.code, error.message);
+    throw error;
   }
-  return withTemporalDeadline(deps, async () => {
-    const description = await handle.describe();
-    const workflowTaskFinishEventId = await resetPoint(handle);
-    const request: ResetRequest = {
-      namespace: deps.temporal.options.namespace,
-      workflowExecution: { workflowId: order.workflowId, runId: description.runId },
-      reason: actor.userId
-        ? `support replay by user ${actor.userId} (${actor.role})`
-        : `support replay by API key ${actor.keyId} (${actor.role})`,
-      // protobufjs takes a plain number where its typings say Long (the SDK does not export Long).
-      workflowTaskFinishEventId: workflowTaskFinishEventId as unknown as ResetRequest['workflowTaskFinishEventId'],
-      requestId: randomUUID(),
-    };
-    const response = await deps.temporal.workflowService.resetWorkflowExecution(request);
-    return response.runId ? { newRunId: response.runId } : {};
-  });
 }
-
-/** The audit row of one replayed case: who, how, and whether it was part of a bulk replay. */
-export const replayAudit = (
-  actor: Actor,
-  orderId: string,
-  details: Record<string, unknown>,
-): Prisma.AuditEventCreateManyInput => ({
-  actorKeyId: actor.keyId,
-  actorRole: actor.role,
-  action: 'caro.replay',
-  resourceType: 'caro_order',
-  resourceId: orderId,
-  details: details as Prisma.InputJsonObject,
-});

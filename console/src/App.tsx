@@ -18,6 +18,7 @@ import { OfficePage } from './pages/OfficePage';
 import { OfficesPage } from './pages/OfficesPage';
 import { OutboxMessagePage } from './pages/OutboxMessagePage';
 import { OutboxPage } from './pages/OutboxPage';
+import { ReplayPage } from './pages/ReplayPage';
 import { SearchPage } from './pages/SearchPage';
 import { SignIn } from './pages/SignIn';
 
@@ -40,6 +41,7 @@ export function App() {
               <Switch>
                 <Route path="/" component={Dashboard} />
                 <Route path="/search" component={SearchPage} />
+                {user.role !== 'accountant' && <Route path="/replay" component={ReplayPage} />}
                 <Route path="/cases/:journey/:id" component={CasePage} />
                 <Route path="/clients" component={ClientsPage} />
                 <Route path="/clients/new" component={NewClient} />

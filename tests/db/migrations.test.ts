@@ -25,6 +25,8 @@ const TABLES = [
   'audit_events',
   'bank_accounts',
   'caro_orders',
+  'caro_replay_batches',
+  'caro_replay_cases',
   'case_notes',
   'case_transitions',
   'clients',

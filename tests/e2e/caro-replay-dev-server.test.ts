@@ -249,4 +249,43 @@ describe('CARO support replay on the dev server', () => {
     }
     expect((await invitations(healthy)).length).toBe(1);
   });
+
+  it('bulk replay workflow (issue 16): the preview holds only the failed runs, the worker resets them', async () => {
+    const office = (
+      await stack.http('POST', '/v1/offices', { name: 'Kantoor Wouters', language: 'nl', contactEmail: 'w@example.be' })
+    ).body.id;
+    const blocked = `blocked-${randomUUID().slice(0, 8)}@example.be`;
+    sender.blocked.add(blocked);
+    const failed = await order(blocked, office);
+    const healthy = await order(undefined, office);
+    await waitFor(
+      async () =>
+        (await server.env.client.workflow.getHandle(`caro:${failed}`).describe()).status.name === 'FAILED'
+          ? true
+          : undefined,
+      'the run to fail',
+    );
+    const preview = await stack.http(
+      'POST',
+      '/v1/caro-replays',
+      { status: 'invitation_sent', officeId: office },
+      { key: support },
+    );
+    expect(preview.body.cases.data.map((c: { orderId: string }) => c.orderId)).toEqual([failed]);
+    sender.blocked.delete(blocked);
+    expect(
+      (await stack.http('POST', `/v1/caro-replays/${preview.body.id}/start`, undefined, { key: support })).status,
+    ).toBe(202);
+    const finished = await waitFor(async () => {
+      const res = await stack.http('GET', `/v1/caro-replays/${preview.body.id}`, undefined, { key: support });
+      return res.body.status === 'done' ? res.body : undefined;
+    }, 'the batch to be done');
+    expect(finished.cases.data[0]).toMatchObject({ orderId: failed, outcome: 'replayed', mechanism: 'reset' });
+    await waitFor(
+      async () => ((await invitations(failed)).some((m) => m.status === 'sent') ? true : undefined),
+      'the invitation after the reset',
+    );
+    expect((await state(failed)).workflow.status).toBe('RUNNING');
+    expect((await invitations(healthy)).length).toBe(1);
+  });
 });

@@ -173,6 +173,17 @@ export function validRequests({
       path: '/v1/caro-orders/replay',
       body: { reason: 'technical_or_data_error', dryRun: true },
     }),
+    previewCaroReplay: () => ({ path: '/v1/caro-replays', body: { reason: 'debit_card', officeId } }),
+    /** A preview that found nothing (the office has no failed case of that reason): confirmed, it is done at once. */
+    startCaroReplay: async () => {
+      const preview = await stack.http('POST', '/v1/caro-replays', { reason: 'debit_card', officeId });
+      return { path: `/v1/caro-replays/${preview.body.id}/start` };
+    },
+    getCaroReplay: async () => {
+      const preview = await stack.http('POST', '/v1/caro-replays', { reason: 'debit_card', officeId });
+      return { path: `/v1/caro-replays/${preview.body.id}?limit=10&outcome=pending` };
+    },
+    listCaroReplays: () => ({ path: '/v1/caro-replays?limit=5' }),
     listEvents: () => ({ path: '/v1/events?limit=5' }),
     listCases: () => ({ path: `/v1/cases?q=Matrix&journey=consent&attention=true&limit=5` }),
     getCasesSummary: () => ({ path: `/v1/cases/summary?officeId=${officeId}` }),

@@ -135,6 +135,8 @@ export async function startTestStack(
     email?: EmailSender;
     sandbox?: boolean;
     caroSchedule?: CaroSchedule;
+    /** AppDeps.caroReplay: cases per chunk and the pause between chunks of a bulk replay (20 and 1 s by default). */
+    caroReplay?: { chunkSize: number; pauseMs: number };
     consentSchedule?: ConsentSchedule;
     mandateSchedule?: MandateSchedule;
     logger?: Logger;
@@ -194,6 +196,7 @@ export async function startTestStack(
     consentSchedule: opts.consentSchedule ?? DEFAULT_CONSENT_SCHEDULE,
     caroSchedule: opts.caroSchedule ?? DEFAULT_CARO_SCHEDULE,
     ...(opts.mandateSchedule ? { mandateSchedule: opts.mandateSchedule } : {}),
+    ...(opts.caroReplay ? { caroReplay: opts.caroReplay } : {}),
     linkSigning: { secret: TEST_LINK_SECRET, publicBaseUrl: TEST_PUBLIC_BASE_URL },
     webhookSecrets: TEST_WEBHOOK_SECRETS,
     sandbox: opts.sandbox ?? true,

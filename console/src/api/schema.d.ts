@@ -518,6 +518,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/caro-replays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The bulk replays, newest first */
+        get: operations["listCaroReplays"];
+        put?: never;
+        /** Preview a bulk replay: the exact cases the filter takes now, frozen in a batch; nothing is replayed */
+        post: operations["previewCaroReplay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/caro-replays/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a previewed bulk replay: its workflow replays exactly those cases, in your name (a second confirm changes nothing) */
+        post: operations["startCaroReplay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/caro-replays/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A bulk replay: its counts and one page of its cases with their outcome (from the database) */
+        get: operations["getCaroReplay"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases": {
         parameters: {
             query?: never;
@@ -8849,6 +8901,905 @@ export interface operations {
             };
             /** @description Refused: an Idempotency-Key already used with another request (idempotency_key_reused) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limit reached: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Temporal or the database is not answering (temporal_unavailable, database_unavailable): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listCaroReplays: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of batches */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            id: string;
+                            /** @enum {string} */
+                            status: "previewed" | "confirmed" | "running" | "done";
+                            filter: {
+                                /** @enum {string} */
+                                reason?: "online_payments_disabled" | "card_not_linked_to_reference" | "debit_card" | "technical_or_data_error";
+                                /** @enum {string} */
+                                status?: "invitation_sent" | "problem";
+                                /** Format: date-time */
+                                since?: string;
+                                /** Format: uuid */
+                                officeId?: string;
+                            };
+                            workflowId: string;
+                            chunkSize: number;
+                            pauseMs: number;
+                            total: number;
+                            replayed: number;
+                            skipped: number;
+                            failed: number;
+                            pending: number;
+                            requestedBy: {
+                                keyId: string;
+                                role: string;
+                            };
+                            confirmedBy: {
+                                keyId: string;
+                                role: string;
+                                name: string | null;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            confirmedAt: string | null;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request: `errors` lists the failing fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing, unknown or revoked API key, or no live session cookie */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The caller’s role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limit reached: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Temporal or the database is not answering (temporal_unavailable, database_unavailable): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    previewCaroReplay: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer for 24 h; reused with another body: 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    reason?: "online_payments_disabled" | "card_not_linked_to_reference" | "debit_card" | "technical_or_data_error";
+                    /** @enum {string} */
+                    status?: "invitation_sent" | "problem";
+                    /** Format: date-time */
+                    since?: string;
+                    /** Format: uuid */
+                    officeId?: string;
+                } | unknown | unknown | unknown | unknown;
+            };
+        };
+        responses: {
+            /** @description The batch, with the first page of its cases */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "previewed" | "confirmed" | "running" | "done";
+                        filter: {
+                            /** @enum {string} */
+                            reason?: "online_payments_disabled" | "card_not_linked_to_reference" | "debit_card" | "technical_or_data_error";
+                            /** @enum {string} */
+                            status?: "invitation_sent" | "problem";
+                            /** Format: date-time */
+                            since?: string;
+                            /** Format: uuid */
+                            officeId?: string;
+                        };
+                        workflowId: string;
+                        chunkSize: number;
+                        pauseMs: number;
+                        total: number;
+                        replayed: number;
+                        skipped: number;
+                        failed: number;
+                        pending: number;
+                        requestedBy: {
+                            keyId: string;
+                            role: string;
+                        };
+                        confirmedBy: {
+                            keyId: string;
+                            role: string;
+                            name: string | null;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        confirmedAt: string | null;
+                        startedAt: string | null;
+                        finishedAt: string | null;
+                        cases: {
+                            data: {
+                                id: string;
+                                orderId: string;
+                                companyName: string | null;
+                                clientReference: string | null;
+                                orderStatus: ("invitation_sent" | "active" | "problem" | "invitation_expired" | "cancelled") | null;
+                                problemReason: ("online_payments_disabled" | "card_not_linked_to_reference" | "debit_card" | "technical_or_data_error") | null;
+                                /** @enum {string} */
+                                outcome: "pending" | "replayed" | "skipped" | "failed";
+                                mechanism: ("retry-update" | "reset") | null;
+                                detail: string | null;
+                                doneAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request: `errors` lists the failing fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing, unknown or revoked API key, or no live session cookie */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The caller’s role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Conflict: a request with the same Idempotency-Key is still running (idempotency_in_progress): retry after Retry-After */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Body over 100 kB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Refused: an Idempotency-Key already used with another request (idempotency_key_reused) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limit reached: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Temporal or the database is not answering (temporal_unavailable, database_unavailable): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    startCaroReplay: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer for 24 h; reused with another body: 422 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Confirmed: running, or (status confirmed) its start is being confirmed */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "previewed" | "confirmed" | "running" | "done";
+                        filter: {
+                            /** @enum {string} */
+                            reason?: "online_payments_disabled" | "card_not_linked_to_reference" | "debit_card" | "technical_or_data_error";
+                            /** @enum {string} */
+                            status?: "invitation_sent" | "problem";
+                            /** Format: date-time */
+                            since?: string;
+                            /** Format: uuid */
+                            officeId?: string;
+                        };
+                        workflowId: string;
+                        chunkSize: number;
+                        pauseMs: number;
+                        total: number;
+                        replayed: number;
+                        skipped: number;
+                        failed: number;
+                        pending: number;
+                        requestedBy: {
+                            keyId: string;
+                            role: string;
+                        };
+                        confirmedBy: {
+                            keyId: string;
+                            role: string;
+                            name: string | null;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        confirmedAt: string | null;
+                        startedAt: string | null;
+                        finishedAt: string | null;
+                        cases: {
+                            data: {
+                                id: string;
+                                orderId: string;
+                                companyName: string | null;
+                                clientReference: string | null;
+                                orderStatus: ("invitation_sent" | "active" | "problem" | "invitation_expired" | "cancelled") | null;
+                                problemReason: ("online_payments_disabled" | "card_not_linked_to_reference" | "debit_card" | "technical_or_data_error") | null;
+                                /** @enum {string} */
+                                outcome: "pending" | "replayed" | "skipped" | "failed";
+                                mechanism: ("retry-update" | "reset") | null;
+                                detail: string | null;
+                                doneAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request: `errors` lists the failing fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing, unknown or revoked API key, or no live session cookie */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The caller’s role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The current state does not allow it; or a request with the same Idempotency-Key is still running (idempotency_in_progress): retry after Retry-After */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Refused: an Idempotency-Key already used with another request (idempotency_key_reused) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limit reached: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Temporal or the database is not answering (temporal_unavailable, database_unavailable): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getCaroReplay: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                outcome?: "pending" | "replayed" | "skipped" | "failed";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batch and a page of its cases */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "previewed" | "confirmed" | "running" | "done";
+                        filter: {
+                            /** @enum {string} */
+                            reason?: "online_payments_disabled" | "card_not_linked_to_reference" | "debit_card" | "technical_or_data_error";
+                            /** @enum {string} */
+                            status?: "invitation_sent" | "problem";
+                            /** Format: date-time */
+                            since?: string;
+                            /** Format: uuid */
+                            officeId?: string;
+                        };
+                        workflowId: string;
+                        chunkSize: number;
+                        pauseMs: number;
+                        total: number;
+                        replayed: number;
+                        skipped: number;
+                        failed: number;
+                        pending: number;
+                        requestedBy: {
+                            keyId: string;
+                            role: string;
+                        };
+                        confirmedBy: {
+                            keyId: string;
+                            role: string;
+                            name: string | null;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        confirmedAt: string | null;
+                        startedAt: string | null;
+                        finishedAt: string | null;
+                        cases: {
+                            data: {
+                                id: string;
+                                orderId: string;
+                                companyName: string | null;
+                                clientReference: string | null;
+                                orderStatus: ("invitation_sent" | "active" | "problem" | "invitation_expired" | "cancelled") | null;
+                                problemReason: ("online_payments_disabled" | "card_not_linked_to_reference" | "debit_card" | "technical_or_data_error") | null;
+                                /** @enum {string} */
+                                outcome: "pending" | "replayed" | "skipped" | "failed";
+                                mechanism: ("retry-update" | "reset") | null;
+                                detail: string | null;
+                                doneAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request: `errors` lists the failing fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing, unknown or revoked API key, or no live session cookie */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The caller’s role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            in?: string;
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -48,6 +48,11 @@ export function Layout({ children }: { children: ReactNode }) {
                 {t(label)}
               </Link>
             ))}
+          {user.role !== 'accountant' && (
+            <Link href="/replay" aria-current={current('/replay')}>
+              {t('nav.replay')}
+            </Link>
+          )}
         </nav>
         <form role="search" className="quick-search" onSubmit={search}>
           <label htmlFor="quick-search" className="visually-hidden">

@@ -1,5 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
+import { Link } from 'wouter';
 import { api, unwrap } from '../api/client';
+import { useSession } from '../api/session';
 import { CaseTable } from '../components/CaseTable';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageTitle } from '../components/PageTitle';
@@ -11,6 +13,7 @@ const REFRESH_MS = 10_000;
 /** The work queue (GET /v1/cases?attention=true) and the counts per journey and status (GET /v1/cases/summary). */
 export function Dashboard() {
   const { t, duration } = useI18n();
+  const { user } = useSession();
   const queue = useQuery({
     queryKey: ['cases', 'attention'],
     queryFn: () => unwrap(api.GET('/v1/cases', { params: { query: { attention: 'true', limit: 50 } } })),
@@ -62,6 +65,11 @@ export function Dashboard() {
       </section>
       <section aria-labelledby="queue">
         <h2 id="queue">{t('dashboard.queue')}</h2>
+        {user.role !== 'accountant' && (
+          <p>
+            <Link href="/replay">{t('dashboard.replay')}</Link>
+          </p>
+        )}
         {queue.isError && <ErrorMessage error={queue.error} />}
         {queue.data &&
           (queue.data.data.length === 0 ? (
