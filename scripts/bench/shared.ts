@@ -124,12 +124,15 @@ export function loadPaths(
         url,
         connections: concurrency,
         amount: requests,
+        // The work queue may take seconds on a loaded machine: a timeout is a failure, never a missing figure.
+        timeout: 120,
         headers: { authorization: `Bearer ${key}` },
         requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length]! }) }],
       },
-      (error) => {
+      (error, result) => {
         if (error) return reject(error);
-        if (failures > 0) return reject(new Error(`GET ${paths[0]}: ${failures} answers were not 200`));
+        failures += result.errors + result.timeouts;
+        if (failures > 0) return reject(new Error(`GET ${paths[0]}: ${failures} answers were not 200 or never came`));
         resolve(figures(latencies, (performance.now() - started) / 1000));
       },
     );

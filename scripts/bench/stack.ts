@@ -27,7 +27,7 @@ export interface OrderStack {
   label: string;
   /** POSTs JSON with the bench key; throws on any answer ≥ 400. */
   post(path: string, body: unknown): Promise<unknown>;
-  /** Answers ≥ 500 met by `tolerant`, by status, with the first one's body. */
+  /** Answers ≥ 500 (or none) met by `tolerant`, with the first one's body. */
   failures: { count: number; first?: string };
   /** POSTs JSON; an answer ≥ 500 is counted in `failures` (the figure of a failing route), a 4xx throws. */
   tolerant(path: string, body: unknown): Promise<void>;
@@ -103,7 +103,15 @@ async function openStack(label: string, databaseUrl: string, dev: DevServer) {
     post,
     failures,
     async tolerant(path, body) {
-      const res = await fetch(`${server.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+      let res: Response;
+      try {
+        res = await fetch(`${server.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+      } catch (error) {
+        // A socket the server closed as idle while the request left (keep-alive race on a stalled loop).
+        failures.count++;
+        failures.first ??= `no answer: ${((error as Error).cause as Error | undefined)?.message ?? String(error)}`;
+        return;
+      }
       const text = await res.text();
       if (res.status >= 500) {
         failures.count++;
