@@ -88,7 +88,7 @@ export async function startCase(
   opts: { rejectDuplicate?: boolean } = {},
 ): Promise<StartOutcome> {
   const result = await tryStart(deps, start, opts);
-  if (result.outcome === 'created' || result.outcome === 'existing') await confirmed(deps, [start.workflowId]);
+  if (result.outcome === 'created' || result.outcome === 'existing') await confirmed(deps, start.workflowId);
   return result;
 }
 
@@ -118,20 +118,14 @@ async function tryStart(deps: StartDeps, start: CaseStart, opts: { rejectDuplica
 }
 
 /**
- * The starts are confirmed: their pending rows go, in one statement. If the database fails here, the
- * reconciler finds the workflows and retries.
+ * The start is confirmed: the pending row goes. If the database fails here, the reconciler finds the workflow and
+ * retries.
  */
-async function confirmed(deps: StartDeps, workflowIds: string[]): Promise<void> {
-  if (workflowIds.length === 0) return;
+async function confirmed(deps: StartDeps, workflowId: string): Promise<void> {
   try {
-    await deps.prisma.pendingStart.deleteMany({
-      where: workflowIds.length === 1 ? { workflowId: workflowIds[0]! } : { workflowId: { in: workflowIds } },
-    });
+    await deps.prisma.pendingStart.deleteMany({ where: { workflowId } });
   } catch (error) {
-    deps.logger.warn(
-      { workflowIds: workflowIds.slice(0, 20), count: workflowIds.length, err: { message: (error as Error).message } },
-      'pending start not cleared',
-    );
+    deps.logger.warn({ workflowId, err: { message: (error as Error).message } }, 'pending start not cleared');
   }
 }
 
@@ -145,7 +139,8 @@ export const START_CONCURRENCY = 16;
  * Starts many cases, `START_CONCURRENCY` at a time; the outcomes in the order of `starts`. Once
  * one start came back with an unknown outcome, Temporal is not answering: the starts not yet
  * sent are left `pending_start` for the reconciler instead of each waiting out its deadline.
- * The pending rows of the confirmed starts go in one statement once all have answered.
+ * Each confirmed start's pending row goes as soon as it answers: what is left is what the reconciler
+ * must finish, even if this process stops half-way.
  */
 export async function startCases(
   deps: StartDeps,
@@ -158,14 +153,10 @@ export async function startCases(
   const lane = async () => {
     while (next < starts.length) {
       const i = next++;
-      outcomes[i] = unanswered ? { outcome: 'pending_start' } : await tryStart(deps, starts[i]!, opts);
+      outcomes[i] = unanswered ? { outcome: 'pending_start' } : await startCase(deps, starts[i]!, opts);
       if (outcomes[i].outcome === 'pending_start') unanswered = true;
     }
   };
   await Promise.all(Array.from({ length: Math.min(START_CONCURRENCY, starts.length) }, lane));
-  await confirmed(
-    deps,
-    starts.flatMap((s, i) => (['created', 'existing'].includes(outcomes[i]!.outcome) ? [s.workflowId] : [])),
-  );
   return outcomes;
 }
