@@ -8,7 +8,7 @@ import { logLevel, parseEnv } from '../lib/config/env.js';
 import { temporalEnvSchema } from '../lib/config/temporal-env.js';
 import { refuseDevSecretInProduction, withPublicBaseUrlDefault } from '../lib/links/env.js';
 
-/** The sticky cache's size unless WORKER_MAX_CACHED_WORKFLOWS says otherwise (see bench:sleeping in the README). */
+/** The sticky cache's size unless WORKER_MAX_CACHED_WORKFLOWS says otherwise (see bench sleeping in the README). */
 export const WORKER_CACHE_DEFAULT = 100;
 
 /** Everything the worker reads: Temporal, database, e-mail and signed links. */
@@ -25,7 +25,7 @@ export const workerEnvSchema = temporalEnvSchema
     /**
      * Workflows kept in memory between their tasks (the sticky cache). The SDK's default grows with the heap
      * (2,310 on a 4 GB heap) at roughly half a megabyte each; a sleeping journey evicted from it is replayed from
-     * its history when its timer fires. `npm run bench:sleeping` measures the memory against this.
+     * its history when its timer fires. `npm run bench -- sleeping` measures the memory against this.
      */
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(WORKER_CACHE_DEFAULT),
     /** Workflow tasks run at once; at most the cache size (the SDK's default is 40). */

@@ -34,15 +34,7 @@ import { idParams } from '../schemas/common.js';
 import { problemResponses } from '../schemas/problem.js';
 import { caroHead, caseFacts } from '../services/cases/head.js';
 import { apiLinkBuilder } from '../services/link-signing.js';
-import {
-  allRefused,
-  caroStart,
-  countOutcomes,
-  isRefused,
-  pendingStartRow,
-  startCases,
-  startDeps,
-} from '../services/start-case.js';
+import { allRefused, caroStart, countOutcomes, isRefused, startCases, startDeps } from '../services/start-case.js';
 import {
   assertCaroAllowed,
   assertReferencesFree,
@@ -137,10 +129,18 @@ export const caroRoutes = [
     },
     async handler({ body, actor, deps, req }) {
       const clientIds = [...new Set(body.orders.map((o) => o.clientId))];
-      const clients = await deps.prisma.client.findMany({
-        where: { id: { in: clientIds }, ...tenantScope(actor).client },
-        include: { bankAccounts: true },
-      });
+      // The clients and the open orders of these references in parallel; refused in this order:
+      // unknown client or account (404), a reference twice in the request (422), one in use (409).
+      const [clients, inUse] = await Promise.all([
+        deps.prisma.client.findMany({
+          where: { id: { in: clientIds }, ...tenantScope(actor).client },
+          include: { bankAccounts: true },
+        }),
+        assertReferencesFree(deps, body.orders).then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      ]);
       const unknown = (path: string, message: string) => notFoundInBody('client or bank account', [{ path, message }]);
       const planned = body.orders.map((item, i) => {
         const client = clients.find((c) => c.id === item.clientId);
@@ -152,10 +152,7 @@ export const caroRoutes = [
       const keys = planned.map(({ item }) => `${item.clientId}/${item.clientReference}`);
       if (new Set(keys).size !== keys.length)
         throw new ApiError(422, 'duplicate_order', 'the same client reference is ordered twice in this request');
-      await assertReferencesFree(
-        deps,
-        planned.map(({ item }) => item),
-      );
+      if (inUse) throw inUse;
       // The rows are committed first, with their final workflow ids and their pending starts, so
       // that each workflow's first activity finds its order; then the workflows start. A start that
       // timed out may have happened: its order stays (`pending_start`) and the reconciler finishes
@@ -174,10 +171,29 @@ export const caroRoutes = [
         };
       });
       const starts = rows.map((row) => caroStart(row, caroInput(deps, row, actor)));
-      const [orders] = await deps.prisma.$transaction([
-        deps.prisma.caroOrder.createManyAndReturn({ data: rows }),
-        deps.prisma.pendingStart.createMany({ data: starts.map(pendingStartRow) }),
-      ]);
+      // The orders and their pending starts in one statement.
+      const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
+      const orders = await deps.prisma.$queryRaw<CaroOrder[]>`
+        WITH o AS (
+          INSERT INTO caro_orders (id, "clientId", "bankAccountId", "kbcGroup", "clientReference", "cardholderEmail",
+                                   "cardholderLanguage", "workflowId", "updatedAt")
+          SELECT id, "clientId", "bankAccountId", "kbcGroup", "clientReference", "cardholderEmail",
+                 "cardholderLanguage"::"Language", "workflowId", now()
+            FROM unnest(${column('id')}::text[], ${column('clientId')}::text[], ${column('bankAccountId')}::text[],
+                        ${column('kbcGroup')}::boolean[], ${column('clientReference')}::text[],
+                        ${column('cardholderEmail')}::text[], ${column('cardholderLanguage')}::text[],
+                        ${column('workflowId')}::text[])
+              AS t(id, "clientId", "bankAccountId", "kbcGroup", "clientReference", "cardholderEmail",
+                   "cardholderLanguage", "workflowId")
+          RETURNING *),
+        p AS (
+          INSERT INTO pending_starts ("workflowId", "caseType", "caseId", "workflowType", input)
+          SELECT "workflowId", 'caro'::"CaseType", "caseId", "workflowType", input
+            FROM unnest(${starts.map((x) => x.workflowId)}::text[], ${starts.map((x) => x.caseId)}::text[],
+                        ${starts.map((x) => x.workflowType)}::text[],
+                        ${starts.map((x) => JSON.stringify(x.input))}::jsonb[])
+              AS t("workflowId", "caseId", "workflowType", input))
+        SELECT * FROM o`;
       const byId = new Map(orders.map((o) => [o.id, o]));
       const outcomes = await startCases(startDeps(deps), starts);
       const refused = rows.flatMap((row, i) => {

@@ -21,14 +21,7 @@ import { problemResponses } from '../schemas/problem.js';
 import { consentInput, inviteAgain, journalCreated, remindNow, renewConsent } from '../services/consent.js';
 import { caseFacts, connectionHead } from '../services/cases/head.js';
 import { caseEmailProblems } from '../services/email-problems.js';
-import {
-  allRefused,
-  connectionStart,
-  isRefused,
-  pendingStartRow,
-  startCase,
-  startDeps,
-} from '../services/start-case.js';
+import { allRefused, connectionStart, isRefused, startCase, startDeps } from '../services/start-case.js';
 
 /** A connection as the API shows it: the action its status asks for; the status version is the workflow's. */
 const withAction = ({ statusVersion: _version, ...connection }: Connection) => ({
@@ -97,46 +90,44 @@ export const connectionRoutes = [
           { errors: [{ in: 'body', path: 'officeId', message: 'required' }] },
         );
       }
-      const office = await deps.prisma.office.findUnique({ where: { id: officeId }, select: { id: true } });
-      if (!office) throw notFound('office');
-      if (body.clientId) {
-        const client = await deps.prisma.client.findFirst({
-          where: { id: body.clientId, officeId },
-          select: { id: true },
-        });
-        if (!client) throw notFoundInBody('client', [{ path: 'clientId', message: 'no such client in this office' }]);
-      }
       const validUntil = new Date(body.validUntil);
       if (validUntil.getTime() <= Date.now()) {
         throw new ApiError(422, 'deadline_in_past', 'validUntil must be in the future', {
           errors: [{ in: 'body', path: 'validUntil', message: 'must be in the future' }],
         });
       }
-      // The row is committed with its final workflow id and its pending start, then the workflow
-      // starts. A start that timed out may have happened: the row stays (`pending_start`) and the
-      // reconciler finishes it. Only a start Temporal refused removes the row again (503).
+      // The row is committed with its final workflow id and its pending start (one statement, which
+      // also checks the office and the client), then the workflow starts. A start that timed out may
+      // have happened: the row stays (`pending_start`) and the reconciler finishes it. Only a start
+      // Temporal refused removes the row again (503).
       const id = uuidv7();
       const start = connectionStart(
         { id, workflowId: consentRenewalWorkflowId(id) },
         consentInput(deps, id, validUntil),
       );
-      const [connection] = await deps.prisma.$transaction([
-        deps.prisma.connection.create({
-          data: {
-            id,
-            officeId,
-            clientId: body.clientId ?? null,
-            provider: body.provider,
-            ownerEmail: body.ownerEmail ?? null,
-            ownerLanguage: body.ownerLanguage,
-            ibans: body.ibans,
-            validUntil,
-            status: 'connected',
-            workflowId: start.workflowId,
-          },
-        }),
-        deps.prisma.pendingStart.create({ data: pendingStartRow(start) }),
-      ]);
+      const clientId = body.clientId ?? null;
+      const [connection] = await deps.prisma.$queryRaw<Connection[]>`
+        WITH c AS (
+          INSERT INTO connections (id, "officeId", "clientId", provider, "ownerEmail", "ownerLanguage", ibans,
+                                   "validUntil", status, "workflowId", "updatedAt")
+          SELECT ${id}, ${officeId}, ${clientId}, ${body.provider}, ${body.ownerEmail ?? null},
+                 ${body.ownerLanguage}::"Language", ${body.ibans}::text[], ${validUntil}::timestamptz,
+                 'connected'::"ConnectionStatus", ${start.workflowId}, now()
+           WHERE EXISTS (SELECT 1 FROM offices WHERE id = ${officeId})
+             AND (${clientId}::text IS NULL
+                  OR EXISTS (SELECT 1 FROM clients WHERE id = ${clientId} AND "officeId" = ${officeId}))
+          RETURNING *),
+        p AS (
+          INSERT INTO pending_starts ("workflowId", "caseType", "caseId", "workflowType", input)
+          SELECT ${start.workflowId}, 'connection'::"CaseType", c.id, ${start.workflowType},
+                 ${JSON.stringify(start.input)}::jsonb
+            FROM c)
+        SELECT * FROM c`;
+      if (!connection) {
+        if (!(await deps.prisma.office.findUnique({ where: { id: officeId }, select: { id: true } })))
+          throw notFound('office');
+        throw notFoundInBody('client', [{ path: 'clientId', message: 'no such client in this office' }]);
+      }
       const started = await startCase(startDeps(deps), start);
       if (isRefused(started)) {
         await deps.prisma.$transaction([

@@ -1,5 +1,5 @@
 import { mandateSigningLink } from '../../lib/links/mandate-signing.js';
-import { Prisma } from '../../lib/db/client.js';
+import type { Prisma } from '../../lib/db/client.js';
 import { uuidv7 } from '../../lib/db/ids.js';
 import {
   archiveUpdate,
@@ -56,40 +56,51 @@ const invalid = (status: number, code: string, message: string, errors: { path: 
   new ApiError(status, code, message, { errors: errors.map((e) => ({ in: 'body', ...e })) });
 
 /**
- * One mandate for one account. The row is committed first, with its final workflow id and its
- * pending start (one transaction), so the workflow's first activity always finds it; the caller
- * then starts the workflow. A concurrent twin finds the row: one mandate, one workflow.
+ * The mandates of the accounts that have none, in one statement: each row with its final workflow
+ * id and its pending start, so the workflow's first activity always finds it; the caller then starts
+ * the workflows. An account a concurrent twin order got first is skipped (ON CONFLICT) and gets no
+ * pending start: one mandate, one workflow. Answers every account's mandate, and which are new.
  */
-async function recordOne(
+async function recordAll(
   deps: AppDeps,
-  account: { id: string; isKbcGroup: boolean; mandate: { id: string } | null },
+  accounts: { id: string; isKbcGroup: boolean; mandate: { id: string } | null }[],
   managementMode: 'office' | 'service',
-): Promise<{ isNew: boolean; mandate: MandateRow }> {
-  const existing = account.mandate ? await reload(deps, account.mandate.id) : undefined;
-  if (existing) return { isNew: false, mandate: existing };
-  const id = uuidv7();
-  const workflowId = mandateWorkflowId(id);
-  try {
-    const [mandate] = await deps.prisma.$transaction([
-      deps.prisma.mandate.create({
-        data: { id, bankAccountId: account.id, managementMode, workflowId },
-        include: mandateInclude,
-      }),
-      deps.prisma.pendingStart.create({
-        data: pendingStartRow(
-          mandateStart({ id, workflowId }, mandateInput(deps, { id, managementMode, bankAccount: account })),
-        ),
-      }),
-    ]);
-    return { isNew: true, mandate };
-  } catch (error) {
-    if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') throw error;
-    const mandate = await deps.prisma.mandate.findUniqueOrThrow({
-      where: { bankAccountId: account.id },
-      include: mandateInclude,
+): Promise<{ isNew: boolean; mandate: MandateRow }[]> {
+  const fresh = accounts
+    .filter((a) => !a.mandate)
+    .map((account) => {
+      const id = uuidv7();
+      const workflowId = mandateWorkflowId(id);
+      const start = mandateStart({ id, workflowId }, mandateInput(deps, { id, managementMode, bankAccount: account }));
+      return { id, accountId: account.id, workflowId, input: JSON.stringify(start.input), type: start.workflowType };
     });
-    return { isNew: false, mandate };
+  const inserted = new Set<string>();
+  if (fresh.length > 0) {
+    const rows = await deps.prisma.$queryRaw<{ caseId: string }[]>`
+      WITH input AS (
+        SELECT * FROM unnest(${fresh.map((f) => f.id)}::text[], ${fresh.map((f) => f.accountId)}::text[],
+                             ${fresh.map((f) => f.workflowId)}::text[], ${fresh.map((f) => f.input)}::jsonb[])
+          AS t(id, "bankAccountId", "workflowId", input)),
+      m AS (
+        INSERT INTO mandates (id, "bankAccountId", "managementMode", "workflowId", "updatedAt")
+        SELECT id, "bankAccountId", ${managementMode}::"ManagementMode", "workflowId", now() FROM input
+        ON CONFLICT DO NOTHING
+        RETURNING id)
+      INSERT INTO pending_starts ("workflowId", "caseType", "caseId", "workflowType", input)
+      SELECT i."workflowId", 'mandate'::"CaseType", i.id, ${fresh[0]!.type}, i.input FROM input i JOIN m USING (id)
+      RETURNING "caseId"`;
+    for (const row of rows) inserted.add(row.caseId);
   }
+  const mandates = await deps.prisma.mandate.findMany({
+    where: { bankAccountId: { in: accounts.map((a) => a.id) } },
+    include: mandateInclude,
+  });
+  const byAccount = new Map(mandates.map((m) => [m.bankAccountId, m]));
+  return accounts.map((a) => {
+    const mandate = byAccount.get(a.id);
+    if (!mandate) throw new Error(`mandate of account ${a.id} neither written nor found`);
+    return { isNew: inserted.has(mandate.id), mandate };
+  });
 }
 
 const actionResponses = (description: string) => ({
@@ -153,14 +164,19 @@ export const mandateRoutes = [
       if (archived.length)
         throw invalid(409, 'mandate_archived', 'an archived mandate is final: one mandate per account', archived);
 
-      // Rows first (one at a time: a twin request meets the unique account), then every start that
+      // Rows first (one statement: a twin request meets the unique account), then every start that
       // is due (a new mandate, or a `registered` one whose workflow may not run yet) in parallel.
-      const recorded = [];
-      for (const id of body.bankAccountIds) recorded.push(await recordOne(deps, byId.get(id)!, body.managementMode));
+      const recorded = await recordAll(
+        deps,
+        body.bankAccountIds.map((id) => byId.get(id)!),
+        body.managementMode,
+      );
       const due = recorded.filter((r) => r.mandate.status === 'registered');
       const starts = due.map((r) => mandateStart(r.mandate, mandateInput(deps, r.mandate)));
-      // A `registered` mandate of an earlier order gets its pending start again (the new one has it).
-      await deps.prisma.pendingStart.createMany({ data: starts.map(pendingStartRow), skipDuplicates: true });
+      // A `registered` mandate of an earlier order gets its pending start again (a new one has it).
+      const again = starts.filter((_, i) => !due[i]!.isNew);
+      if (again.length > 0)
+        await deps.prisma.pendingStart.createMany({ data: again.map(pendingStartRow), skipDuplicates: true });
       const outcomes = new Map(
         (await startCases(startDeps(deps), starts)).map((outcome, i) => [due[i]!.mandate.id, outcome]),
       );

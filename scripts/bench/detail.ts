@@ -1,5 +1,5 @@
 /**
- * `npm run bench:detail`: GET /v1/mandates/:id (the case detail, database only) against the same SQL
+ * `npm run bench -- detail`: GET /v1/mandates/:id (the case detail, database only) against the same SQL
  * sent straight to PostgreSQL through `pg`, in one run on the same server: p50, p99, requests per
  * second and their ratio (issue 15 §2: detail ≥ 0.5× the SQL). PostgreSQL from BENCH_POSTGRES_URL,
  * else postgresql://postgres:postgres@127.0.0.1:5432/postgres; without one it says so and stops.
@@ -82,7 +82,7 @@ async function directDetail(db: pg.Pool, id: string): Promise<void> {
 }
 
 async function main() {
-  if (!(await postgresReachable('bench:detail'))) return;
+  if (!(await postgresReachable('bench detail'))) return;
   const database = await createThrowawayDatabase(ADMIN_URL, 'bench_detail');
   const pool = new pg.Pool({ connectionString: database.url, max: 10 });
   const prisma = createPrisma(database.url);
@@ -99,7 +99,7 @@ async function main() {
       if (res.status !== 200) throw new Error(`GET /v1/mandates/:id: HTTP ${res.status}`);
     };
     console.log(
-      `bench:detail: ${CASES} mandates on PostgreSQL (${new URL(ADMIN_URL).host}), ${REQUESTS} requests, concurrency ${CONCURRENCY}, Node ${process.version}`,
+      `bench detail: ${CASES} mandates on PostgreSQL (${new URL(ADMIN_URL).host}), ${REQUESTS} requests, concurrency ${CONCURRENCY}, Node ${process.version}`,
     );
     for (let i = 0; i < 200; i++) await Promise.all([viaApi(i), directDetail(pool, pick(i))]); // warm up
     const api = await measure(viaApi);

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:search`: GET /v1/cases?q=… (issue 12 §1) at 100,000 cases on PostgreSQL, one key
+ * `npm run bench -- search`: GET /v1/cases?q=… (issue 12 §1) at 100,000 cases on PostgreSQL, one key
  * kind at a time, loaded with autocannon; then the very statement the API sends (caseQuery), straight
  * through `pg` at the same concurrency. Prints req/s, p50, p95 and p99 of both and their ratio
  * (target: the API's p95 under 100 ms). PostgreSQL from BENCH_POSTGRES_URL (a superuser URL; a fresh
@@ -14,107 +14,12 @@ import { createPrisma } from '../../lib/db/client.js';
 import { applyMigrations } from '../../lib/db/migrate.js';
 import { createThrowawayDatabase } from '../../lib/db/throwaway-database.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
-import { ADMIN_URL, benchServer, figures, measure, postgresReachable, type Figures } from './shared.js';
+import { CONNECTIONS, enterpriseOf, ibanOf, MANDATES, NAMES, ORDERS, referenceOf, seed } from './seed.js';
+import { ADMIN_URL, benchServer, figures, loadPaths, measure, postgresReachable, type Figures } from './shared.js';
 
-const CASES = Number(process.env.BENCH_CASES ?? 100_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const TARGET_P95_MS = 100;
-
-// 40 % mandates (one client and account each), 30 % CARO orders, 30 % connections, over 100 offices.
-const MANDATES = Math.round(CASES * 0.4);
-const ORDERS = Math.round(CASES * 0.3);
-const CONNECTIONS = CASES - MANDATES - ORDERS;
-const TRADES = ['Boulangerie', 'Garage', 'Bakkerij', 'Cabinet', 'Brasserie', 'Immo', 'Transport', 'Atelier'];
-const NAMES = ['Lefèvre', 'Müller', 'Dupont', 'Janssens', 'Peeters', 'Gérard', 'Noël', 'Maes', 'Hélène', 'Wouters'];
-
-/** A valid Belgian IBAN for client `i` (bank 310, account i, both check numbers). */
-function ibanOf(i: number): string {
-  const bban10 = `310${String(i).padStart(7, '0')}`;
-  const national = Number(BigInt(bban10) % 97n) || 97;
-  const bban = `${bban10}${String(national).padStart(2, '0')}`;
-  const check = 98 - Number(BigInt(`${bban}111400`) % 97n);
-  return `BE${String(check).padStart(2, '0')}${bban}`;
-}
-const enterpriseOf = (i: number) => `0${String(i).padStart(9, '0')}`;
-const referenceOf = (i: number) => `4-${String(i).padStart(7, '0')}-${String(i % 97).padStart(2, '0')}`;
-
-async function seed(db: pg.Pool): Promise<void> {
-  await db.query(
-    `INSERT INTO offices (id, name, language, "contactEmail", "updatedAt")
-     SELECT '00000000-0000-4000-8000-' || lpad(o::text, 12, '0'), 'Office ' || o, 'fr', 'o@example.be', now() FROM generate_series(0, 99) o`,
-  );
-  const ibans = Array.from({ length: MANDATES }, (_, k) => ibanOf(k + 1));
-  await db.query(
-    `INSERT INTO clients (id, "officeId", "companyName", "enterpriseNumber", "clientCode", language, "updatedAt")
-     SELECT 'client-' || i, '00000000-0000-4000-8000-' || lpad((i % 100)::text, 12, '0'), ($2::text[])[1 + i % 8] || ' ' || ($3::text[])[1 + i % 10] || ' ' || i,
-            '0' || lpad(i::text, 9, '0'), 'C-' || i, 'fr', now()
-       FROM generate_series(1, $1::int) i`,
-    [MANDATES, TRADES, NAMES],
-  );
-  await db.query(
-    `INSERT INTO bank_accounts (id, "clientId", iban, "bankCode", "bankName", "isKbcGroup", "updatedAt")
-     SELECT 'account-' || i, 'client-' || i, ($1::text[])[i], '310', 'ING Belgium', false, now()
-       FROM generate_series(1, $2::int) i`,
-    [ibans, MANDATES],
-  );
-  const mandateStates = ['available_online', 'sent_to_client', 'signed', 'bank_processing', 'active', 'problem'];
-  await db.query(
-    `INSERT INTO mandates (id, "bankAccountId", "managementMode", status, "problemReason", "workflowId", "presentedAt",
-                           "stateChangedAt", "createdAt", "updatedAt")
-     SELECT m.id, 'account-' || i, 'service', m.status::"MandateStatus",
-            CASE WHEN m.status = 'problem' THEN 'signer_not_authorised'::"MandateProblemReason" END,
-            'mandate:' || m.id, now() - interval '3 days', now() - (i % 1000) * interval '1 hour',
-            now() - interval '10 days', now()
-       FROM generate_series(1, $1::int) i,
-            LATERAL (SELECT gen_random_uuid()::text AS id, ($2::text[])[1 + i % 6] AS status) m`,
-    [MANDATES, mandateStates],
-  );
-  const caroStates = ['invitation_sent', 'active', 'problem', 'invitation_expired', 'cancelled'];
-  await db.query(
-    `INSERT INTO caro_orders (id, "clientId", "clientReference", "bankAccountId", "cardholderLanguage", status,
-                              "problemReason", "linkExpiresAt", "workflowId", "stateChangedAt", "createdAt", "updatedAt")
-     SELECT o.id, 'client-' || i, '4-' || lpad(i::text, 7, '0') || '-' || lpad((i % 97)::text, 2, '0'), 'account-' || i,
-            'fr', o.status::"CaroStatus",
-            CASE WHEN o.status = 'problem' THEN 'debit_card'::"CaroProblemReason" END,
-            now() + (i % 56) * interval '1 day', 'caro:' || o.id, now() - (i % 500) * interval '1 hour',
-            now() - interval '20 days', now()
-       FROM generate_series(1, $1::int) i,
-            LATERAL (SELECT gen_random_uuid()::text AS id, ($2::text[])[1 + i % 5] AS status) o`,
-    [ORDERS, caroStates],
-  );
-  const consentStates = ['connected', 'connected', 'expires_soon', 'expired', 'journal_missing', 'access_lost'];
-  await db.query(
-    `INSERT INTO connections (id, "officeId", "clientId", "ownerLanguage", provider, ibans, "validUntil", status,
-                              "workflowId", "statusChangedAt", "createdAt", "updatedAt")
-     SELECT n.id, '00000000-0000-4000-8000-' || lpad((c % 100)::text, 12, '0'), 'client-' || c, 'nl', 'ponto', ARRAY[($2::text[])[c]],
-            now() + (i % 200) * interval '1 day', n.status::"ConnectionStatus", 'consent:' || n.id,
-            now() - (i % 300) * interval '1 hour', now() - interval '30 days', now()
-       FROM generate_series(1, $1::int) i, LATERAL (SELECT $4::int - i + 1 AS c) k,
-            LATERAL (SELECT gen_random_uuid()::text AS id, ($3::text[])[1 + i % 6] AS status) n`,
-    [CONNECTIONS, ibans, consentStates, MANDATES],
-  );
-  // E-mails of each mandate (some refused) and provider callbacks (some not handled): what the
-  // attention of each result reads.
-  await db.query(
-    `INSERT INTO email_outbox (id, "idempotencyKey", template, language, "toAddress", subject, html, text, status,
-                               error, "caseType", "caseId", "updatedAt")
-     SELECT gen_random_uuid()::text, 'bench/' || m.id, 'mandate.sent_to_client', 'fr', 'c@example.be', 's', 'h', 't',
-            CASE WHEN row_number() OVER () % 50 = 0 THEN 'rejected' ELSE 'sent' END::"EmailStatus",
-            CASE WHEN row_number() OVER () % 50 = 0 THEN 'mailbox full' END, 'mandate', m.id, now()
-       FROM mandates m`,
-  );
-  await db.query(
-    `INSERT INTO webhook_events (id, provider, "eventId", payload, "eventType", "resourceType", "resourceId", handled,
-                                 reason, "receivedAt")
-     SELECT gen_random_uuid()::text, 'caro', 'evt-' || o.id, '{}'::jsonb, 'caro.activated', 'caro_order', o.id,
-            row_number() OVER () % 20 <> 0,
-            CASE WHEN row_number() OVER () % 20 = 0 THEN 'the order’s workflow is not running' END, now()
-       FROM caro_orders o`,
-  );
-  // As autovacuum would have by then: statistics, and the GIN indexes' pending lists merged.
-  await db.query('VACUUM ANALYZE');
-}
 
 /** For each key kind: the q values an operator would type, each in its own formatting. */
 async function keys(db: pg.Pool): Promise<Record<string, string[]>> {
@@ -145,44 +50,18 @@ async function keys(db: pg.Pool): Promise<Record<string, string[]>> {
   };
 }
 
-/** autocannon against GET /v1/cases?q=…, cycling through the values; latencies from each response. */
-function loadApi(url: string, key: string, values: string[]): Promise<Figures> {
-  let next = 0;
-  const latencies: number[] = [];
-  let failures = 0;
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const instance = autocannon(
-      {
-        url,
-        connections: CONCURRENCY,
-        amount: REQUESTS,
-        headers: { authorization: `Bearer ${key}` },
-        requests: [
-          {
-            method: 'GET',
-            setupRequest: (req) => ({
-              ...req,
-              path: `/v1/cases?q=${encodeURIComponent(values[next++ % values.length]!)}`,
-            }),
-          },
-        ],
-      },
-      (error) => {
-        if (error) return reject(error);
-        if (failures > 0) return reject(new Error(`GET /v1/cases: ${failures} answers were not 200`));
-        resolve(figures(latencies, (performance.now() - started) / 1000));
-      },
-    );
-    instance.on('response', (_client, status, _bytes, responseTime) => {
-      if (status !== 200) failures++;
-      latencies.push(responseTime);
-    });
-  });
-}
+/** autocannon against GET /v1/cases?q=…, cycling through the values. */
+const loadApi = (url: string, key: string, values: string[]) =>
+  loadPaths(
+    url,
+    key,
+    values.map((q) => `/v1/cases?q=${encodeURIComponent(q)}`),
+    REQUESTS,
+    CONCURRENCY,
+  );
 
 async function main() {
-  if (!(await postgresReachable('bench:search'))) return;
+  if (!(await postgresReachable('bench search'))) return;
   const database = await createThrowawayDatabase(ADMIN_URL, 'bench_search');
   const pool = new pg.Pool({ connectionString: database.url, max: 10 });
   const prisma = createPrisma(database.url);
@@ -195,7 +74,7 @@ async function main() {
     const { key } = await createApiKey(prisma, { name: 'bench', role: 'operator' });
     const byKind = await keys(pool);
     console.log(
-      `bench:search: ${MANDATES + ORDERS + CONNECTIONS} cases (${MANDATES} mandates, ${ORDERS} CARO orders, ` +
+      `bench search: ${MANDATES + ORDERS + CONNECTIONS} cases (${MANDATES} mandates, ${ORDERS} CARO orders, ` +
         `${CONNECTIONS} connections; seeded in ${seededIn} s) on PostgreSQL (${new URL(ADMIN_URL).host}), ` +
         `${REQUESTS} requests per row, concurrency ${CONCURRENCY}, Node ${process.version}`,
     );
@@ -214,7 +93,7 @@ async function main() {
     for (const [kind, values] of Object.entries(byKind)) {
       const hits = (await direct(values[0]!)).rowCount ?? 0;
       if (hits === 0)
-        throw new Error(`bench:search: ${kind} ${values[0]} finds nothing: the seed and the keys disagree`);
+        throw new Error(`bench search: ${kind} ${values[0]} finds nothing: the seed and the keys disagree`);
       if (process.env.BENCH_EXPLAIN) {
         const filter: CaseFilter = {
           q: searchKeys(values[0]!),

@@ -1,6 +1,8 @@
-// What the PostgreSQL benchmarks (bench:detail, bench:search) share: the server they run on, the
+// What the PostgreSQL benchmarks (bench detail, bench search) share: the server they run on, the
 // API as it runs in production without Temporal (reads never dial it), and the measuring loop for
 // the direct SQL (and the figures both print).
+import os from 'node:os';
+import autocannon from 'autocannon';
 import pg from 'pg';
 import { createApp } from '../../api/app.js';
 import { listen, type RunningServer } from '../../api/server.js';
@@ -11,7 +13,11 @@ import { createTemporalClient } from '../../lib/temporal/client.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 
 export const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432/postgres';
-export const logger = createLogger({ service: 'bench', level: 'silent' });
+// BENCH_LOG_LEVEL=error shows what a failing request met (the API's own log lines).
+export const logger = createLogger({
+  service: 'bench',
+  level: (process.env.BENCH_LOG_LEVEL as 'error' | undefined) ?? 'silent',
+});
 
 /** Whether the PostgreSQL server answers; says so and why not when it does not. */
 export async function postgresReachable(bench: string): Promise<boolean> {
@@ -90,4 +96,49 @@ export async function measure(
     }),
   );
   return figures(latencies, (performance.now() - started) / 1000);
+}
+
+/** The 1-minute load average, printed with every figure: the machine is shared. */
+export const load = () => os.loadavg()[0]!.toFixed(2);
+
+/** One line of a case: the project's figure, the limit measured in the same run, their ratio and the load. */
+export function verdict(name: string, figure: number, limit: number, unit: string, target: string): string {
+  return `${name.padEnd(56)} ${figure.toFixed(1).padStart(8)} ${unit}  limit ${limit.toFixed(1).padStart(8)} ${unit}  ${(figure / limit).toFixed(2)}× (target ${target}, load ${load()})`;
+}
+
+/** autocannon GETs of `paths` (cycled) with the bench key; latencies from each response; refused unless all are 200. */
+export function loadPaths(
+  url: string,
+  key: string,
+  paths: string[],
+  requests: number,
+  concurrency: number,
+): Promise<Figures> {
+  let next = 0;
+  const latencies: number[] = [];
+  let failures = 0;
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const instance = autocannon(
+      {
+        url,
+        connections: concurrency,
+        amount: requests,
+        // The work queue may take seconds on a loaded machine: a timeout is a failure, never a missing figure.
+        timeout: 120,
+        headers: { authorization: `Bearer ${key}` },
+        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length]! }) }],
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        failures += result.errors + result.timeouts;
+        if (failures > 0) return reject(new Error(`GET ${paths[0]}: ${failures} answers were not 200 or never came`));
+        resolve(figures(latencies, (performance.now() - started) / 1000));
+      },
+    );
+    instance.on('response', (_client, status, _bytes, responseTime) => {
+      if (status !== 200) failures++;
+      latencies.push(responseTime);
+    });
+  });
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:sleeping`: how much memory one worker needs for many sleeping journeys, and whether it keeps
+ * `npm run bench -- sleeping`: how much memory one worker needs for many sleeping journeys, and whether it keeps
  * up with their starts (issue 15 §4). Consent renewals (each sleeps until its first reminder, 75 days away) are
  * started in steps (BENCH_SLEEPING_COUNTS, 10000,50000,100000 by default) straight through the Temporal client,
  * as fast as the server takes them: that start rate is the limit of the same run. After each step: how long
@@ -94,7 +94,7 @@ interface Step {
 }
 
 async function main(): Promise<void> {
-  if (!(await postgresReachable('bench:sleeping'))) return;
+  if (!(await postgresReachable('bench sleeping'))) return;
   const { cli } = await provisionTemporalBinaries({ log: say });
   const database = await createThrowawayDatabase(ADMIN_URL, 'bench_sleeping');
   const dataDir = await mkdtemp(join('/dev/shm', 'bench-sleeping-'));

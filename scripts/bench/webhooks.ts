@@ -1,5 +1,5 @@
 /**
- * `npm run bench:webhooks`: 1,000 case changes (BENCH_EVENTS) of one office with 3 webhook
+ * `npm run bench -- webhooks`: 1,000 case changes (BENCH_EVENTS) of one office with 3 webhook
  * endpoints (BENCH_ENDPOINTS): the real worker's delivery workflows on a Temporal dev server
  * (in-memory SQLite) deliver every event to a receiver in this process. Prints deliveries per
  * second and the p50/p95 delay from the change's commit to its arrival, then the same signed HTTP

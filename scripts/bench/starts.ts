@@ -1,0 +1,88 @@
+/**
+ * `npm run bench -- starts`: every order route with one item (POST /v1/connections, POST
+ * /v1/mandates, POST /v1/caro-orders) against raw `client.workflow.start` on the same Temporal dev
+ * server and task queue, the real worker running, on PGlite and on PostgreSQL (issue 15 §1: ≥ 0.9×).
+ * The raw starts run before and after the routes; the limit is their mean. BENCH_REQUESTS (300)
+ * per case, BENCH_CONCURRENCY (32).
+ */
+import { measure, verdict, type Figures } from './shared.js';
+import { onEachDatabase, type OrderStack } from './stack.js';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+
+async function run(stack: OrderStack): Promise<string[]> {
+  const accounts = await stack.accounts(REQUESTS * 2);
+  const validUntil = new Date(Date.now() + 90 * 86_400_000).toISOString();
+  const cases: [string, (i: number) => Promise<unknown>][] = [
+    [
+      'POST /v1/connections',
+      () =>
+        stack.tolerant('/v1/connections', {
+          officeId: stack.officeId,
+          provider: 'ponto',
+          ownerLanguage: 'fr',
+          ibans: ['BE68539007547034'],
+          validUntil,
+        }),
+    ],
+    [
+      'POST /v1/mandates (one account)',
+      (i) => stack.tolerant('/v1/mandates', { bankAccountIds: [accounts[i]!.accountId], managementMode: 'service' }),
+    ],
+    [
+      'POST /v1/caro-orders (one order)',
+      (i) => {
+        const { clientId, accountId } = accounts[REQUESTS + i]!;
+        return stack.tolerant('/v1/caro-orders', {
+          orders: [
+            {
+              clientId,
+              bankAccountId: accountId,
+              clientReference: `4-${i}`,
+              cardholderEmail: 'holder@example.be',
+              cardholderLanguage: 'fr',
+            },
+          ],
+        });
+      },
+    ],
+  ];
+  const raw = () => measure(() => stack.rawStart(), REQUESTS, CONCURRENCY);
+  await measure(() => stack.rawStart(), 50, CONCURRENCY); // warm up the client, server and worker
+  const before = await raw();
+  const routes: [string, Figures, string][] = [];
+  for (const [name, request] of cases) {
+    stack.failures.count = 0;
+    delete stack.failures.first;
+    const f = await measure(
+      async (i) => {
+        await request(i);
+      },
+      REQUESTS,
+      CONCURRENCY,
+    );
+    // Only the answered orders count: a 5xx started nothing the caller can rely on.
+    const ok = (REQUESTS - stack.failures.count) / REQUESTS;
+    routes.push([
+      name,
+      { ...f, reqPerSec: f.reqPerSec * ok },
+      stack.failures.count ? `  ${stack.failures.count} answers 5xx, first: ${stack.failures.first}` : '',
+    ]);
+  }
+  const after = await raw();
+  const limit = (before.reqPerSec + after.reqPerSec) / 2;
+  const lines = [
+    `${stack.label}: raw client.workflow.start ${before.reqPerSec.toFixed(1)}/s before, ${after.reqPerSec.toFixed(1)}/s after (p50 ${before.p50.toFixed(0)}/${after.p50.toFixed(0)} ms)`,
+    ...routes.map(
+      ([name, f, failed]) =>
+        `${verdict(`${stack.label} ${name}`, f.reqPerSec, limit, 'starts/s', '≥ 0.9×')}  p50 ${f.p50.toFixed(0)} ms${failed}`,
+    ),
+  ];
+  console.log(lines.join('\n'));
+  return lines;
+}
+
+const blocks = await onEachDatabase('bench starts', run);
+console.log(`\nbench starts: ${REQUESTS} requests per case, concurrency ${CONCURRENCY}, Node ${process.version}`);
+for (const block of blocks) console.log(block.join('\n'));
