@@ -202,7 +202,7 @@ async function main(): Promise<void> {
         peakRssMiB: mib(Math.max(peak, rss)),
       });
       say(
-        `${target} sleeping: ${(ids.length / startSeconds).toFixed(0)} starts/s, all asleep ${drainedAfterS.toFixed(1)} s after the last start (backlog ${waiting}), RSS ${mib(rss)} MiB (peak ${mib(Math.max(peak, rss))})`,
+        `${target} sleeping: ${(ids.length / startSeconds).toFixed(0)} starts/s, ${asleep ? 'all asleep' : 'NOT all asleep (the worker fell behind)'} ${drainedAfterS.toFixed(1)} s after the last start (backlog ${waiting}), RSS ${mib(rss)} MiB (peak ${mib(Math.max(peak, rss))})`,
       );
     }
 
