@@ -8,6 +8,7 @@ import { PageTitle } from '../components/PageTitle';
 import { SecretOnce } from '../components/SecretOnce';
 import { LANGUAGES, useI18n, type Language } from '../i18n';
 import { officeName, RoleOfficeFields, type RoleChoice } from './RoleOffice';
+import { LanguageOptions } from '../components/LanguageOptions';
 
 // Each change to an account is a PATCH /v1/users/:id behind a confirmation.
 const DISABLE: ActionDef = { run: (id) => updateAccount(id, { disabled: true }) };
@@ -165,11 +166,7 @@ function CreateAccount() {
           value={form.language}
           onChange={(event) => setForm({ ...form, language: event.target.value as Language })}
         >
-          {LANGUAGES.map((language) => (
-            <option key={language} value={language}>
-              {t(`language.${language}`)}
-            </option>
-          ))}
+          <LanguageOptions languages={LANGUAGES} />
         </select>
       </label>
       <label>

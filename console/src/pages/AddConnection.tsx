@@ -6,7 +6,8 @@ import { useClient, useClientAccounts } from '../api/clients';
 import type { Body } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageTitle } from '../components/PageTitle';
-import { CONTENT_LANGUAGES, useI18n, type ContentLanguage } from '../i18n';
+import { useI18n, type ContentLanguage } from '../i18n';
+import { LanguageOptions } from '../components/LanguageOptions';
 
 type Connection = Body<'/v1/connections', 'post'>;
 
@@ -91,11 +92,7 @@ export function AddConnection() {
         <label>
           {t('connection.new.ownerLanguage')}
           <select value={ownerLanguage} onChange={(event) => setLanguage(event.target.value as ContentLanguage)}>
-            {CONTENT_LANGUAGES.map((code) => (
-              <option key={code} value={code}>
-                {t(`language.${code}`)}
-              </option>
-            ))}
+            <LanguageOptions />
           </select>
         </label>
         <label>

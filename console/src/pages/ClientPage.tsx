@@ -10,8 +10,9 @@ import { CaseTable } from '../components/CaseTable';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageTitle } from '../components/PageTitle';
 import { Status } from '../components/Words';
-import { CONTENT_LANGUAGES, useI18n, type ContentLanguage } from '../i18n';
+import { useI18n, type ContentLanguage } from '../i18n';
 import { NotFound } from './NotFound';
+import { LanguageOptions } from '../components/LanguageOptions';
 
 type Client = Ok<'/v1/clients/{id}', 'get'>;
 
@@ -211,11 +212,7 @@ function EditClient({ client }: { client: Client }) {
       <label>
         {t('client.language')}
         <select {...field('language')}>
-          {CONTENT_LANGUAGES.map((code) => (
-            <option key={code} value={code}>
-              {t(`language.${code}`)}
-            </option>
-          ))}
+          <LanguageOptions />
         </select>
       </label>
       {dirty && impact.data && impact.data.mandates.length > 0 && (

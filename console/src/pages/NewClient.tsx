@@ -6,7 +6,8 @@ import { useSession } from '../api/session';
 import type { Body } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageTitle } from '../components/PageTitle';
-import { CONTENT_LANGUAGES, useI18n, type ContentLanguage } from '../i18n';
+import { useI18n, type ContentLanguage } from '../i18n';
+import { LanguageOptions } from '../components/LanguageOptions';
 
 /**
  * A new client (POST /v1/clients), then its page. An accountant's goes to their own office; an operator chooses
@@ -90,11 +91,7 @@ export function NewClient() {
         <label>
           {t('client.language')}
           <select value={language} onChange={(event) => setLanguage(event.target.value as ContentLanguage)}>
-            {CONTENT_LANGUAGES.map((code) => (
-              <option key={code} value={code}>
-                {t(`language.${code}`)}
-              </option>
-            ))}
+            <LanguageOptions />
           </select>
         </label>
         {create.isError && <ErrorMessage error={create.error} />}

@@ -3,7 +3,8 @@ import { Link } from 'wouter';
 import { useCreateOffice, useOffices } from '../api/operators';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageTitle } from '../components/PageTitle';
-import { CONTENT_LANGUAGES, useI18n, type ContentLanguage } from '../i18n';
+import { useI18n, type ContentLanguage } from '../i18n';
+import { LanguageOptions } from '../components/LanguageOptions';
 
 /** Offices (operators): the list (GET /v1/offices) and the form that creates one (POST /v1/offices). */
 export function OfficesPage() {
@@ -70,11 +71,7 @@ function CreateOffice() {
           value={form.language}
           onChange={(event) => setForm({ ...form, language: event.target.value as ContentLanguage })}
         >
-          {CONTENT_LANGUAGES.map((language) => (
-            <option key={language} value={language}>
-              {t(`language.${language}`)}
-            </option>
-          ))}
+          <LanguageOptions />
         </select>
       </label>
       <label>

@@ -6,7 +6,8 @@ import { useClient, useClientAccounts } from '../api/clients';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageTitle } from '../components/PageTitle';
 import { Status } from '../components/Words';
-import { CONTENT_LANGUAGES, useI18n, type ContentLanguage } from '../i18n';
+import { useI18n, type ContentLanguage } from '../i18n';
+import { LanguageOptions } from '../components/LanguageOptions';
 
 /**
  * Order a CARO card activation (POST /v1/caro-orders) for one of the client's accounts; the pre-order
@@ -73,11 +74,7 @@ export function OrderCaro() {
           <label>
             {t('order.caro.language')}
             <select value={language} onChange={(event) => setLanguage(event.target.value as ContentLanguage)}>
-              {CONTENT_LANGUAGES.map((code) => (
-                <option key={code} value={code}>
-                  {t(`language.${code}`)}
-                </option>
-              ))}
+              <LanguageOptions />
             </select>
           </label>
           {order.isError && <ErrorMessage error={order.error} />}
