@@ -8,6 +8,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { PageTitle } from '../components/PageTitle';
 import { useI18n, type ContentLanguage } from '../i18n';
 import { LanguageOptions } from '../components/LanguageOptions';
+import { AccountChoice } from '../components/AccountChoice';
 
 type Connection = Body<'/v1/connections', 'post'>;
 
@@ -55,8 +56,6 @@ export function AddConnection() {
     value: form[name],
     onChange: (event: { target: { value: string } }) => setForm({ ...form, [name]: event.target.value }),
   });
-  const toggle = (iban: string, on: boolean) =>
-    setChosen(on ? [...chosen, iban] : chosen.filter((other) => other !== iban));
   return (
     <>
       <PageTitle>{t('connection.new.title', { client: client.data?.companyName ?? '…' })}</PageTitle>
@@ -66,25 +65,15 @@ export function AddConnection() {
           {t('connection.new.provider')}
           <input required maxLength={100} {...field('provider')} />
         </label>
-        <fieldset>
-          <legend>{t('connection.new.ibans')}</legend>
-          {accounts.data?.data.length === 0 && <p>{t('connection.new.noAccounts')}</p>}
-          {accounts.data?.data.map((account) => (
-            <label key={account.id} className="check">
-              <input
-                type="checkbox"
-                checked={chosen.includes(account.iban)}
-                onChange={(event) => toggle(account.iban, event.target.checked)}
-              />
-              <span className="mono">{account.iban}</span> <span className="muted">{account.bankName}</span>
-            </label>
-          ))}
-          {missing && (
-            <p className="error" role="alert">
-              {t('order.chooseAccount')}
-            </p>
-          )}
-        </fieldset>
+        <AccountChoice
+          legend="connection.new.ibans"
+          none="connection.new.noAccounts"
+          accounts={accounts.data?.data}
+          valueOf={(account) => account.iban}
+          chosen={chosen}
+          onChange={setChosen}
+          missing={missing}
+        />
         <label>
           {t('connection.new.ownerEmail')}
           <input type="email" value={ownerEmail} onChange={(event) => setEmail(event.target.value)} />

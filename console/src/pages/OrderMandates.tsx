@@ -7,6 +7,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { PageTitle } from '../components/PageTitle';
 import { Status } from '../components/Words';
 import { useI18n } from '../i18n';
+import { AccountChoice } from '../components/AccountChoice';
 
 type Mode = 'office' | 'service';
 
@@ -27,32 +28,20 @@ export function OrderMandates() {
     setMissing(chosen.length === 0);
     if (chosen.length > 0) order.mutate();
   };
-  const toggle = (accountId: string, on: boolean) =>
-    setChosen(on ? [...chosen, accountId] : chosen.filter((other) => other !== accountId));
   return (
     <>
       <PageTitle>{t('order.mandate.title', { client: client.data?.companyName ?? '…' })}</PageTitle>
       {(client.error ?? accounts.error) && <ErrorMessage error={client.error ?? accounts.error} />}
       <form onSubmit={submit} className="stack">
-        <fieldset>
-          <legend>{t('order.mandate.accounts')}</legend>
-          {accounts.data?.data.length === 0 && <p>{t('client.accountsNone')}</p>}
-          {accounts.data?.data.map((account) => (
-            <label key={account.id} className="check">
-              <input
-                type="checkbox"
-                checked={chosen.includes(account.id)}
-                onChange={(event) => toggle(account.id, event.target.checked)}
-              />
-              <span className="mono">{account.iban}</span> <span className="muted">{account.bankName}</span>
-            </label>
-          ))}
-          {missing && (
-            <p className="error" role="alert">
-              {t('order.chooseAccount')}
-            </p>
-          )}
-        </fieldset>
+        <AccountChoice
+          legend="order.mandate.accounts"
+          none="client.accountsNone"
+          accounts={accounts.data?.data}
+          valueOf={(account) => account.id}
+          chosen={chosen}
+          onChange={setChosen}
+          missing={missing}
+        />
         <fieldset>
           <legend>{t('order.mandate.mode')}</legend>
           {(['service', 'office'] as const).map((value) => (
