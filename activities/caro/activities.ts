@@ -3,7 +3,8 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Prisma } from '../../lib/db/client.js';
 import type { CaroProblemReason } from '../../prisma/generated/enums.js';
 import { caroReminderKind, type CaroTransition } from '../../workflows/caro-activation/contract.js';
-import { recordTransition } from '../case-transitions.js';
+import { recordTransitionIn } from '../case-transitions.js';
+import { EVENT_TX } from '../../lib/events/record.js';
 import type { ActivityDeps } from '../deps.js';
 import { createSendEmail, isEmailRejected } from '../email/send-email.js';
 import type { KbcGroupBank } from '../../lib/email/templates/index.js';
@@ -56,15 +57,20 @@ export function createCaroActivities(deps: ActivityDeps) {
   /** Mirrors a transition of the workflow, unless a later one is already mirrored. */
   async function mirror(req: Versioned, data: Prisma.CaroOrderUpdateManyMutationInput): Promise<boolean> {
     const t = req.transition;
-    if (t) {
-      const { from, to, event, reason, actor, at } = t;
-      const step = { from, to, event, reason, actor: { kind: actor.kind, id: actor.id }, at };
-      await recordTransition(prisma, { caseType: 'caro', caseId: req.orderId, version: req.version, ...step });
-    }
-    const { count } = await prisma.caroOrder.updateMany({
-      where: { id: req.orderId, stateVersion: { lt: req.version } },
-      data: { ...data, stateVersion: req.version, ...(t ? { stateChangedAt: new Date(t.at) } : {}) },
-    });
+    // The step and the row commit together: a reader never sees the step in the history before the
+    // row's new state (a CARO order's first step without its link's dates had no next step).
+    const count = await prisma.$transaction(async (tx) => {
+      if (t) {
+        const { from, to, event, reason, actor, at } = t;
+        const step = { from, to, event, reason, actor: { kind: actor.kind, id: actor.id }, at };
+        await recordTransitionIn(tx, { caseType: 'caro', caseId: req.orderId, version: req.version, ...step });
+      }
+      const written = await tx.caroOrder.updateMany({
+        where: { id: req.orderId, stateVersion: { lt: req.version } },
+        data: { ...data, stateVersion: req.version, ...(t ? { stateChangedAt: new Date(t.at) } : {}) },
+      });
+      return written.count;
+    }, EVENT_TX);
     if (count === 0)
       logger.info({ caroOrderId: req.orderId, version: req.version }, 'CARO state not mirrored: a later one is');
     return count === 1;

@@ -5,7 +5,8 @@ import {
   type MandateProblemReason,
   type MandateState,
 } from '../../workflows/mandate/rules.js';
-import { recordTransition } from '../case-transitions.js';
+import { recordTransitionIn } from '../case-transitions.js';
+import { EVENT_TX } from '../../lib/events/record.js';
 import type { ActivityDeps } from '../deps.js';
 import type { KbcGroupBank } from '../../lib/email/templates/define.js';
 import { createSendEmail } from '../email/send-email.js';
@@ -97,33 +98,38 @@ export function createMandateActivities(deps: ActivityDeps) {
       actor?: { kind: string; id?: string };
       note?: string;
     }): Promise<{ applied: boolean }> {
-      if (req.actor)
-        await recordTransition(prisma, {
-          caseType: 'mandate',
-          caseId: req.mandateId,
-          version: req.version,
-          from: req.from ?? null,
-          to: req.state,
-          actor: req.actor,
-          reason: req.problemReason,
-          note: req.note ?? req.archiveReason ?? undefined,
-          at: req.at,
+      const actor = req.actor;
+      // The step and the row commit together: a reader never sees the step before the row's state.
+      const count = await prisma.$transaction(async (tx) => {
+        if (actor)
+          await recordTransitionIn(tx, {
+            caseType: 'mandate',
+            caseId: req.mandateId,
+            version: req.version,
+            from: req.from ?? null,
+            to: req.state,
+            actor,
+            reason: req.problemReason,
+            note: req.note ?? req.archiveReason ?? undefined,
+            at: req.at,
+          });
+        const settled = SIGNED_MANDATE_STATES.includes(req.state) || req.state === 'archived';
+        const written = await tx.mandate.updateMany({
+          where: { id: req.mandateId, stateVersion: { lt: req.version } },
+          data: {
+            status: req.state,
+            stateVersion: req.version,
+            stateChangedAt: new Date(req.at),
+            problemReason: req.problemReason,
+            archiveReason: req.archiveReason,
+            signedAt: req.signedAt === null ? null : new Date(req.signedAt),
+            ...(req.state === 'active' ? { activatedAt: new Date(req.at) } : {}),
+            // Linked, signed or closed: no longer a detected issue.
+            ...(settled ? { linkIssueAt: null } : {}),
+          },
         });
-      const settled = SIGNED_MANDATE_STATES.includes(req.state) || req.state === 'archived';
-      const { count } = await prisma.mandate.updateMany({
-        where: { id: req.mandateId, stateVersion: { lt: req.version } },
-        data: {
-          status: req.state,
-          stateVersion: req.version,
-          stateChangedAt: new Date(req.at),
-          problemReason: req.problemReason,
-          archiveReason: req.archiveReason,
-          signedAt: req.signedAt === null ? null : new Date(req.signedAt),
-          ...(req.state === 'active' ? { activatedAt: new Date(req.at) } : {}),
-          // Linked, signed or closed: no longer a detected issue.
-          ...(settled ? { linkIssueAt: null } : {}),
-        },
-      });
+        return written.count;
+      }, EVENT_TX);
       logger.info(
         { mandateId: req.mandateId, state: req.state, version: req.version, applied: count === 1 },
         'mandate state mirrored',

@@ -113,7 +113,8 @@ async function withOrder(
     const t0 = Math.floor(((await env.currentTimeMs()) as number) / 1000) * 1000;
     try {
       // To the minute: an activity is scheduled a few ms after the workflow time that planned it.
-      await fn({ handle, calls, day: (call) => Math.round((call.atMs - t0) / 60_000) / 1440 });
+      // `+ 0`: an activity scheduled in the minute before t0 is day 0, not -0 (toEqual tells them apart).
+      await fn({ handle, calls, day: (call) => Math.round((call.atMs - t0) / 60_000) / 1440 + 0 });
     } finally {
       await handle.terminate('test over');
     }
