@@ -137,7 +137,7 @@ describe.each(withBody.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as 
             await expectRefusedOrServed(method, path, candidate);
           },
         ),
-        { numRuns: 40 },
+        { numRuns: 25 },
       );
     });
   },
