@@ -76,7 +76,12 @@ describe('CARO through the development sandbox', () => {
     const eventId = `sandbox-${randomUUID()}`;
     expect((await cardholder(id, 'caro.activated', {}, eventId)).body.webhook.status).toBe(202);
     const active = await status(id, 'active');
-    expect(active).toMatchObject({ statementsFrom: '2027-04-01T00:00:00.000Z', cardholderEmail: null, guidance: null });
+    expect(active).toMatchObject({ statementsFrom: '2027-04-01T00:00:00.000Z', guidance: null });
+    // The order reads active first; the confirmation then goes to the cardholder, and only then is the address purged.
+    await waitFor(async () => {
+      const res = await stack.http('GET', `/v1/caro-orders/${id}`);
+      return res.body.cardholderEmail === null ? true : undefined;
+    }, 'the address purged after the confirmation');
     expect((await cardholder(id, 'caro.activated', {}, eventId)).body.webhook).toEqual({
       status: 200,
       body: { status: 'duplicate' },
