@@ -3,6 +3,7 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import type { ActionDef } from '../api/actions';
 import { useI18n } from '../i18n';
 import { ErrorMessage } from './ErrorMessage';
+import { ConfirmButtons } from './ConfirmButtons';
 
 const linkOf = (answer: unknown): string | undefined =>
   typeof answer === 'object' && answer !== null && 'url' in answer && typeof answer.url === 'string'
@@ -89,14 +90,7 @@ export function ActionButton({
             </label>
           ))}
           {run.isError && <ErrorMessage error={run.error} />}
-          <div className="row">
-            <button type="submit" disabled={run.isPending}>
-              {t('action.yes')}
-            </button>
-            <button type="button" className="secondary" onClick={() => dialog.current?.close()}>
-              {t('action.no')}
-            </button>
-          </div>
+          <ConfirmButtons pending={run.isPending} onNo={() => dialog.current?.close()} />
         </form>
       </dialog>
     </div>

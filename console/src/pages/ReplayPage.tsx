@@ -7,6 +7,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { PageTitle } from '../components/PageTitle';
 import { Status } from '../components/Words';
 import { useI18n } from '../i18n';
+import { ConfirmButtons } from '../components/ConfirmButtons';
 
 type Batch = Ok<'/v1/caro-replays/{id}', 'get'>;
 /** The filter as the batch echoes it (the request body's type is the same object, at least one field set). */
@@ -187,14 +188,7 @@ function BatchView({ id }: { id: string }) {
           <h2 id="confirm-title">{t('replay.confirm', { count: b.total })}</h2>
           <p>{t('replay.confirmQuestion', { count: b.total })}</p>
           {start.isError && <ErrorMessage error={start.error} />}
-          <div className="row">
-            <button type="submit" disabled={start.isPending}>
-              {t('action.yes')}
-            </button>
-            <button type="button" className="secondary" onClick={() => dialog.current?.close()}>
-              {t('action.no')}
-            </button>
-          </div>
+          <ConfirmButtons pending={start.isPending} onNo={() => dialog.current?.close()} />
         </form>
       </dialog>
       {b.cases.data.length > 0 && (
