@@ -95,7 +95,9 @@ const unsignedMandates = (deps: AppDeps, actor: Actor, clientId: string) =>
       ],
     },
     include: { bankAccount: { select: { iban: true, isKbcGroup: true } } },
-    orderBy: { id: 'asc' },
+    // The client page lists its accounts by id: the same order here (a bulk order's mandates can
+    // share a millisecond, so their own ids do not follow the accounts).
+    orderBy: [{ bankAccountId: 'asc' }, { id: 'asc' }],
   });
 type UnsignedMandate = Awaited<ReturnType<typeof unsignedMandates>>[number];
 

@@ -314,10 +314,14 @@ describe('PATCH /v1/clients/:id', () => {
       stack.db.prisma.mandate.create({
         data: { bankAccountId, managementMode: 'office', status, workflowId: `mandate:${bankAccountId}` },
       });
-    const online = await mandate(await account(client.id, 'BE53 0689 9999 5053'), 'available_online');
-    const problem = await mandate(await account(client.id, 'BE35 3101 2345 6737'), 'problem');
-    const preparing = await mandate(await account(client.id, 'BE24 3101 2345 6838'), 'in_preparation');
-    const kbcProblem = await mandate(await account(client.id, 'BE46 7351 2345 6736'), 'problem');
+    const ibans = ['BE53 0689 9999 5053', 'BE35 3101 2345 6737', 'BE24 3101 2345 6838', 'BE46 7351 2345 6736'];
+    const accounts: string[] = [];
+    for (const iban of ibans) accounts.push(await account(client.id, iban));
+    // Mandates made in the reverse order of their accounts: still listed in the accounts' order.
+    const kbcProblem = await mandate(accounts[3]!, 'problem');
+    const preparing = await mandate(accounts[2]!, 'in_preparation');
+    const problem = await mandate(accounts[1]!, 'problem');
+    const online = await mandate(accounts[0]!, 'available_online');
     await mandate(await account(client.id, 'BE09 7341 2345 6757'), 'signed');
     // KBC/CBC's unsigned state: not presented again by a client edit (docs/domain.md#client-edits names four states).
     await mandate(await account(client.id, 'BE95 7341 2345 6858'), 'awaiting_bank_link');
@@ -346,7 +350,7 @@ describe('PATCH /v1/clients/:id', () => {
       // Linked in the bank app: no electronic signature.
       row(kbcProblem, 'BE46735123456736', 'problem', ['download', 'archive', 'resend', 'resolve_problem']),
     ];
-    expect(res.body.impact.mandates).toEqual(impact.sort((a, b) => a.id.localeCompare(b.id)));
+    expect(res.body.impact.mandates).toEqual(impact);
     expect(preview.body.mandates).toEqual(impact.map(({ presentedAgain: _, ...row }) => row));
     // The same actions as each mandate's own view.
     for (const m of impact) {

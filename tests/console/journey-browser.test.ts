@@ -212,11 +212,10 @@ describe.skipIf(browserSkipReason)('an accountant’s mandate in the console', (
       email: 'compta@dubois.be',
       language: 'fr',
     });
-    const accounts = await Promise.all(
-      ['BE53 0689 9999 5053', 'BE24 3101 2345 6838'].map(
-        async (iban) => (await stack.http('POST', `/v1/clients/${client.body.id}/bank-accounts`, { iban })).body.id,
-      ),
-    );
+    // One after the other: the notice lists the mandates in the order of their accounts.
+    const accounts: string[] = [];
+    for (const iban of ['BE53 0689 9999 5053', 'BE24 3101 2345 6838'])
+      accounts.push((await stack.http('POST', `/v1/clients/${client.body.id}/bank-accounts`, { iban })).body.id);
     const ordered = await stack.http('POST', '/v1/mandates', { bankAccountIds: accounts, managementMode: 'office' });
     const ids = ordered.body.data.map((d: { mandate: { id: string } }) => d.mandate.id) as string[];
     for (const id of ids)
