@@ -109,14 +109,17 @@ describe.each(withBody.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as 
     });
 
     it('never fails on wrong types, huge strings, unicode oddities or injection strings in any field', async () => {
-      const { path, body } = await requests[route.operationId]!();
-      for (const field of Object.keys(body as object)) {
+      type Request = { path: string; body: Record<string, unknown> };
+      let fresh = (await requests[route.operationId]!()) as Request;
+      for (const field of Object.keys(fresh.body)) {
         for (const value of NASTY) {
-          const fresh = (await requests[route.operationId]!()) as { path: string; body: Record<string, unknown> };
-          await expectRefusedOrServed(method, fresh.path, { ...fresh.body, [field]: value });
+          const res = await expectRefusedOrServed(method, fresh.path, { ...fresh.body, [field]: value });
+          // A refused request changed nothing, so its case is still as valid for the next value; a
+          // served one may have used it up (a mandate signed, a client's code taken): a new one.
+          if (res.status < 400) fresh = (await requests[route.operationId]!()) as Request;
         }
       }
-      expect(path).toBeTruthy();
+      expect(fresh.path).toBeTruthy();
     });
 
     it('refuses a body over the size limit with 413', async () => {

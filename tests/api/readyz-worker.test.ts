@@ -9,7 +9,8 @@ import { listen } from '../../api/server.js';
 import { createTemporalClient } from '../../lib/temporal/client.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { productBundle, silentLogger, TEST_WEBHOOK_SECRETS } from '../helpers/stack.js';
+import { silentLogger, TEST_WEBHOOK_SECRETS } from '../helpers/stack.js';
+import { productBundle } from '../helpers/workflow-bundle.js';
 import { startDevServer, type DevServer } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
 

@@ -1,5 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { OutboxSender, type EmailSender } from '../../activities/email/sender.js';
 import { createApp } from '../../api/app.js';
 import type { Role } from '../../lib/auth/api-keys.js';
@@ -10,7 +10,8 @@ import { SIGNATURE_HEADER, signWebhook } from '../../api/webhooks/signature.js';
 import { createLinkBuilder } from '../../lib/links/links.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
 import { createTemporalClient } from '../../lib/temporal/client.js';
-import { createWorker, workflowInterceptorModules, workflowsPath } from '../../workers/create-worker.js';
+import { createWorker } from '../../workers/create-worker.js';
+import { productBundle } from './workflow-bundle.js';
 import type { Tracing } from '../../lib/telemetry/tracing.js';
 import { reconcilerDeps } from '../../workers/reconciler.js';
 import { DEFAULT_CONSENT_SCHEDULE, type ConsentSchedule } from '../../workflows/consent-renewal/contract.js';
@@ -46,15 +47,6 @@ export const silentLogger = createLogger({
   service: 'test',
   level: (process.env.TEST_LOG_LEVEL as 'debug' | undefined) ?? 'silent',
 });
-
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** The product's workflow bundle, built once per test file. */
-export const productBundle = () =>
-  (bundle ??= bundleWorkflowCode({
-    workflowsPath,
-    workflowInterceptorModules,
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
-  }));
 
 export interface HttpOptions {
   /** API key to send; the stack's operator key by default, null for none. */

@@ -8,7 +8,7 @@ import {
   DEFAULT_CONSENT_SCHEDULE,
 } from '../../workflows/consent-renewal/contract.js';
 import type { consentRenewalWorkflow } from '../../workflows/consent-renewal/workflow.js';
-import { productBundle } from '../helpers/stack.js';
+import { productBundle } from '../helpers/workflow-bundle.js';
 import { startDevServer, type DevServer } from '../helpers/temporal.js';
 
 // On the dev server (the real server): the time-skipping test server does not reliably answer

@@ -12,7 +12,7 @@ import {
 import { planConsentReminders } from '../../workflows/consent-renewal/plan.js';
 import type { consentRenewalWorkflow } from '../../workflows/consent-renewal/workflow.js';
 import { localParts } from '../../workflows/shared/local-time.js';
-import { productBundle } from '../helpers/stack.js';
+import { productBundle } from '../helpers/workflow-bundle.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { DAY, envCount, fullPlan, nextNewYear, raceCaseArb, raceSeed, type Observed } from './consent-race/cases.js';
 import { expectNoneBroken, raceReporter, renewalDriverBundle, runRace, type RaceSystem } from './consent-race/run.js';

@@ -21,7 +21,7 @@ import {
   type ReportEnvelope,
 } from '../../workflows/mandate/contract.js';
 import type { mandateWorkflow } from '../../workflows/mandate/workflow.js';
-import { productBundle } from '../helpers/stack.js';
+import { productBundle } from '../helpers/workflow-bundle.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
 

@@ -6,7 +6,7 @@ import type { createConnectionActivities } from '../../activities/connections/ac
 import type { createReconcilerActivities } from '../../activities/reconciler/activities.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import type { ReconcileRequest } from '../../workflows/reconciler/contract.js';
-import { productBundle } from '../helpers/stack.js';
+import { productBundle } from '../helpers/workflow-bundle.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 
 type Activities = ReturnType<typeof createReconcilerActivities> & ReturnType<typeof createConnectionActivities>;

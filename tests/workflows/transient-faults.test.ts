@@ -13,7 +13,7 @@ import {
 } from '../../workflows/caro-activation/contract.js';
 import type { caroActivationWorkflow } from '../../workflows/caro-activation/workflow.js';
 import { DATABASE_ACTIVITY, EMAIL_ACTIVITY } from '../../workflows/shared/retry.js';
-import { productBundle } from '../helpers/stack.js';
+import { productBundle } from '../helpers/workflow-bundle.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
 
