@@ -38,7 +38,7 @@ export const caroActor = (actor: Actor): CaroActor => ({ kind: 'api-key', id: ac
 export const caroChannel = (order: Pick<CaroOrder, 'kbcGroup'>): CaroChannel => (order.kbcGroup ? 'bank-app' : 'link');
 
 export const caroInput = (
-  deps: AppDeps,
+  deps: Pick<AppDeps, 'caroSchedule'>,
   order: Pick<CaroOrder, 'id' | 'kbcGroup'>,
   actor: Actor,
 ): CaroActivationInput => ({

@@ -54,7 +54,7 @@ export function presentMandate(m: PresentableMandate) {
 }
 
 export const mandateInput = (
-  deps: AppDeps,
+  deps: Pick<AppDeps, 'mandateSchedule'>,
   m: Pick<MandateRow, 'id' | 'managementMode'> & { bankAccount: { isKbcGroup: boolean } },
 ): MandateInput => ({
   mandateId: m.id,

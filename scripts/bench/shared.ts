@@ -4,6 +4,7 @@
 import os from 'node:os';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import type { Client } from '@temporalio/client';
 import { createApp } from '../../api/app.js';
 import { listen, type RunningServer } from '../../api/server.js';
 import { DEV_WEBHOOK_SECRETS } from '../../api/webhooks/env.js';
@@ -18,6 +19,22 @@ export const logger = createLogger({
   service: 'bench',
   level: (process.env.BENCH_LOG_LEVEL as 'error' | undefined) ?? 'silent',
 });
+
+/** Tasks waiting in a task queue (Temporal's approximate backlog): its workflow tasks, or its activity tasks. */
+export async function taskQueueBacklog(
+  client: Client,
+  namespace: string,
+  taskQueue: string,
+  of: 'workflow' | 'activity' = 'workflow',
+): Promise<number> {
+  const described = await client.workflowService.describeTaskQueue({
+    namespace,
+    taskQueue: { name: taskQueue, kind: 1 },
+    taskQueueType: of === 'workflow' ? 1 : 2,
+    reportStats: true,
+  });
+  return Number(described.stats?.approximateBacklogCount ?? 0);
+}
 
 /** Whether the PostgreSQL server answers; says so and why not when it does not. */
 export async function postgresReachable(bench: string): Promise<boolean> {

@@ -22,7 +22,7 @@ import { provisionTemporalBinaries } from '../../lib/temporal-binaries.js';
 import { consentRenewalWorkflowId, DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { freePort } from '../chaos/processes.js';
 import { startTemporalDevServer } from '../start/temporal-dev-server.js';
-import { ADMIN_URL, postgresReachable } from './shared.js';
+import { ADMIN_URL, postgresReachable, taskQueueBacklog } from './shared.js';
 
 const COUNTS = (process.env.BENCH_SLEEPING_COUNTS ?? '10000,50000,100000').split(',').map(Number);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -40,16 +40,8 @@ async function rssKib(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
 }
 
-/** Workflow tasks waiting in the task queue (Temporal's approximate backlog). */
-async function backlog(client: Client): Promise<number> {
-  const described = await client.workflowService.describeTaskQueue({
-    namespace: NAMESPACE,
-    taskQueue: { name: TASK_QUEUE, kind: 1 },
-    taskQueueType: 1,
-    reportStats: true,
-  });
-  return Number(described.stats?.approximateBacklogCount ?? 0);
-}
+/** Workflow tasks waiting in the task queue. */
+const backlog = (client: Client) => taskQueueBacklog(client, NAMESPACE, TASK_QUEUE);
 
 /** Workers polling the task queue. */
 async function pollers(client: Client): Promise<number> {

@@ -2,6 +2,7 @@
 // database the real worker, the API in this process and a raw Temporal client on the same server
 // and task queue (the limit a route is measured against).
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { OutboxSender } from '../../activities/email/sender.js';
 import { createApp } from '../../api/app.js';
@@ -12,14 +13,19 @@ import { createPrisma } from '../../lib/db/client.js';
 import { startEmbeddedPostgres } from '../../lib/db/embedded.js';
 import { applyMigrations } from '../../lib/db/migrate.js';
 import { createThrowawayDatabase } from '../../lib/db/throwaway-database.js';
+import { uuidv7 } from '../../lib/db/ids.js';
 import { createLinkBuilder } from '../../lib/links/links.js';
 import { createTemporalClient } from '../../lib/temporal/client.js';
 import { temporalLogger } from '../../lib/temporal/sdk-logger.js';
 import { provisionTemporalBinaries } from '../../lib/temporal-binaries.js';
 import { startDevServer } from '../../tests/helpers/temporal.js';
 import { createWorker } from '../../workers/create-worker.js';
+import { caroInput } from '../../api/services/caro.js';
+import { mandateInput } from '../../api/services/mandates.js';
+import { caroActivationWorkflowId } from '../../workflows/caro-activation/contract.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
-import { ADMIN_URL, logger, postgresReachable } from './shared.js';
+import { mandateWorkflowId } from '../../workflows/mandate/contract.js';
+import { ADMIN_URL, logger, postgresReachable, taskQueueBacklog } from './shared.js';
 
 type DevServer = Awaited<ReturnType<typeof startDevServer>>;
 
@@ -33,12 +39,24 @@ export interface OrderStack {
   tolerant(path: string, body: unknown): Promise<void>;
   /** The raw start of one consent workflow, straight through the client: the limit. */
   rawStart(): Promise<void>;
+  /**
+   * Raw starts of one journey's own workflow (its rows written before the clock starts, as the
+   * route's would be): what its route is also measured against, the workflow's own cost included.
+   */
+  rawStarts(journey: 'mandate' | 'caro', count: number): Promise<(i: number) => Promise<void>>;
+  /**
+   * Waits (up to 3 min) until the worker has caught up with what was started: no workflow or activity
+   * task waiting. Between cases, so one case's workflows do not run inside the next case's clock.
+   */
+  settle(): Promise<void>;
   officeId: string;
   /** `count` clients with one account each, made before the clock starts. */
   accounts(count: number): Promise<{ clientId: string; accountId: string }[]>;
 }
 
 const validUntil = () => new Date(Date.now() + 90 * 86_400_000).toISOString();
+/** The orderer a raw CARO start names (the route names the bench's key). */
+const benchActor = { keyId: 'bench', prefix: 'bench', role: 'operator', officeId: null } as const;
 
 async function openStack(label: string, databaseUrl: string, dev: DevServer) {
   await applyMigrations(databaseUrl);
@@ -125,6 +143,39 @@ async function openStack(label: string, databaseUrl: string, dev: DevServer) {
         workflowId: `bench-raw:${randomUUID()}`,
         args: [{ connectionId: connection.id, validUntil: validUntil(), schedule: DEFAULT_CONSENT_SCHEDULE }],
       });
+    },
+    async rawStarts(journey, count) {
+      const rows = await stack.accounts(count);
+      const ids = rows.map(() => uuidv7());
+      const workflowIds = ids.map(journey === 'mandate' ? mandateWorkflowId : caroActivationWorkflowId);
+      const input = (i: number) =>
+        journey === 'mandate'
+          ? mandateInput({}, { id: ids[i]!, managementMode: 'service', bankAccount: { isKbcGroup: false } })
+          : caroInput({}, { id: ids[i]!, kbcGroup: false }, benchActor);
+      if (journey === 'mandate')
+        await prisma.$executeRaw`
+          INSERT INTO mandates (id, "bankAccountId", "managementMode", "workflowId", "updatedAt")
+          SELECT id, account, 'service', workflow, now()
+            FROM unnest(${ids}::text[], ${rows.map((r) => r.accountId)}::text[], ${workflowIds}::text[])
+              AS t(id, account, workflow)`;
+      else
+        await prisma.$executeRaw`
+          INSERT INTO caro_orders (id, "clientId", "bankAccountId", "kbcGroup", "clientReference", "cardholderEmail",
+                                   "cardholderLanguage", "workflowId", "updatedAt")
+          SELECT id, client, account, false, 'RAW-' || id, 'holder@example.be', 'fr', workflow, now()
+            FROM unnest(${ids}::text[], ${rows.map((r) => r.clientId)}::text[], ${rows.map((r) => r.accountId)}::text[],
+                        ${workflowIds}::text[]) AS t(id, client, account, workflow)`;
+      const type = journey === 'mandate' ? 'mandateWorkflow' : 'caroActivationWorkflow';
+      return async (i) => {
+        await temporal.workflow.start(type, { taskQueue, workflowId: workflowIds[i]!, args: [input(i)] });
+      };
+    },
+    async settle() {
+      const deadline = Date.now() + 180_000;
+      const waiting = async () =>
+        (await taskQueueBacklog(temporal, 'default', taskQueue)) +
+        (await taskQueueBacklog(temporal, 'default', taskQueue, 'activity'));
+      while ((await waiting()) > 0 && Date.now() < deadline) await delay(500);
     },
     async accounts(count) {
       const from = made;
