@@ -1,7 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { createPrisma } from '../../lib/db/client.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/embedded.js';
-import { applyMigrations } from '../../lib/db/migrate.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { spawnEntry } from './spawn.js';
 
 /**
@@ -9,10 +8,11 @@ import { spawnEntry } from './spawn.js';
  * `script` against it as its own process, and reads the database between runs.
  */
 export function cliDatabase(script: string) {
-  let pg: EmbeddedPostgres;
+  // The migrated template (tests/helpers/db.ts): its own Prisma client is never used, the CLI and
+  // `withPrisma` take the one connection in turn.
+  let pg: TestDatabase;
   beforeAll(async () => {
-    pg = await startEmbeddedPostgres();
-    await applyMigrations(pg.url);
+    pg = await createTestDatabase();
   });
   afterAll(async () => {
     await pg?.stop();
