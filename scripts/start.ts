@@ -175,6 +175,7 @@ async function main(): Promise<void> {
     shutdownGraceTime: `${workerEnv.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
     tracing,
     tuning: workerTuning(workerEnv),
+    log: (line) => step(line),
   });
   const running = worker.run();
   await ensureReconciler(reconciler, workerLogger);

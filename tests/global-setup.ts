@@ -5,13 +5,10 @@
  * globalSetup (checked with 4.1), and the helpers' resolve*() read TEMPORAL_*_PATH first.
  */
 import { provisionTemporalBinaries } from '../lib/temporal-binaries.js';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ensureConsoleBuilt } from '../scripts/console/build.js';
-import { writeProductBundle } from './helpers/workflow-bundle.js';
+import { workflowBundle } from '../workers/workflow-bundle.js';
 
-export default async function setup(): Promise<() => Promise<void>> {
+export default async function setup(): Promise<void> {
   // The browser tests load the console from console/dist: built here once when missing or stale.
   await ensureConsoleBuilt((line) => console.log(`[console] ${line}`));
   try {
@@ -24,9 +21,7 @@ export default async function setup(): Promise<() => Promise<void>> {
     const reason = err instanceof Error ? err.message : String(err);
     console.warn(`[temporal] ${reason}\n[temporal] Falling back to the Temporal SDK's own server download.`);
   }
-  // The workflow bundle, once for the whole run (tests/helpers/workflow-bundle.ts).
-  const dir = await mkdtemp(join(tmpdir(), 'bankfeed-bundle-'));
-  process.env.TEST_WORKFLOW_BUNDLE = join(dir, 'workflows.js');
-  await writeProductBundle(process.env.TEST_WORKFLOW_BUNDLE);
-  return () => rm(dir, { recursive: true, force: true });
+  // The workflow bundle, built here when the code changed, so the test files (and the processes they
+  // start) read it from the cache instead of each bundling the same code.
+  await workflowBundle((line) => console.log(`[worker] ${line}`));
 }

@@ -1,5 +1,3 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   makeWorkflowExporter,
   OpenTelemetryActivityInboundInterceptor,
@@ -13,18 +11,7 @@ import { linkBuilderFromEnv } from '../lib/links/links.js';
 import { targetPolicyFor } from '../lib/webhooks/targets.js';
 import { startTracing, type Tracing } from '../lib/telemetry/tracing.js';
 import type { WorkerEnv } from './env.js';
-
-/** `workflows/index.ts` under tsx, `dist/workflows/index.js` once compiled. */
-export const workflowsPath = fileURLToPath(
-  new URL(`../workflows/index${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
-);
-
-/** Bundled with the workflows: their tracing interceptors (workflows/tracing-interceptors.ts). */
-export const workflowInterceptorModules = [
-  fileURLToPath(
-    new URL(`../workflows/tracing-interceptors${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
-  ),
-];
+import { workflowBundle } from './workflow-bundle.js';
 
 /** Tracing off: workflow spans are dropped (the sink must exist either way). */
 let tracingOff: Tracing | undefined;
@@ -34,8 +21,10 @@ export interface CreateWorkerOptions {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
-  /** A pre-built bundle (tests build it once per file); otherwise `workflowsPath` is bundled at start. */
+  /** A pre-built bundle; otherwise this code's, from the cache or built (workers/workflow-bundle.ts). */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Hears whether the bundle came from the cache or was built, and how long that took. */
+  log?: (line: string) => void;
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
   /** The process's tracing (lib/telemetry/tracing.ts); off when absent. */
   tracing?: Tracing;
@@ -44,17 +33,17 @@ export interface CreateWorkerOptions {
 }
 
 /** The worker of every journey: every workflow in `workflows/index.ts`, every activity of `createActivities`. */
-export function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
+export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
   const tracing = opts.tracing ?? (tracingOff ??= startTracing('worker', {}));
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: createActivities(opts.deps),
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
+    // The workflows' tracing interceptors are in the bundle (workflowInterceptorModules).
+    workflowBundle: opts.workflowBundle ?? (await workflowBundle(opts.log)),
     // A span per activity under its workflow's; log lines of activities carry the trace id.
     interceptors: {
-      workflowModules: workflowInterceptorModules,
       activity: [
         (ctx) => ({
           inbound: new OpenTelemetryActivityInboundInterceptor(ctx),

@@ -48,6 +48,7 @@ async function main(env: WorkerEnv): Promise<void> {
       shutdownGraceTime: `${env.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
       tracing,
       tuning: workerTuning(env),
+      log: (line) => logger.info(line),
     });
     logger.info(
       { taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE, address: env.TEMPORAL_ADDRESS },
