@@ -201,6 +201,9 @@ async function main(): Promise<number> {
       LOG_LEVEL: 'info',
       DATABASE_POOL_MAX: '5',
       MIGRATE_ON_START: 'false',
+      // A start left unconfirmed by a fault is finished within half a minute, not two: inside the settle time.
+      RECONCILER_INTERVAL_SECONDS: '10',
+      RECONCILER_MIN_AGE_SECONDS: '15',
       ...scheduleEnv,
     };
     const onCrash = (name: string, code: number | null, signal: NodeJS.Signals | null) => {

@@ -29,7 +29,7 @@ import { activityDepsFromEnv, createWorker, workerTuning } from '../workers/crea
 import { startEventPurge } from '../workers/event-purge.js';
 import { ensureReconciler, reconcilerDeps } from '../workers/reconciler.js';
 import { ensureWebhookWorkflows } from '../workers/webhooks.js';
-import { loadWorkerEnv } from '../workers/env.js';
+import { loadWorkerEnv, reconcilerInput } from '../workers/env.js';
 import { ensureConsoleBuilt } from './console/build.js';
 import { claimDataDir, type StackPidFile } from './start/pid-file.js';
 import { assertDevServerPortsFree, startTemporalDevServer } from './start/temporal-dev-server.js';
@@ -178,7 +178,7 @@ async function main(): Promise<void> {
     log: (line) => step(line),
   });
   const running = worker.run();
-  await ensureReconciler(reconciler, workerLogger);
+  await ensureReconciler(reconciler, workerLogger, reconcilerInput(workerEnv));
   // Beside the worker's start (it never throws: a failure is logged); a stop waits for it before the database goes.
   const webhooksEnsured = ensureWebhookWorkflows(reconciler, prisma, workerLogger);
   stops.unshift(() => webhooksEnsured);

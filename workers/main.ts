@@ -7,7 +7,7 @@ import { createLogger } from '../lib/logger.js';
 import { temporalLogger } from '../lib/temporal/sdk-logger.js';
 import { startTracing } from '../lib/telemetry/tracing.js';
 import { activityDepsFromEnv, createWorker, workerTuning } from './create-worker.js';
-import { loadWorkerEnv, type WorkerEnv } from './env.js';
+import { loadWorkerEnv, reconcilerInput, type WorkerEnv } from './env.js';
 import { loopbackPort, serveWorkerMetrics, type WorkerMetricsServer } from './metrics.js';
 import { startEventPurge } from './event-purge.js';
 import { ensureReconciler, reconcilerDeps } from './reconciler.js';
@@ -54,7 +54,7 @@ async function main(env: WorkerEnv): Promise<void> {
       { taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE, address: env.TEMPORAL_ADDRESS },
       'worker started',
     );
-    await ensureReconciler(reconciler, logger);
+    await ensureReconciler(reconciler, logger, reconcilerInput(env));
     // Beside the worker's start, not before it (it never throws: a failure is logged).
     const webhooks = ensureWebhookWorkflows(reconciler, prisma, logger);
     const stopPurge = startEventPurge(prisma, env.EVENTS_RETENTION_DAYS, logger);

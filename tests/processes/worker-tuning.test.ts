@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tuningOptions, workerTuning } from '../../workers/create-worker.js';
-import { loadWorkerEnv } from '../../workers/env.js';
+import { loadWorkerEnv, reconcilerInput } from '../../workers/env.js';
 
 const base = { DATABASE_URL: 'postgresql://bankfeed@localhost:5432/bankfeed' };
 
@@ -34,5 +34,22 @@ describe('worker tuning (WORKER_MAX_CACHED_WORKFLOWS, WORKER_WORKFLOW_TASK_SLOTS
       maxCachedWorkflows: 0,
       maxConcurrentWorkflowTaskExecutions: 40,
     });
+  });
+});
+
+describe('the reconciler’s rounds (RECONCILER_INTERVAL_SECONDS, RECONCILER_MIN_AGE_SECONDS)', () => {
+  it('runs a round a minute for starts pending a minute unless told otherwise', () => {
+    expect(reconcilerInput(loadWorkerEnv(base))).toEqual({ intervalMs: 60_000, olderThanMs: 60_000 });
+    expect(
+      reconcilerInput(loadWorkerEnv({ ...base, RECONCILER_INTERVAL_SECONDS: '10', RECONCILER_MIN_AGE_SECONDS: '15' })),
+    ).toEqual({ intervalMs: 10_000, olderThanMs: 15_000 });
+  });
+
+  it.each([
+    ['RECONCILER_INTERVAL_SECONDS', '0'],
+    ['RECONCILER_INTERVAL_SECONDS', 'often'],
+    ['RECONCILER_MIN_AGE_SECONDS', '-5'],
+  ])('refuses %s=%s, naming it', (name, value) => {
+    expect(() => loadWorkerEnv({ ...base, [name]: value })).toThrow(name);
   });
 });
