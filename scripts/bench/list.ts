@@ -15,7 +15,16 @@ import { applyMigrations } from '../../lib/db/migrate.js';
 import { createThrowawayDatabase } from '../../lib/db/throwaway-database.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { CASES, NAMES, seed } from './seed.js';
-import { ADMIN_URL, benchServer, load, loadPaths, measure, postgresReachable, type Figures } from './shared.js';
+import {
+  ADMIN_URL,
+  benchServer,
+  load,
+  loadPaths,
+  measure,
+  postgresReachable,
+  profiled,
+  type Figures,
+} from './shared.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -105,7 +114,7 @@ async function main() {
       };
       await measure(direct, Math.min(100, requests), CONCURRENCY); // warm up
       await loadPaths(server.url, key, c.paths, Math.min(100, requests), CONCURRENCY);
-      const api = await loadPaths(server.url, key, c.paths, requests, CONCURRENCY);
+      const api = await profiled(`list ${c.name}`, () => loadPaths(server.url, key, c.paths, requests, CONCURRENCY));
       const sql = await measure(direct, requests, CONCURRENCY);
       console.log(`\n${c.name}\n  API ${cell(api)}\n  SQL ${cell(sql)}`);
       console.log(

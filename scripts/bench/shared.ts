@@ -142,3 +142,28 @@ export function loadPaths(
     });
   });
 }
+
+/**
+ * Runs `phase`, recording a CPU profile of this process while it runs when BENCH_CPU_PROFILE names a
+ * directory (`<dir>/<name>.cpuprofile`, open it in Chrome's DevTools): the API's own costs per request.
+ */
+export async function profiled<T>(name: string, phase: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (!dir) return phase();
+  const { Session } = await import('node:inspector/promises');
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await phase();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    await mkdir(dir, { recursive: true });
+    const file = `${dir}/${name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}.cpuprofile`;
+    await writeFile(file, JSON.stringify(profile));
+    console.log(`bench: CPU profile of "${name}" in ${file}`);
+  }
+}
