@@ -11,15 +11,7 @@ import { createPrisma } from '../../lib/db/client.js';
 import { uuidv7 } from '../../lib/db/ids.js';
 import { applyMigrations } from '../../lib/db/migrate.js';
 import { createThrowawayDatabase } from '../../lib/db/throwaway-database.js';
-import {
-  ADMIN_URL,
-  benchServer,
-  loadPaths,
-  measure as measureRuns,
-  postgresReachable,
-  profiled,
-  type Figures,
-} from './shared.js';
+import { ADMIN_URL, benchApi, loadPaths, measure as measureRuns, postgresReachable, type Figures } from './shared.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 2_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4_000);
@@ -97,7 +89,7 @@ async function main() {
   try {
     await applyMigrations(database.url);
     const ids = await seed(pool);
-    const server = await benchServer(prisma);
+    const server = await benchApi(prisma, database.url);
     const { key } = await createApiKey(prisma, { name: 'bench', role: 'operator' });
     const pick = (i: number) => ids[(i * 7919) % ids.length]!;
     // The API is loaded with autocannon, as `bench list` does: fetch (undici) in this process cost
@@ -109,7 +101,7 @@ async function main() {
     );
     await viaApi(400); // warm up
     await measure((i) => directDetail(pool, pick(i)));
-    const api = await profiled('detail API', () => viaApi(REQUESTS));
+    const api = await server.profiled('detail API', () => viaApi(REQUESTS));
     const direct = await measure((i) => directDetail(pool, pick(i)));
     // What every authenticated request costs before its handler: key lookup, shared rate limit, HTTP, JSON.
     const officeId = (await pool.query<{ id: string }>('SELECT id FROM offices LIMIT 1')).rows[0]!.id;
