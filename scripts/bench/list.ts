@@ -92,7 +92,9 @@ async function main() {
     const { key } = await createApiKey(prisma, { name: 'bench', role: 'operator' });
     const cell = (f: Figures) =>
       `${f.reqPerSec.toFixed(0).padStart(6)}/s p50 ${f.p50.toFixed(1).padStart(7)} p99 ${f.p99.toFixed(1).padStart(7)} ms`;
-    for (const c of await listCases(pool)) {
+    // `npm run bench -- list connections`: only the cases whose name contains the word.
+    const only = process.argv[2];
+    for (const c of (await listCases(pool)).filter((c) => !only || c.name.includes(only))) {
       const requests = c.requests ?? REQUESTS;
       if (process.env.BENCH_EXPLAIN) {
         const { text, values } = c.sql(0);
