@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import { parseApiKey, secretMatches } from '../../lib/auth/api-keys.js';
 import { csrfMatches, findSession, type LiveSession } from '../../lib/auth/sessions.js';
 import type { AppDeps } from '../deps.js';
+import { bindLog } from '../middleware/request-context.js';
 import { apiKeyCache } from './api-key-cache.js';
 import { ApiError } from '../errors.js';
 import type { Actor } from './route.js';
@@ -56,7 +57,7 @@ export function authenticate(deps: AppDeps): RequestHandler {
       if (STATE_CHANGING.has(req.method) && !csrfMatches(req.header(CSRF_HEADER), session.csrfToken))
         throw csrfRefused();
       req.actor = personActor(session);
-      req.log = req.log.child({ userId: session.user.id, role: session.user.role });
+      bindLog(req, { userId: session.user.id, role: session.user.role });
       return next();
     }
     const [scheme, token] = header.split(' ');
@@ -66,7 +67,7 @@ export function authenticate(deps: AppDeps): RequestHandler {
     if (!key || key.revokedAt !== null || !secretMatches(parsed.secret, key.hash))
       throw unauthorized('unknown or revoked API key');
     req.actor = { keyId: key.id, prefix: key.prefix, role: key.role, officeId: key.officeId };
-    req.log = req.log.child({ keyPrefix: key.prefix, role: key.role });
+    bindLog(req, { keyPrefix: key.prefix, role: key.role });
     next();
   };
 }

@@ -28,14 +28,41 @@ async function audit(deps: AppDeps, actor: Actor, route: RouteDef, reply: Reply)
   });
 }
 
+/** A path's first two segments, lower-cased as Express matches them: `/v1/mandates` for `/v1/mandates/:id`. */
+const prefixOf = (path: string) => path.split('/', 3).join('/').toLowerCase();
+
 /**
  * One Express route per definition: authenticate, rate-limit, check the role, validate path,
  * query and body (refusing card numbers in any body first), reserve or replay idempotent POSTs, run the handler,
- * audit what changed.
+ * audit what changed. The routes are grouped by their first two segments (`/v1/mandates`), one
+ * router each, and a request goes straight to its group's: Express tries a router's routes one
+ * after the other, and walking all of them was a tenth of the CPU of a small GET.
  */
 export function mountRoutes(routes: readonly RouteDef[], deps: AppDeps, limiter: RateLimiter): Router {
-  const router = Router();
   const auth = authenticate(deps);
+  const groups = new Map<string, RouteDef[]>();
+  for (const route of routes) {
+    if (route.path.split('/', 3).some((segment) => segment.includes(':')))
+      throw new Error(`mountRoutes: ${route.path} has a parameter in its first two segments`);
+    groups.set(prefixOf(route.path), [...(groups.get(prefixOf(route.path)) ?? []), route]);
+  }
+  const routers = new Map([...groups].map(([prefix, group]) => [prefix, groupRouter(group, deps, limiter, auth)]));
+  const router = Router();
+  router.use((req, res, next) => {
+    const group = routers.get(prefixOf(req.path));
+    if (group) group(req, res, next);
+    else next();
+  });
+  return router;
+}
+
+function groupRouter(
+  routes: readonly RouteDef[],
+  deps: AppDeps,
+  limiter: RateLimiter,
+  auth: ReturnType<typeof authenticate>,
+): Router {
+  const router = Router();
   // A known path with a method it does not serve: 405 with the methods it does (HEAD goes with GET).
   const served = new Map<string, string[]>();
   for (const route of routes) served.set(route.path, [...(served.get(route.path) ?? []), route.method]);

@@ -19,5 +19,15 @@ export function page<T extends { id: string }>(rows: T[], limit: number): { data
   return { data, nextCursor: rows.length > limit ? (data.at(-1)?.id ?? null) : null };
 }
 
+/**
+ * The same page when PostgreSQL wrote each row as JSON (`json`, lib/db/sql-read.ts): the answer's
+ * bytes, `{"data":[…],"nextCursor":…}` as JSON.stringify writes it, without parsing a row.
+ */
+export function jsonPage(rows: { id: string; json: string }[], limit: number): Buffer {
+  const data = rows.slice(0, limit);
+  const nextCursor = rows.length > limit ? (data.at(-1)?.id ?? null) : null;
+  return Buffer.from(`{"data":[${data.map((r) => r.json).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`);
+}
+
 export const pageSchema = <T extends z.ZodType>(item: T) =>
   z.object({ data: z.array(item), nextCursor: z.string().nullable() });

@@ -36,6 +36,9 @@ interface Allowance {
   /** Requests answered from this allowance since the last reservation was sent, and those waiting for one. */
   used: number;
   waiting: number;
+  /** The last reservation's size and when it was sent (ms since the epoch). */
+  block: number;
+  reservedAt: number;
   reserving?: Promise<void>;
 }
 
@@ -46,7 +49,8 @@ const SHARE = 8;
  * `perMinute` requests per API key in each 60 s window, counted in the `rate_limits` table, so the
  * limit holds across every API process that shares the database. A process reserves points from the
  * table in blocks and answers from memory while it holds some: a block is about what the key used
- * since its last reservation, at most an eighth of what was left, so with a busy key it is one round
+ * since its last reservation (twice the last block when that was sent under a second ago), at most
+ * an eighth of what was left, so with a busy key it is one round
  * trip per block rather than per request, and with few points left (or a small limit) it is one
  * point at a time, exact across processes. A process never admits more than it reserved; another
  * process may be refused while one still holds up to an eighth of what was left when it reserved.
@@ -68,7 +72,12 @@ export function createRateLimiter(prisma: PrismaClient, perMinute: number): Rate
   const allowances = new Map<string, Allowance>();
 
   async function reserve(key: string, a: Allowance): Promise<void> {
-    const want = Math.max(1, Math.min(Math.max(a.used, a.waiting), Math.floor(a.left / SHARE)));
+    // A key that reserved within the last second is busy: twice its last block, so a steady stream
+    // costs a statement every few seconds rather than one every few requests (a write each).
+    const busy = Date.now() - a.reservedAt < 1_000 ? a.block * 2 : 0;
+    const want = Math.max(1, Math.min(Math.max(a.used, a.waiting, busy), Math.floor(a.left / SHARE)));
+    a.block = want;
+    a.reservedAt = Date.now();
     a.used = 0;
     let res: RateLimiterRes;
     try {
@@ -98,7 +107,7 @@ export function createRateLimiter(prisma: PrismaClient, perMinute: number): Rate
       let a = allowances.get(key);
       if (!a) {
         if (allowances.size >= 10_000) allowances.clear();
-        a = { granted: 0, until: 0, spent: false, left: perMinute, used: 0, waiting: 0 };
+        a = { granted: 0, until: 0, spent: false, left: perMinute, used: 0, waiting: 0, block: 0, reservedAt: 0 };
         allowances.set(key, a);
       }
       if (Date.now() >= a.until) Object.assign(a, { granted: 0, spent: false, left: perMinute });

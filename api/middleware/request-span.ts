@@ -4,6 +4,7 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { RequestHandler } from 'express';
 import { traceIdOf, tracer } from '../../lib/telemetry/tracing.js';
+import { bindLog } from './request-context.js';
 
 export function requestSpan(): RequestHandler {
   return (req, res, next) => {
@@ -18,7 +19,7 @@ export function requestSpan(): RequestHandler {
       span.end();
       return next();
     }
-    req.log = req.log.child({ traceId });
+    bindLog(req, { traceId });
     res.on('finish', () => {
       const pattern = (req.route as { path?: unknown } | undefined)?.path;
       if (typeof pattern === 'string') {

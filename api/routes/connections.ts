@@ -1,9 +1,9 @@
-import type { Connection, Prisma } from '../../lib/db/client.js';
+import type { Connection } from '../../lib/db/client.js';
 import { uuidv7 } from '../../lib/db/ids.js';
 import { CONNECTION_STATUSES, consentRenewalWorkflowId } from '../../workflows/consent-renewal/contract.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError, notFound, notFoundInBody } from '../errors.js';
-import { page, pageArgs, pageSchema } from '../http/pagination.js';
+import { pageSchema } from '../http/pagination.js';
 import { ALL_ROLES, defineRoute, EDITORS, type Actor } from '../http/route.js';
 import { targetOffice, tenantScope } from '../http/scope.js';
 import { idParams } from '../schemas/common.js';
@@ -20,10 +20,11 @@ import {
 import { problemResponses } from '../schemas/problem.js';
 import { consentInput, inviteAgain, journalCreated, remindNow, renewConsent } from '../services/consent.js';
 import { caseFacts, connectionHead } from '../services/cases/head.js';
+import { connectionPage } from '../services/connection-list.js';
 import { caseEmailProblems } from '../services/email-problems.js';
 import { allRefused, connectionStart, isRefused, startCase, startDeps } from '../services/start-case.js';
 
-/** A connection as the API shows it: the action its status asks for; the status version is the workflow's. */
+/** A connection as the API shows it: the action its status asks for; the status version is the workflow's. The list writes the same in SQL (services/connection-list.ts). */
 const withAction = ({ statusVersion: _version, ...connection }: Connection) => ({
   ...connection,
   action: CONNECTION_STATUSES[connection.status],
@@ -161,17 +162,8 @@ export const connectionRoutes = [
       ...problemResponses(400, 401),
     },
     async handler({ query, actor, deps }) {
-      const { after, ...args } = pageArgs(query);
-      // Every filter narrows (AND), as for clients: an accountant naming another office gets nothing.
-      const filters: Prisma.ConnectionWhereInput[] = [after, tenantScope(actor).connection];
-      if (query.officeId) filters.push({ officeId: query.officeId });
-      if (query.clientId) filters.push({ clientId: query.clientId });
-      if (query.status) filters.push({ status: query.status });
-      if (query.expiresWithinDays !== undefined)
-        filters.push({ validUntil: { lte: new Date(Date.now() + query.expiresWithinDays * 86_400_000) } });
-      const rows = await deps.prisma.connection.findMany({ ...args, where: { AND: filters } });
-      const result = page(rows, query.limit);
-      return { status: 200, body: { ...result, data: result.data.map(withAction) } };
+      const data = await connectionPage(deps, actor, query);
+      return { status: 200, raw: { contentType: 'application/json', data } };
     },
   }),
   defineRoute({

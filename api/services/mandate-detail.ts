@@ -1,6 +1,7 @@
 // GET /v1/mandates/:id in one statement: the mandate, its account and client, and the case's facts
 // (facts-sql.ts), one round trip where the row, its account, its client and each fact were a query each.
 import { Prisma, type Mandate } from '../../lib/db/client.js';
+import { sqlRows } from '../../lib/db/sql-read.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import type { Actor } from '../http/route.js';
@@ -36,13 +37,16 @@ const MANDATE_COLUMNS = Prisma.raw(
 /** The mandate's detail as the API answers it; 404 when it does not exist or is another office's. */
 export async function mandateDetail(deps: AppDeps, actor: Actor, id: string) {
   const offices = officesToMatch(actor, undefined);
-  const [row] = await deps.prisma.$queryRaw<DetailRow[]>(Prisma.sql`
+  const [row] = await sqlRows<DetailRow>(
+    deps.prisma,
+    Prisma.sql`
     SELECT ${MANDATE_COLUMNS}, a.iban, a."bankName", a."isKbcGroup", c.id AS "clientId", c."officeId",
            ${caseFactColumns('mandate', 'm')}
     FROM mandates m
     JOIN bank_accounts a ON a.id = m."bankAccountId"
     JOIN clients c ON c.id = a."clientId"
-    WHERE ${Prisma.join([Prisma.sql`m.id = ${id}`, ...offices.map((office) => Prisma.sql`c."officeId" = ${office}`)], ' AND ')}`);
+    WHERE ${Prisma.join([Prisma.sql`m.id = ${id}`, ...offices.map((office) => Prisma.sql`c."officeId" = ${office}`)], ' AND ')}`,
+  );
   if (!row) throw notFound('mandate');
   const { iban, bankName, isKbcGroup, clientId, officeId, history, startPending, emailProblems, reminders, ...m } = row;
   const mandate = { ...m, bankAccount: { iban, bankName, isKbcGroup, client: { id: clientId, officeId } } };

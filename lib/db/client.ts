@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../../prisma/generated/client.js';
 import { EMBEDDED_POOL_MAX, isEmbeddedUrl } from './embedded.js';
 
@@ -18,11 +19,29 @@ export interface CreatePrismaOptions {
  */
 const EMBEDDED_TRANSACTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
 
+const pools = new WeakMap<PrismaClient, pg.Pool>();
+
 export function createPrisma(url: string, opts: CreatePrismaOptions = {}): PrismaClient {
   const embedded = isEmbeddedUrl(url);
   const max = embedded ? EMBEDDED_POOL_MAX : (opts.maxConnections ?? 10);
-  return new PrismaClient({
-    adapter: new PrismaPg({ connectionString: url, max }),
+  const pool = new pg.Pool({ connectionString: url, max });
+  // An idle connection the server dropped: the pool discards it and the next query opens another.
+  pool.on('error', () => undefined);
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool, { disposeExternalPool: true }),
     ...(embedded ? { transactionOptions: EMBEDDED_TRANSACTIONS } : {}),
   });
+  pools.set(prisma, pool);
+  return prisma;
+}
+
+/**
+ * The `pg` pool under a client made by createPrisma (the same connections, the same limit: one
+ * against the embedded database). For hot reads whose SQL is already written out (lib/db/sql-read.ts):
+ * they skip Prisma's query pipeline and result mapping.
+ */
+export function poolOf(prisma: PrismaClient): pg.Pool {
+  const pool = pools.get(prisma);
+  if (!pool) throw new Error('poolOf: this PrismaClient was not made by createPrisma');
+  return pool;
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- detail`: GET /v1/mandates/:id (the case detail, database only) against the same SQL
  * sent straight to PostgreSQL through `pg`, in one run on the same server: p50, p99, requests per
- * second and their ratio (issue 15 §2: detail ≥ 0.5× the SQL). PostgreSQL from BENCH_POSTGRES_URL,
+ * second and their ratio (issue 15 §2: detail ≥ 0.5× the SQL). The API is loaded with autocannon. PostgreSQL from BENCH_POSTGRES_URL,
  * else postgresql://postgres:postgres@127.0.0.1:5432/postgres; without one it says so and stops.
  * No Temporal server: the detail never calls it (the client is lazy and never dials).
  */
@@ -11,7 +11,7 @@ import { createPrisma } from '../../lib/db/client.js';
 import { uuidv7 } from '../../lib/db/ids.js';
 import { applyMigrations } from '../../lib/db/migrate.js';
 import { createThrowawayDatabase } from '../../lib/db/throwaway-database.js';
-import { ADMIN_URL, benchServer, measure as measureRuns, postgresReachable, type Figures } from './shared.js';
+import { ADMIN_URL, benchApi, loadPaths, measure as measureRuns, postgresReachable, type Figures } from './shared.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 2_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4_000);
@@ -89,27 +89,23 @@ async function main() {
   try {
     await applyMigrations(database.url);
     const ids = await seed(pool);
-    const server = await benchServer(prisma);
+    const server = await benchApi(prisma, database.url);
     const { key } = await createApiKey(prisma, { name: 'bench', role: 'operator' });
-    const headers = { authorization: `Bearer ${key}` };
     const pick = (i: number) => ids[(i * 7919) % ids.length]!;
-    const viaApi = async (i: number) => {
-      const res = await fetch(`${server.url}/v1/mandates/${pick(i)}`, { headers });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`GET /v1/mandates/:id: HTTP ${res.status}`);
-    };
+    // The API is loaded with autocannon, as `bench list` does: fetch (undici) in this process cost
+    // about 1 ms of CPU per request on top of the API's own, charged to the API's figure.
+    const paths = Array.from({ length: 1_000 }, (_, i) => `/v1/mandates/${pick(i)}`);
+    const viaApi = (requests: number) => loadPaths(server.url, key, paths, requests, CONCURRENCY);
     console.log(
       `bench detail: ${CASES} mandates on PostgreSQL (${new URL(ADMIN_URL).host}), ${REQUESTS} requests, concurrency ${CONCURRENCY}, Node ${process.version}`,
     );
-    for (let i = 0; i < 200; i++) await Promise.all([viaApi(i), directDetail(pool, pick(i))]); // warm up
-    const api = await measure(viaApi);
+    await viaApi(400); // warm up
+    await measure((i) => directDetail(pool, pick(i)));
+    const api = await server.profiled('detail API', () => viaApi(REQUESTS));
     const direct = await measure((i) => directDetail(pool, pick(i)));
     // What every authenticated request costs before its handler: key lookup, shared rate limit, HTTP, JSON.
     const officeId = (await pool.query<{ id: string }>('SELECT id FROM offices LIMIT 1')).rows[0]!.id;
-    const floor = await measure(async () => {
-      const res = await fetch(`${server.url}/v1/offices/${officeId}`, { headers });
-      await res.arrayBuffer();
-    });
+    const floor = await loadPaths(server.url, key, [`/v1/offices/${officeId}`], REQUESTS, CONCURRENCY);
     await server.close();
     const row = (name: string, f: Figures) =>
       `${name.padEnd(36)} ${f.reqPerSec.toFixed(0).padStart(8)} ${f.p50.toFixed(2).padStart(9)} ${f.p99.toFixed(2).padStart(9)}`;

@@ -15,7 +15,7 @@ import { applyMigrations } from '../../lib/db/migrate.js';
 import { createThrowawayDatabase } from '../../lib/db/throwaway-database.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { CASES, NAMES, seed } from './seed.js';
-import { ADMIN_URL, benchServer, load, loadPaths, measure, postgresReachable, type Figures } from './shared.js';
+import { ADMIN_URL, benchApi, load, loadPaths, measure, postgresReachable, type Figures } from './shared.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -88,11 +88,13 @@ async function main() {
       `bench list: ${CASES} cases on PostgreSQL (seeded in ${((performance.now() - seeding) / 1000).toFixed(0)} s), ` +
         `${REQUESTS} requests per case, concurrency ${CONCURRENCY}, Node ${process.version}`,
     );
-    const server = await benchServer(prisma);
+    const server = await benchApi(prisma, database.url);
     const { key } = await createApiKey(prisma, { name: 'bench', role: 'operator' });
     const cell = (f: Figures) =>
       `${f.reqPerSec.toFixed(0).padStart(6)}/s p50 ${f.p50.toFixed(1).padStart(7)} p99 ${f.p99.toFixed(1).padStart(7)} ms`;
-    for (const c of await listCases(pool)) {
+    // `npm run bench -- list connections`: only the cases whose name contains the word.
+    const only = process.argv[2];
+    for (const c of (await listCases(pool)).filter((c) => !only || c.name.includes(only))) {
       const requests = c.requests ?? REQUESTS;
       if (process.env.BENCH_EXPLAIN) {
         const { text, values } = c.sql(0);
@@ -105,7 +107,9 @@ async function main() {
       };
       await measure(direct, Math.min(100, requests), CONCURRENCY); // warm up
       await loadPaths(server.url, key, c.paths, Math.min(100, requests), CONCURRENCY);
-      const api = await loadPaths(server.url, key, c.paths, requests, CONCURRENCY);
+      const api = await server.profiled(`list ${c.name}`, () =>
+        loadPaths(server.url, key, c.paths, requests, CONCURRENCY),
+      );
       const sql = await measure(direct, requests, CONCURRENCY);
       console.log(`\n${c.name}\n  API ${cell(api)}\n  SQL ${cell(sql)}`);
       console.log(

@@ -134,6 +134,9 @@ export function loadPaths(
   let next = 0;
   const latencies: number[] = [];
   let failures = 0;
+  // Up to the last answer: autocannon calls back on its next one-second tick, which made the rate
+  // a whole number of seconds (1000 requests: 249/s or 199/s, nothing between).
+  let last = 0;
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const instance = autocannon(
@@ -150,12 +153,105 @@ export function loadPaths(
         if (error) return reject(error);
         failures += result.errors + result.timeouts;
         if (failures > 0) return reject(new Error(`GET ${paths[0]}: ${failures} answers were not 200 or never came`));
-        resolve(figures(latencies, (performance.now() - started) / 1000));
+        resolve(figures(latencies, (last - started) / 1000));
       },
     );
     instance.on('response', (_client, status, _bytes, responseTime) => {
       if (status !== 200) failures++;
       latencies.push(responseTime);
+      last = performance.now();
     });
   });
+}
+
+/**
+ * Starts a CPU profile of this process when BENCH_CPU_PROFILE names a directory; the function it
+ * gives stops it and writes `<dir>/<name>.cpuprofile` (open it in Chrome's DevTools), answering the
+ * file's path ('' when not profiling).
+ */
+export async function startProfile(name: string): Promise<() => Promise<string>> {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (!dir) return () => Promise.resolve('');
+  const { Session } = await import('node:inspector/promises');
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    await mkdir(dir, { recursive: true });
+    const file = `${dir}/${name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}.cpuprofile`;
+    await writeFile(file, JSON.stringify(profile));
+    return file;
+  };
+}
+
+export interface BenchApi {
+  url: string;
+  /** Runs `phase` with the API's process profiled (BENCH_CPU_PROFILE). */
+  profiled<T>(name: string, phase: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * The API for a read benchmark: in its own process (api-process.ts), as `npm start` runs it and a
+ * client outside meets it, so the load generator's CPU is not the API's; BENCH_API_IN_PROCESS=1
+ * runs it in this process instead (the figures before 7 Dec 2026).
+ */
+export async function benchApi(prisma: PrismaClient, databaseUrl: string): Promise<BenchApi> {
+  if (process.env.BENCH_API_IN_PROCESS) {
+    const server = await benchServer(prisma);
+    return {
+      url: server.url,
+      async profiled(name, phase) {
+        const stop = await startProfile(name);
+        try {
+          return await phase();
+        } finally {
+          const file = await stop();
+          if (file) console.log(`bench: CPU profile of "${name}" in ${file}`);
+        }
+      },
+      close: () => server.close(),
+    };
+  }
+  const { fork } = await import('node:child_process');
+  const child = fork(new URL('api-process.ts', import.meta.url), {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BENCH_DATABASE_URL: databaseUrl },
+  });
+  const answer = <T>(done?: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (message: T & { done?: string }) => {
+        if (done !== undefined && message.done !== done) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(message);
+      };
+      const onExit = (code: number | null) => reject(new Error(`bench: the API's process ended (${code})`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  const { url } = await answer<{ url: string }>();
+  return {
+    url,
+    async profiled(name, phase) {
+      child.send({ do: 'profile', name });
+      await answer('profile');
+      try {
+        return await phase();
+      } finally {
+        child.send({ do: 'stop-profile' });
+        const { file } = await answer<{ file?: string }>('stop-profile');
+        if (file) console.log(`bench: CPU profile of the API's process during "${name}" in ${file}`);
+      }
+    },
+    async close() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ do: 'close' });
+      await exited;
+    },
+  };
 }

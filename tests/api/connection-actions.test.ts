@@ -294,6 +294,15 @@ describe('the office list (docs/domain.md#journey-3-consent-renewal)', () => {
     expect(list.body.data.map((c: { id: string; status: string; action: string }) => [c.status, c.action])).toEqual(
       Object.entries(CONNECTION_STATUSES).map(([status, action]) => [status, action]),
     );
+    // Written by PostgreSQL (services/connection-list.ts): the same keys, order and values as the model's objects.
+    const rows = await stack.db.prisma.connection.findMany({ where: { officeId: office }, orderBy: { id: 'asc' } });
+    const shown = rows.map(({ statusVersion: _v, ...c }) => ({ ...c, action: CONNECTION_STATUSES[c.status] }));
+    expect(JSON.stringify(list.body)).toBe(JSON.stringify({ data: shown, nextCursor: null }));
+    expect(list.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const first = await stack.http('GET', '/v1/connections?limit=2', undefined, { key });
+    expect(first.body).toEqual({ data: JSON.parse(JSON.stringify(shown.slice(0, 2))), nextCursor: rows[1]!.id });
+    const second = await stack.http('GET', `/v1/connections?limit=2&cursor=${rows[1]!.id}`, undefined, { key });
+    expect(second.body.data.map((c: { id: string }) => c.id)).toEqual(rows.slice(2, 4).map((r) => r.id));
     for (const [id, status] of ids) {
       const filtered = await stack.http('GET', `/v1/connections?status=${status}`, undefined, { key });
       expect(filtered.body.data).toEqual([

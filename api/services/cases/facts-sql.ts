@@ -3,10 +3,8 @@
 // query per fact. Each subquery gives its rows as JSON with the columns Prisma would give (times as
 // ISO strings, revived by `reviveDates`), so the same presenters (head.ts, email-problems.ts) shape them.
 import { Prisma, type CaseType } from '../../../lib/db/client.js';
+import { isoSql as iso } from '../../../lib/db/sql-read.js';
 import { EMAIL_NOT_SENT_SQL } from '../email-problems.js';
-
-/** A timestamptz as JavaScript's toISOString() writes it (UTC, milliseconds, Z). */
-const iso = (column: string) => Prisma.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
 /**
  * The four facts' columns for the case row aliased `alias` (its `id` and `workflowId` columns):
