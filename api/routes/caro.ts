@@ -32,7 +32,7 @@ import {
 } from '../schemas/caro.js';
 import { idParams } from '../schemas/common.js';
 import { problemResponses } from '../schemas/problem.js';
-import { caroHead, caseFacts } from '../services/cases/head.js';
+import { caroHead, rowWithFacts } from '../services/cases/head.js';
 import { apiLinkBuilder } from '../services/link-signing.js';
 import { allRefused, caroStart, countOutcomes, isRefused, startCases, startDeps } from '../services/start-case.js';
 import {
@@ -267,15 +267,20 @@ export const caroRoutes = [
     params: idParams,
     responses: { 200: { description: 'The order', schema: caroOrderDetailSchema }, ...problemResponses(400, 401, 404) },
     async handler({ params, actor, deps }) {
-      const order = await orderFor(deps, { id: params.id, ...tenantScope(actor).caroOrder });
-      const [facts, reminders, rejected] = await Promise.all([
-        caseFacts(deps.prisma, caroHead(order, deps)),
+      // Reminders and rejected e-mails beside the order: shown only once the order is found in scope.
+      const [{ row: order, facts }, reminders, rejected] = await Promise.all([
+        rowWithFacts(
+          deps.prisma,
+          () => orderFor(deps, { id: params.id, ...tenantScope(actor).caroOrder }),
+          (o) => o.stateVersion,
+          (o) => caroHead(o, deps),
+        ),
         deps.prisma.reminderSent.findMany({
-          where: { caseType: 'caro', caseId: order.id },
+          where: { caseType: 'caro', caseId: params.id },
           orderBy: { sentAt: 'asc' },
         }),
         deps.prisma.emailOutbox.findMany({
-          where: { caseType: 'caro', caseId: order.id, status: 'rejected' },
+          where: { caseType: 'caro', caseId: params.id, status: 'rejected' },
           orderBy: { createdAt: 'asc' },
         }),
       ]);

@@ -19,7 +19,7 @@ import {
 } from '../schemas/connections.js';
 import { problemResponses } from '../schemas/problem.js';
 import { consentInput, inviteAgain, journalCreated, remindNow, renewConsent } from '../services/consent.js';
-import { caseFacts, connectionHead } from '../services/cases/head.js';
+import { connectionHead, rowWithFacts } from '../services/cases/head.js';
 import { connectionPage } from '../services/connection-list.js';
 import { caseEmailProblems } from '../services/email-problems.js';
 import { allRefused, connectionStart, isRefused, startCase, startDeps } from '../services/start-case.js';
@@ -179,11 +179,16 @@ export const connectionRoutes = [
       ...problemResponses(400, 401, 404),
     },
     async handler({ params, actor, deps }) {
-      const connection = await findScoped(deps, actor, params.id);
-      const [facts, emailProblems, sent] = await Promise.all([
-        caseFacts(deps.prisma, connectionHead(connection, deps)),
-        caseEmailProblems(deps.prisma, 'connection', connection.id),
-        sentToOwner(deps, connection.id),
+      // E-mail problems and reminders beside the connection: shown only once it is found in scope.
+      const [{ row: connection, facts }, emailProblems, sent] = await Promise.all([
+        rowWithFacts(
+          deps.prisma,
+          () => findScoped(deps, actor, params.id),
+          (c) => c.statusVersion,
+          (c) => connectionHead(c, deps),
+        ),
+        caseEmailProblems(deps.prisma, 'connection', params.id),
+        sentToOwner(deps, params.id),
       ]);
       return { status: 200, body: { ...withAction(connection), ...facts, emailProblems, ...sent } };
     },

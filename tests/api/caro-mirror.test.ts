@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaroActivities } from '../../activities/caro/activities.js';
 import { caroDepsFromEnv } from '../../activities/caro/links.js';
 import { OutboxSender } from '../../activities/email/sender.js';
+import { caroHead, rowWithFacts } from '../../api/services/cases/head.js';
 import { createLinkBuilder } from '../../lib/links/links.js';
+import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { silentLogger, TEST_LINK_ENV, TEST_LINK_SECRET, TEST_PUBLIC_BASE_URL } from '../helpers/stack.js';
 
@@ -132,5 +134,42 @@ describe('CARO state mirror (version guard)', () => {
     expect(await row(orderId)).toMatchObject({ reminderCount: 0, lastReminderAt: null, stateVersion: 2 });
     await remind(2, 2, 1);
     expect(await row(orderId)).toMatchObject({ reminderCount: 1, stateVersion: 2 });
+  });
+});
+
+describe('a case read while its mirror commits (rowWithFacts)', () => {
+  it('reads the row again when the history it read is ahead of it: the first step comes with its link dates', async () => {
+    const orderId = await newOrder();
+    const schedules = { consentSchedule: DEFAULT_CONSENT_SCHEDULE };
+    let reads = 0;
+    const { row: order, facts } = await rowWithFacts(
+      db.prisma,
+      async () => {
+        const read = await row(orderId);
+        // The invitation's mirror commits right after the API read the row, before it reads the history.
+        if (++reads === 1)
+          await caro.sendCaroInvitation({
+            orderId,
+            version: 1,
+            linkVersion: 1,
+            linkExpiresAt: expiresAt,
+            idempotencyKey: `caro:${orderId}/v1/invitation`,
+            transition: {
+              at: new Date().toISOString(),
+              from: null,
+              to: 'invitation_sent',
+              event: 'ordered',
+              actor: { kind: 'api-key', id: 'k' },
+            },
+          });
+        return read;
+      },
+      (o) => o.stateVersion,
+      (o) => caroHead(o, schedules),
+    );
+    expect(reads).toBe(2);
+    expect(order).toMatchObject({ stateVersion: 1, linkExpiresAt: new Date(expiresAt) });
+    expect(facts.history.map((h) => h.version)).toEqual([1]);
+    expect(facts.nextStep).toMatchObject({ kind: 'reminder', number: 1 });
   });
 });

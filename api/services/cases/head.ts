@@ -112,6 +112,25 @@ export async function caseFacts(prisma: PrismaClient, head: CaseHead, nowMs: num
   return presentCaseFacts(head, transitions, pending !== null, people, nowMs);
 }
 
+/**
+ * A case's row and its facts, which are two reads. A mirror commits a step and the row's new state
+ * together, but one committing between the two reads shows the step without the state (a CARO
+ * order's first step without its link's dates, hence without a next step: seen in CI). While the
+ * history is ahead of the row's version, both are read again: the mirror has committed by then.
+ */
+export async function rowWithFacts<R>(
+  prisma: PrismaClient,
+  readRow: () => Promise<R>,
+  versionOf: (row: R) => number,
+  headOf: (row: R) => CaseHead,
+): Promise<{ row: R; facts: Awaited<ReturnType<typeof caseFacts>> }> {
+  for (let attempt = 1; ; attempt++) {
+    const row = await readRow();
+    const facts = await caseFacts(prisma, headOf(row));
+    if ((facts.history.at(-1)?.version ?? 0) <= versionOf(row) || attempt === 3) return { row, facts };
+  }
+}
+
 /** caseFacts' answer from rows already read (the one-statement details, facts-sql.ts); `people` names the actors. */
 export function presentCaseFacts(
   head: CaseHead,
