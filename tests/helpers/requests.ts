@@ -156,11 +156,13 @@ export function validRequests({
     cancelCaroOrder: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}/cancel` }),
     reactivateCaroOrder: async () => {
       const id = await newCaroOrder();
-      // The order must be cancelled before the call: under load the cancel's update can time out (503) and
-      // apply later, which left the order in invitation_sent and the reactivation a 409.
+      // The order must read cancelled before the call: the cancel answers 202 before its mirror has
+      // written the row (the reactivation then met invitation_sent: 409), and under load the cancel's
+      // update can time out (503) and apply later.
+      let cancelled = false;
       await waitFor(
         async () => {
-          if ((await stack.http('POST', `/v1/caro-orders/${id}/cancel`)).status === 202) return true;
+          if (!cancelled) cancelled = (await stack.http('POST', `/v1/caro-orders/${id}/cancel`)).status === 202;
           return (await stack.http('GET', `/v1/caro-orders/${id}`)).body.status === 'cancelled' ? true : undefined;
         },
         `CARO order ${id} cancelled`,
