@@ -43,59 +43,70 @@ afterAll(async () => {
   await temporal?.teardown();
 });
 
+/** A route's case may take up to four builds of several steps each (an order invited, then cancelled): slow under CI's load. */
+const MATRIX_TIMEOUT_MS = 180_000;
+
 describe('role × route matrix', () => {
   it('has a request for every route', () => {
     expect(apiRoutes.map((r) => r.operationId).filter((id) => !calls[id])).toEqual([]);
   });
 
   for (const route of apiRoutes) {
-    it(`${route.method.toUpperCase()} ${route.path}: 401 without a key, 403 for roles not in [${route.roles.join(', ')}], served otherwise`, async () => {
-      const build = calls[route.operationId];
-      if (!build) throw new Error(`no matrix entry for ${route.operationId}`);
-      // A refused request changes nothing: its case serves the next role; a served one may use it up.
-      let call = await build();
-      const unauthenticated = await stack.http(route.method.toUpperCase(), call.path, call.body, { key: null });
-      expect(unauthenticated.status).toBe(401);
-      expect(unauthenticated.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    it(
+      `${route.method.toUpperCase()} ${route.path}: 401 without a key, 403 for roles not in [${route.roles.join(', ')}], served otherwise`,
+      async () => {
+        const build = calls[route.operationId];
+        if (!build) throw new Error(`no matrix entry for ${route.operationId}`);
+        // A refused request changes nothing: its case serves the next role; a served one may use it up.
+        let call = await build();
+        const unauthenticated = await stack.http(route.method.toUpperCase(), call.path, call.body, { key: null });
+        expect(unauthenticated.status).toBe(401);
+        expect(unauthenticated.headers.get('www-authenticate')).toMatch(/^Bearer/);
 
-      for (const role of ['accountant', 'operator', 'support'] as const) {
-        const res = await stack.http(route.method.toUpperCase(), call.path, call.body, { key: keys[role] });
-        if (res.status < 400) call = await build();
-        if (route.roles.includes(role)) {
-          expect(res.status, `${role}: ${JSON.stringify(res.body)}`).toBeLessThan(400);
-          expectDeclaredResponse(route.operationId, res.status, res.body);
-        } else {
-          expect(res.status, role).toBe(403);
-          expect(res.body).toMatchObject({ code: 'forbidden' });
+        for (const role of ['accountant', 'operator', 'support'] as const) {
+          const res = await stack.http(route.method.toUpperCase(), call.path, call.body, { key: keys[role] });
+          if (res.status < 400) call = await build();
+          if (route.roles.includes(role)) {
+            expect(res.status, `${role}: ${JSON.stringify(res.body)}`).toBeLessThan(400);
+            expectDeclaredResponse(route.operationId, res.status, res.body);
+          } else {
+            expect(res.status, role).toBe(403);
+            expect(res.body).toMatchObject({ code: 'forbidden' });
+          }
         }
-      }
-    });
+      },
+      MATRIX_TIMEOUT_MS,
+    );
 
-    it(`${route.method.toUpperCase()} ${route.path}: the same through a person's session cookie${route.method === 'get' ? '' : ', with its X-CSRF-Token (403 without)'}`, async () => {
-      const build = calls[route.operationId]!;
-      let call = await build();
-      if (route.method !== 'get') {
-        const res = await stack.http(
-          route.method.toUpperCase(),
-          call.path,
-          call.body,
-          asPerson(sessions.operator, { csrf: false }),
-        );
-        expect(res.status).toBe(403);
-        expect(res.body).toMatchObject({ code: 'csrf_token_invalid' });
-      }
-      for (const role of ['accountant', 'operator', 'support'] as const) {
-        const res = await stack.http(route.method.toUpperCase(), call.path, call.body, asPerson(sessions[role]));
-        if (res.status < 400) call = await build();
-        if (route.roles.includes(role)) {
-          expect(res.status, `${role}: ${JSON.stringify(res.body)}`).toBeLessThan(400);
-          expectDeclaredResponse(route.operationId, res.status, res.body);
-        } else {
-          expect(res.status, role).toBe(403);
-          expect(res.body).toMatchObject({ code: 'forbidden' });
+    it(
+      `${route.method.toUpperCase()} ${route.path}: the same through a person's session cookie${route.method === 'get' ? '' : ', with its X-CSRF-Token (403 without)'}`,
+      async () => {
+        const build = calls[route.operationId]!;
+        let call = await build();
+        if (route.method !== 'get') {
+          const res = await stack.http(
+            route.method.toUpperCase(),
+            call.path,
+            call.body,
+            asPerson(sessions.operator, { csrf: false }),
+          );
+          expect(res.status).toBe(403);
+          expect(res.body).toMatchObject({ code: 'csrf_token_invalid' });
         }
-      }
-    });
+        for (const role of ['accountant', 'operator', 'support'] as const) {
+          const res = await stack.http(route.method.toUpperCase(), call.path, call.body, asPerson(sessions[role]));
+          if (res.status < 400) call = await build();
+          if (route.roles.includes(role)) {
+            expect(res.status, `${role}: ${JSON.stringify(res.body)}`).toBeLessThan(400);
+            expectDeclaredResponse(route.operationId, res.status, res.body);
+          } else {
+            expect(res.status, role).toBe(403);
+            expect(res.body).toMatchObject({ code: 'forbidden' });
+          }
+        }
+      },
+      MATRIX_TIMEOUT_MS,
+    );
   }
 });
 

@@ -156,9 +156,15 @@ export function validRequests({
     cancelCaroOrder: async () => ({ path: `/v1/caro-orders/${await newCaroOrder()}/cancel` }),
     reactivateCaroOrder: async () => {
       const id = await newCaroOrder();
-      // The order must read cancelled before the call: the cancel answers 202 before its mirror has
-      // written the row (the reactivation then met invitation_sent: 409), and under load the cancel's
-      // update can time out (503) and apply later.
+      // Cancelled once invited (the workflow's first step): before, the cancel waits behind the invitation
+      // for the workflow's lock and, on a loaded machine, past the API's Temporal deadline (503).
+      await waitFor(
+        async () => ((await stack.http('GET', `/v1/caro-orders/${id}`)).body.history.length > 0 ? true : undefined),
+        `CARO order ${id} invited`,
+        60_000,
+      );
+      // The order must read cancelled before the call: under load the cancel's update can still time out
+      // (503) and apply later, which left the order in invitation_sent and the reactivation a 409.
       let cancelled = false;
       await waitFor(
         async () => {
