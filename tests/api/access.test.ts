@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../api/routes/index.js';
 import type { Role } from '../../lib/auth/api-keys.js';
 import { Prisma } from '../../lib/db/client.js';
-import { seedRequestContext, validRequests } from '../helpers/requests.js';
+import { seedRequestContext, validRequests, type ValidRequest } from '../helpers/requests.js';
 import { asPerson, createPerson, signIn, type SignedIn } from '../helpers/session.js';
 import { expectDeclaredResponse } from '../helpers/schemas.js';
-import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { startTestStack, type HttpOptions, type TestStack } from '../helpers/stack.js';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
 
 let temporal: TestWorkflowEnvironment;
@@ -46,6 +46,30 @@ afterAll(async () => {
 /** A route's case may take up to four builds of several steps each (an order invited, then cancelled): slow under CI's load. */
 const MATRIX_TIMEOUT_MS = 180_000;
 
+/**
+ * Each role in turn, authenticated by `as`: served when the route allows the role, else 403 forbidden.
+ * A refused request changes nothing, so its case serves the next role; a served one may use it up: a new one.
+ */
+async function eachRole(
+  route: (typeof apiRoutes)[number],
+  build: () => Promise<ValidRequest> | ValidRequest,
+  first: ValidRequest,
+  as: (role: 'accountant' | 'operator' | 'support') => HttpOptions,
+) {
+  let call = first;
+  for (const role of ['accountant', 'operator', 'support'] as const) {
+    const res = await stack.http(route.method.toUpperCase(), call.path, call.body, as(role));
+    if (res.status < 400) call = await build();
+    if (route.roles.includes(role)) {
+      expect(res.status, `${role}: ${JSON.stringify(res.body)}`).toBeLessThan(400);
+      expectDeclaredResponse(route.operationId, res.status, res.body);
+    } else {
+      expect(res.status, role).toBe(403);
+      expect(res.body).toMatchObject({ code: 'forbidden' });
+    }
+  }
+}
+
 describe('role × route matrix', () => {
   it('has a request for every route', () => {
     expect(apiRoutes.map((r) => r.operationId).filter((id) => !calls[id])).toEqual([]);
@@ -57,23 +81,12 @@ describe('role × route matrix', () => {
       async () => {
         const build = calls[route.operationId];
         if (!build) throw new Error(`no matrix entry for ${route.operationId}`);
-        // A refused request changes nothing: its case serves the next role; a served one may use it up.
-        let call = await build();
+        const call = await build();
         const unauthenticated = await stack.http(route.method.toUpperCase(), call.path, call.body, { key: null });
         expect(unauthenticated.status).toBe(401);
         expect(unauthenticated.headers.get('www-authenticate')).toMatch(/^Bearer/);
 
-        for (const role of ['accountant', 'operator', 'support'] as const) {
-          const res = await stack.http(route.method.toUpperCase(), call.path, call.body, { key: keys[role] });
-          if (res.status < 400) call = await build();
-          if (route.roles.includes(role)) {
-            expect(res.status, `${role}: ${JSON.stringify(res.body)}`).toBeLessThan(400);
-            expectDeclaredResponse(route.operationId, res.status, res.body);
-          } else {
-            expect(res.status, role).toBe(403);
-            expect(res.body).toMatchObject({ code: 'forbidden' });
-          }
-        }
+        await eachRole(route, build, call, (role) => ({ key: keys[role] }));
       },
       MATRIX_TIMEOUT_MS,
     );
@@ -82,7 +95,7 @@ describe('role × route matrix', () => {
       `${route.method.toUpperCase()} ${route.path}: the same through a person's session cookie${route.method === 'get' ? '' : ', with its X-CSRF-Token (403 without)'}`,
       async () => {
         const build = calls[route.operationId]!;
-        let call = await build();
+        const call = await build();
         if (route.method !== 'get') {
           const res = await stack.http(
             route.method.toUpperCase(),
@@ -93,17 +106,7 @@ describe('role × route matrix', () => {
           expect(res.status).toBe(403);
           expect(res.body).toMatchObject({ code: 'csrf_token_invalid' });
         }
-        for (const role of ['accountant', 'operator', 'support'] as const) {
-          const res = await stack.http(route.method.toUpperCase(), call.path, call.body, asPerson(sessions[role]));
-          if (res.status < 400) call = await build();
-          if (route.roles.includes(role)) {
-            expect(res.status, `${role}: ${JSON.stringify(res.body)}`).toBeLessThan(400);
-            expectDeclaredResponse(route.operationId, res.status, res.body);
-          } else {
-            expect(res.status, role).toBe(403);
-            expect(res.body).toMatchObject({ code: 'forbidden' });
-          }
-        }
+        await eachRole(route, build, call, (role) => asPerson(sessions[role]));
       },
       MATRIX_TIMEOUT_MS,
     );
