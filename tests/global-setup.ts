@@ -21,7 +21,9 @@ export default async function setup(): Promise<void> {
     const reason = err instanceof Error ? err.message : String(err);
     console.warn(`[temporal] ${reason}\n[temporal] Falling back to the Temporal SDK's own server download.`);
   }
-  // The workflow bundle, built here when the code changed, so the test files (and the processes they
-  // start) read it from the cache instead of each bundling the same code.
-  await workflowBundle((line) => console.log(`[worker] ${line}`));
+  // The workflow bundles, built here when the code changed, so the test files (and the processes they
+  // start) read them from the cache instead of each bundling the same code: with the tracing
+  // interceptors (the tests' own workers) and without (a worker process without OTEL_* settings).
+  const log = (line: string) => console.log(`[worker] ${line}`);
+  await Promise.all([workflowBundle(log, 'traced'), workflowBundle(log, 'untraced')]);
 }

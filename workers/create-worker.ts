@@ -21,7 +21,10 @@ export interface CreateWorkerOptions {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
-  /** A pre-built bundle; otherwise this code's, from the cache or built (workers/workflow-bundle.ts). */
+  /**
+   * A pre-built bundle; otherwise this code's, from the cache or built (workers/workflow-bundle.ts), with the
+   * workflows' tracing interceptors only when `tracing` is enabled.
+   */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Hears whether the bundle came from the cache or was built, and how long that took. */
   log?: (line: string) => void;
@@ -40,8 +43,8 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: createActivities(opts.deps),
-    // The workflows' tracing interceptors are in the bundle (workflowInterceptorModules).
-    workflowBundle: opts.workflowBundle ?? (await workflowBundle(opts.log)),
+    // The workflows' tracing interceptors are in the bundle (workflowInterceptorModules) when the process traces.
+    workflowBundle: opts.workflowBundle ?? (await workflowBundle(opts.log, tracing.enabled ? 'traced' : 'untraced')),
     // A span per activity under its workflow's; log lines of activities carry the trace id.
     interceptors: {
       activity: [

@@ -18,8 +18,17 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** `workflows/index.ts` under tsx, `dist/workflows/index.js` once compiled. */
 export const workflowsPath = join(root, 'workflows', `index${ext}`);
 
-/** Bundled with the workflows: their tracing interceptors (workflows/tracing-interceptors.ts). */
+/**
+ * Bundled with the workflows when the process traces: their tracing interceptors
+ * (workflows/tracing-interceptors.ts). Without tracing they are left out: they made each new workflow
+ * load OpenTelemetry in the sandbox and make spans nobody keeps: one worker ran about 38 first workflow
+ * tasks a second with them, 55–61 without (README, Traces). They add no command to a history, so a workflow
+ * replays the same with or without them.
+ */
 export const workflowInterceptorModules = [join(root, 'workflows', `tracing-interceptors${ext}`)];
+
+/** The bundle with the tracing interceptors, or without. */
+export type BundleVariant = 'traced' | 'untraced';
 
 /** The folders whose sources can end up in the bundle. */
 const SOURCES = ['workflows', 'lib', 'activities'];
@@ -33,11 +42,11 @@ async function sourceFiles(dir: string): Promise<string[]> {
 }
 
 /** What the bundle depends on: the sources, the installed packages, and the interceptors bundled in. */
-async function bundleKey(): Promise<string> {
+async function bundleKey(variant: BundleVariant): Promise<string> {
   const hash = createHash('sha256');
   // The installed packages: the repository's lock file (tsx), or the one beside dist/ (compiled).
   hash.update(await readFile(join(root, ext === '.ts' ? '' : '..', 'package-lock.json')).catch(() => Buffer.alloc(0)));
-  hash.update(workflowInterceptorModules.join('\n'));
+  if (variant === 'traced') hash.update(workflowInterceptorModules.join('\n'));
   for (const dir of SOURCES)
     for (const file of await sourceFiles(join(root, dir)).catch(() => [])) {
       hash.update(`${file}\n`);
@@ -46,10 +55,10 @@ async function bundleKey(): Promise<string> {
   return hash.digest('hex').slice(0, 16);
 }
 
-const build = () =>
+const build = (variant: BundleVariant) =>
   bundleWorkflowCode({
     workflowsPath,
-    workflowInterceptorModules,
+    workflowInterceptorModules: variant === 'traced' ? workflowInterceptorModules : [],
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
   });
 
@@ -57,24 +66,26 @@ const build = () =>
 export const BUNDLE_CACHE_DIR = join(root, ext === '.ts' ? '' : '..', 'node_modules', '.cache', 'bankfeed-workflows');
 
 /**
- * The bundle of this code: read from the cache, or built (and cached for the next start). `log` hears
- * which, for a start's progress lines.
+ * The bundle of this code, with the tracing interceptors or without (`traced` by default): read from the
+ * cache, or built (and cached for the next start). `log` hears which, for a start's progress lines.
  */
 export async function workflowBundle(
   log: (line: string) => void = () => undefined,
+  variant: BundleVariant = 'traced',
 ): Promise<WorkflowBundleWithSourceMap> {
-  const key = await bundleKey();
-  const file = join(BUNDLE_CACHE_DIR, `workflows-${key}.js`);
+  const key = await bundleKey(variant);
+  const prefix = `workflows-${variant}-`;
+  const file = join(BUNDLE_CACHE_DIR, `${prefix}${key}.js`);
   try {
     const [code, sourceMap] = await Promise.all([readFile(file, 'utf8'), readFile(`${file}.map`, 'utf8')]);
-    log(`workflow bundle ${key}: from the cache`);
+    log(`workflow bundle ${key} (${variant}): from the cache`);
     return { code, sourceMap };
   } catch {
     // Not built for this code yet.
   }
   const started = performance.now();
-  const bundle = await build();
-  log(`workflow bundle ${key}: built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const bundle = await build(variant);
+  log(`workflow bundle ${key} (${variant}): built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   try {
     await mkdir(dirname(file), { recursive: true });
     // Processes starting at once: each writes its own temporary files, the last rename wins (the same content).
@@ -84,7 +95,7 @@ export async function workflowBundle(
     await rename(`${tmp}.map`, `${file}.map`);
     await rename(tmp, file);
     for (const old of await readdir(BUNDLE_CACHE_DIR))
-      if (old.startsWith('workflows-') && !old.startsWith(`workflows-${key}.`))
+      if (old.startsWith(prefix) && !old.startsWith(`${prefix}${key}.`))
         await rm(join(BUNDLE_CACHE_DIR, old), { force: true });
   } catch {
     // A read-only install: the bundle serves this process only.

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ReplayResult } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { productBundle } from '../helpers/workflow-bundle.js';
+import { workflowBundle, type BundleVariant } from '../../workers/workflow-bundle.js';
 import { historyFromJSON } from './history-json.js';
 
 const DIR = fileURLToPath(new URL('./histories/', import.meta.url));
@@ -56,20 +56,35 @@ const closes = (event: Record<string, unknown> | undefined) =>
   );
 
 describe('recorded workflow histories', () => {
-  it('all replay against the current workflow code without a determinism violation', async () => {
-    expect(recorded.length).toBeGreaterThan(0);
-    const results: ReplayResult[] = [];
-    const replay = Worker.runReplayHistories(
-      { workflowBundle: await productBundle(), replayName: 'recorded-histories' },
-      recorded.map((r) => ({ workflowId: r.name, history: historyFromJSON(r.json) })),
-    );
-    for await (const result of replay) results.push(result);
+  // A worker runs the bundle with the tracing interceptors when it traces, without otherwise
+  // (workers/workflow-bundle.ts): a history recorded under either replays under both.
+  it.each<BundleVariant>(['traced', 'untraced'])(
+    'all replay against the current workflow code (%s bundle) without a determinism violation',
+    async (variant) => {
+      expect(recorded.length).toBeGreaterThan(0);
+      const results: ReplayResult[] = [];
+      const replay = Worker.runReplayHistories(
+        { workflowBundle: await workflowBundle(undefined, variant), replayName: `recorded-histories-${variant}` },
+        recorded.map((r) => ({ workflowId: r.name, history: historyFromJSON(r.json) })),
+      );
+      for await (const result of replay) results.push(result);
 
-    expect(results.map((r) => r.workflowId).sort()).toEqual(recorded.map((r) => r.name));
-    const failures = results
-      .filter((r) => r.error !== undefined)
-      .map((r) => `${r.workflowId}: ${r.error!.name}: ${r.error!.message}`);
-    expect(failures).toEqual([]);
+      expect(results.map((r) => r.workflowId).sort()).toEqual(recorded.map((r) => r.name));
+      const failures = results
+        .filter((r) => r.error !== undefined)
+        .map((r) => `${r.workflowId}: ${r.error!.name}: ${r.error!.message}`);
+      expect(failures).toEqual([]);
+    },
+  );
+
+  it('the untraced bundle leaves the tracing interceptors out, the traced one has them', async () => {
+    const [traced, untraced] = await Promise.all([
+      workflowBundle(undefined, 'traced'),
+      workflowBundle(undefined, 'untraced'),
+    ]);
+    expect(traced.code).toContain('OpenTelemetryInboundInterceptor');
+    expect(untraced.code).not.toContain('OpenTelemetryInboundInterceptor');
+    expect(untraced.code).toContain('consentRenewalWorkflow');
   });
 
   it('cover each journey, cut while it sleeps as well as completed', () => {
