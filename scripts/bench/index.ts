@@ -24,7 +24,7 @@ const CASES: Record<string, { script: string; what: string }> = {
   detail: { script: 'detail.ts', what: 'GET /v1/mandates/:id vs the same SQL through pg' },
   sleeping: {
     script: 'sleeping.ts',
-    what: '10k/50k/100k sleeping consent workflows on one worker: start rate, catch-up, RSS',
+    what: 'first workflow tasks/s vs a bare SDK worker, then 10k/50k/100k sleeping consent workflows on one worker: start rate, catch-up, RSS',
   },
   webhooks: { script: 'webhooks.ts', what: 'webhook deliveries: delay and rate vs the same signed posts in a loop' },
 };

@@ -3,8 +3,10 @@
  * GET /v1/connections?limit=50 (pages from cursors spread over the table), ?expiresWithinDays=15,
  * the work queue GET /v1/cases?attention=true and GET /v1/clients?q=<name>, each loaded with
  * autocannon, then the same statement straight through `pg` at the same concurrency; prints req/s,
- * p50 and p99 of both and the ratios (target ≥ 0.5× at p50, p99 within 3×). BENCH_EXPLAIN=1 prints
- * each statement's plan (EXPLAIN ANALYZE).
+ * p50 and p99 of both and the ratios (target ≥ 0.5× at p50, p99 within 3×), with the CPU a request cost
+ * the API's process, this one (the load generator, pg) and PostgreSQL (scripts/bench/cpu.ts). Last, the
+ * API's floor: GET /v1/offices/:id, an authenticated request with next to no work of its own, at the same
+ * concurrency. BENCH_EXPLAIN=1 prints each statement's plan (EXPLAIN ANALYZE).
  */
 import pg from 'pg';
 import { ATTENTION_KINDS } from '../../api/services/cases/attention.js';
@@ -14,6 +16,7 @@ import { createPrisma } from '../../lib/db/client.js';
 import { applyMigrations } from '../../lib/db/migrate.js';
 import { createThrowawayDatabase } from '../../lib/db/throwaway-database.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
+import { cpuSpan, describeCpu } from './cpu.js';
 import { CASES, NAMES, seed } from './seed.js';
 import { ADMIN_URL, benchApi, load, loadPaths, measure, postgresReachable, type Figures } from './shared.js';
 
@@ -107,16 +110,30 @@ async function main() {
       };
       await measure(direct, Math.min(100, requests), CONCURRENCY); // warm up
       await loadPaths(server.url, key, c.paths, Math.min(100, requests), CONCURRENCY);
+      const apiCpu = await cpuSpan({ api: server.pid });
       const api = await server.profiled(`list ${c.name}`, () =>
         loadPaths(server.url, key, c.paths, requests, CONCURRENCY),
       );
+      const apiSpan = await apiCpu.end(requests);
+      const sqlCpu = await cpuSpan({ api: server.pid });
       const sql = await measure(direct, requests, CONCURRENCY);
+      const sqlSpan = await sqlCpu.end(requests);
       console.log(`\n${c.name}\n  API ${cell(api)}\n  SQL ${cell(sql)}`);
+      // The API's process serves one request at a time: at concurrency N its p50 is about N times its CPU a request.
+      console.log(`  CPU a request: API ${describeCpu(apiSpan)}\n  CPU a statement: SQL ${describeCpu(sqlSpan)}`);
       console.log(
         `  ratio ${(api.reqPerSec / sql.reqPerSec).toFixed(2)}× req/s, p50 SQL/API ${(sql.p50 / api.p50).toFixed(2)}× (target ≥ 0.5×), ` +
           `p99 API/SQL ${(api.p99 / sql.p99).toFixed(1)}× (target ≤ 3×), load ${load()}`,
       );
     }
+    // What any authenticated request costs before its handler (key lookup, shared rate limit, HTTP, JSON): a
+    // list's p50 cannot go below this floor's at the same concurrency.
+    const officeId = (await pool.query<{ id: string }>('SELECT id FROM offices LIMIT 1')).rows[0]!.id;
+    const floorCpu = await cpuSpan({ api: server.pid });
+    const floor = await loadPaths(server.url, key, [`/v1/offices/${officeId}`], REQUESTS, CONCURRENCY);
+    console.log(
+      `\nGET /v1/offices/:id (the API's floor)\n  API ${cell(floor)}\n  CPU a request: ${describeCpu(await floorCpu.end(REQUESTS))}`,
+    );
     await server.close();
   } finally {
     await prisma.$disconnect();

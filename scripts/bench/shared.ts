@@ -190,6 +190,8 @@ export async function startProfile(name: string): Promise<() => Promise<string>>
 
 export interface BenchApi {
   url: string;
+  /** The API's process (this one with BENCH_API_IN_PROCESS). */
+  pid: number;
   /** Runs `phase` with the API's process profiled (BENCH_CPU_PROFILE). */
   profiled<T>(name: string, phase: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -205,6 +207,7 @@ export async function benchApi(prisma: PrismaClient, databaseUrl: string): Promi
     const server = await benchServer(prisma);
     return {
       url: server.url,
+      pid: process.pid,
       async profiled(name, phase) {
         const stop = await startProfile(name);
         try {
@@ -237,6 +240,7 @@ export async function benchApi(prisma: PrismaClient, databaseUrl: string): Promi
   const { url } = await answer<{ url: string }>();
   return {
     url,
+    pid: child.pid!,
     async profiled(name, phase) {
       child.send({ do: 'profile', name });
       await answer('profile');

@@ -1,9 +1,16 @@
 /**
  * `npm run bench -- sleeping`: how much memory one worker needs for many sleeping journeys, and whether it keeps
- * up with their starts (issue 15 §4). Consent renewals (each sleeps until its first reminder, 75 days away) are
- * started in steps (BENCH_SLEEPING_COUNTS, 10000,50000,100000 by default) straight through the Temporal client,
- * as fast as the server takes them: that start rate is the limit of the same run. After each step: how long
- * the task queue's backlog took to drain after the last start, and the worker's resident memory (RSS).
+ * up with their starts (issue 15 §4).
+ *
+ * First the worker's own rate against its limit: BENCH_SLEEPING_BASELINE (3000) workflows are started with no
+ * worker polling, then one worker alone runs their first tasks. The limit is a bare SDK worker
+ * (scripts/bench/sleeper/: a one-line `sleep` workflow, no interceptor, the same cache and slots) on the same
+ * server; the figure is the product's worker on as many consent renewals. Both in first tasks a second.
+ *
+ * Then the steps: consent renewals (each sleeps until its first reminder, 75 days away) are started in steps
+ * (BENCH_SLEEPING_COUNTS, 10000,50000,100000 by default) straight through the Temporal client, as fast as the
+ * server takes them, with the worker running. After each step: how long after the last start every sampled
+ * workflow had run its first task, and the worker's resident memory (RSS).
  *
  * The worker is `workers/main.ts` in its own process, with the environment's WORKER_MAX_CACHED_WORKFLOWS and
  * WORKER_WORKFLOW_TASK_SLOTS. The Temporal dev server keeps its SQLite on tmpfs (/dev/shm): on disk it tops out
@@ -25,8 +32,10 @@ import { startTemporalDevServer } from '../start/temporal-dev-server.js';
 import { ADMIN_URL, postgresReachable, taskQueueBacklog } from './shared.js';
 
 const COUNTS = (process.env.BENCH_SLEEPING_COUNTS ?? '10000,50000,100000').split(',').map(Number);
+const BASELINE = Number(process.env.BENCH_SLEEPING_BASELINE ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const TASK_QUEUE = 'bench-sleeping';
+const BARE_TASK_QUEUE = 'bench-sleeping-bare';
 const NAMESPACE = 'default';
 const DAY_MS = 86_400_000;
 
@@ -43,11 +52,11 @@ async function rssKib(pid: number): Promise<number> {
 /** Workflow tasks waiting in the task queue. */
 const backlog = (client: Client) => taskQueueBacklog(client, NAMESPACE, TASK_QUEUE);
 
-/** Workers polling the task queue. */
-async function pollers(client: Client): Promise<number> {
+/** Workers polling a task queue. */
+async function pollers(client: Client, taskQueue: string): Promise<number> {
   const described = await client.workflowService.describeTaskQueue({
     namespace: NAMESPACE,
-    taskQueue: { name: TASK_QUEUE, kind: 1 },
+    taskQueue: { name: taskQueue, kind: 1 },
     taskQueueType: 1,
   });
   return described.pollers?.length ?? 0;
@@ -60,6 +69,72 @@ async function pollers(client: Client): Promise<number> {
 async function allAsleep(client: Client, workflowIds: string[]): Promise<boolean> {
   const described = await Promise.all(workflowIds.map((id) => client.workflow.getHandle(id).describe()));
   return described.every((d) => (d.historyLength ?? 0) >= 5);
+}
+
+/**
+ * Seconds from now until the last 10 workflows started and 10 spread over them are all asleep (Infinity after
+ * `maxMs`). Checked every 2 s: 20 describes at a time keep the check's own load on the server small (sampling
+ * 100 every 500 ms, as this bench did, cost the server about 200 requests a second).
+ */
+async function secondsUntilAsleep(client: Client, workflowIds: string[], maxMs: number): Promise<number> {
+  const sample = [
+    ...workflowIds.slice(-10),
+    ...Array.from({ length: 10 }, (_, i) => workflowIds[Math.floor((i * workflowIds.length) / 10)]!),
+  ];
+  const t = performance.now();
+  while (!(await allAsleep(client, sample))) {
+    if (performance.now() - t > maxMs) return Number.POSITIVE_INFINITY;
+    await delay(2_000);
+  }
+  return (performance.now() - t) / 1000;
+}
+
+/** Starts `count` workflows, CONCURRENCY at a time, with a progress line every 10 s; returns starts a second. */
+async function startAll(count: number, start: (i: number) => Promise<unknown>, progress: (n: number) => Promise<void>) {
+  let next = 0;
+  const t = performance.now();
+  let lastReport = t;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) {
+        await start(next++);
+        if (performance.now() - lastReport > 10_000) {
+          lastReport = performance.now();
+          await progress(next);
+        }
+      }
+    }),
+  );
+  return count / ((performance.now() - t) / 1000);
+}
+
+interface WorkerProcess {
+  pid: number;
+  /** Resolves once the worker polls its task queue (throws if it exits first). */
+  polling(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A worker in its own process: `script` under tsx, on `taskQueue` of the bench's server. */
+function spawnWorker(client: Client, script: string, taskQueue: string, env: NodeJS.ProcessEnv): WorkerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, ...env, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'error' },
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    pid: child.pid!,
+    async polling() {
+      while ((await pollers(client, taskQueue)) === 0) {
+        if (child.exitCode !== null) throw new Error(`${script} exited with code ${child.exitCode}`);
+        await delay(200);
+      }
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** Connection rows for `count` consents (the workflows read them only when a reminder is due). */
@@ -105,107 +180,104 @@ async function main(): Promise<void> {
     const server = await startTemporalDevServer({ cli, dataDir, port, uiPort: await freePort(), namespace: NAMESPACE });
     cleanups.unshift(() => server.stop());
     say(`Temporal dev server on ${server.address}, SQLite on tmpfs (${dataDir})`);
-
-    const worker = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        ...process.env,
-        DATABASE_URL: database.url,
-        TEMPORAL_ADDRESS: server.address,
-        TEMPORAL_NAMESPACE: NAMESPACE,
-        TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-        MIGRATE_ON_START: 'false',
-        LOG_LEVEL: 'error',
-      },
-    });
-    const workerExited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    cleanups.unshift(async () => {
-      worker.kill('SIGTERM');
-      await workerExited;
-    });
-    const cache = process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 'the default (workers/env.ts)';
-    say(
-      `worker pid ${worker.pid}, sticky cache ${cache}, workflow task slots ${process.env.WORKER_WORKFLOW_TASK_SLOTS ?? 40}`,
-    );
-
     const connection = await Connection.connect({ address: server.address });
     cleanups.unshift(() => connection.close());
     const client = new Client({ connection, namespace: NAMESPACE });
-    while ((await pollers(client)) === 0) {
-      if (worker.exitCode !== null) throw new Error(`the worker exited with code ${worker.exitCode}`);
-      await delay(500);
-    }
-    await delay(2_000);
-    const idleRss = mib(await rssKib(worker.pid!));
-    say(`worker polling; RSS with no workflow ${idleRss} MiB`);
+    const workerEnv = {
+      DATABASE_URL: database.url,
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_NAMESPACE: NAMESPACE,
+      MIGRATE_ON_START: 'false',
+    };
     const validUntil = new Date(Date.now() + 90 * DAY_MS).toISOString();
+    const startConsent = (id: string) =>
+      client.workflow.start('consentRenewalWorkflow', {
+        taskQueue: TASK_QUEUE,
+        workflowId: consentRenewalWorkflowId(id),
+        args: [{ connectionId: id, validUntil, schedule: DEFAULT_CONSENT_SCHEDULE }],
+      });
+    const cache = process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 'the default (workers/env.ts)';
+    const slots = process.env.WORKER_WORKFLOW_TASK_SLOTS ?? 40;
+    const quiet = async () => undefined;
+
+    // The worker's own rate against a bare SDK worker's, each alone on workflows started before it polls.
+    say(`limit: ${BASELINE} one-line sleeping workflows and ${BASELINE} consent renewals started, no worker polling`);
+    const bareIds = Array.from({ length: BASELINE }, (_, i) => `sleeper-${i}`);
+    await startAll(
+      BASELINE,
+      (i) => client.workflow.start('sleeperWorkflow', { taskQueue: BARE_TASK_QUEUE, workflowId: bareIds[i]! }),
+      quiet,
+    );
+    const baselineIds = await insertConnections(db, office, BASELINE);
+    await startAll(BASELINE, (i) => startConsent(baselineIds[i]!), quiet);
+    const bare = spawnWorker(client, 'scripts/bench/sleeper/worker.ts', BARE_TASK_QUEUE, workerEnv);
+    cleanups.unshift(() => bare.stop());
+    await bare.polling();
+    const bareSeconds = await secondsUntilAsleep(client, bareIds, 600_000);
+    const bareRss = mib(await rssKib(bare.pid));
+    await bare.stop();
+    const bareRate = BASELINE / bareSeconds;
+    say(
+      `bare SDK worker: ${BASELINE} first tasks in ${bareSeconds.toFixed(1)} s (${bareRate.toFixed(1)}/s), RSS ${bareRss} MiB`,
+    );
+
+    const worker = spawnWorker(client, 'workers/main.ts', TASK_QUEUE, workerEnv);
+    cleanups.unshift(() => worker.stop());
+    say(`product worker pid ${worker.pid}, sticky cache ${cache}, workflow task slots ${slots}`);
+    await worker.polling();
+    const ownSeconds = await secondsUntilAsleep(client, baselineIds.map(consentRenewalWorkflowId), 600_000);
+    const ownRate = BASELINE / ownSeconds;
+    say(
+      `product worker: ${BASELINE} first tasks in ${ownSeconds.toFixed(1)} s (${ownRate.toFixed(1)}/s): ${(ownRate / bareRate).toFixed(2)}× the bare worker`,
+    );
+    await delay(2_000);
+    const baselineRss = mib(await rssKib(worker.pid));
 
     const steps: Step[] = [];
-    let started = 0;
+    let started = BASELINE;
     for (const target of COUNTS) {
       const ids = await insertConnections(db, office, target - started);
       say(`starting ${ids.length} consent renewals (${started} → ${target})`);
       let peak = 0;
       const sampling = setInterval(() => {
-        void rssKib(worker.pid!).then((kib) => (peak = Math.max(peak, kib)));
+        void rssKib(worker.pid).then((kib) => (peak = Math.max(peak, kib)));
       }, 500);
-      let next = 0;
-      const t = performance.now();
-      let lastReport = t;
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (next < ids.length) {
-            const id = ids[next++]!;
-            await client.workflow.start('consentRenewalWorkflow', {
-              taskQueue: TASK_QUEUE,
-              workflowId: consentRenewalWorkflowId(id),
-              args: [{ connectionId: id, validUntil, schedule: DEFAULT_CONSENT_SCHEDULE }],
-            });
-            if (performance.now() - lastReport > 10_000) {
-              lastReport = performance.now();
-              say(`  ${started + next} started; worker RSS ${mib(await rssKib(worker.pid!))} MiB`);
-            }
-          }
-        }),
+      const startsPerSec = await startAll(
+        ids.length,
+        (i) => startConsent(ids[i]!),
+        async (n) => say(`  ${started + n} started; worker RSS ${mib(await rssKib(worker.pid))} MiB`),
       );
-      const startSeconds = (performance.now() - t) / 1000;
-      const lastStart = performance.now();
-      // The last 50 started, and 50 spread over the step: all asleep means the queue was worked off.
-      const sample = [
-        ...ids.slice(-50),
-        ...Array.from({ length: 50 }, (_, i) => ids[Math.floor((i * ids.length) / 50)]!),
-      ];
-      let asleep = await allAsleep(client, sample.map(consentRenewalWorkflowId));
-      while (!asleep && performance.now() - lastStart < 600_000) {
-        await delay(500);
-        asleep = await allAsleep(client, sample.map(consentRenewalWorkflowId));
-      }
-      const drainedAfterS = (performance.now() - lastStart) / 1000;
+      const drainedAfterS = await secondsUntilAsleep(client, ids.map(consentRenewalWorkflowId), 600_000);
       const waiting = await backlog(client);
       await delay(5_000); // let the last tasks' memory settle before reading it
       clearInterval(sampling);
-      const rss = await rssKib(worker.pid!);
+      const rss = await rssKib(worker.pid);
       started = target;
       steps.push({
         workflows: target,
-        startsPerSec: ids.length / startSeconds,
-        drainedAfterS: asleep ? drainedAfterS : Number.POSITIVE_INFINITY,
+        startsPerSec,
+        drainedAfterS,
         rssMiB: mib(rss),
         peakRssMiB: mib(Math.max(peak, rss)),
       });
+      const caughtUp = Number.isFinite(drainedAfterS);
       say(
-        `${target} sleeping: ${(ids.length / startSeconds).toFixed(0)} starts/s, ${asleep ? 'all asleep' : 'NOT all asleep (the worker fell behind)'} ${drainedAfterS.toFixed(1)} s after the last start (backlog ${waiting}), RSS ${mib(rss)} MiB (peak ${mib(Math.max(peak, rss))})`,
+        `${target} sleeping: ${startsPerSec.toFixed(0)} starts/s, ${caughtUp ? `all asleep ${drainedAfterS.toFixed(1)} s after the last start` : 'NOT all asleep 600 s after the last start (the worker fell behind)'} (backlog ${waiting}), RSS ${mib(rss)} MiB (peak ${mib(Math.max(peak, rss))})`,
       );
     }
 
-    console.log('\nsleeping journeys on one worker (consent renewals, Temporal dev server on tmpfs, PostgreSQL)');
-    console.log(`worker RSS with no workflow: ${idleRss} MiB`);
     console.log(
-      'workflows | starts/s (raw client, the limit) | all asleep after the last start | RSS MiB | peak RSS MiB',
+      `\nsleeping journeys on one worker (Temporal dev server on tmpfs, PostgreSQL; cache ${cache}, ${slots} slots)`,
     );
+    console.log(
+      `first tasks a second, ${BASELINE} workflows started beforehand, each worker alone: product ${ownRate.toFixed(1)}/s, ` +
+        `bare SDK worker ${bareRate.toFixed(1)}/s (the limit; RSS ${bareRss} MiB): ${(ownRate / bareRate).toFixed(2)}×`,
+    );
+    console.log(`product worker RSS after those ${BASELINE}: ${baselineRss} MiB`);
+    console.log('workflows | starts/s (raw client) | all asleep after the last start | RSS MiB | peak RSS MiB');
     for (const s of steps) {
       console.log(
-        `${String(s.workflows).padStart(9)} | ${s.startsPerSec.toFixed(0).padStart(33)} | ${(Number.isFinite(s.drainedAfterS) ? `${s.drainedAfterS.toFixed(1)} s` : 'not within 10 min').padStart(31)} | ${String(s.rssMiB).padStart(7)} | ${String(s.peakRssMiB).padStart(12)}`,
+        `${String(s.workflows).padStart(9)} | ${s.startsPerSec.toFixed(0).padStart(21)} | ${(Number.isFinite(s.drainedAfterS) ? `${s.drainedAfterS.toFixed(1)} s` : 'not within 10 min').padStart(31)} | ${String(s.rssMiB).padStart(7)} | ${String(s.peakRssMiB).padStart(12)}`,
       );
     }
   } finally {

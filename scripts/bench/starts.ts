@@ -6,12 +6,26 @@
  * routes are also measured against raw starts of their own workflow (rows written beforehand), run
  * just before each: that limit includes what the workflow itself costs the machine, which the raw
  * consent start does not. BENCH_REQUESTS (300) per case, BENCH_CONCURRENCY (32).
+ *
+ * Each figure comes with the CPU a start cost the machine over its span, split over the bench's process (the
+ * API, the worker and the clients: the stack runs in it), Temporal's server and PostgreSQL (scripts/bench/cpu.ts).
+ * With the machine busy all the time, a route's ratio is about its limit's CPU per start over its own.
  */
-import { measure, verdict, type Figures } from './shared.js';
+import { cpuSpan, describeCpu, type CpuSpan } from './cpu.js';
+import { measure as measureRate, verdict, type Figures } from './shared.js';
 import { onEachDatabase, type OrderStack } from './stack.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+
+type Measured = Figures & { cpu: CpuSpan | undefined };
+
+/** `measure` with the CPU a request cost the machine over the same span. */
+async function measure(run: (i: number) => Promise<void>, requests: number, concurrency: number): Promise<Measured> {
+  const span = await cpuSpan();
+  const f = await measureRate(run, requests, concurrency);
+  return { ...f, cpu: await span.end(requests) };
+}
 
 async function run(stack: OrderStack): Promise<string[]> {
   const accounts = await stack.accounts(REQUESTS * 2);
@@ -54,10 +68,10 @@ async function run(stack: OrderStack): Promise<string[]> {
     ],
   ];
   const raw = () => measure(() => stack.rawStart(), REQUESTS, CONCURRENCY);
-  await measure(() => stack.rawStart(), 50, CONCURRENCY); // warm up the client, server and worker
+  await measureRate(() => stack.rawStart(), 50, CONCURRENCY); // warm up the client, server and worker
   const before = await raw();
   await stack.settle();
-  const routes: [string, Figures, string, Figures | undefined][] = [];
+  const routes: [string, Measured, string, Measured | undefined][] = [];
   for (const [name, request, journey] of cases) {
     // Raw starts of the route's own workflow, just before it: its rows are written before the clock.
     const own = journey ? await measure(await stack.rawStarts(journey, REQUESTS), REQUESTS, CONCURRENCY) : undefined;
@@ -85,11 +99,14 @@ async function run(stack: OrderStack): Promise<string[]> {
   const limit = (before.reqPerSec + after.reqPerSec) / 2;
   const lines = [
     `${stack.label}: raw client.workflow.start ${before.reqPerSec.toFixed(1)}/s before, ${after.reqPerSec.toFixed(1)}/s after (p50 ${before.p50.toFixed(0)}/${after.p50.toFixed(0)} ms)`,
+    `  CPU a raw start: ${describeCpu(before.cpu)} before; ${describeCpu(after.cpu)} after`,
     ...routes.flatMap(([name, f, failed, own]) => [
       `${verdict(`${stack.label} ${name}`, f.reqPerSec, limit, 'starts/s', '≥ 0.9×')}  p50 ${f.p50.toFixed(0)} ms${failed}`,
+      `  CPU an order: ${describeCpu(f.cpu)}`,
       ...(own
         ? [
             `  against raw starts of its own workflow (${own.reqPerSec.toFixed(1)}/s, p50 ${own.p50.toFixed(0)} ms): ${(f.reqPerSec / own.reqPerSec).toFixed(2)}×`,
+            `  CPU a raw start of its own workflow: ${describeCpu(own.cpu)}`,
           ]
         : []),
     ]),
