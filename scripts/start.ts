@@ -113,7 +113,12 @@ async function main(): Promise<void> {
   let databaseUrl = stack.DATABASE_URL;
   if (!databaseUrl) {
     step(`starting embedded PostgreSQL (PGlite) in ${join(stack.DATA_DIR, 'pg')}`);
-    const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), port: stack.EMBEDDED_DB_PORT });
+    // On a thread of its own: PGlite runs each statement on the thread that holds it (lib/db/embedded.ts).
+    const pg = await startEmbeddedPostgres({
+      dataDir: join(dataDir, 'pg'),
+      port: stack.EMBEDDED_DB_PORT,
+      thread: true,
+    });
     stops.unshift(pg.stop);
     databaseUrl = pg.url;
   }

@@ -55,7 +55,23 @@ function fatal(message: string): Buffer {
   return Buffer.concat([head, body]);
 }
 
-export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
+/**
+ * Starts PGlite and its server. With `thread`, both run on a thread of their own
+ * (lib/db/embedded-thread.ts): PGlite executes every statement synchronously on the thread that
+ * holds it, so in the process's main thread each statement stops the API and the worker for its
+ * whole length. `npm start` uses a thread; the tests' databases stay in the test's thread.
+ */
+export async function startEmbeddedPostgres(
+  opts: EmbeddedPostgresOptions & { thread?: boolean } = {},
+): Promise<EmbeddedPostgres> {
+  const { thread, ...rest } = opts;
+  if (!thread) return serveEmbeddedPostgres(rest);
+  const { startEmbeddedThread } = await import('./embedded-thread-client.js');
+  return startEmbeddedThread(rest);
+}
+
+/** PGlite and its server in this thread. */
+export async function serveEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   const host = opts.host ?? '127.0.0.1';
   let dataDir: string | undefined;
   if (opts.dataDir) {

@@ -217,7 +217,9 @@ export async function onEachDatabase<T>(bench: string, measure: (stack: OrderSta
   const dev = await startDevServer();
   const results: T[] = [];
   try {
-    const embedded = await startEmbeddedPostgres();
+    // On its own thread, as npm start runs it; BENCH_PGLITE_IN_PROCESS=1 runs it on the bench's main thread
+    // (the code before 7 Dec), for a comparison.
+    const embedded = await startEmbeddedPostgres({ thread: !process.env.BENCH_PGLITE_IN_PROCESS });
     const pglite = await openStack('pglite', embedded.url, dev);
     try {
       results.push(await measure(pglite.stack));

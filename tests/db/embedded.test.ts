@@ -123,4 +123,61 @@ describe('embedded PostgreSQL (PGlite over a socket)', () => {
     }
     console.log(`createTestDatabase: ${setupMs} ms`);
   });
+
+  /** The longest this thread went without running a 10 ms timer while `url` ran a long statement, and the statement's time. */
+  const stall = async (url: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    let last = performance.now();
+    let longest = 0;
+    const tick = setInterval(() => {
+      longest = Math.max(longest, performance.now() - last);
+      last = performance.now();
+    }, 10);
+    const started = performance.now();
+    try {
+      await client.query('SELECT count(*) FROM generate_series(1, 3000000)');
+    } finally {
+      clearInterval(tick);
+      await client.end();
+    }
+    return { longest, statement: performance.now() - started };
+  };
+
+  it('on a thread of its own (npm start): serves, keeps its data, dumps a copy that loads, stops, and leaves this thread free during a long statement', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pglite-thread-'));
+    dirs.push(dir);
+    const first = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), thread: true });
+    expect(isEmbeddedUrl(first.url)).toBe(true);
+    await query(first.url, "CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes VALUES (1, 'kept')");
+    const copy = await first.dump();
+    await first.stop();
+    await first.stop(); // idempotent
+
+    const second = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), thread: true });
+    try {
+      expect(await query(second.url, 'SELECT * FROM notes')).toEqual([{ id: 1, body: 'kept' }]);
+    } finally {
+      await second.stop();
+    }
+    const third = await startEmbeddedPostgres({ loadDataDir: copy, thread: true });
+    try {
+      expect(await query(third.url, 'SELECT body FROM notes')).toEqual([{ body: 'kept' }]);
+      // PGlite runs a statement on the thread that holds it: here not this one.
+      const there = await stall(third.url);
+      expect(there.longest).toBeLessThan(there.statement * 0.5);
+    } finally {
+      await third.stop();
+    }
+  });
+
+  it('in this thread (the tests), a long statement stops this thread for its whole length', async () => {
+    const db = await createTestDatabase();
+    try {
+      const here = await stall(db.url);
+      expect(here.longest).toBeGreaterThan(here.statement * 0.8);
+    } finally {
+      await db.stop();
+    }
+  });
 });
