@@ -24,12 +24,19 @@ export async function startEmbeddedThread(opts: EmbeddedPostgresOptions): Promis
     { ...rest, ...(bytes ? { loadDataDir: bytes } : {}) },
     bytes ? [bytes.buffer as ArrayBuffer] : [],
   );
-  const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
+  let ended = false;
+  const exited = new Promise<void>((resolve) =>
+    thread.once('exit', () => {
+      ended = true;
+      resolve();
+    }),
+  );
   // A failure after the start: the database is gone, and its clients will say so on their next statement.
   thread.on('error', (error) => process.stderr.write(`embedded database: its thread failed: ${error.message}\n`));
   /** The thread's next answer of this kind (rejects if the thread fails or ends first). */
   const next = <K extends string>(key: K) =>
     new Promise<Extract<ThreadAnswer, Record<K, unknown>>>((resolve, reject) => {
+      if (ended) return reject(new Error('embedded database: its thread ended'));
       const onMessage = (answer: ThreadAnswer) => {
         if ('failed' in answer) return done(() => reject(new Error(answer.failed)));
         if (key in answer) done(() => resolve(answer as Extract<ThreadAnswer, Record<K, unknown>>));
