@@ -10,7 +10,8 @@
  * Then the steps: consent renewals (each sleeps until its first reminder, 75 days away) are started in steps
  * (BENCH_SLEEPING_COUNTS, 10000,50000,100000 by default) straight through the Temporal client, as fast as the
  * server takes them, with the worker running. After each step: how long after the last start every sampled
- * workflow had run its first task, and the worker's resident memory (RSS).
+ * workflow had run its first task, and the worker's resident memory (RSS). With each figure, the CPU a workflow
+ * cost the worker, Temporal's server, this process and PostgreSQL (scripts/bench/cpu.ts).
  *
  * The worker is `workers/main.ts` in its own process, with the environment's WORKER_MAX_CACHED_WORKFLOWS and
  * WORKER_WORKFLOW_TASK_SLOTS. The Temporal dev server keeps its SQLite on tmpfs (/dev/shm): on disk it tops out
@@ -29,6 +30,7 @@ import { provisionTemporalBinaries } from '../../lib/temporal-binaries.js';
 import { consentRenewalWorkflowId, DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { freePort } from '../chaos/processes.js';
 import { startTemporalDevServer } from '../start/temporal-dev-server.js';
+import { cpuSpan, describeCpu } from './cpu.js';
 import { ADMIN_URL, postgresReachable, taskQueueBacklog } from './shared.js';
 
 const COUNTS = (process.env.BENCH_SLEEPING_COUNTS ?? '10000,50000,100000').split(',').map(Number);
@@ -158,6 +160,8 @@ interface Step {
   drainedAfterS: number;
   rssMiB: number;
   peakRssMiB: number;
+  /** CPU a workflow (its start and what ran until the step ended), per process. */
+  cpu: string;
 }
 
 async function main(): Promise<void> {
@@ -213,7 +217,9 @@ async function main(): Promise<void> {
     const bare = spawnWorker(client, 'scripts/bench/sleeper/worker.ts', BARE_TASK_QUEUE, workerEnv);
     cleanups.unshift(() => bare.stop());
     await bare.polling();
+    const bareCpu = await cpuSpan({ worker: bare.pid });
     const bareSeconds = await secondsUntilAsleep(client, bareIds, 600_000);
+    const bareSpan = await bareCpu.end(BASELINE);
     const bareRss = mib(await rssKib(bare.pid));
     await bare.stop();
     const bareRate = BASELINE / bareSeconds;
@@ -225,7 +231,9 @@ async function main(): Promise<void> {
     cleanups.unshift(() => worker.stop());
     say(`product worker pid ${worker.pid}, sticky cache ${cache}, workflow task slots ${slots}`);
     await worker.polling();
+    const ownCpu = await cpuSpan({ worker: worker.pid });
     const ownSeconds = await secondsUntilAsleep(client, baselineIds.map(consentRenewalWorkflowId), 600_000);
+    const ownSpan = await ownCpu.end(BASELINE);
     const ownRate = BASELINE / ownSeconds;
     say(
       `product worker: ${BASELINE} first tasks in ${ownSeconds.toFixed(1)} s (${ownRate.toFixed(1)}/s): ${(ownRate / bareRate).toFixed(2)}× the bare worker`,
@@ -242,6 +250,7 @@ async function main(): Promise<void> {
       const sampling = setInterval(() => {
         void rssKib(worker.pid).then((kib) => (peak = Math.max(peak, kib)));
       }, 500);
+      const stepCpu = await cpuSpan({ worker: worker.pid });
       const startsPerSec = await startAll(
         ids.length,
         (i) => startConsent(ids[i]!),
@@ -249,6 +258,7 @@ async function main(): Promise<void> {
       );
       const drainedAfterS = await secondsUntilAsleep(client, ids.map(consentRenewalWorkflowId), 600_000);
       const waiting = await backlog(client);
+      const stepSpan = await stepCpu.end(ids.length);
       await delay(5_000); // let the last tasks' memory settle before reading it
       clearInterval(sampling);
       const rss = await rssKib(worker.pid);
@@ -259,6 +269,7 @@ async function main(): Promise<void> {
         drainedAfterS,
         rssMiB: mib(rss),
         peakRssMiB: mib(Math.max(peak, rss)),
+        cpu: describeCpu(stepSpan),
       });
       const caughtUp = Number.isFinite(drainedAfterS);
       say(
@@ -273,12 +284,15 @@ async function main(): Promise<void> {
       `first tasks a second, ${BASELINE} workflows started beforehand, each worker alone: product ${ownRate.toFixed(1)}/s, ` +
         `bare SDK worker ${bareRate.toFixed(1)}/s (the limit; RSS ${bareRss} MiB): ${(ownRate / bareRate).toFixed(2)}×`,
     );
+    console.log(`  CPU a workflow's first task, bare: ${describeCpu(bareSpan)}`);
+    console.log(`  CPU a workflow's first task, product: ${describeCpu(ownSpan)}`);
     console.log(`product worker RSS after those ${BASELINE}: ${baselineRss} MiB`);
     console.log('workflows | starts/s (raw client) | all asleep after the last start | RSS MiB | peak RSS MiB');
     for (const s of steps) {
       console.log(
         `${String(s.workflows).padStart(9)} | ${s.startsPerSec.toFixed(0).padStart(21)} | ${(Number.isFinite(s.drainedAfterS) ? `${s.drainedAfterS.toFixed(1)} s` : 'not within 10 min').padStart(31)} | ${String(s.rssMiB).padStart(7)} | ${String(s.peakRssMiB).padStart(12)}`,
       );
+      for (const s of steps) console.log(`CPU a workflow up to ${s.workflows}: ${s.cpu}`);
     }
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
