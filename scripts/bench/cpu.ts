@@ -13,7 +13,8 @@ const TICK_MS = 10;
 interface Snapshot {
   busy: number;
   idle: number;
-  byGroup: Record<string, number>;
+  /** Ticks of each live process of a group, by pid. */
+  processes: Map<number, { group: string; ticks: number }>;
 }
 
 type Groups = Record<string, (comm: string, pid: number) => boolean>;
@@ -46,15 +47,15 @@ async function snapshot(groups: Groups): Promise<Snapshot | undefined> {
   try {
     const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
     const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line;
-    const byGroup: Record<string, number> = Object.fromEntries(Object.keys(groups).map((g) => [g, 0]));
+    const processes: Snapshot['processes'] = new Map();
     const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
     for (const pid of pids) {
       const p = await processTicks(pid);
       if (!p) continue;
       const group = Object.entries(groups).find(([, match]) => match(p.comm, pid))?.[0];
-      if (group) byGroup[group]! += p.ticks;
+      if (group) processes.set(pid, { group, ticks: p.ticks });
     }
-    return { busy: user + nice + system + irq + softirq + steal, idle: idle + iowait, byGroup };
+    return { busy: user + nice + system + irq + softirq + steal, idle: idle + iowait, processes };
   } catch {
     return undefined;
   }
@@ -85,13 +86,13 @@ export async function cpuSpan(
       if (!start || !stop || requests === 0) return undefined;
       const busy = (stop.busy - start.busy) * TICK_MS;
       const idle = (stop.idle - start.idle) * TICK_MS;
-      const byGroupMs: Record<string, number> = {};
-      let grouped = 0;
-      for (const group of Object.keys(groups)) {
-        const ms = (stop.byGroup[group]! - start.byGroup[group]!) * TICK_MS;
-        grouped += ms;
-        byGroupMs[group] = ms / requests;
-      }
+      // A process alive at the end counts from the start (or from its own start, if it began within the span);
+      // one that ended within the span (PostgreSQL's parallel workers) is left in `other` with the rest.
+      const groupedMs: Record<string, number> = Object.fromEntries(Object.keys(groups).map((g) => [g, 0]));
+      for (const [pid, { group, ticks }] of stop.processes)
+        groupedMs[group]! += (ticks - (start.processes.get(pid)?.ticks ?? 0)) * TICK_MS;
+      const grouped = Object.values(groupedMs).reduce((a, b) => a + b, 0);
+      const byGroupMs = Object.fromEntries(Object.entries(groupedMs).map(([g, ms]) => [g, ms / requests]));
       byGroupMs.other = Math.max(busy - grouped, 0) / requests;
       return { busyShare: busy / Math.max(busy + idle, 1), perRequestMs: busy / requests, byGroupMs };
     },
