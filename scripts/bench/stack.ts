@@ -171,11 +171,21 @@ async function openStack(label: string, databaseUrl: string, dev: DevServer) {
       };
     },
     async settle() {
+      // The task queue's backlog leaves out the worker's sticky queue, where a workflow's next task waits
+      // between its activities: it reads 0 in the middle of a mandate's chain of four activities. Settled is
+      // no task waiting and nothing running in the worker, ten checks in a row (5 s).
       const deadline = Date.now() + 180_000;
-      const waiting = async () =>
-        (await taskQueueBacklog(temporal, 'default', taskQueue)) +
-        (await taskQueueBacklog(temporal, 'default', taskQueue, 'activity'));
-      while ((await waiting()) > 0 && Date.now() < deadline) await delay(500);
+      const busy = async () => {
+        const status = worker.getStatus();
+        return (
+          status.numInFlightWorkflowActivations +
+          status.numInFlightActivities +
+          (await taskQueueBacklog(temporal, 'default', taskQueue)) +
+          (await taskQueueBacklog(temporal, 'default', taskQueue, 'activity'))
+        );
+      };
+      for (let quiet = 0; quiet < 10 && Date.now() < deadline; await delay(500))
+        quiet = (await busy()) > 0 ? 0 : quiet + 1;
     },
     async accounts(count) {
       const from = made;
