@@ -31,7 +31,7 @@ import { consentRenewalWorkflowId, DEFAULT_CONSENT_SCHEDULE } from '../../workfl
 import { freePort } from '../chaos/processes.js';
 import { startTemporalDevServer } from '../start/temporal-dev-server.js';
 import { cpuSpan, describeCpu } from './cpu.js';
-import { ADMIN_URL, postgresReachable, taskQueueBacklog } from './shared.js';
+import { ADMIN_URL, measure, postgresReachable, taskQueueBacklog } from './shared.js';
 
 const COUNTS = (process.env.BENCH_SLEEPING_COUNTS ?? '10000,50000,100000').split(',').map(Number);
 const BASELINE = Number(process.env.BENCH_SLEEPING_BASELINE ?? 3000);
@@ -93,21 +93,21 @@ async function secondsUntilAsleep(client: Client, workflowIds: string[], maxMs: 
 
 /** Starts `count` workflows, CONCURRENCY at a time, with a progress line every 10 s; returns starts a second. */
 async function startAll(count: number, start: (i: number) => Promise<unknown>, progress: (n: number) => Promise<void>) {
-  let next = 0;
-  const t = performance.now();
-  let lastReport = t;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < count) {
-        await start(next++);
-        if (performance.now() - lastReport > 10_000) {
-          lastReport = performance.now();
-          await progress(next);
-        }
+  let lastReport = performance.now();
+  let done = 0;
+  const f = await measure(
+    async (i) => {
+      await start(i);
+      done++;
+      if (performance.now() - lastReport > 10_000) {
+        lastReport = performance.now();
+        await progress(done);
       }
-    }),
+    },
+    count,
+    CONCURRENCY,
   );
-  return count / ((performance.now() - t) / 1000);
+  return f.reqPerSec;
 }
 
 interface WorkerProcess {
