@@ -99,6 +99,17 @@ export async function cpuSpan(
   };
 }
 
+/** Runs `phase` inside a CPU span: its result, and the CPU each of its `requests` cost. */
+export async function withCpu<T>(
+  requests: number,
+  phase: () => Promise<T>,
+  pids: Record<string, number> = {},
+): Promise<{ result: T; cpu: CpuSpan | undefined }> {
+  const span = await cpuSpan(pids);
+  const result = await phase();
+  return { result, cpu: await span.end(requests) };
+}
+
 /** "9.1 ms (bench 4.2, temporal 3.9, postgres 0.8, other 0.2), machine busy 97%". */
 export const describeCpu = (span: CpuSpan | undefined): string =>
   span

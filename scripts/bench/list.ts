@@ -16,7 +16,7 @@ import { createPrisma } from '../../lib/db/client.js';
 import { applyMigrations } from '../../lib/db/migrate.js';
 import { createThrowawayDatabase } from '../../lib/db/throwaway-database.js';
 import { DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
-import { cpuSpan, describeCpu } from './cpu.js';
+import { describeCpu, withCpu } from './cpu.js';
 import { CASES, NAMES, seed } from './seed.js';
 import { ADMIN_URL, benchApi, load, loadPaths, measure, postgresReachable, type Figures } from './shared.js';
 
@@ -110,14 +110,14 @@ async function main() {
       };
       await measure(direct, Math.min(100, requests), CONCURRENCY); // warm up
       await loadPaths(server.url, key, c.paths, Math.min(100, requests), CONCURRENCY);
-      const apiCpu = await cpuSpan({ api: server.pid });
-      const api = await server.profiled(`list ${c.name}`, () =>
-        loadPaths(server.url, key, c.paths, requests, CONCURRENCY),
+      const { result: api, cpu: apiSpan } = await withCpu(
+        requests,
+        () => server.profiled(`list ${c.name}`, () => loadPaths(server.url, key, c.paths, requests, CONCURRENCY)),
+        { api: server.pid },
       );
-      const apiSpan = await apiCpu.end(requests);
-      const sqlCpu = await cpuSpan({ api: server.pid });
-      const sql = await measure(direct, requests, CONCURRENCY);
-      const sqlSpan = await sqlCpu.end(requests);
+      const { result: sql, cpu: sqlSpan } = await withCpu(requests, () => measure(direct, requests, CONCURRENCY), {
+        api: server.pid,
+      });
       console.log(`\n${c.name}\n  API ${cell(api)}\n  SQL ${cell(sql)}`);
       // The API's process serves one request at a time: at concurrency N its p50 is about N times its CPU a request.
       console.log(`  CPU a request: API ${describeCpu(apiSpan)}\n  CPU a statement: SQL ${describeCpu(sqlSpan)}`);
@@ -129,10 +129,13 @@ async function main() {
     // What any authenticated request costs before its handler (key lookup, shared rate limit, HTTP, JSON): a
     // list's p50 cannot go below this floor's at the same concurrency.
     const officeId = (await pool.query<{ id: string }>('SELECT id FROM offices LIMIT 1')).rows[0]!.id;
-    const floorCpu = await cpuSpan({ api: server.pid });
-    const floor = await loadPaths(server.url, key, [`/v1/offices/${officeId}`], REQUESTS, CONCURRENCY);
+    const { result: floor, cpu: floorSpan } = await withCpu(
+      REQUESTS,
+      () => loadPaths(server.url, key, [`/v1/offices/${officeId}`], REQUESTS, CONCURRENCY),
+      { api: server.pid },
+    );
     console.log(
-      `\nGET /v1/offices/:id (the API's floor)\n  API ${cell(floor)}\n  CPU a request: ${describeCpu(await floorCpu.end(REQUESTS))}`,
+      `\nGET /v1/offices/:id (the API's floor)\n  API ${cell(floor)}\n  CPU a request: ${describeCpu(floorSpan)}`,
     );
     await server.close();
   } finally {

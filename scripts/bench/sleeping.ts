@@ -30,7 +30,7 @@ import { provisionTemporalBinaries } from '../../lib/temporal-binaries.js';
 import { consentRenewalWorkflowId, DEFAULT_CONSENT_SCHEDULE } from '../../workflows/consent-renewal/contract.js';
 import { freePort } from '../chaos/processes.js';
 import { startTemporalDevServer } from '../start/temporal-dev-server.js';
-import { cpuSpan, describeCpu } from './cpu.js';
+import { cpuSpan, describeCpu, withCpu } from './cpu.js';
 import { ADMIN_URL, measure, postgresReachable, taskQueueBacklog } from './shared.js';
 
 const COUNTS = (process.env.BENCH_SLEEPING_COUNTS ?? '10000,50000,100000').split(',').map(Number);
@@ -217,9 +217,11 @@ async function main(): Promise<void> {
     const bare = spawnWorker(client, 'scripts/bench/sleeper/worker.ts', BARE_TASK_QUEUE, workerEnv);
     cleanups.unshift(() => bare.stop());
     await bare.polling();
-    const bareCpu = await cpuSpan({ worker: bare.pid });
-    const bareSeconds = await secondsUntilAsleep(client, bareIds, 600_000);
-    const bareSpan = await bareCpu.end(BASELINE);
+    const { result: bareSeconds, cpu: bareSpan } = await withCpu(
+      BASELINE,
+      () => secondsUntilAsleep(client, bareIds, 600_000),
+      { worker: bare.pid },
+    );
     const bareRss = mib(await rssKib(bare.pid));
     await bare.stop();
     const bareRate = BASELINE / bareSeconds;
@@ -231,9 +233,11 @@ async function main(): Promise<void> {
     cleanups.unshift(() => worker.stop());
     say(`product worker pid ${worker.pid}, sticky cache ${cache}, workflow task slots ${slots}`);
     await worker.polling();
-    const ownCpu = await cpuSpan({ worker: worker.pid });
-    const ownSeconds = await secondsUntilAsleep(client, baselineIds.map(consentRenewalWorkflowId), 600_000);
-    const ownSpan = await ownCpu.end(BASELINE);
+    const { result: ownSeconds, cpu: ownSpan } = await withCpu(
+      BASELINE,
+      () => secondsUntilAsleep(client, baselineIds.map(consentRenewalWorkflowId), 600_000),
+      { worker: worker.pid },
+    );
     const ownRate = BASELINE / ownSeconds;
     say(
       `product worker: ${BASELINE} first tasks in ${ownSeconds.toFixed(1)} s (${ownRate.toFixed(1)}/s): ${(ownRate / bareRate).toFixed(2)}× the bare worker`,

@@ -11,7 +11,7 @@
  * split over the bench's process (the API, the worker and the clients: the stack runs in it), Temporal's
  * server and PostgreSQL (scripts/bench/cpu.ts).
  */
-import { cpuSpan, describeCpu, type CpuSpan } from './cpu.js';
+import { describeCpu, withCpu, type CpuSpan } from './cpu.js';
 import { measure as measureRate, verdict, type Figures } from './shared.js';
 import { onEachDatabase, type OrderStack } from './stack.js';
 
@@ -31,10 +31,12 @@ async function measure(
   concurrency: number,
   settle: () => Promise<void>,
 ): Promise<Measured> {
-  const span = await cpuSpan();
-  const f = await measureRate(run, requests, concurrency);
-  await settle();
-  return { ...f, cpu: await span.end(requests) };
+  const { result, cpu } = await withCpu(requests, async () => {
+    const f = await measureRate(run, requests, concurrency);
+    await settle();
+    return f;
+  });
+  return { ...result, cpu };
 }
 
 async function run(stack: OrderStack): Promise<string[]> {
